@@ -1,0 +1,121 @@
+//! Who is calling: the browser session cookie for pages, a personal access token or the
+//! session for the v2 API. Rejections speak the surface's format (a redirect to the login
+//! page, a 403 page, or problem+json).
+
+use axum::{
+    extract::FromRequestParts,
+    http::{HeaderMap, header, request::Parts},
+    response::{IntoResponse, Redirect, Response},
+};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+
+use crate::{
+    app::AppState,
+    error::{ErrorPage, Problem},
+    org::{Organization, User},
+    paths,
+};
+
+/// The session cookie (the name real Konnect's access-token cookie has).
+pub const SESSION_COOKIE: &str = "konnectaccesstoken";
+
+pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, token))
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::hours(12))
+        .build()
+}
+
+pub fn session_cookie_removal() -> Cookie<'static> {
+    Cookie::build(SESSION_COOKIE).path("/").build()
+}
+
+/// The authenticated user and their organization.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: User,
+    pub org: Organization,
+}
+
+impl Caller {
+    pub fn is_admin(&self) -> bool {
+        self.user.role.is_admin()
+    }
+}
+
+fn from_session(headers: &HeaderMap, state: &AppState) -> Option<Caller> {
+    let jar = CookieJar::from_headers(headers);
+    let token = jar.get(SESSION_COOKIE)?.value().to_owned();
+    let (user, org) = state.directory.session(&token, state.now())?;
+    Some(Caller { user, org })
+}
+
+/// A logged-in browser; others are sent to the login page.
+pub struct BrowserSession(pub Caller);
+
+impl FromRequestParts<AppState> for BrowserSession {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        from_session(&parts.headers, state)
+            .map(BrowserSession)
+            .ok_or_else(|| Redirect::to(paths::LOGIN).into_response())
+    }
+}
+
+/// A logged-in Organization Admin; other users get a 403 page.
+pub struct AdminSession(pub Caller);
+
+impl FromRequestParts<AppState> for AdminSession {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let BrowserSession(caller) = BrowserSession::from_request_parts(parts, state).await?;
+        if caller.is_admin() {
+            Ok(AdminSession(caller))
+        } else {
+            Err(ErrorPage::forbidden(
+                "Only an Organization Admin can manage identity settings. Ask an administrator \
+                 of your organization for access.",
+            )
+            .into_response())
+        }
+    }
+}
+
+/// A v2 API caller: `Authorization: Bearer kpat_…`, or the browser session when there is no
+/// Authorization header.
+pub struct ApiCaller(pub Caller);
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+            return from_session(&parts.headers, state)
+                .map(ApiCaller)
+                .ok_or_else(Problem::unauthenticated);
+        };
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::trim)
+            .ok_or_else(Problem::unauthenticated)?;
+        let user = state
+            .directory
+            .user_by_token(token)
+            .ok_or_else(Problem::unauthenticated)?;
+        let org = state
+            .directory
+            .organization(&user.org_id)
+            .ok_or_else(Problem::unauthenticated)?;
+        Ok(ApiCaller(Caller { user, org }))
+    }
+}

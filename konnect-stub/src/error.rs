@@ -1,0 +1,290 @@
+//! One error type per wire format: [`Problem`] for the JSON APIs (RFC 7807, as Konnect writes
+//! it) and [`ErrorPage`] for the browser. Causes are logged; bodies never carry internals.
+
+use askama::Template;
+use axum::{
+    http::{HeaderValue, StatusCode, header},
+    response::{Html, IntoResponse, Response},
+};
+use serde::Serialize;
+
+use crate::crypto::trace_instance;
+use crate::org::InvalidParameter;
+
+/// `application/problem+json`, with the fields and titles Konnect uses.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'static str>,
+    #[serde(serialize_with = "status_code")]
+    pub status: StatusCode,
+    pub title: &'static str,
+    pub instance: String,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub invalid_parameters: Vec<InvalidParameter>,
+    /// Extension member on the SSO-required refusal: where the user should log in instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login_url: Option<String>,
+}
+
+fn status_code<S: serde::Serializer>(s: &StatusCode, ser: S) -> Result<S::Ok, S::Error> {
+    ser.serialize_u16(s.as_u16())
+}
+
+impl Problem {
+    fn new(status: StatusCode, title: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            kind: None,
+            status,
+            title,
+            instance: trace_instance(),
+            detail: detail.into(),
+            invalid_parameters: Vec::new(),
+            login_url: None,
+        }
+    }
+
+    /// 401 for a missing or unknown token.
+    pub fn unauthenticated() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "Unauthenticated",
+            "A valid token is required",
+        )
+    }
+
+    /// 401 from the basic-auth login.
+    pub fn bad_credentials() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "Unauthenticated",
+            crate::login::BAD_CREDENTIALS,
+        )
+    }
+
+    /// 403 for a caller without the Organization Admin role.
+    pub fn not_admin() -> Self {
+        Self {
+            kind: Some("https://kongapi.info/konnect/invalid-permissions"),
+            ..Self::new(
+                StatusCode::FORBIDDEN,
+                "Invalid Permissions",
+                "You must have the [administrator] role to perform this action",
+            )
+        }
+    }
+
+    /// 403 for a Free organization asking for an Enterprise feature.
+    pub fn not_enterprise(what: &str) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "Permission denied",
+            format!("Only enterprise organizations can {what}"),
+        )
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "Permission denied", detail)
+    }
+
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "Not Found", detail)
+    }
+
+    /// 400 with the offending fields.
+    pub fn bad_request(detail: impl Into<String>, params: Vec<InvalidParameter>) -> Self {
+        Self {
+            invalid_parameters: params,
+            ..Self::new(StatusCode::BAD_REQUEST, "Bad Request", detail)
+        }
+    }
+
+    /// Konnect's answer to a body that is not the expected JSON.
+    pub fn invalid_body() -> Self {
+        Self::bad_request(
+            "",
+            vec![InvalidParameter::new("body", "request format is invalid")],
+        )
+    }
+
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Internal Server Error",
+            "An unexpected error occurred",
+        )
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let body = serde_json::to_vec(&self).unwrap_or_default();
+        (
+            self.status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/problem+json; charset=utf-8"),
+            )],
+            body,
+        )
+            .into_response()
+    }
+}
+
+/// A link offered on an error page.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub href: String,
+    pub label: String,
+    pub test_id: &'static str,
+}
+
+/// A full HTML page explaining what went wrong and where to go next.
+#[derive(Debug, Clone, Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub status: StatusCode,
+    pub title: String,
+    pub message: String,
+    pub links: Vec<Link>,
+}
+
+impl ErrorPage {
+    pub fn new(status: StatusCode, title: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            title: title.into(),
+            message: message.into(),
+            links: Vec::new(),
+        }
+    }
+
+    pub fn link(
+        mut self,
+        href: impl Into<String>,
+        label: impl Into<String>,
+        test_id: &'static str,
+    ) -> Self {
+        self.links.push(Link {
+            href: href.into(),
+            label: label.into(),
+            test_id,
+        });
+        self
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "Access denied", message).link(
+            crate::paths::HOME,
+            "Back to the home page",
+            "error-home-link",
+        )
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "Page not found",
+            "There is nothing at this address.",
+        )
+        .link(
+            crate::paths::HOME,
+            "Back to the home page",
+            "error-home-link",
+        )
+    }
+
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong",
+            "An unexpected error occurred. Please try again.",
+        )
+    }
+}
+
+impl IntoResponse for ErrorPage {
+    fn into_response(self) -> Response {
+        match self.render() {
+            Ok(html) => (self.status, no_store(), Html(html)).into_response(),
+            Err(err) => {
+                tracing::error!(%err, "cannot render the error page");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+            }
+        }
+    }
+}
+
+/// Renders a page template, or an error page if rendering fails.
+pub fn render<T: Template>(page: &T) -> Response {
+    match page.render() {
+        Ok(html) => (no_store(), Html(html)).into_response(),
+        Err(err) => {
+            tracing::error!(%err, "cannot render a page");
+            ErrorPage::internal().into_response()
+        }
+    }
+}
+
+/// Pages show per-user data; keep them out of shared caches.
+fn no_store() -> [(header::HeaderName, HeaderValue); 1] {
+    [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))]
+}
+
+/// A JSON request body whose rejection is Konnect's "request format is invalid".
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> axum::extract::FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = Problem;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Problem> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => {
+                tracing::debug!(%rejection, "refused a request body");
+                Err(Problem::invalid_body())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problem_serializes_like_konnect() {
+        let p = Problem::bad_request("", vec![InvalidParameter::new("name", "cannot be blank")]);
+        let v = serde_json::to_value(&p).unwrap();
+        assert_eq!(v["status"], 400);
+        assert_eq!(v["title"], "Bad Request");
+        assert!(
+            v["instance"]
+                .as_str()
+                .unwrap()
+                .starts_with("konnect:trace:")
+        );
+        assert_eq!(v["invalid_parameters"][0]["field"], "name");
+        assert!(v.get("type").is_none() && v.get("login_url").is_none());
+        let v = serde_json::to_value(Problem::not_admin()).unwrap();
+        assert_eq!(
+            v["type"],
+            "https://kongapi.info/konnect/invalid-permissions"
+        );
+        assert!(v.get("invalid_parameters").is_none());
+    }
+
+    #[test]
+    fn error_page_escapes_its_text() {
+        let html = ErrorPage::new(StatusCode::BAD_REQUEST, "T", "<script>x</script>")
+            .render()
+            .unwrap();
+        assert!(html.contains("&#60;script&#62;"), "{html}");
+        assert!(!html.contains("<script>x"));
+    }
+}

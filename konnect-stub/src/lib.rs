@@ -1,0 +1,115 @@
+//! konnect-stub: a Kong Konnect Cloud organization for tests. Built-in login, Settings >
+//! Identity Management > Okta, the organization's SSO login URL, SSO as a real OpenID Connect
+//! relying party (it works with any standards-compliant provider), and the v2 identity API.
+//!
+//! ```no_run
+//! # async fn demo() -> anyhow::Result<()> {
+//! let stub = konnect_stub::KonnectStub::start(konnect_stub::Config::for_tests()).await?;
+//! println!("Konnect at {}", stub.base_url());
+//! stub.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod app;
+mod auth;
+pub mod config;
+mod crypto;
+mod error;
+mod identity;
+mod login;
+pub mod oidc_client;
+pub mod org;
+mod pages;
+pub mod paths;
+
+use std::{net::SocketAddr, time::SystemTime};
+
+pub use app::{AppState, router};
+pub use config::Config;
+pub use org::{OidcClient, Tier};
+
+/// A running konnect-stub.
+pub struct KonnectStub {
+    running: server_kit::Running,
+    base_url: String,
+    state: AppState,
+}
+
+impl KonnectStub {
+    /// Builds the state from `config`, binds (port 0 allowed), derives the public URL from the
+    /// bound address unless one is configured, and serves in the background.
+    pub async fn start(config: Config) -> anyhow::Result<Self> {
+        let seed = config.initial_seed()?;
+        let public_url = config
+            .public_url
+            .as_deref()
+            .map(server_kit::parse_public_url)
+            .transpose()?;
+        let directory = org::Directory::new(seed, SystemTime::now())
+            .map_err(|e| anyhow::anyhow!("seed: {e}"))?;
+        let rp = oidc_client::RelyingParty::new(config.idp_timeout())?;
+        let listener = server_kit::bind(&config.listen).await?;
+        let addr = listener.local_addr()?;
+        let base_url =
+            public_url.unwrap_or_else(|| server_kit::default_public_url(addr, "localhost"));
+        let state = AppState::new(directory, rp, base_url.clone());
+        let router = server_kit::with_limits(router(state.clone()));
+        let running = server_kit::Running::spawn(listener, router)?;
+        tracing::info!(%addr, %base_url, "konnect-stub listening");
+        Ok(Self {
+            running,
+            base_url,
+            state,
+        })
+    }
+
+    /// The public base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.running.local_addr()
+    }
+
+    /// The redirect URI to register at the identity provider: `{base URL}/login`.
+    pub fn redirect_uri(&self) -> String {
+        paths::redirect_uri(&self.base_url)
+    }
+
+    /// The organizations, users and sessions (for set-up code and tests).
+    pub fn directory(&self) -> &org::Directory {
+        &self.state.directory
+    }
+
+    /// Configures and enables SSO for the first organization without the discovery check,
+    /// and returns its login URL. For launchers that set the stack up before the browser
+    /// arrives; the settings page and the v2 API do the same with the check.
+    pub fn enable_sso(
+        &self,
+        client: OidcClient,
+        login_path: Option<&str>,
+    ) -> anyhow::Result<String> {
+        let org = self
+            .directory()
+            .organizations()
+            .into_iter()
+            .next()
+            .ok_or_else(|| anyhow::anyhow!("no organization"))?;
+        let idp = self
+            .directory()
+            .enable_sso(&org.id, client, login_path, SystemTime::now())
+            .map_err(|e| anyhow::anyhow!("cannot enable SSO for {}: {e:?}", org.name))?;
+        Ok(self.state.org_login_url(idp.login_path.as_str()))
+    }
+
+    /// Stops accepting connections, drains open ones and waits for the server.
+    pub async fn shutdown(self) {
+        self.running.shutdown().await;
+    }
+
+    /// Serves until the server stops.
+    pub async fn wait(self) {
+        self.running.wait().await;
+    }
+}

@@ -1,0 +1,163 @@
+//! Built-in login: the `/login` page (which is also the OIDC redirect URI), Konnect's
+//! `POST /kauth/api/v1/authenticate`, log out, and the home page.
+
+use axum::{
+    Form, Json, Router,
+    extract::{Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use axum_extra::extract::cookie::CookieJar;
+use serde::Deserialize;
+
+use crate::{
+    app::AppState,
+    auth::{BrowserSession, SESSION_COOKIE, session_cookie, session_cookie_removal},
+    error::{ApiJson, Problem, render},
+    identity::views::UserView,
+    oidc_client::{CallbackParams, routes::finish_sso},
+    org::{LoginRefusal, User},
+    paths,
+};
+
+mod pages;
+
+use pages::{HomePage, LoginMessage, LoginPage};
+
+/// Konnect's message for a wrong email or password (kong-auth-elements, 401).
+pub const BAD_CREDENTIALS: &str = "Incorrect username or password. Please try again.";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(paths::HOME, get(home))
+        .route(
+            paths::LOGIN,
+            get(login_page_or_callback).post(login_form_submit),
+        )
+        .route(paths::AUTHENTICATE, post(authenticate))
+        .route(paths::LOGOUT, post(logout))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginQuery {
+    #[serde(flatten)]
+    callback: CallbackParams,
+    #[serde(rename = "basicAuth")]
+    basic_auth: Option<String>,
+    logout: Option<String>,
+}
+
+/// `/login` is both the login page and the redirect URI registered at the identity provider.
+async fn login_page_or_callback(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Query(query): Query<LoginQuery>,
+) -> Response {
+    if query.callback.is_callback() {
+        return finish_sso(&state, jar, &query.callback).await;
+    }
+    let mut page = LoginPage::new(query.basic_auth.as_deref() == Some("true"));
+    if query.logout.as_deref() == Some("true") {
+        page.notice = Some("You have been logged out.".to_owned());
+    }
+    render(&page)
+}
+
+#[derive(Debug, Deserialize)]
+struct Credentials {
+    username: String,
+    password: String,
+}
+
+/// What the login form and the JSON endpoint share: check the credentials and the SSO rule.
+fn basic_login(state: &AppState, credentials: &Credentials) -> Result<User, LoginRefusal> {
+    state
+        .directory
+        .check_password(&credentials.username, &credentials.password)
+}
+
+fn refusal_message(state: &AppState, refusal: &LoginRefusal) -> LoginMessage {
+    match refusal {
+        LoginRefusal::BadCredentials => LoginMessage {
+            text: BAD_CREDENTIALS.to_owned(),
+            login_url: None,
+        },
+        LoginRefusal::SsoRequired {
+            org_name,
+            login_path,
+        } => LoginMessage {
+            text: format!(
+                "{org_name} uses single sign-on. Log in through your organization's login URL:"
+            ),
+            login_url: Some(state.org_login_url(login_path.as_str())),
+        },
+    }
+}
+
+/// `POST /kauth/api/v1/authenticate` with `{"username", "password"}`: 200 and the session
+/// cookie, 401 for bad credentials, 403 (naming the login URL) when SSO is required.
+async fn authenticate(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    ApiJson(credentials): ApiJson<Credentials>,
+) -> Response {
+    match basic_login(&state, &credentials) {
+        Ok(user) => {
+            let token = state.directory.open_session(&user.id, state.now());
+            let jar = jar.add(session_cookie(token.0, state.secure_cookies));
+            (jar, Json(UserView::from(&user))).into_response()
+        }
+        Err(LoginRefusal::BadCredentials) => Problem::bad_credentials().into_response(),
+        Err(refusal @ LoginRefusal::SsoRequired { .. }) => {
+            let message = refusal_message(&state, &refusal);
+            let url = message.login_url.unwrap_or_default();
+            let mut problem = Problem::forbidden(format!(
+                "Your organization uses single sign-on; log in at {url}"
+            ));
+            problem.login_url = Some(url);
+            problem.into_response()
+        }
+    }
+}
+
+/// The login form without JavaScript: the same rules, answered with a redirect or the page.
+async fn login_form_submit(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Form(credentials): Form<Credentials>,
+) -> Response {
+    match basic_login(&state, &credentials) {
+        Ok(user) => {
+            let token = state.directory.open_session(&user.id, state.now());
+            let jar = jar.add(session_cookie(token.0, state.secure_cookies));
+            (jar, Redirect::to(paths::HOME)).into_response()
+        }
+        Err(refusal) => {
+            let status = match refusal {
+                LoginRefusal::BadCredentials => StatusCode::UNAUTHORIZED,
+                LoginRefusal::SsoRequired { .. } => StatusCode::FORBIDDEN,
+            };
+            let mut page = LoginPage::new(false);
+            page.email = credentials.username.trim().to_owned();
+            page.error = Some(refusal_message(&state, &refusal));
+            (status, render(&page)).into_response()
+        }
+    }
+}
+
+async fn logout(State(state): State<AppState>, jar: CookieJar) -> Response {
+    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+        state.directory.close_session(cookie.value());
+    }
+    let jar = jar.remove(session_cookie_removal());
+    (jar, Redirect::to("/login?logout=true")).into_response()
+}
+
+async fn home(State(state): State<AppState>, BrowserSession(caller): BrowserSession) -> Response {
+    let login_url = caller
+        .org
+        .sso_login_path()
+        .map(|p| state.org_login_url(p.as_str()));
+    render(&HomePage::new(&caller, login_url))
+}

@@ -1,0 +1,166 @@
+//! Outbound HTTP to identity providers: bounded in time (connect and total) and in size, no
+//! redirects followed, and failures described by which endpoint failed and how.
+
+use std::time::Duration;
+
+use reqwest::{Client, RequestBuilder, Response};
+
+/// Largest body accepted from an identity provider (discovery, JWKS, token, userinfo).
+const MAX_BODY: usize = 256 * 1024;
+
+/// Which provider endpoint a request was for, for error messages and logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    Discovery,
+    Jwks,
+    Token,
+    Userinfo,
+}
+
+impl Endpoint {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Endpoint::Discovery => "discovery document",
+            Endpoint::Jwks => "signing keys (JWKS)",
+            Endpoint::Token => "token endpoint",
+            Endpoint::Userinfo => "userinfo endpoint",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchFailure {
+    /// No answer within the configured time.
+    Timeout,
+    /// The connection could not be made.
+    Unreachable(String),
+    /// An answer with an unexpected status; `body` keeps a short, sanitised excerpt.
+    Status { status: u16, body: Vec<u8> },
+    /// The body could not be read or was too large.
+    Body(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message())]
+pub struct FetchError {
+    pub endpoint: Endpoint,
+    pub url: String,
+    pub failure: FetchFailure,
+}
+
+impl FetchError {
+    fn message(&self) -> String {
+        let what = self.endpoint.describe();
+        match &self.failure {
+            FetchFailure::Timeout => format!(
+                "The identity provider did not answer in time ({what} at {}).",
+                self.url
+            ),
+            FetchFailure::Unreachable(why) => format!(
+                "The identity provider could not be reached ({what} at {}: {why}).",
+                self.url
+            ),
+            FetchFailure::Status { status, .. } => format!(
+                "The identity provider answered HTTP {status} ({what} at {}).",
+                self.url
+            ),
+            FetchFailure::Body(why) => format!(
+                "The identity provider sent an unreadable answer ({what} at {}: {why}).",
+                self.url
+            ),
+        }
+    }
+
+    pub fn is_timeout(&self) -> bool {
+        self.failure == FetchFailure::Timeout
+    }
+}
+
+/// The HTTP client for identity providers.
+pub fn client(total: Duration) -> reqwest::Result<Client> {
+    Client::builder()
+        .timeout(total)
+        .connect_timeout(total / 2)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("konnect-stub/", env!("CARGO_PKG_VERSION")))
+        .build()
+}
+
+/// Sends a request; returns the status and the body (up to [`MAX_BODY`]). Non-2xx answers are
+/// returned too, so the token endpoint's OAuth error can be read.
+pub async fn send(
+    endpoint: Endpoint,
+    url: &str,
+    request: RequestBuilder,
+) -> Result<(u16, Option<String>, Vec<u8>), FetchError> {
+    let fail = |failure| FetchError {
+        endpoint,
+        url: url.to_owned(),
+        failure,
+    };
+    let response = request.send().await.map_err(|e| fail(classify(&e)))?;
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = read_limited(response).await.map_err(fail)?;
+    Ok((status, content_type, body))
+}
+
+/// Like [`send`], but any non-2xx status is a failure.
+pub async fn send_ok(
+    endpoint: Endpoint,
+    url: &str,
+    request: RequestBuilder,
+) -> Result<(Option<String>, Vec<u8>), FetchError> {
+    let (status, content_type, body) = send(endpoint, url, request).await?;
+    if (200..300).contains(&status) {
+        Ok((content_type, body))
+    } else {
+        Err(FetchError {
+            endpoint,
+            url: url.to_owned(),
+            failure: FetchFailure::Status {
+                status,
+                body: body.into_iter().take(512).collect(),
+            },
+        })
+    }
+}
+
+fn classify(e: &reqwest::Error) -> FetchFailure {
+    if e.is_timeout() {
+        FetchFailure::Timeout
+    } else if e.is_connect() {
+        FetchFailure::Unreachable("connection refused or host unknown".to_owned())
+    } else if e.is_builder() {
+        FetchFailure::Unreachable("the URL cannot be used".to_owned())
+    } else {
+        FetchFailure::Unreachable("the request failed".to_owned())
+    }
+}
+
+async fn read_limited(mut response: Response) -> Result<Vec<u8>, FetchFailure> {
+    if response
+        .content_length()
+        .is_some_and(|len| len > MAX_BODY as u64)
+    {
+        return Err(FetchFailure::Body("the answer is too large".to_owned()));
+    }
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > MAX_BODY {
+                    return Err(FetchFailure::Body("the answer is too large".to_owned()));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(body),
+            Err(e) if e.is_timeout() => return Err(FetchFailure::Timeout),
+            Err(_) => return Err(FetchFailure::Body("the connection broke".to_owned())),
+        }
+    }
+}

@@ -1,0 +1,537 @@
+//! Konnect as an OpenID Connect relying party: discovery, the authorization request (state
+//! bound to a cookie, nonce, PKCE S256), the callback (RFC 9207 `iss`, code exchange with
+//! client_secret_basic, ID-token verification against the provider's JWKS, userinfo when the
+//! ID token lacks email or name). Provider-independent: nothing here knows about Okta.
+
+pub mod discovery;
+pub mod fetch;
+pub mod id_token;
+mod pending;
+pub mod pkce;
+pub mod routes;
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, PoisonError},
+    time::{Duration, Instant, SystemTime},
+};
+
+use axum::http::StatusCode;
+use base64::{Engine as _, engine::general_purpose::STANDARD};
+use jsonwebtoken::jwk::JwkSet;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use self::discovery::{DiscoveryError, ProviderMetadata, discovery_url, parse_metadata};
+use self::fetch::{Endpoint, FetchError, FetchFailure};
+use self::id_token::{Claims, Expected, IdTokenError};
+use self::pending::{PendingLogin, PendingLogins};
+use self::pkce::Verifier;
+use crate::crypto::{ct_eq, random_token};
+use crate::org::{Email, OidcClient};
+
+/// How long provider metadata is reused before it is fetched again.
+const METADATA_TTL: Duration = Duration::from_secs(5 * 60);
+/// How long a JWKS is reused; an unknown `kid` refetches it at once.
+const JWKS_TTL: Duration = Duration::from_secs(60 * 60);
+
+/// Why single sign-on failed. Each message is meant for the person at the browser.
+#[derive(Debug, thiserror::Error)]
+pub enum SsoError {
+    /// Konnect's own text for a callback without its state cookie (seen when the issuer is
+    /// wrong, or the callback is opened in another browser).
+    #[error("failed to get state: http: named cookie not present")]
+    MissingStateCookie,
+    #[error(
+        "The sign-in response does not belong to this browser's sign-in attempt (state mismatch)."
+    )]
+    StateMismatch,
+    #[error("This sign-in attempt has expired or was already used. Please start again.")]
+    UnknownState,
+    #[error("The identity provider refused the sign-in: {error}{}", .description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
+    ProviderRefused {
+        error: String,
+        description: Option<String>,
+    },
+    #[error("The sign-in response has no authorization code.")]
+    MissingCode,
+    #[error(
+        "The sign-in response comes from {found:?}, not from the configured issuer {expected:?}."
+    )]
+    WrongResponseIssuer { expected: String, found: String },
+    #[error("The identity provider did not say who issued the sign-in response (iss is missing).")]
+    MissingResponseIssuer,
+    #[error(
+        "The sign-in was started by {0:?}, which is not this organization's identity provider."
+    )]
+    UnknownInitiator(String),
+    #[error("{0}")]
+    Discovery(#[from] DiscoveryError),
+    #[error("{0}")]
+    Fetch(#[from] FetchError),
+    #[error("The identity provider refused to exchange the authorization code: {error}{} (HTTP {status}).", .description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    TokenRejected {
+        status: u16,
+        error: String,
+        description: Option<String>,
+    },
+    #[error("The identity provider's token response is not usable: {0}.")]
+    BadTokenResponse(String),
+    #[error("The identity provider's ID token was rejected: {0}.")]
+    IdToken(#[from] IdTokenError),
+    #[error("The identity provider's signing keys are not usable: {0}.")]
+    BadJwks(String),
+    #[error("The identity provider's userinfo answer is not usable: {0}.")]
+    BadUserinfo(String),
+    #[error("The identity provider did not provide an email address (claim {0:?}).")]
+    MissingEmail(String),
+    #[error("The identity provider's email address is not valid: {0}.")]
+    InvalidEmail(String),
+}
+
+impl SsoError {
+    /// 400 for a broken or foreign callback, 504 when the provider is too slow, 502 for any
+    /// other failure of the provider.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            SsoError::MissingStateCookie
+            | SsoError::StateMismatch
+            | SsoError::UnknownState
+            | SsoError::ProviderRefused { .. }
+            | SsoError::MissingCode
+            | SsoError::WrongResponseIssuer { .. }
+            | SsoError::MissingResponseIssuer
+            | SsoError::UnknownInitiator(_) => StatusCode::BAD_REQUEST,
+            SsoError::Discovery(e) if e.is_timeout() => StatusCode::GATEWAY_TIMEOUT,
+            SsoError::Fetch(e) if e.is_timeout() => StatusCode::GATEWAY_TIMEOUT,
+            _ => StatusCode::BAD_GATEWAY,
+        }
+    }
+}
+
+/// The redirect that starts a sign-in, and the state value to bind to the browser.
+#[derive(Debug, Clone)]
+pub struct AuthorizationRedirect {
+    pub url: String,
+    pub state: String,
+}
+
+/// The query of the redirect back from the provider.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CallbackParams {
+    pub code: Option<String>,
+    pub state: Option<String>,
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+    pub iss: Option<String>,
+}
+
+impl CallbackParams {
+    pub fn is_callback(&self) -> bool {
+        self.code.is_some() || self.state.is_some() || self.error.is_some()
+    }
+}
+
+/// Who signed in, as the provider vouches.
+#[derive(Debug, Clone)]
+pub struct SsoIdentity {
+    pub org_id: String,
+    pub issuer: String,
+    pub subject: String,
+    pub email: Email,
+    pub name: Option<String>,
+}
+
+/// Whether a third-party-initiated login's `iss` stands for the configured issuer: the issuer
+/// itself, or (as Okta's dashboard sends) the org URL it lives under.
+pub fn initiated_by(issuer: &str, iss: &str) -> bool {
+    let iss = iss.trim();
+    if iss == issuer {
+        return true;
+    }
+    let Ok(url) = url::Url::parse(iss) else {
+        return false;
+    };
+    matches!(url.scheme(), "http" | "https")
+        && url.query().is_none()
+        && issuer.starts_with(&format!("{}/", iss.trim_end_matches('/')))
+}
+
+/// The relying party: an HTTP client with timeouts, metadata and key caches, and the sign-in
+/// attempts in flight.
+#[derive(Debug)]
+pub struct RelyingParty {
+    http: reqwest::Client,
+    metadata: Mutex<HashMap<String, (Instant, Arc<ProviderMetadata>)>>,
+    jwks: Mutex<HashMap<String, (Instant, Arc<JwkSet>)>>,
+    pending: PendingLogins,
+}
+
+impl RelyingParty {
+    /// `timeout` bounds each request to a provider (connecting gets half of it).
+    pub fn new(timeout: Duration) -> anyhow::Result<Self> {
+        Ok(Self {
+            http: fetch::client(timeout)?,
+            metadata: Mutex::default(),
+            jwks: Mutex::default(),
+            pending: PendingLogins::default(),
+        })
+    }
+
+    /// Fetches the issuer's metadata now and checks it (the settings page's Save does this);
+    /// the result replaces the cached copy.
+    pub async fn discover(&self, issuer: &str) -> Result<Arc<ProviderMetadata>, DiscoveryError> {
+        let url = discovery_url(issuer);
+        let request = self
+            .http
+            .get(&url)
+            .header(reqwest::header::ACCEPT, "application/json");
+        let (_, body) = fetch::send_ok(Endpoint::Discovery, &url, request).await?;
+        let meta = Arc::new(parse_metadata(&body, &url, issuer)?);
+        self.metadata
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(issuer.to_owned(), (Instant::now(), meta.clone()));
+        Ok(meta)
+    }
+
+    async fn provider(&self, issuer: &str) -> Result<Arc<ProviderMetadata>, DiscoveryError> {
+        let cached = self
+            .metadata
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(issuer)
+            .filter(|(at, _)| at.elapsed() < METADATA_TTL)
+            .map(|(_, m)| m.clone());
+        match cached {
+            Some(meta) => Ok(meta),
+            None => self.discover(issuer).await,
+        }
+    }
+
+    async fn keys(&self, jwks_uri: &str, refresh: bool) -> Result<Arc<JwkSet>, SsoError> {
+        if !refresh {
+            let cached = self
+                .jwks
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get(jwks_uri)
+                .filter(|(at, _)| at.elapsed() < JWKS_TTL)
+                .map(|(_, k)| k.clone());
+            if let Some(keys) = cached {
+                return Ok(keys);
+            }
+        }
+        let request = self
+            .http
+            .get(jwks_uri)
+            .header(reqwest::header::ACCEPT, "application/json");
+        let (_, body) = fetch::send_ok(Endpoint::Jwks, jwks_uri, request).await?;
+        let keys = Arc::new(id_token::parse_jwks(&body).map_err(SsoError::BadJwks)?);
+        self.jwks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(jwks_uri.to_owned(), (Instant::now(), keys.clone()));
+        Ok(keys)
+    }
+
+    /// Starts a sign-in for the organization `org_id`: the provider's authorization URL, with
+    /// the attempt remembered under a fresh `state`. `initiator` is a third-party-initiated
+    /// login's `iss`.
+    pub async fn begin(
+        &self,
+        org_id: &str,
+        client: OidcClient,
+        redirect_uri: &str,
+        initiator: Option<&str>,
+        now: SystemTime,
+    ) -> Result<AuthorizationRedirect, SsoError> {
+        if let Some(iss) = initiator
+            && !initiated_by(&client.issuer, iss)
+        {
+            return Err(SsoError::UnknownInitiator(iss.to_owned()));
+        }
+        let meta = self.provider(&client.issuer).await?;
+        let state = random_token();
+        let nonce = random_token();
+        let verifier = Verifier::generate();
+        let mut url = url::Url::parse(&meta.authorization_endpoint).map_err(|_| {
+            DiscoveryError::Unsupported("its authorization_endpoint is not a URL".to_owned())
+        })?;
+        url.query_pairs_mut()
+            .append_pair("response_type", "code")
+            .append_pair("client_id", &client.client_id)
+            .append_pair("redirect_uri", redirect_uri)
+            .append_pair("scope", &client.scopes.join(" "))
+            .append_pair("state", &state)
+            .append_pair("nonce", &nonce)
+            .append_pair("code_challenge", &verifier.challenge())
+            .append_pair("code_challenge_method", "S256");
+        self.pending.insert(
+            state.clone(),
+            PendingLogin {
+                org_id: org_id.to_owned(),
+                client,
+                nonce,
+                verifier,
+                redirect_uri: redirect_uri.to_owned(),
+                started_at: now,
+            },
+            now,
+        );
+        Ok(AuthorizationRedirect {
+            url: url.into(),
+            state,
+        })
+    }
+
+    /// Finishes a sign-in from the provider's redirect. `cookie_state` is the state bound to
+    /// the browser by [`RelyingParty::begin`]. The attempt is used up whatever the outcome.
+    pub async fn complete(
+        &self,
+        params: &CallbackParams,
+        cookie_state: Option<&str>,
+        now: SystemTime,
+    ) -> Result<SsoIdentity, SsoError> {
+        let cookie_state = cookie_state.ok_or(SsoError::MissingStateCookie)?;
+        let pending = self.pending.take(cookie_state, now);
+        let state_matches = params
+            .state
+            .as_deref()
+            .is_some_and(|s| ct_eq(s.as_bytes(), cookie_state.as_bytes()));
+        if !state_matches {
+            return Err(SsoError::StateMismatch);
+        }
+        let pending = pending.ok_or(SsoError::UnknownState)?;
+        let client = &pending.client;
+        if let Some(iss) = &params.iss
+            && iss != &client.issuer
+        {
+            return Err(SsoError::WrongResponseIssuer {
+                expected: client.issuer.clone(),
+                found: iss.clone(),
+            });
+        }
+        if let Some(error) = &params.error {
+            return Err(SsoError::ProviderRefused {
+                error: error.clone(),
+                description: params.error_description.clone(),
+            });
+        }
+        let meta = self.provider(&client.issuer).await?;
+        if params.iss.is_none() && meta.iss_parameter_supported {
+            return Err(SsoError::MissingResponseIssuer);
+        }
+        let code = params
+            .code
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .ok_or(SsoError::MissingCode)?;
+        let tokens = self.exchange_code(&meta, &pending, code).await?;
+        let expected = Expected {
+            issuer: &client.issuer,
+            client_id: &client.client_id,
+            nonce: &pending.nonce,
+            access_token: tokens.access_token.as_deref(),
+            now: unix_seconds(now),
+        };
+        let keys = self.keys(&meta.jwks_uri, false).await?;
+        let claims = match id_token::verify(&tokens.id_token, &keys, &expected) {
+            Err(IdTokenError::UnknownKey(_)) => {
+                let keys = self.keys(&meta.jwks_uri, true).await?;
+                id_token::verify(&tokens.id_token, &keys, &expected)?
+            }
+            other => other?,
+        };
+        self.identity(&meta, &pending, &claims, tokens.access_token.as_deref())
+            .await
+    }
+
+    async fn exchange_code(
+        &self,
+        meta: &ProviderMetadata,
+        pending: &PendingLogin,
+        code: &str,
+    ) -> Result<Tokens, SsoError> {
+        // RFC 6749 §2.3.1: id and secret are form-encoded before they are joined.
+        let encode =
+            |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        let credentials = STANDARD.encode(format!(
+            "{}:{}",
+            encode(&pending.client.client_id),
+            encode(&pending.client.client_secret)
+        ));
+        let request = self
+            .http
+            .post(&meta.token_endpoint)
+            .header(
+                reqwest::header::AUTHORIZATION,
+                format!("Basic {credentials}"),
+            )
+            .header(reqwest::header::ACCEPT, "application/json")
+            .form(&[
+                ("grant_type", "authorization_code"),
+                ("code", code),
+                ("redirect_uri", pending.redirect_uri.as_str()),
+                ("code_verifier", pending.verifier.as_str()),
+            ]);
+        let (status, _, body) = fetch::send(Endpoint::Token, &meta.token_endpoint, request).await?;
+        if !(200..300).contains(&status) {
+            #[derive(Deserialize)]
+            struct OAuthError {
+                error: String,
+                error_description: Option<String>,
+            }
+            return Err(match serde_json::from_slice::<OAuthError>(&body) {
+                Ok(e) => SsoError::TokenRejected {
+                    status,
+                    error: e.error,
+                    description: e.error_description,
+                },
+                Err(_) => SsoError::Fetch(FetchError {
+                    endpoint: Endpoint::Token,
+                    url: meta.token_endpoint.clone(),
+                    failure: FetchFailure::Status {
+                        status,
+                        body: body.into_iter().take(512).collect(),
+                    },
+                }),
+            });
+        }
+        #[derive(Deserialize)]
+        struct Raw {
+            id_token: Option<String>,
+            access_token: Option<String>,
+            token_type: Option<String>,
+        }
+        let raw: Raw = serde_json::from_slice(&body)
+            .map_err(|e| SsoError::BadTokenResponse(format!("not JSON ({e})")))?;
+        let id_token = raw
+            .id_token
+            .ok_or_else(|| SsoError::BadTokenResponse("it has no id_token".to_owned()))?;
+        if raw
+            .token_type
+            .as_deref()
+            .is_some_and(|t| !t.eq_ignore_ascii_case("bearer"))
+        {
+            return Err(SsoError::BadTokenResponse(
+                "its token_type is not Bearer".to_owned(),
+            ));
+        }
+        Ok(Tokens {
+            id_token,
+            access_token: raw.access_token,
+        })
+    }
+
+    /// Email and name from the ID token, completed from userinfo where the provider keeps
+    /// them only there.
+    async fn identity(
+        &self,
+        meta: &ProviderMetadata,
+        pending: &PendingLogin,
+        claims: &Claims,
+        access_token: Option<&str>,
+    ) -> Result<SsoIdentity, SsoError> {
+        let mappings = &pending.client.claim_mappings;
+        let mut email = claims.string(&mappings.email).map(str::to_owned);
+        let mut name = claims.string(&mappings.name).map(str::to_owned);
+        if (email.is_none() || name.is_none())
+            && let (Some(endpoint), Some(token)) = (&meta.userinfo_endpoint, access_token)
+        {
+            let info = self.userinfo(endpoint, token, claims.subject()).await?;
+            let info = Claims(info);
+            email = email.or_else(|| info.string(&mappings.email).map(str::to_owned));
+            name = name.or_else(|| info.string(&mappings.name).map(str::to_owned));
+        }
+        let email = email.ok_or_else(|| SsoError::MissingEmail(mappings.email.clone()))?;
+        let email = Email::parse(&email).map_err(SsoError::InvalidEmail)?;
+        Ok(SsoIdentity {
+            org_id: pending.org_id.clone(),
+            issuer: pending.client.issuer.clone(),
+            subject: claims.subject().to_owned(),
+            email,
+            name,
+        })
+    }
+
+    async fn userinfo(
+        &self,
+        endpoint: &str,
+        access_token: &str,
+        subject: &str,
+    ) -> Result<Map<String, Value>, SsoError> {
+        let request = self
+            .http
+            .get(endpoint)
+            .bearer_auth(access_token)
+            .header(reqwest::header::ACCEPT, "application/json");
+        let (content_type, body) = fetch::send_ok(Endpoint::Userinfo, endpoint, request).await?;
+        if content_type
+            .as_deref()
+            .is_some_and(|t| t.starts_with("application/jwt"))
+        {
+            return Err(SsoError::BadUserinfo(
+                "signed userinfo responses are not supported".to_owned(),
+            ));
+        }
+        let info: Map<String, Value> = serde_json::from_slice(&body)
+            .map_err(|_| SsoError::BadUserinfo("it is not a JSON object".to_owned()))?;
+        // OpenID Connect Core §5.3.2: the sub must be the ID token's.
+        if info.get("sub").and_then(Value::as_str) != Some(subject) {
+            return Err(SsoError::BadUserinfo(
+                "its sub differs from the ID token's".to_owned(),
+            ));
+        }
+        Ok(info)
+    }
+}
+
+struct Tokens {
+    id_token: String,
+    access_token: Option<String>,
+}
+
+pub fn unix_seconds(t: SystemTime) -> u64 {
+    t.duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn third_party_login_accepts_the_issuer_or_its_org_url() {
+        let issuer = "https://dev-1.okta.test/oauth2/default";
+        assert!(initiated_by(issuer, issuer));
+        assert!(initiated_by(issuer, "https://dev-1.okta.test"));
+        assert!(initiated_by(issuer, "https://dev-1.okta.test/"));
+        assert!(!initiated_by(issuer, "https://dev-1.okta.te"));
+        assert!(!initiated_by(issuer, "https://evil.test"));
+        assert!(!initiated_by(
+            issuer,
+            "https://dev-1.okta.test/oauth2/defaultx"
+        ));
+        assert!(!initiated_by(issuer, "dev-1.okta.test"));
+    }
+
+    #[test]
+    fn sso_errors_map_to_statuses() {
+        assert_eq!(SsoError::StateMismatch.status(), StatusCode::BAD_REQUEST);
+        let timeout = FetchError {
+            endpoint: Endpoint::Token,
+            url: "u".into(),
+            failure: FetchFailure::Timeout,
+        };
+        assert_eq!(
+            SsoError::Fetch(timeout).status(),
+            StatusCode::GATEWAY_TIMEOUT
+        );
+        assert_eq!(
+            SsoError::IdToken(IdTokenError::BadSignature).status(),
+            StatusCode::BAD_GATEWAY
+        );
+    }
+}

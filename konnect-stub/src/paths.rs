@@ -1,0 +1,29 @@
+//! Paths served by the stub, shared by the router, the pages and the tests.
+
+pub const HOME: &str = "/";
+/// The login page, and the OIDC redirect URI (`/login?code&state`).
+pub const LOGIN: &str = "/login";
+/// An organization's SSO login URL.
+pub const LOGIN_ORG: &str = "/login/{login_path}";
+pub const LOGOUT: &str = "/logout";
+/// Konnect's basic-auth endpoint, as the login form and decK call it.
+pub const AUTHENTICATE: &str = "/kauth/api/v1/authenticate";
+pub const SETTINGS: &str = "/settings";
+pub const IDENTITY_MANAGEMENT: &str = "/settings/identity-management";
+pub const IDENTITY_OKTA: &str = "/settings/identity-management/okta";
+pub const STYLESHEET: &str = "/assets/konnect.css";
+
+pub const API_IDENTITY_PROVIDER: &str = "/identity-provider";
+pub const API_AUTHENTICATION_SETTINGS: &str = "/authentication-settings";
+pub const API_USERS_ME: &str = "/users/me";
+pub const API_ORGANIZATIONS_ME: &str = "/organizations/me";
+
+/// The redirect URI to register at the identity provider.
+pub fn redirect_uri(base_url: &str) -> String {
+    format!("{base_url}{LOGIN}")
+}
+
+/// The organization's login URL, `{public URL}/login/{login path}`.
+pub fn org_login_url(base_url: &str, login_path: &str) -> String {
+    format!("{base_url}{LOGIN}/{login_path}")
+}
