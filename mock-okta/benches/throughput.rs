@@ -1,0 +1,243 @@
+//! Prints mock-okta's speed on this machine: start to ready, discovery requests/s, and
+//! `client_credentials` RS256 tokens/s against what this machine's cores can sign
+//! (`openssl speed rsa2048`). A benchmark that prints figures, not a timed test.
+//!
+//! Run: `cargo bench -p mock-okta --bench throughput` (builds in release).
+//! Tunables: BENCH_SECONDS (default 5), BENCH_CONNECTIONS (default 16).
+
+use std::{
+    net::TcpListener,
+    process::{Child, Command, Stdio},
+    sync::{
+        Arc,
+        atomic::{AtomicBool, AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt as _, Full};
+use hyper::Request;
+use tokio::net::TcpStream;
+
+const CLIENT_ID: &str = "0oabenchclient00001";
+const CLIENT_SECRET: &str = "bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+fn env_num(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts the release binary and returns it with the time from exec to the first 200 from
+/// discovery.
+fn start(port: u16, seed: &std::path::Path) -> (Server, Duration) {
+    let t0 = Instant::now();
+    let child = Command::new(env!("CARGO_BIN_EXE_mock-okta"))
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .arg("--seed")
+        .arg(seed)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start mock-okta");
+    let server = Server(child);
+    let request = format!(
+        "GET /oauth2/default/.well-known/openid-configuration HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    );
+    loop {
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            use std::io::{Read as _, Write as _};
+            let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+            if s.write_all(request.as_bytes()).is_ok() {
+                let mut buf = [0u8; 16];
+                if s.read(&mut buf)
+                    .is_ok_and(|n| n >= 12 && &buf[9..12] == b"200")
+                {
+                    return (server, t0.elapsed());
+                }
+            }
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "mock-okta did not become ready"
+        );
+        std::thread::sleep(Duration::from_micros(200));
+    }
+}
+
+/// Drives `connections` keep-alive connections for `secs` seconds, each sending the request
+/// made by `make` as soon as the previous answer arrived; returns (ok responses, errors).
+async fn load(
+    port: u16,
+    connections: u64,
+    secs: u64,
+    make: Arc<dyn Fn() -> Request<Full<Bytes>> + Send + Sync>,
+) -> (u64, u64) {
+    let ok = Arc::new(AtomicU64::new(0));
+    let bad = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let (ok, bad, stop, make) = (ok.clone(), bad.clone(), stop.clone(), make.clone());
+        tasks.push(tokio::spawn(async move {
+            let stream = TcpStream::connect(("127.0.0.1", port))
+                .await
+                .expect("connect");
+            let _ = stream.set_nodelay(true);
+            let (mut sender, conn) =
+                hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+                    .await
+                    .expect("handshake");
+            tokio::spawn(conn);
+            while !stop.load(Ordering::Relaxed) {
+                if sender.ready().await.is_err() {
+                    bad.fetch_add(1, Ordering::Relaxed);
+                    break;
+                }
+                match sender.send_request(make()).await {
+                    Ok(res) => {
+                        let status = res.status();
+                        let _ = res.into_body().collect().await;
+                        if status.is_success() {
+                            ok.fetch_add(1, Ordering::Relaxed);
+                        } else {
+                            bad.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                    Err(_) => {
+                        bad.fetch_add(1, Ordering::Relaxed);
+                        break;
+                    }
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(secs)).await;
+    stop.store(true, Ordering::Relaxed);
+    for t in tasks {
+        let _ = tokio::time::timeout(Duration::from_secs(5), t).await;
+    }
+    (ok.load(Ordering::Relaxed), bad.load(Ordering::Relaxed))
+}
+
+/// `openssl speed` RSA-2048 signs/s, with `-multi N` when `multi` > 1.
+fn openssl_signs(multi: u32) -> Option<f64> {
+    let mut cmd = Command::new("openssl");
+    cmd.args(["speed", "-seconds", "3"]);
+    if multi > 1 {
+        cmd.args(["-multi", &multi.to_string()]);
+    }
+    let out = cmd.arg("rsa2048").output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    // "rsa 2048 bits 0.000926s 0.000025s   1079.4  39318.1" or, with -multi, "rsa 2048 bits ... "
+    let line = text
+        .lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with("rsa") && l.contains("2048"))?;
+    let nums: Vec<f64> = line
+        .split_whitespace()
+        .filter_map(|w| w.trim_end_matches('s').parse().ok())
+        .collect();
+    // The columns after "2048": sign time, verify time, sign/s, verify/s.
+    nums.iter().rev().nth(1).copied()
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let secs = env_num("BENCH_SECONDS", 5);
+    let conns = env_num("BENCH_CONNECTIONS", 16);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let seed = dir.path().join("seed.json");
+    std::fs::write(
+        &seed,
+        serde_json::json!({
+            "scopes": [{"name": "bench:read", "default": true}],
+            "apps": [{"name": "oidc_client", "label": "Bench", "signOnMode": "OPENID_CONNECT",
+                "credentials": {"oauthClient": {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+                    "token_endpoint_auth_method": "client_secret_post"}},
+                "settings": {"oauthClient": {"application_type": "service",
+                    "grant_types": ["client_credentials"], "response_types": ["token"]}}}]
+        })
+        .to_string(),
+    )
+    .expect("seed");
+
+    println!("mock-okta benchmark on {cores} cores, {conns} connections, {secs} s per run");
+    let mut ready = Vec::new();
+    for _ in 0..5 {
+        let (server, t) = start(free_port(), &seed);
+        ready.push(t);
+        drop(server);
+    }
+    ready.sort();
+    println!(
+        "start to ready (exec to first discovery 200): median {:.1} ms, best {:.1} ms (goal: 50 ms)",
+        ready[2].as_secs_f64() * 1e3,
+        ready[0].as_secs_f64() * 1e3
+    );
+
+    let port = free_port();
+    let (_server, _) = start(port, &seed);
+    let host = format!("127.0.0.1:{port}");
+    let h = host.clone();
+    let discovery: Arc<dyn Fn() -> Request<Full<Bytes>> + Send + Sync> = Arc::new(move || {
+        Request::get("/oauth2/default/.well-known/openid-configuration")
+            .header("host", &h)
+            .body(Full::new(Bytes::new()))
+            .expect("request")
+    });
+    let _ = load(port, conns, 1, discovery.clone()).await; // warm-up
+    let (ok, bad) = load(port, conns, secs, discovery).await;
+    let rps = ok as f64 / secs as f64;
+    println!("discovery: {rps:.0} requests/s ({ok} ok, {bad} errors) (goal: 50,000)");
+
+    let body = Bytes::from(format!(
+        "grant_type=client_credentials&scope=bench%3Aread&client_id={CLIENT_ID}&client_secret={CLIENT_SECRET}"
+    ));
+    let h = host.clone();
+    let token: Arc<dyn Fn() -> Request<Full<Bytes>> + Send + Sync> = Arc::new(move || {
+        Request::post("/oauth2/default/v1/token")
+            .header("host", &h)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Full::new(body.clone()))
+            .expect("request")
+    });
+    let _ = load(port, conns, 1, token.clone()).await; // warm-up; also waits for the key
+    let (ok, bad) = load(port, conns, secs, token).await;
+    let tps = ok as f64 / secs as f64;
+    println!("client_credentials RS256 tokens: {tps:.0} tokens/s ({ok} ok, {bad} errors)");
+    match (openssl_signs(1), openssl_signs(cores as u32)) {
+        (Some(one), Some(all)) => {
+            println!(
+                "openssl speed rsa2048: {one:.0} signs/s on one core, {all:.0} signs/s on {cores} cores"
+            );
+            println!(
+                "tokens/s / openssl signs/s: {:.0}% of one core, {:.0}% of all {cores} cores (goal: 60% of all cores)",
+                100.0 * tps / one,
+                100.0 * tps / all
+            );
+        }
+        _ => println!("openssl speed rsa2048: openssl not found, no ratio"),
+    }
+}

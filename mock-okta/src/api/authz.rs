@@ -1,0 +1,165 @@
+//! `/api/v1/authorizationServers`: the `default` custom authorization server, its scopes
+//! and its signing keys. The org has no other custom server.
+
+use axum::{
+    Router,
+    extract::State,
+    http::StatusCode,
+    response::Response,
+    routing::{get, post},
+};
+
+use super::{
+    ApiError, ApiJson, ApiPath as Path, Params, allow, json, no_content, ok,
+    views::{self, AuthServerView},
+};
+use crate::{
+    directory::{DirError, ScopeInput},
+    state::AppState,
+};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/authorizationServers", allow(get(servers_list)))
+        .route(
+            "/api/v1/authorizationServers/{server_id}",
+            allow(get(servers_get)),
+        )
+        .route(
+            "/api/v1/authorizationServers/{server_id}/scopes",
+            allow(get(scopes_list).post(scopes_create)),
+        )
+        .route(
+            "/api/v1/authorizationServers/{server_id}/scopes/{scope_id}",
+            allow(get(scopes_get).delete(scopes_delete)),
+        )
+        .route(
+            "/api/v1/authorizationServers/{server_id}/credentials/keys",
+            allow(get(keys_list)),
+        )
+        .route(
+            "/api/v1/authorizationServers/{server_id}/credentials/lifecycle/keyRotate",
+            allow(post(keys_rotate)),
+        )
+}
+
+/// Only `default` exists; anything else is E0000007 naming the id.
+fn check_server(server_id: &str) -> Result<(), ApiError> {
+    if server_id == "default" {
+        Ok(())
+    } else {
+        Err(ApiError::not_found(server_id, "AuthorizationServer"))
+    }
+}
+
+async fn default_server(state: &AppState) -> Result<AuthServerView, ApiError> {
+    let key = state.keys.active().await.map_err(|e| {
+        tracing::error!(error = %e, "no signing key");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "E0000009",
+            "Internal Server Error",
+        )
+    })?;
+    // The org's creation time: the built-in group is made with the org.
+    let created = state.dir.everyone().created;
+    Ok(views::default_auth_server(&state.org, created, key.kid()))
+}
+
+async fn servers_list(State(state): State<AppState>) -> Result<Response, ApiError> {
+    Ok(ok(vec![default_server(&state).await?]))
+}
+
+async fn servers_get(
+    State(state): State<AppState>,
+    Path(server_id): Path<String>,
+) -> Result<Response, ApiError> {
+    check_server(&server_id)?;
+    Ok(ok(default_server(&state).await?))
+}
+
+/// System scopes first, then custom ones in creation order; `q` is a name prefix.
+async fn scopes_list(
+    State(state): State<AppState>,
+    Path(server_id): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    check_server(&server_id)?;
+    let q = params.get("q").map(str::to_lowercase);
+    let mut scopes = views::system_scopes(&state.org, state.dir.org_id());
+    scopes.extend(
+        state
+            .dir
+            .scopes()
+            .iter()
+            .map(|s| views::scope(&state.org, s)),
+    );
+    scopes.retain(|s| {
+        q.as_ref()
+            .is_none_or(|q| s.name.to_lowercase().starts_with(q))
+    });
+    Ok(ok(scopes))
+}
+
+async fn scopes_create(
+    State(state): State<AppState>,
+    Path(server_id): Path<String>,
+    ApiJson(input): ApiJson<ScopeInput>,
+) -> Result<Response, ApiError> {
+    check_server(&server_id)?;
+    let scope = state.dir.create_scope(input)?;
+    Ok(json(StatusCode::CREATED, views::scope(&state.org, &scope)))
+}
+
+async fn scopes_get(
+    State(state): State<AppState>,
+    Path((server_id, scope_id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    check_server(&server_id)?;
+    if let Some(system) = views::system_scopes(&state.org, state.dir.org_id())
+        .into_iter()
+        .find(|s| s.id == scope_id)
+    {
+        return Ok(ok(system));
+    }
+    Ok(ok(views::scope(&state.org, &state.dir.scope(&scope_id)?)))
+}
+
+async fn scopes_delete(
+    State(state): State<AppState>,
+    Path((server_id, scope_id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    check_server(&server_id)?;
+    if views::system_scopes(&state.org, state.dir.org_id())
+        .iter()
+        .any(|s| s.id == scope_id)
+    {
+        return Err(DirError::Forbidden.into());
+    }
+    state.dir.delete_scope(&scope_id)?;
+    Ok(no_content())
+}
+
+async fn keys_list(
+    State(state): State<AppState>,
+    Path(server_id): Path<String>,
+) -> Result<Response, ApiError> {
+    check_server(&server_id)?;
+    Ok(ok(state.keys.jwks().await.keys))
+}
+
+async fn keys_rotate(
+    State(state): State<AppState>,
+    Path(server_id): Path<String>,
+) -> Result<Response, ApiError> {
+    check_server(&server_id)?;
+    state.keys.rotate().await.map_err(|e| {
+        tracing::error!(error = %e, "key rotation failed");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "E0000009",
+            "Internal Server Error",
+        )
+    })?;
+    Ok(ok(state.keys.jwks().await.keys))
+}

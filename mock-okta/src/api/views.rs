@@ -1,0 +1,702 @@
+//! The Management API's JSON shapes, field for field and in Okta's key order (serde keeps
+//! declaration order; `serde_json` keeps insertion order for maps).
+//!
+//! Types follow Okta's OpenAPI spec so the typed SDKs (Python pydantic models, the Node
+//! SDK) accept them: dates are `2026-11-28T23:24:16.000Z` strings, absent optional values
+//! are `null` where Okta sends `null`, enums use Okta's spellings.
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+use time::OffsetDateTime;
+
+use crate::{
+    clock::okta_timestamp,
+    directory::{
+        App, AppGroup, AppStatus, Group, MetadataPublish, Role, SYSTEM_SCOPES, Scope, User,
+        UserStatus,
+    },
+    paths::OrgUrls,
+};
+
+/// Okta's generic logo for apps without one.
+const DEFAULT_APP_LOGO: &str = "/assets/img/logos/default.6770228fb0dab49a1695ef440a5279bb.png";
+const DEFAULT_GROUP_LOGO_MEDIUM: &str = "/assets/img/logos/groups/okta-medium.png";
+const DEFAULT_GROUP_LOGO_LARGE: &str = "/assets/img/logos/groups/okta-large.png";
+
+fn ts(t: OffsetDateTime) -> String {
+    okta_timestamp(t)
+}
+
+/// `{"href": …}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Href {
+    pub href: String,
+}
+
+/// `{"href": …, "hints": {"allow": [...]}}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct HrefHints {
+    pub href: String,
+    pub hints: Hints,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hints {
+    pub allow: Vec<&'static str>,
+}
+
+fn hints(href: String, allow: &[&'static str]) -> HrefHints {
+    HrefHints {
+        href,
+        hints: Hints {
+            allow: allow.to_vec(),
+        },
+    }
+}
+
+/// `{"name": …, "href": …, "type": …}`, as in `appLinks` and `logo` lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct NamedLink {
+    pub name: String,
+    pub href: String,
+    #[serde(rename = "type")]
+    pub type_: &'static str,
+}
+
+// ---- Apps ----
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppView {
+    pub id: String,
+    pub name: &'static str,
+    pub label: String,
+    pub status: &'static str,
+    pub last_updated: String,
+    pub created: String,
+    pub accessibility: Value,
+    pub visibility: Visibility,
+    pub features: Vec<String>,
+    pub sign_on_mode: &'static str,
+    pub credentials: AppCredentials,
+    pub settings: AppSettings,
+    #[serde(rename = "_links")]
+    pub links: AppLinks,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Visibility {
+    pub auto_launch: bool,
+    pub auto_submit_toolbar: bool,
+    pub hide: Hide,
+    pub app_links: Value,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Hide {
+    #[serde(rename = "iOS")]
+    pub ios: bool,
+    pub web: bool,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppCredentials {
+    pub user_name_template: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signing: Option<Signing>,
+    pub oauth_client: OAuthClientCredentials,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Signing {
+    pub kid: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OAuthClientCredentials {
+    #[serde(rename = "autoKeyRotation")]
+    pub auto_key_rotation: bool,
+    pub client_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+    pub token_endpoint_auth_method: &'static str,
+    pub pkce_required: bool,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppSettings {
+    pub app: Value,
+    pub notifications: Value,
+    pub manual_provisioning: bool,
+    pub implicit_assignment: bool,
+    pub notes: Value,
+    pub oauth_client: OAuthClientSettings,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OAuthClientSettings {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logo_uri: Option<String>,
+    pub redirect_uris: Vec<String>,
+    pub post_logout_redirect_uris: Vec<String>,
+    pub response_types: Vec<String>,
+    pub grant_types: Vec<String>,
+    pub application_type: &'static str,
+    pub consent_method: String,
+    pub issuer_mode: String,
+    pub idp_initiated_login: IdpInitiatedLoginView,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initiate_login_uri: Option<String>,
+    pub wildcard_redirect: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<RefreshTokenView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct IdpInitiatedLoginView {
+    pub mode: &'static str,
+    pub default_scope: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RefreshTokenView {
+    pub rotation_type: String,
+    pub leeway: u32,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppLinks {
+    pub app_links: Vec<NamedLink>,
+    pub groups: Href,
+    pub logo: Vec<NamedLink>,
+    pub upload_logo: HrefHints,
+    pub users: Href,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deactivate: Option<Href>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activate: Option<Href>,
+}
+
+/// Whether the client secret goes into the response: Okta shows it only when the app is
+/// created or replaced (and only for secret-based client authentication).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Secret {
+    Show,
+    Hide,
+}
+
+pub fn app(org: &OrgUrls, a: &App, secret: Secret, kid: Option<String>) -> AppView {
+    let api = |p: &str| org.url(&format!("/api/v1/apps/{}{p}", a.id));
+    let s = &a.settings;
+    let active = a.status == AppStatus::Active;
+    AppView {
+        id: a.id.clone(),
+        name: "oidc_client",
+        label: a.label.clone(),
+        status: a.status.as_str(),
+        last_updated: ts(a.last_updated),
+        created: ts(a.created),
+        accessibility: json!({"selfService": false, "errorRedirectUrl": null, "loginRedirectUrl": null}),
+        visibility: Visibility {
+            auto_launch: false,
+            auto_submit_toolbar: a.auto_submit_toolbar,
+            hide: Hide {
+                ios: a.hide_ios,
+                web: a.hide_web,
+            },
+            app_links: json!({"oidc_client_link": true}),
+        },
+        features: Vec::new(),
+        sign_on_mode: "OPENID_CONNECT",
+        credentials: AppCredentials {
+            user_name_template: json!({"template": "${source.login}", "type": "BUILT_IN"}),
+            signing: kid.map(|kid| Signing { kid }),
+            oauth_client: OAuthClientCredentials {
+                auto_key_rotation: a.credentials.auto_key_rotation,
+                client_id: a.credentials.client_id.clone(),
+                client_secret: match secret {
+                    Secret::Show if a.credentials.token_endpoint_auth_method.uses_secret() => {
+                        a.credentials.client_secret.clone()
+                    }
+                    _ => None,
+                },
+                token_endpoint_auth_method: a.credentials.token_endpoint_auth_method.as_str(),
+                pkce_required: a.credentials.pkce_required,
+            },
+        },
+        settings: AppSettings {
+            app: json!({}),
+            notifications: json!({"vpn": {"network": {"connection": "DISABLED"}, "message": null, "helpUrl": null}}),
+            manual_provisioning: false,
+            implicit_assignment: false,
+            notes: json!({"admin": null, "enduser": null}),
+            oauth_client: OAuthClientSettings {
+                client_uri: s.client_uri.clone(),
+                logo_uri: s.logo_uri.clone(),
+                redirect_uris: s.redirect_uris.clone(),
+                post_logout_redirect_uris: s.post_logout_redirect_uris.clone(),
+                response_types: s.response_types.clone(),
+                grant_types: s.grant_types.clone(),
+                application_type: s.application_type.as_str(),
+                consent_method: s.consent_method.clone(),
+                issuer_mode: s.issuer_mode.clone(),
+                idp_initiated_login: IdpInitiatedLoginView {
+                    mode: s.idp_initiated_login.mode.as_str(),
+                    default_scope: s.idp_initiated_login.default_scope.clone(),
+                },
+                initiate_login_uri: s.initiate_login_uri.clone(),
+                wildcard_redirect: s.wildcard_redirect.clone(),
+                refresh_token: s.has_grant("refresh_token").then(|| RefreshTokenView {
+                    rotation_type: s.refresh_rotation.clone(),
+                    leeway: s.refresh_leeway,
+                }),
+            },
+        },
+        links: AppLinks {
+            app_links: vec![NamedLink {
+                name: "oidc_client_link".into(),
+                href: org.app_link(&a.id, &a.link_id),
+                type_: "text/html",
+            }],
+            groups: Href {
+                href: api("/groups"),
+            },
+            logo: vec![NamedLink {
+                name: "medium".into(),
+                href: org.url(DEFAULT_APP_LOGO),
+                type_: "image/png",
+            }],
+            upload_logo: hints(api("/logo"), &["POST"]),
+            users: Href {
+                href: api("/users"),
+            },
+            deactivate: active.then(|| Href {
+                href: api("/lifecycle/deactivate"),
+            }),
+            activate: (!active).then(|| Href {
+                href: api("/lifecycle/activate"),
+            }),
+        },
+    }
+}
+
+// ---- App assignments ----
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppUserView {
+    pub id: String,
+    pub external_id: Option<String>,
+    pub created: String,
+    pub last_updated: String,
+    pub scope: &'static str,
+    pub status: &'static str,
+    pub status_changed: String,
+    pub password_changed: Option<String>,
+    pub sync_state: &'static str,
+    pub credentials: Value,
+    pub profile: Value,
+    #[serde(rename = "_links")]
+    pub links: Map<String, Value>,
+}
+
+/// How a user came to be assigned to an app.
+#[derive(Debug, Clone)]
+pub enum Assignment {
+    /// Directly (`scope: USER`), at this time.
+    Direct(OffsetDateTime, OffsetDateTime),
+    /// Through a group (`scope: GROUP`).
+    Group(Group, OffsetDateTime),
+}
+
+pub fn app_user(org: &OrgUrls, app_id: &str, u: &User, how: &Assignment) -> AppUserView {
+    let (created, updated, scope) = match how {
+        Assignment::Direct(c, l) => (*c, *l, "USER"),
+        Assignment::Group(_, l) => (*l, *l, "GROUP"),
+    };
+    let mut links = Map::new();
+    links.insert(
+        "app".into(),
+        json!({"href": org.url(&format!("/api/v1/apps/{app_id}"))}),
+    );
+    if let Assignment::Group(g, _) = how {
+        links.insert(
+            "group".into(),
+            json!({"name": g.profile_name, "href": org.url(&format!("/api/v1/groups/{}", g.id))}),
+        );
+    }
+    links.insert(
+        "user".into(),
+        json!({"href": org.url(&format!("/api/v1/users/{}", u.id))}),
+    );
+    AppUserView {
+        id: u.id.clone(),
+        external_id: None,
+        created: ts(created),
+        last_updated: ts(updated),
+        scope,
+        status: "ACTIVE",
+        status_changed: ts(created),
+        password_changed: None,
+        sync_state: "DISABLED",
+        credentials: json!({"userName": u.login()}),
+        profile: json!({}),
+        links,
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppGroupView {
+    pub id: String,
+    pub last_updated: String,
+    pub priority: u32,
+    #[serde(rename = "_links")]
+    pub links: Value,
+}
+
+pub fn app_group(org: &OrgUrls, app_id: &str, ag: &AppGroup) -> AppGroupView {
+    AppGroupView {
+        id: ag.group_id.clone(),
+        last_updated: ts(ag.last_updated),
+        priority: ag.priority,
+        links: json!({
+            "app": {"href": org.url(&format!("/api/v1/apps/{app_id}"))},
+            "group": {"href": org.url(&format!("/api/v1/groups/{}", ag.group_id))},
+        }),
+    }
+}
+
+/// One entry of `GET /api/v1/users/{id}/appLinks`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppLinkView {
+    pub id: String,
+    pub label: String,
+    pub link_url: String,
+    pub logo_url: String,
+    pub app_name: &'static str,
+    pub app_instance_id: String,
+    pub app_assignment_id: String,
+    pub credentials_setup: bool,
+    pub hidden: bool,
+    pub sort_order: usize,
+}
+
+pub fn app_link(org: &OrgUrls, a: &App, user_id: &str, sort_order: usize) -> AppLinkView {
+    AppLinkView {
+        id: a.link_id.clone(),
+        label: a.label.clone(),
+        link_url: org.app_link(&a.id, &a.link_id),
+        logo_url: org.url(DEFAULT_APP_LOGO),
+        app_name: "oidc_client",
+        app_instance_id: a.id.clone(),
+        app_assignment_id: super::stable_id("0ua", &[&a.id, user_id]),
+        credentials_setup: false,
+        hidden: a.hide_web,
+        sort_order,
+    }
+}
+
+// ---- Users ----
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserView {
+    pub id: String,
+    pub status: &'static str,
+    pub created: String,
+    pub activated: Option<String>,
+    pub status_changed: Option<String>,
+    pub last_login: Option<String>,
+    pub last_updated: String,
+    pub password_changed: Option<String>,
+    #[serde(rename = "type")]
+    pub type_: Value,
+    pub profile: Map<String, Value>,
+    pub credentials: Map<String, Value>,
+    #[serde(rename = "_links")]
+    pub links: Map<String, Value>,
+}
+
+/// The id of the org's default user type (`oty…`), stable for the org.
+pub fn user_type_id(org_id: &str) -> String {
+    super::stable_id("oty", &[org_id, "user-type"])
+}
+
+pub fn user(org: &OrgUrls, org_id: &str, u: &User) -> UserView {
+    let type_id = user_type_id(org_id);
+    let me = org.url(&format!("/api/v1/users/{}", u.id));
+    let post = |op: &str| json!({"href": format!("{me}/lifecycle/{op}"), "method": "POST"});
+    let mut links = Map::new();
+    let ops: &[&str] = match u.status {
+        UserStatus::Active => &["suspend", "reset_password", "expire_password", "deactivate"],
+        UserStatus::Suspended => &["unsuspend", "deactivate"],
+        UserStatus::Staged => &["activate", "deactivate"],
+        UserStatus::Provisioned => &["reactivate", "deactivate"],
+        UserStatus::LockedOut => &["unlock", "deactivate"],
+        UserStatus::Deprovisioned => &["activate"],
+        UserStatus::Recovery | UserStatus::PasswordExpired => &["deactivate"],
+    };
+    for op in ops {
+        let name = match *op {
+            "reset_password" => "resetPassword",
+            "expire_password" => "expirePassword",
+            other => other,
+        };
+        links.insert(name.to_owned(), post(op));
+    }
+    links.insert("self".into(), json!({"href": me}));
+    links.insert(
+        "type".into(),
+        json!({"href": org.url(&format!("/api/v1/meta/types/user/{type_id}"))}),
+    );
+    let mut credentials = Map::new();
+    if u.has_password() {
+        credentials.insert("password".into(), json!({}));
+    }
+    credentials.insert("provider".into(), json!({"type": "OKTA", "name": "OKTA"}));
+    UserView {
+        id: u.id.clone(),
+        status: u.status.as_str(),
+        created: ts(u.created),
+        activated: u.activated.map(ts),
+        status_changed: u.status_changed.map(ts),
+        last_login: u.last_login.map(ts),
+        last_updated: ts(u.last_updated),
+        password_changed: u.password_changed.map(ts),
+        type_: json!({"id": type_id}),
+        profile: u.profile.clone(),
+        credentials,
+        links,
+    }
+}
+
+// ---- Groups ----
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupView {
+    pub id: String,
+    pub created: String,
+    pub last_updated: String,
+    pub last_membership_updated: String,
+    pub object_class: Vec<&'static str>,
+    #[serde(rename = "type")]
+    pub type_: &'static str,
+    pub profile: Value,
+    #[serde(rename = "_links")]
+    pub links: Value,
+}
+
+pub fn group(org: &OrgUrls, g: &Group) -> GroupView {
+    let me = org.url(&format!("/api/v1/groups/{}", g.id));
+    GroupView {
+        id: g.id.clone(),
+        created: ts(g.created),
+        last_updated: ts(g.last_updated),
+        last_membership_updated: ts(g.last_membership_updated),
+        object_class: vec!["okta:user_group"],
+        type_: g.type_.as_str(),
+        profile: json!({"name": g.profile_name, "description": g.profile_description}),
+        links: json!({
+            "logo": [
+                {"name": "medium", "href": org.url(DEFAULT_GROUP_LOGO_MEDIUM), "type": "image/png"},
+                {"name": "large", "href": org.url(DEFAULT_GROUP_LOGO_LARGE), "type": "image/png"},
+            ],
+            "users": {"href": format!("{me}/users")},
+            "apps": {"href": format!("{me}/apps")},
+        }),
+    }
+}
+
+// ---- Roles ----
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleView {
+    pub id: String,
+    pub label: &'static str,
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub status: &'static str,
+    pub created: String,
+    pub last_updated: String,
+    pub assignment_type: &'static str,
+    #[serde(rename = "_links")]
+    pub links: Value,
+}
+
+/// The Admin Console's name of a standard role.
+pub fn role_label(role_type: &str) -> &'static str {
+    match role_type {
+        "SUPER_ADMIN" => "Super Organization Administrator",
+        "ORG_ADMIN" => "Organizational Administrator",
+        "APP_ADMIN" => "Application Administrator",
+        "USER_ADMIN" => "User Administrator",
+        "HELP_DESK_ADMIN" => "Help Desk Administrator",
+        "READ_ONLY_ADMIN" => "Read Only Administrator",
+        "MOBILE_ADMIN" => "Mobile Administrator",
+        "API_ACCESS_MANAGEMENT_ADMIN" => "API Access Management Administrator",
+        "REPORT_ADMIN" => "Report Administrator",
+        "GROUP_MEMBERSHIP_ADMIN" => "Group Membership Administrator",
+        _ => "Administrator",
+    }
+}
+
+pub fn role(org: &OrgUrls, user_id: &str, r: &Role) -> RoleView {
+    RoleView {
+        id: r.id.clone(),
+        label: role_label(&r.role_type),
+        type_: r.role_type.clone(),
+        status: "ACTIVE",
+        created: ts(r.created),
+        last_updated: ts(r.created),
+        assignment_type: "USER",
+        links: json!({"assignee": {"href": org.url(&format!("/api/v1/users/{user_id}"))}}),
+    }
+}
+
+// ---- Authorization server and scopes ----
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScopeView {
+    pub id: String,
+    pub name: String,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    pub system: bool,
+    pub metadata_publish: &'static str,
+    pub consent: String,
+    pub default: bool,
+    #[serde(rename = "_links")]
+    pub links: Value,
+}
+
+fn scope_links(org: &OrgUrls, id: &str, system: bool) -> Value {
+    let allow: &[&str] = if system {
+        &["GET", "PUT"]
+    } else {
+        &["GET", "PUT", "DELETE"]
+    };
+    json!({"self": {
+        "href": org.url(&format!("/api/v1/authorizationServers/default/scopes/{id}")),
+        "hints": {"allow": allow},
+    }})
+}
+
+pub fn scope(org: &OrgUrls, s: &Scope) -> ScopeView {
+    ScopeView {
+        id: s.id.clone(),
+        name: s.name.clone(),
+        display_name: s.display_name.clone(),
+        description: s.description.clone(),
+        system: false,
+        metadata_publish: s.metadata_publish.as_str(),
+        consent: s.consent.clone(),
+        default: s.default,
+        links: scope_links(org, &s.id, false),
+    }
+}
+
+/// The id of a system scope, stable for the org.
+pub fn system_scope_id(org_id: &str, name: &str) -> String {
+    super::stable_id("scp", &[org_id, "system-scope", name])
+}
+
+fn system_scope_description(name: &str) -> &'static str {
+    match name {
+        "openid" => "Signals that a request is an OpenID request.",
+        "profile" => "Allows access to the user's default profile claims.",
+        "email" => "Allows access to the user's email address.",
+        "address" => "Allows access to the user's address.",
+        "phone" => "Allows access to the user's phone number.",
+        "offline_access" => {
+            "Allows access to requested scopes even when the user is not logged in."
+        }
+        "device_sso" => "Allows the client to request a device secret for native SSO.",
+        _ => "",
+    }
+}
+
+/// The system scopes of the `default` server, in discovery order.
+pub fn system_scopes(org: &OrgUrls, org_id: &str) -> Vec<ScopeView> {
+    SYSTEM_SCOPES
+        .iter()
+        .map(|name| {
+            let id = system_scope_id(org_id, name);
+            ScopeView {
+                links: scope_links(org, &id, true),
+                id,
+                name: (*name).to_owned(),
+                display_name: Some((*name).to_owned()),
+                description: Some(system_scope_description(name).to_owned()),
+                system: true,
+                metadata_publish: MetadataPublish::AllClients.as_str(),
+                consent: "IMPLICIT".to_owned(),
+                default: false,
+            }
+        })
+        .collect()
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthServerView {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub description: &'static str,
+    pub audiences: Vec<&'static str>,
+    pub issuer: String,
+    pub issuer_mode: &'static str,
+    pub status: &'static str,
+    pub created: String,
+    pub last_updated: String,
+    pub credentials: Value,
+    #[serde(rename = "_links")]
+    pub links: Value,
+}
+
+/// The `default` custom authorization server. `created` is when the org was made;
+/// `kid` the current signing key.
+pub fn default_auth_server(org: &OrgUrls, created: OffsetDateTime, kid: &str) -> AuthServerView {
+    let me = org.url("/api/v1/authorizationServers/default");
+    let issuer = org.issuer(crate::paths::AuthServer::Default);
+    AuthServerView {
+        id: "default",
+        name: "default",
+        description: "Default Authorization Server for your Applications",
+        audiences: vec!["api://default"],
+        issuer: issuer.clone(),
+        issuer_mode: "ORG_URL",
+        status: "ACTIVE",
+        created: ts(created),
+        last_updated: ts(created),
+        credentials: json!({"signing": {
+            "rotationMode": "AUTO",
+            "lastRotated": ts(created),
+            "nextRotation": ts(created + time::Duration::days(90)),
+            "kid": kid,
+            "use": "sig",
+        }}),
+        links: json!({
+            "scopes": {"href": format!("{me}/scopes"), "hints": {"allow": ["GET"]}},
+            "claims": {"href": format!("{me}/claims"), "hints": {"allow": ["GET"]}},
+            "policies": {"href": format!("{me}/policies"), "hints": {"allow": ["GET"]}},
+            "self": {"href": me, "hints": {"allow": ["GET", "DELETE", "PUT"]}},
+            "metadata": [
+                {"name": "oauth-authorization-server", "href": format!("{issuer}/.well-known/oauth-authorization-server"), "hints": {"allow": ["GET"]}},
+                {"name": "openid-configuration", "href": format!("{issuer}/.well-known/openid-configuration"), "hints": {"allow": ["GET"]}},
+            ],
+            "rotateKey": {"href": format!("{me}/credentials/lifecycle/keyRotate"), "hints": {"allow": ["POST"]}},
+            "deactivate": {"href": format!("{me}/lifecycle/deactivate"), "hints": {"allow": ["POST"]}},
+        }),
+    }
+}

@@ -1,0 +1,58 @@
+//! Command line and environment: the contract other tools rely on.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+
+use crate::state::SimplifiedTarget;
+
+/// The Management API token used when none is given.
+pub const DEFAULT_API_TOKEN: &str = "00mock-okta-api-token";
+/// The listen address used when none is given.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:9000";
+
+/// mock-okta: one fake Okta org (OIDC issuer, hosted sign-in, Management API) in one process.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "mock-okta", version, about)]
+pub struct Config {
+    /// Address to listen on, HOST:PORT (port 0 picks a free port).
+    #[arg(long, env = "MOCK_OKTA_LISTEN", default_value = DEFAULT_LISTEN)]
+    pub listen: String,
+
+    /// The org URL browsers and clients use, e.g. https://dev-123456.okta.com
+    /// [default: http://<listen address>]
+    #[arg(long, env = "MOCK_OKTA_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Management API token, sent as `Authorization: SSWS <token>`.
+    #[arg(long, env = "MOCK_OKTA_API_TOKEN", default_value = DEFAULT_API_TOKEN)]
+    pub api_token: String,
+
+    /// JSON seed file with users, groups, apps, scopes and assignments in Okta's
+    /// Management API shapes [default: an admin and a regular user, see README].
+    #[arg(long, env = "MOCK_OKTA_SEED")]
+    pub seed: Option<PathBuf>,
+
+    /// PEM RSA private key (2048 bits or more) that signs tokens, for deterministic runs
+    /// [default: a fresh key made at start].
+    #[arg(long, env = "MOCK_OKTA_SIGNING_KEY")]
+    pub signing_key: Option<PathBuf>,
+
+    /// Where an Okta Simplified dashboard tile posts its ID token.
+    #[arg(long, env = "MOCK_OKTA_SIMPLIFIED_TARGET", value_enum, default_value_t)]
+    pub simplified_target: SimplifiedTarget,
+}
+
+impl Config {
+    /// A configuration for in-process tests: any free port on 127.0.0.1, default seed.
+    pub fn for_tests() -> Self {
+        Self {
+            listen: "127.0.0.1:0".to_owned(),
+            public_url: None,
+            api_token: DEFAULT_API_TOKEN.to_owned(),
+            seed: None,
+            signing_key: None,
+            simplified_target: SimplifiedTarget::default(),
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! Groups: Okta groups and the built-in Everyone group, with members.
+
+use std::collections::BTreeSet;
+
+use time::OffsetDateTime;
+
+use super::{Cause, DirError, DirResult, Directory, Page, paginate, starts_with_ci};
+use crate::ids::okta_id;
+
+/// The name of the built-in group every user belongs to.
+pub const EVERYONE: &str = "Everyone";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupType {
+    OktaGroup,
+    BuiltIn,
+}
+
+impl GroupType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OktaGroup => "OKTA_GROUP",
+            Self::BuiltIn => "BUILT_IN",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub id: String,
+    pub created: OffsetDateTime,
+    pub last_updated: OffsetDateTime,
+    pub last_membership_updated: OffsetDateTime,
+    pub type_: GroupType,
+    pub profile_name: String,
+    pub profile_description: Option<String>,
+    /// Explicit members; Everyone's members are all users and this set stays empty.
+    pub members: BTreeSet<String>,
+}
+
+impl Group {
+    pub(super) fn everyone(id: String, now: OffsetDateTime) -> Self {
+        Self {
+            id,
+            created: now,
+            last_updated: now,
+            last_membership_updated: now,
+            type_: GroupType::BuiltIn,
+            profile_name: EVERYONE.to_owned(),
+            profile_description: Some("All users in your organization".to_owned()),
+            members: BTreeSet::new(),
+        }
+    }
+
+    pub fn is_everyone(&self) -> bool {
+        self.type_ == GroupType::BuiltIn && self.profile_name == EVERYONE
+    }
+}
+
+impl Directory {
+    /// Creates an Okta group (`POST /api/v1/groups`).
+    pub fn create_group(&self, name: &str, description: Option<String>) -> DirResult<Group> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(DirError::validation(vec![Cause::new(
+                "name",
+                "name: The field cannot be left blank",
+            )]));
+        }
+        let now = self.clock().now_datetime();
+        let mut store = self.write();
+        if store
+            .groups
+            .values()
+            .any(|g| g.profile_name.eq_ignore_ascii_case(name))
+        {
+            return Err(DirError::validation(vec![Cause::new(
+                "name",
+                "name: An object with this field already exists in the current organization",
+            )]));
+        }
+        let group = Group {
+            id: okta_id("00g"),
+            created: now,
+            last_updated: now,
+            last_membership_updated: now,
+            type_: GroupType::OktaGroup,
+            profile_name: name.to_owned(),
+            profile_description: description,
+            members: BTreeSet::new(),
+        };
+        store.groups.insert(group.id.clone(), group.clone());
+        Ok(group)
+    }
+
+    /// A group by id.
+    pub fn group(&self, id: &str) -> DirResult<Group> {
+        self.read()
+            .groups
+            .values()
+            .find(|g| g.id == id)
+            .cloned()
+            .ok_or_else(|| DirError::NotFound {
+                id: id.to_owned(),
+                kind: "UserGroup",
+            })
+    }
+
+    /// The built-in Everyone group.
+    pub fn everyone(&self) -> Group {
+        self.read()
+            .groups
+            .get(EVERYONE)
+            .cloned()
+            .unwrap_or_else(|| Group::everyone(String::new(), self.clock().now_datetime()))
+    }
+
+    /// Lists groups; `q` is a prefix of the name.
+    pub fn list_groups(
+        &self,
+        q: Option<&str>,
+        filter: &dyn Fn(&Group) -> bool,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Page<Group> {
+        let store = self.read();
+        let items = store
+            .groups
+            .values()
+            .filter(|g| q.is_none_or(|q| starts_with_ci(&g.profile_name, q)) && filter(g));
+        paginate(items.map(|g| (g.id.clone(), g.clone())), after, limit)
+    }
+
+    /// Renames or re-describes an Okta group.
+    pub fn update_group(
+        &self,
+        id: &str,
+        name: &str,
+        description: Option<String>,
+    ) -> DirResult<Group> {
+        let now = self.clock().now_datetime();
+        let mut store = self.write();
+        let g = store
+            .groups
+            .values_mut()
+            .find(|g| g.id == id)
+            .ok_or_else(|| DirError::NotFound {
+                id: id.to_owned(),
+                kind: "UserGroup",
+            })?;
+        if g.type_ == GroupType::BuiltIn {
+            return Err(DirError::Forbidden);
+        }
+        if name.trim().is_empty() {
+            return Err(DirError::validation(vec![Cause::new(
+                "name",
+                "name: The field cannot be left blank",
+            )]));
+        }
+        g.profile_name = name.trim().to_owned();
+        g.profile_description = description;
+        g.last_updated = now;
+        Ok(g.clone())
+    }
+
+    /// Deletes an Okta group (the built-in one cannot be deleted).
+    pub fn delete_group(&self, id: &str) -> DirResult<()> {
+        let mut store = self.write();
+        let key = store
+            .groups
+            .iter()
+            .find(|(_, g)| g.id == id)
+            .map(|(k, g)| (k.clone(), g.type_))
+            .ok_or_else(|| DirError::NotFound {
+                id: id.to_owned(),
+                kind: "UserGroup",
+            })?;
+        if key.1 == GroupType::BuiltIn {
+            return Err(DirError::Forbidden);
+        }
+        store.groups.shift_remove(&key.0);
+        for app in store.apps.values_mut() {
+            app.groups.shift_remove(id);
+        }
+        Ok(())
+    }
+
+    /// Adds (`true`) or removes (`false`) a member. Everyone's membership cannot change.
+    pub fn set_group_member(&self, group_id: &str, user_id: &str, member: bool) -> DirResult<()> {
+        let now = self.clock().now_datetime();
+        let mut store = self.write();
+        if !store.users.contains_key(user_id) {
+            return Err(DirError::NotFound {
+                id: user_id.to_owned(),
+                kind: "User",
+            });
+        }
+        let g = store
+            .groups
+            .values_mut()
+            .find(|g| g.id == group_id)
+            .ok_or_else(|| DirError::NotFound {
+                id: group_id.to_owned(),
+                kind: "UserGroup",
+            })?;
+        if g.type_ == GroupType::BuiltIn {
+            return Err(DirError::Forbidden);
+        }
+        let changed = if member {
+            g.members.insert(user_id.to_owned())
+        } else {
+            g.members.remove(user_id)
+        };
+        if changed {
+            g.last_membership_updated = now;
+        }
+        Ok(())
+    }
+
+    /// A group's members (every user for Everyone).
+    pub fn group_members(&self, group_id: &str) -> DirResult<Vec<super::User>> {
+        let store = self.read();
+        let g = store
+            .groups
+            .values()
+            .find(|g| g.id == group_id)
+            .ok_or_else(|| DirError::NotFound {
+                id: group_id.to_owned(),
+                kind: "UserGroup",
+            })?;
+        Ok(store
+            .users
+            .values()
+            .filter(|u| g.is_everyone() || g.members.contains(&u.id))
+            .cloned()
+            .collect())
+    }
+}

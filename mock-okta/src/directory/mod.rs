@@ -1,0 +1,191 @@
+//! The org's directory: users, groups, apps, assignments, admin roles and the default
+//! authorization server's custom scopes.
+//!
+//! The Management API, the seed file and the Admin Console all go through these functions,
+//! so an app made one way is identical to one made another way. Storage is an in-memory
+//! store behind this typed API; handlers never touch the lock.
+
+mod apps;
+mod groups;
+mod scopes;
+mod users;
+
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use indexmap::IndexMap;
+
+pub use apps::{
+    App, AppGroup, AppInput, AppStatus, AppType, AppUser, ClientCredentials, IdpInitiatedLogin,
+    IdpMode, OAuthSettings, TokenAuthMethod,
+};
+pub use groups::{EVERYONE, Group, GroupType};
+pub use scopes::{MetadataPublish, SYSTEM_SCOPES, Scope, ScopeInput};
+pub use users::{NewUser, Role, User, UserStatus};
+
+use crate::clock::Clock;
+
+/// A rule the request broke, as the Management API reports it: the field and a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cause {
+    pub field: String,
+    pub message: String,
+}
+
+impl Cause {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Why a directory operation was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DirError {
+    /// E0000001: validation failed; `summary` names the fields.
+    #[error("validation failed: {summary}")]
+    Validation { summary: String, causes: Vec<Cause> },
+    /// E0000007: no such object. `kind` is Okta's resource name (User, AppInstance, …).
+    #[error("not found: {id} ({kind})")]
+    NotFound { id: String, kind: &'static str },
+    /// E0000038 and friends: the lifecycle transition is not allowed.
+    #[error("operation not allowed in the current status")]
+    BadStatus,
+    /// E0000056: delete an active app.
+    #[error("the application must be deactivated before deletion")]
+    AppActive,
+    /// E0000062: user already assigned.
+    #[error("the user is already assigned to the application")]
+    AlreadyAssigned,
+    /// E0000006: the operation is not permitted (e.g. changing a built-in group).
+    #[error("not permitted")]
+    Forbidden,
+}
+
+impl DirError {
+    pub(crate) fn validation(causes: Vec<Cause>) -> Self {
+        let mut fields: Vec<&str> = causes.iter().map(|c| c.field.as_str()).collect();
+        fields.dedup();
+        Self::Validation {
+            summary: fields.join(", "),
+            causes,
+        }
+    }
+}
+
+pub type DirResult<T> = Result<T, DirError>;
+
+/// Everything the directory holds.
+#[derive(Debug, Default)]
+struct Store {
+    users: IndexMap<String, User>,
+    groups: IndexMap<String, Group>,
+    apps: IndexMap<String, App>,
+    scopes: IndexMap<String, Scope>,
+    /// Bumped on every change of scopes, so cached discovery documents know to rebuild.
+    scopes_version: u64,
+}
+
+/// The directory; cheap to clone, shared by every surface.
+#[derive(Debug, Clone)]
+pub struct Directory {
+    store: Arc<RwLock<Store>>,
+    clock: Clock,
+    org_id: Arc<str>,
+}
+
+impl Directory {
+    /// An empty org with only the built-in Everyone group.
+    pub fn new(clock: Clock) -> Self {
+        let dir = Self {
+            store: Arc::default(),
+            org_id: crate::ids::okta_id("00o").into(),
+            clock,
+        };
+        let now = dir.clock.now_datetime();
+        dir.write().groups.insert(
+            EVERYONE.to_owned(),
+            Group::everyone(crate::ids::okta_id("00g"), now),
+        );
+        dir
+    }
+
+    /// The org's id (`00o…`), the `idp` claim of local users.
+    pub fn org_id(&self) -> &str {
+        &self.org_id
+    }
+
+    pub(crate) fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    fn read(&self) -> RwLockReadGuard<'_, Store> {
+        // A panic while holding the lock cannot leave a half-made object here (every write
+        // validates first, then inserts), so a poisoned lock is still consistent.
+        self.store.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, Store> {
+        self.store.write().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Pagination: items after the cursor `after` (an id), at most `limit`, and the cursor for
+/// the next page when there is one.
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+}
+
+pub(crate) fn paginate<T: Clone>(
+    items: impl Iterator<Item = (String, T)>,
+    after: Option<&str>,
+    limit: usize,
+) -> Page<T> {
+    let mut started = after.is_none();
+    let mut out = Vec::new();
+    let mut last_id = None;
+    let mut more = false;
+    for (id, item) in items {
+        if !started {
+            if Some(id.as_str()) == after {
+                started = true;
+            }
+            continue;
+        }
+        if out.len() == limit {
+            more = true;
+            break;
+        }
+        last_id = Some(id);
+        out.push(item);
+    }
+    Page {
+        items: out,
+        next: if more { last_id } else { None },
+    }
+}
+
+/// Case-insensitive prefix match used by Okta's `q` parameter.
+pub(crate) fn starts_with_ci(value: &str, prefix: &str) -> bool {
+    value.to_lowercase().starts_with(&prefix.to_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paginates_with_a_cursor() {
+        let items = (0..5).map(|i| (format!("id{i}"), i));
+        let p = paginate(items.clone(), None, 2);
+        assert_eq!(p.items, vec![0, 1]);
+        assert_eq!(p.next.as_deref(), Some("id1"));
+        let p = paginate(items.clone(), Some("id1"), 2);
+        assert_eq!(p.items, vec![2, 3]);
+        let p = paginate(items, Some("id3"), 2);
+        assert_eq!(p.items, vec![4]);
+        assert_eq!(p.next, None);
+    }
+}

@@ -1,0 +1,385 @@
+//! Short-lived protocol state: Okta sessions, sign-in transactions, pending authorize
+//! requests, authorization codes, refresh tokens, one-time session tokens, revoked token ids.
+//!
+//! Access and ID tokens are stateless JWTs; only their revocation is remembered (until they
+//! expire). Everything here expires, and expired entries are swept as new ones arrive, so
+//! memory stays bounded under load.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, MutexGuard},
+};
+
+use crate::{clock::Clock, ids::opaque_token, paths::AuthServer};
+
+/// An Okta session (the `idx` cookie).
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub id: String,
+    pub user_id: String,
+    pub created: i64,
+    pub auth_time: i64,
+    pub expires_at: i64,
+    pub last_used: i64,
+    pub amr: Vec<String>,
+}
+
+/// A two-step sign-in in progress (identifier, then password).
+#[derive(Debug, Clone)]
+pub struct SigninTx {
+    pub from_uri: Option<String>,
+    pub identifier: Option<String>,
+    pub login_hint: Option<String>,
+    pub expires_at: i64,
+}
+
+/// An authorize request waiting for the user to sign in (Okta's `okta_key`).
+#[derive(Debug, Clone)]
+pub struct PendingAuthorize {
+    pub server: AuthServer,
+    pub params: Vec<(String, String)>,
+    /// The resumed request needs a session authenticated at or after this time
+    /// (`prompt=login`, `max_age`).
+    pub fresh_after: Option<i64>,
+    pub expires_at: i64,
+}
+
+/// An issued authorization code.
+#[derive(Debug, Clone)]
+pub struct CodeGrant {
+    pub server: AuthServer,
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub user_id: String,
+    pub scopes: Vec<String>,
+    pub nonce: Option<String>,
+    pub code_challenge: Option<String>,
+    pub auth_time: i64,
+    pub amr: Vec<String>,
+    pub session_id: Option<String>,
+    pub expires_at: i64,
+}
+
+/// An issued refresh token.
+#[derive(Debug, Clone)]
+pub struct RefreshGrant {
+    pub server: AuthServer,
+    pub client_id: String,
+    pub user_id: String,
+    pub scopes: Vec<String>,
+    pub auth_time: i64,
+    pub amr: Vec<String>,
+    /// `oar…`, appended to access-token `jti`s made from this refresh token.
+    pub id: String,
+    pub issued_at: i64,
+    pub expires_at: i64,
+    /// For rotated tokens: the time until which the previous token still works.
+    pub grace_until: Option<i64>,
+}
+
+#[derive(Default)]
+struct Store {
+    sessions: HashMap<String, Session>,
+    signins: HashMap<String, SigninTx>,
+    pending: HashMap<String, PendingAuthorize>,
+    codes: HashMap<String, CodeGrant>,
+    refresh: HashMap<String, RefreshGrant>,
+    session_tokens: HashMap<String, (String, i64)>,
+    revoked: HashMap<String, i64>,
+    inserts: u64,
+}
+
+impl Store {
+    fn sweep(&mut self, now: i64) {
+        self.sessions.retain(|_, s| s.expires_at > now);
+        self.signins.retain(|_, t| t.expires_at > now);
+        self.pending.retain(|_, p| p.expires_at > now);
+        self.codes.retain(|_, c| c.expires_at > now);
+        self.refresh.retain(|_, r| r.expires_at > now);
+        self.session_tokens.retain(|_, (_, exp)| *exp > now);
+        self.revoked.retain(|_, exp| *exp > now);
+    }
+
+    fn inserted(&mut self, now: i64) {
+        self.inserts += 1;
+        if self.inserts.is_multiple_of(1024) {
+            self.sweep(now);
+        }
+    }
+}
+
+/// Lifetimes, in seconds.
+pub const SESSION_LIFETIME: i64 = 2 * 3600;
+pub const SIGNIN_LIFETIME: i64 = 10 * 60;
+pub const CODE_LIFETIME: i64 = 300;
+pub const SESSION_TOKEN_LIFETIME: i64 = 300;
+/// Custom authorization server default: refresh tokens last until unused for 7 days
+/// (Okta's default policy rule); the org server: 90 days.
+pub const REFRESH_LIFETIME: i64 = 90 * 24 * 3600;
+
+#[derive(Clone, Default)]
+pub struct Grants {
+    store: Arc<Mutex<Store>>,
+    clock: Clock,
+}
+
+impl Grants {
+    pub fn new(clock: Clock) -> Self {
+        Self {
+            store: Arc::default(),
+            clock,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    // ---- sessions ----
+
+    pub fn create_session(&self, user_id: &str, amr: Vec<String>) -> Session {
+        let now = self.clock.now();
+        let session = Session {
+            id: format!("102{}", &opaque_token()[..22]),
+            user_id: user_id.to_owned(),
+            created: now,
+            auth_time: now,
+            expires_at: now + SESSION_LIFETIME,
+            last_used: now,
+            amr,
+        };
+        let mut s = self.lock();
+        s.sessions.insert(session.id.clone(), session.clone());
+        s.inserted(now);
+        session
+    }
+
+    /// A live session by id; using it extends its idle lifetime.
+    pub fn session(&self, id: &str) -> Option<Session> {
+        let now = self.clock.now();
+        let mut s = self.lock();
+        let session = s.sessions.get_mut(id)?;
+        if session.expires_at <= now {
+            s.sessions.remove(id);
+            return None;
+        }
+        session.last_used = now;
+        session.expires_at = now + SESSION_LIFETIME;
+        Some(session.clone())
+    }
+
+    pub fn end_session(&self, id: &str) -> bool {
+        self.lock().sessions.remove(id).is_some()
+    }
+
+    /// Ends every session of a user (deactivation, suspension).
+    pub fn end_user_sessions(&self, user_id: &str) {
+        self.lock().sessions.retain(|_, s| s.user_id != user_id);
+    }
+
+    // ---- sign-in transactions ----
+
+    pub fn start_signin(&self, from_uri: Option<String>, login_hint: Option<String>) -> String {
+        let now = self.clock.now();
+        let token = format!("02.id.{}", opaque_token());
+        let mut s = self.lock();
+        s.signins.insert(
+            token.clone(),
+            SigninTx {
+                from_uri,
+                identifier: None,
+                login_hint,
+                expires_at: now + SIGNIN_LIFETIME,
+            },
+        );
+        s.inserted(now);
+        token
+    }
+
+    pub fn signin(&self, token: &str) -> Option<SigninTx> {
+        let now = self.clock.now();
+        self.lock()
+            .signins
+            .get(token)
+            .filter(|t| t.expires_at > now)
+            .cloned()
+    }
+
+    pub fn set_signin_identifier(&self, token: &str, identifier: &str) {
+        if let Some(t) = self.lock().signins.get_mut(token) {
+            t.identifier = Some(identifier.to_owned());
+        }
+    }
+
+    pub fn finish_signin(&self, token: &str) -> Option<SigninTx> {
+        let now = self.clock.now();
+        self.lock()
+            .signins
+            .remove(token)
+            .filter(|t| t.expires_at > now)
+    }
+
+    // ---- pending authorize requests ----
+
+    pub fn park_authorize(&self, pending: PendingAuthorize) -> String {
+        let now = self.clock.now();
+        let key = opaque_token();
+        let mut s = self.lock();
+        s.pending.insert(key.clone(), pending);
+        s.inserted(now);
+        key
+    }
+
+    pub fn pending_authorize(&self, key: &str) -> Option<PendingAuthorize> {
+        let now = self.clock.now();
+        self.lock()
+            .pending
+            .get(key)
+            .filter(|p| p.expires_at > now)
+            .cloned()
+    }
+
+    pub fn drop_pending(&self, key: &str) {
+        self.lock().pending.remove(key);
+    }
+
+    // ---- codes ----
+
+    pub fn issue_code(&self, grant: CodeGrant) -> String {
+        let now = self.clock.now();
+        let code = opaque_token();
+        let mut s = self.lock();
+        s.codes.insert(code.clone(), grant);
+        s.inserted(now);
+        code
+    }
+
+    /// Takes a code: a code can be redeemed once, whatever the outcome.
+    pub fn take_code(&self, code: &str) -> Option<CodeGrant> {
+        let now = self.clock.now();
+        self.lock()
+            .codes
+            .remove(code)
+            .filter(|c| c.expires_at > now)
+    }
+
+    // ---- refresh tokens ----
+
+    pub fn issue_refresh(&self, grant: RefreshGrant) -> String {
+        let now = self.clock.now();
+        let token = opaque_token();
+        let mut s = self.lock();
+        s.refresh.insert(token.clone(), grant);
+        s.inserted(now);
+        token
+    }
+
+    pub fn refresh(&self, token: &str) -> Option<RefreshGrant> {
+        let now = self.clock.now();
+        self.lock()
+            .refresh
+            .get(token)
+            .filter(|r| r.expires_at > now && r.grace_until.is_none_or(|g| g > now))
+            .cloned()
+    }
+
+    /// Rotation: the old token keeps working for `leeway` seconds, then stops.
+    pub fn retire_refresh(&self, token: &str, leeway: i64) {
+        let now = self.clock.now();
+        if let Some(r) = self.lock().refresh.get_mut(token) {
+            r.grace_until = Some(now + leeway);
+        }
+    }
+
+    pub fn revoke_refresh(&self, token: &str) -> Option<RefreshGrant> {
+        self.lock().refresh.remove(token)
+    }
+
+    // ---- one-time session tokens (/api/v1/authn) ----
+
+    pub fn issue_session_token(&self, user_id: &str) -> (String, i64) {
+        let now = self.clock.now();
+        let token = format!("20111{}", &opaque_token()[..37]);
+        let expires = now + SESSION_TOKEN_LIFETIME;
+        let mut s = self.lock();
+        s.session_tokens
+            .insert(token.clone(), (user_id.to_owned(), expires));
+        s.inserted(now);
+        (token, expires)
+    }
+
+    /// Redeems a session token once; returns the user id.
+    pub fn redeem_session_token(&self, token: &str) -> Option<String> {
+        let now = self.clock.now();
+        self.lock()
+            .session_tokens
+            .remove(token)
+            .filter(|(_, exp)| *exp > now)
+            .map(|(u, _)| u)
+    }
+
+    // ---- revocation of stateless tokens ----
+
+    pub fn revoke_jti(&self, jti: &str, exp: i64) {
+        let now = self.clock.now();
+        let mut s = self.lock();
+        s.revoked.insert(jti.to_owned(), exp);
+        s.inserted(now);
+    }
+
+    pub fn is_revoked(&self, jti: &str) -> bool {
+        self.lock().revoked.contains_key(jti)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(clock: &Clock) -> CodeGrant {
+        CodeGrant {
+            server: AuthServer::Default,
+            client_id: "c".into(),
+            redirect_uri: "https://a/cb".into(),
+            user_id: "u".into(),
+            scopes: vec![],
+            nonce: None,
+            code_challenge: None,
+            auth_time: clock.now(),
+            amr: vec![],
+            session_id: None,
+            expires_at: clock.now() + CODE_LIFETIME,
+        }
+    }
+
+    #[test]
+    fn codes_are_single_use_and_expire_after_300_seconds() {
+        let clock = Clock::default();
+        let g = Grants::new(clock.clone());
+        let c = g.issue_code(code(&clock));
+        assert_eq!(c.len(), 43);
+        assert!(g.take_code(&c).is_some());
+        assert!(g.take_code(&c).is_none());
+        let c = g.issue_code(code(&clock));
+        clock.advance(301);
+        assert!(g.take_code(&c).is_none());
+    }
+
+    #[test]
+    fn session_tokens_are_one_time() {
+        let g = Grants::new(Clock::default());
+        let (t, _) = g.issue_session_token("00u1");
+        assert_eq!(g.redeem_session_token(&t).as_deref(), Some("00u1"));
+        assert_eq!(g.redeem_session_token(&t), None);
+    }
+
+    #[test]
+    fn sessions_expire_when_idle() {
+        let clock = Clock::default();
+        let g = Grants::new(clock.clone());
+        let s = g.create_session("00u1", vec!["pwd".into()]);
+        assert!(g.session(&s.id).is_some());
+        clock.advance(SESSION_LIFETIME + 1);
+        assert!(g.session(&s.id).is_none());
+    }
+}

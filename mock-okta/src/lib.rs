@@ -1,0 +1,169 @@
+//! mock-okta: one Okta org in a single process.
+//!
+//! It serves the OpenID Connect issuer (the `default` custom authorization server and the org
+//! authorization server), the hosted sign-in page and the Management API (`/api/v1`), with
+//! Okta's paths, JSON shapes, claim order, error texts and headers, so real Okta clients
+//! cannot tell it from Okta.
+//!
+//! ```no_run
+//! # async fn demo() -> anyhow::Result<()> {
+//! let okta = mock_okta::MockOkta::start(mock_okta::Config::for_tests()).await?;
+//! println!("issuer: {}", okta.issuer());
+//! okta.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+pub mod api;
+pub mod clock;
+pub mod config;
+pub mod directory;
+pub mod grants;
+pub mod ids;
+pub mod keys;
+pub mod oidc;
+pub mod paths;
+pub mod seed;
+pub mod signin;
+pub mod state;
+pub mod web;
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use axum::{
+    Router,
+    http::{Method, StatusCode, Uri},
+    middleware,
+    response::{IntoResponse, Response},
+    routing::get,
+};
+
+pub use config::Config;
+pub use paths::AuthServer;
+pub use state::AppState;
+
+use crate::{
+    clock::Clock, directory::Directory, grants::Grants, keys::KeyRing, paths::OrgUrls,
+    state::Options, web::RateLimits,
+};
+
+/// Builds the whole app: every surface merged, with Okta's common headers and CORS.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(oidc::router(&state))
+        .merge(signin::router(&state))
+        .merge(api::router(&state))
+        .route("/assets/okta.css", get(web::stylesheet))
+        .fallback(not_found)
+        .layer(middleware::from_fn(web::okta_headers))
+        .with_state(state)
+}
+
+async fn not_found(method: Method, uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return api::error::ApiError::not_found(uri.path(), "Resource").into_response();
+    }
+    tracing::debug!(%method, %uri, "no route");
+    (
+        StatusCode::NOT_FOUND,
+        axum::response::Html(signin::pages::simple_page(
+            "404 Not Found",
+            "The page you are looking for can't be found.",
+        )),
+    )
+        .into_response()
+}
+
+/// A running mock-okta.
+pub struct MockOkta {
+    running: server_kit::Running,
+    state: AppState,
+}
+
+impl MockOkta {
+    /// Loads the seed and key, binds, derives the org URL and starts serving in the
+    /// background. Errors name the problem (bad seed, unreadable key, port in use).
+    pub async fn start(config: Config) -> anyhow::Result<Self> {
+        let clock = Clock::default();
+        let dir = Directory::new(clock.clone());
+        seed::load(config.seed.as_deref())?
+            .apply(&dir)
+            .with_context(|| match &config.seed {
+                Some(p) => format!("invalid seed file {}", p.display()),
+                None => "default seed".to_owned(),
+            })?;
+        let keys = match &config.signing_key {
+            Some(path) => {
+                let pem = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read signing key {}", path.display()))?;
+                let key = keys::SigningKey::from_pem(&pem)
+                    .with_context(|| format!("invalid signing key {}", path.display()))?;
+                KeyRing::with_key(key)
+            }
+            None => KeyRing::generate_in_background(),
+        };
+        let listener = server_kit::bind(&config.listen).await?;
+        let addr = listener.local_addr()?;
+        let base = match &config.public_url {
+            Some(url) => server_kit::parse_public_url(url)?,
+            None => server_kit::default_public_url(addr, "localhost"),
+        };
+        let org = Arc::new(OrgUrls::new(base));
+        let state = AppState {
+            discovery: Arc::new(oidc::discovery::Cache::default()),
+            org,
+            grants: Grants::new(clock.clone()),
+            dir,
+            keys,
+            clock,
+            options: Arc::new(Options {
+                api_token: config.api_token.clone().into(),
+                simplified_target: config.simplified_target,
+            }),
+            rate: RateLimits::default(),
+        };
+        let app = server_kit::with_limits(router(state.clone()));
+        let running = server_kit::Running::spawn(listener, app)?;
+        Ok(Self { running, state })
+    }
+
+    /// The org URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        self.state.org.base()
+    }
+
+    /// The issuer of the `default` authorization server: `{org}/oauth2/default`.
+    pub fn issuer(&self) -> String {
+        self.state.org.issuer(AuthServer::Default)
+    }
+
+    /// The bound address.
+    pub fn local_addr(&self) -> std::net::SocketAddr {
+        self.running.local_addr()
+    }
+
+    /// The org's directory, for tests and tools that set up data without HTTP.
+    pub fn directory(&self) -> &Directory {
+        &self.state.dir
+    }
+
+    /// The server's clock; tests move it forward to expire codes and tokens.
+    pub fn clock(&self) -> &Clock {
+        &self.state.clock
+    }
+
+    /// Rotates the signing key (the old key stays published).
+    pub async fn rotate_keys(&self) -> anyhow::Result<()> {
+        self.state.keys.rotate().await
+    }
+
+    /// Stops serving and waits for open connections to finish.
+    pub async fn shutdown(self) {
+        self.running.shutdown().await;
+    }
+
+    /// Serves until the process is stopped.
+    pub async fn wait(self) {
+        self.running.wait().await;
+    }
+}

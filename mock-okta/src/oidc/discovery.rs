@@ -1,0 +1,293 @@
+//! Discovery documents, with Okta's exact key order, cached as bytes.
+
+use std::sync::RwLock;
+
+use axum::{
+    body::Bytes,
+    http::{HeaderValue, header},
+    response::{IntoResponse, Response},
+};
+use serde::Serialize;
+
+use crate::{
+    paths::{self, AuthServer, OrgUrls},
+    state::AppState,
+};
+
+const RESPONSE_MODES: &[&str] = &["query", "fragment", "form_post", "okta_post_message"];
+const AUTH_METHODS: &[&str] = &[
+    "client_secret_basic",
+    "client_secret_post",
+    "client_secret_jwt",
+    "private_key_jwt",
+    "none",
+];
+const REQUEST_OBJECT_ALGS: &[&str] = &[
+    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512",
+];
+const OIDC_CLAIMS: &[&str] = &[
+    "iss",
+    "ver",
+    "sub",
+    "aud",
+    "iat",
+    "exp",
+    "jti",
+    "auth_time",
+    "amr",
+    "idp",
+    "nonce",
+    "name",
+    "nickname",
+    "preferred_username",
+    "given_name",
+    "middle_name",
+    "family_name",
+    "email",
+    "email_verified",
+    "profile",
+    "zoneinfo",
+    "locale",
+    "address",
+    "phone_number",
+    "picture",
+    "website",
+    "gender",
+    "birthdate",
+    "updated_at",
+    "at_hash",
+    "c_hash",
+];
+const ORG_SCOPES: &[&str] = &[
+    "openid",
+    "email",
+    "profile",
+    "address",
+    "phone",
+    "offline_access",
+    "groups",
+];
+
+/// Which document: OpenID Connect discovery or RFC 8414 metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    OpenId,
+    OAuth,
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    issuer: String,
+    authorization_endpoint: String,
+    token_endpoint: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    userinfo_endpoint: Option<String>,
+    registration_endpoint: String,
+    jwks_uri: String,
+    response_types_supported: &'a [&'a str],
+    response_modes_supported: &'a [&'a str],
+    grant_types_supported: &'a [&'a str],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subject_types_supported: Option<&'a [&'a str]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id_token_signing_alg_values_supported: Option<&'a [&'a str]>,
+    scopes_supported: Vec<String>,
+    token_endpoint_auth_methods_supported: &'a [&'a str],
+    claims_supported: &'a [&'a str],
+    code_challenge_methods_supported: &'a [&'a str],
+    introspection_endpoint: String,
+    introspection_endpoint_auth_methods_supported: &'a [&'a str],
+    revocation_endpoint: String,
+    revocation_endpoint_auth_methods_supported: &'a [&'a str],
+    end_session_endpoint: String,
+    request_parameter_supported: bool,
+    request_object_signing_alg_values_supported: &'a [&'a str],
+}
+
+/// Builds a discovery document.
+pub fn document(org: &OrgUrls, server: AuthServer, kind: Kind, scopes: Vec<String>) -> Vec<u8> {
+    let openid = kind == Kind::OpenId;
+    let response_types: &[&str] = if openid {
+        &[
+            "code",
+            "id_token",
+            "code id_token",
+            "code token",
+            "id_token token",
+            "code id_token token",
+        ]
+    } else {
+        &[
+            "code",
+            "token",
+            "id_token",
+            "code id_token",
+            "code token",
+            "id_token token",
+            "code id_token token",
+        ]
+    };
+    let grant_types: &[&str] = if openid {
+        &[
+            "authorization_code",
+            "implicit",
+            "refresh_token",
+            "password",
+            "urn:ietf:params:oauth:grant-type:device_code",
+        ]
+    } else {
+        &[
+            "authorization_code",
+            "implicit",
+            "refresh_token",
+            "password",
+            "client_credentials",
+            "urn:ietf:params:oauth:grant-type:device_code",
+        ]
+    };
+    let claims: &[&str] = if openid {
+        OIDC_CLAIMS
+    } else {
+        &[
+            "ver", "jti", "iss", "aud", "iat", "exp", "cid", "uid", "scp", "sub",
+        ]
+    };
+    let doc = Document {
+        issuer: org.issuer(server),
+        authorization_endpoint: org.endpoint(server, paths::AUTHORIZE),
+        token_endpoint: org.endpoint(server, paths::TOKEN),
+        userinfo_endpoint: openid.then(|| org.endpoint(server, paths::USERINFO)),
+        registration_endpoint: org.url("/oauth2/v1/clients"),
+        jwks_uri: org.endpoint(server, paths::KEYS),
+        response_types_supported: response_types,
+        response_modes_supported: RESPONSE_MODES,
+        grant_types_supported: grant_types,
+        subject_types_supported: openid.then_some(&["public"][..]),
+        id_token_signing_alg_values_supported: openid.then_some(&["RS256"][..]),
+        scopes_supported: scopes,
+        token_endpoint_auth_methods_supported: AUTH_METHODS,
+        claims_supported: claims,
+        code_challenge_methods_supported: &["S256"],
+        introspection_endpoint: org.endpoint(server, paths::INTROSPECT),
+        introspection_endpoint_auth_methods_supported: AUTH_METHODS,
+        revocation_endpoint: org.endpoint(server, paths::REVOKE),
+        revocation_endpoint_auth_methods_supported: AUTH_METHODS,
+        end_session_endpoint: org.endpoint(server, paths::LOGOUT),
+        request_parameter_supported: true,
+        request_object_signing_alg_values_supported: REQUEST_OBJECT_ALGS,
+    };
+    serde_json::to_vec(&doc).unwrap_or_default()
+}
+
+/// Serialised documents, rebuilt only when the published scopes change.
+#[derive(Default)]
+pub struct Cache {
+    // (scopes version, org openid, default openid, default oauth)
+    docs: RwLock<Option<(u64, Bytes, Bytes, Bytes)>>,
+}
+
+impl Cache {
+    fn get(&self, state: &AppState, server: AuthServer, kind: Kind) -> Bytes {
+        let (version, scopes) = state.dir.published_scopes();
+        let pick = |d: &(u64, Bytes, Bytes, Bytes)| match (server, kind) {
+            (AuthServer::Org, _) => d.1.clone(),
+            (AuthServer::Default, Kind::OpenId) => d.2.clone(),
+            (AuthServer::Default, Kind::OAuth) => d.3.clone(),
+        };
+        if let Ok(guard) = self.docs.read()
+            && let Some(d) = guard.as_ref()
+            && d.0 == version
+        {
+            return pick(d);
+        }
+        let org_scopes = ORG_SCOPES.iter().map(|s| (*s).to_owned()).collect();
+        let docs = (
+            version,
+            Bytes::from(document(
+                &state.org,
+                AuthServer::Org,
+                Kind::OpenId,
+                org_scopes,
+            )),
+            Bytes::from(document(
+                &state.org,
+                AuthServer::Default,
+                Kind::OpenId,
+                scopes.clone(),
+            )),
+            Bytes::from(document(
+                &state.org,
+                AuthServer::Default,
+                Kind::OAuth,
+                scopes,
+            )),
+        );
+        let out = pick(&docs);
+        if let Ok(mut guard) = self.docs.write() {
+            *guard = Some(docs);
+        }
+        out
+    }
+}
+
+/// The response: the document with Okta's caching headers.
+pub fn respond(state: &AppState, server: AuthServer, kind: Kind) -> Response {
+    let body = state.discovery.get(state, server, kind);
+    let expires = crate::clock::http_date(state.clock.now_datetime() + time::Duration::days(1));
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("max-age=86400, must-revalidate"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&expires) {
+        h.insert(header::EXPIRES, v);
+    }
+    h.insert(header::VARY, HeaderValue::from_static("Origin"));
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_server_document_has_okta_key_order() {
+        let org = OrgUrls::new("https://dev-1.okta.com");
+        let doc = String::from_utf8(document(
+            &org,
+            AuthServer::Default,
+            Kind::OpenId,
+            vec!["openid".into()],
+        ))
+        .unwrap();
+        assert!(doc.starts_with(r#"{"issuer":"https://dev-1.okta.com/oauth2/default","authorization_endpoint":"https://dev-1.okta.com/oauth2/default/v1/authorize","token_endpoint":"#));
+        assert!(
+            doc.contains(r#""registration_endpoint":"https://dev-1.okta.com/oauth2/v1/clients""#)
+        );
+        assert!(!doc.contains("client_credentials"));
+        let oauth =
+            String::from_utf8(document(&org, AuthServer::Default, Kind::OAuth, vec![])).unwrap();
+        assert!(oauth.contains("client_credentials"));
+        assert!(!oauth.contains("userinfo_endpoint"));
+        let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys.last().unwrap().as_str(),
+            "request_object_signing_alg_values_supported"
+        );
+    }
+
+    #[test]
+    fn org_server_issuer_is_the_org_url() {
+        let org = OrgUrls::new("https://dev-1.okta.com");
+        let v: serde_json::Value =
+            serde_json::from_slice(&document(&org, AuthServer::Org, Kind::OpenId, vec![])).unwrap();
+        assert_eq!(v["issuer"], "https://dev-1.okta.com");
+        assert_eq!(v["jwks_uri"], "https://dev-1.okta.com/oauth2/v1/keys");
+    }
+}

@@ -1,0 +1,423 @@
+//! `/v1/token`: the authorization-code, refresh-token, client-credentials and password grants.
+
+use serde::Serialize;
+use sha2::{Digest as _, Sha256};
+
+use super::{
+    authorize::{known_scope, param},
+    error::OAuthError,
+    tokens::{self, Grant, IdTokenExtras, TOKEN_LIFETIME},
+};
+use crate::{
+    directory::{App, User, UserStatus},
+    grants::{REFRESH_LIFETIME, RefreshGrant},
+    ids::okta_id,
+    paths::AuthServer,
+    state::AppState,
+};
+
+/// The success body, in Okta's key order.
+#[derive(Debug, Serialize)]
+pub struct TokenResponse {
+    pub token_type: &'static str,
+    pub expires_in: i64,
+    pub access_token: String,
+    pub scope: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+}
+
+const SUPPORTED_GRANTS: &str = "[authorization_code, password, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:device_code, urn:ietf:params:oauth:grant-type:token-exchange]";
+const EXCEEDS_SCOPE: &str = "The requested scope is invalid, unknown, malformed, or exceeds the scope granted by the resource owner.";
+const UNKNOWN_SCOPE: &str =
+    "One or more scopes are not configured for the authorization server resource.";
+
+fn unauthorized_client(app: &App) -> OAuthError {
+    OAuthError::bad_request(
+        "unauthorized_client",
+        format!(
+            "The client is not authorized to use the provided grant type. Configured grant types: [{}].",
+            app.settings.grant_types.join(", ")
+        ),
+    )
+}
+
+fn split_scopes(raw: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in raw.split(' ').filter(|s| !s.is_empty()) {
+        if !out.iter().any(|x| x == s) {
+            out.push(s.to_owned());
+        }
+    }
+    out
+}
+
+/// PKCE S256: base64url(SHA-256(verifier)) == challenge.
+pub fn pkce_matches(verifier: &str, challenge: &str) -> bool {
+    use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
+    let valid = (43..=128).contains(&verifier.len())
+        && verifier
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'));
+    valid && URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) == challenge
+}
+
+/// Dispatches on `grant_type`.
+pub async fn exchange(
+    state: &AppState,
+    server: AuthServer,
+    app: &App,
+    form: &[(String, String)],
+) -> Result<TokenResponse, OAuthError> {
+    let Some(grant_type) = param(form, "grant_type") else {
+        return Err(OAuthError::invalid_request(format!(
+            "The token request must specify a 'grant_type'. Valid values: {SUPPORTED_GRANTS}"
+        )));
+    };
+    let known = matches!(
+        grant_type,
+        "authorization_code" | "refresh_token" | "client_credentials" | "password"
+    );
+    if !known {
+        return Err(OAuthError::bad_request(
+            "unsupported_grant_type",
+            format!(
+                "The authorization grant type is not supported by the authorization server. Configured grant types: {SUPPORTED_GRANTS}."
+            ),
+        ));
+    }
+    if !app.settings.has_grant(grant_type) {
+        return Err(unauthorized_client(app));
+    }
+    match grant_type {
+        "authorization_code" => authorization_code(state, server, app, form).await,
+        "refresh_token" => refresh(state, server, app, form).await,
+        "client_credentials" => client_credentials(state, server, app, form).await,
+        _ => password(state, server, app, form).await,
+    }
+}
+
+fn usable_user(state: &AppState, user_id: &str) -> Option<User> {
+    state
+        .dir
+        .user(user_id)
+        .ok()
+        .filter(|u| matches!(u.status, UserStatus::Active | UserStatus::PasswordExpired))
+}
+
+/// Mints the tokens of a user grant: access token, ID token when `openid` was granted,
+/// refresh token when `offline_access` was granted and the app may refresh.
+#[allow(clippy::too_many_arguments)]
+async fn mint_for_user(
+    state: &AppState,
+    server: AuthServer,
+    app: &App,
+    user: &User,
+    scopes: &[String],
+    auth_time: i64,
+    amr: &[String],
+    nonce: Option<&str>,
+    existing_refresh: Option<(String, RefreshGrant)>,
+) -> Result<TokenResponse, OAuthError> {
+    let key = state.keys.active().await.map_err(internal)?;
+    let now = state.clock.now();
+    let wants_refresh =
+        scopes.iter().any(|s| s == "offline_access") && app.settings.has_grant("refresh_token");
+    let refresh = match existing_refresh {
+        Some(pair) => Some(pair),
+        None if wants_refresh => {
+            let grant = RefreshGrant {
+                server,
+                client_id: app.credentials.client_id.clone(),
+                user_id: user.id.clone(),
+                scopes: scopes.to_vec(),
+                auth_time,
+                amr: amr.to_vec(),
+                id: okta_id("oar"),
+                issued_at: now,
+                expires_at: now + REFRESH_LIFETIME,
+                grace_until: None,
+            };
+            Some((state.grants.issue_refresh(grant.clone()), grant))
+        }
+        None => None,
+    };
+    let grant = Grant {
+        server,
+        client_id: &app.credentials.client_id,
+        user: Some(user),
+        scopes,
+        auth_time: Some(auth_time),
+        amr,
+        refresh_id: refresh.as_ref().map(|(_, g)| g.id.as_str()),
+    };
+    let (access_token, _) =
+        tokens::access_token(&key, &state.org, &grant, now).map_err(internal)?;
+    let id_token = if scopes.iter().any(|s| s == "openid") {
+        Some(
+            tokens::id_token(
+                &key,
+                &state.org,
+                &grant,
+                user,
+                &IdTokenExtras {
+                    nonce,
+                    access_token: Some(&access_token),
+                    code: None,
+                    all_claims: false,
+                    idp: state.dir.org_id(),
+                },
+                now,
+            )
+            .map_err(internal)?,
+        )
+    } else {
+        None
+    };
+    Ok(TokenResponse {
+        token_type: "Bearer",
+        expires_in: TOKEN_LIFETIME,
+        access_token,
+        scope: scopes.join(" "),
+        refresh_token: refresh.map(|(t, _)| t),
+        id_token,
+    })
+}
+
+fn internal(err: anyhow::Error) -> OAuthError {
+    tracing::error!(%err, "token minting failed");
+    OAuthError::new(
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        "server_error",
+        "The server encountered an internal error.",
+    )
+}
+
+async fn authorization_code(
+    state: &AppState,
+    server: AuthServer,
+    app: &App,
+    form: &[(String, String)],
+) -> Result<TokenResponse, OAuthError> {
+    let code = param(form, "code").ok_or_else(|| OAuthError::missing("code"))?;
+    let redirect_uri =
+        param(form, "redirect_uri").ok_or_else(|| OAuthError::missing("redirect_uri"))?;
+    // Taken before any check: a code is spent by any attempt to redeem it.
+    let grant = state
+        .grants
+        .take_code(code)
+        .filter(|g| g.server == server)
+        .ok_or_else(|| {
+            OAuthError::invalid_grant("The authorization code is invalid or has expired.")
+        })?;
+    if grant.client_id != app.credentials.client_id {
+        return Err(OAuthError::invalid_grant(
+            "The grant was issued to another client. Please make sure the 'client_id' matches the one used at the authorize request.",
+        ));
+    }
+    if grant.redirect_uri != redirect_uri {
+        return Err(OAuthError::invalid_grant(
+            "The 'redirect_uri' does not match the redirection URI used in the authorization request.",
+        ));
+    }
+    match (&grant.code_challenge, param(form, "code_verifier")) {
+        (Some(_), None) => {
+            return Err(OAuthError::invalid_request(
+                "PKCE code verifier is required when the parameters 'code_challenge_method' and 'code_challenge' are included in the authorization request.",
+            ));
+        }
+        (Some(challenge), Some(verifier)) if !pkce_matches(verifier, challenge) => {
+            return Err(OAuthError::invalid_grant("PKCE verification failed."));
+        }
+        (None, Some(_)) => return Err(OAuthError::invalid_grant("PKCE verification failed.")),
+        _ => {}
+    }
+    let user = usable_user(state, &grant.user_id).ok_or_else(|| {
+        OAuthError::invalid_grant("The authorization code is invalid or has expired.")
+    })?;
+    mint_for_user(
+        state,
+        server,
+        app,
+        &user,
+        &grant.scopes,
+        grant.auth_time,
+        &grant.amr,
+        grant.nonce.as_deref(),
+        None,
+    )
+    .await
+}
+
+async fn refresh(
+    state: &AppState,
+    server: AuthServer,
+    app: &App,
+    form: &[(String, String)],
+) -> Result<TokenResponse, OAuthError> {
+    let token = param(form, "refresh_token").ok_or_else(|| OAuthError::missing("refresh_token"))?;
+    let invalid = || OAuthError::invalid_grant("The refresh token is invalid or expired.");
+    let grant = state
+        .grants
+        .refresh(token)
+        .filter(|g| g.server == server && g.client_id == app.credentials.client_id)
+        .ok_or_else(invalid)?;
+    let scopes = match param(form, "scope") {
+        Some(raw) => {
+            let asked = split_scopes(raw);
+            if asked.iter().any(|s| !grant.scopes.contains(s)) {
+                return Err(OAuthError::invalid_scope(EXCEEDS_SCOPE));
+            }
+            asked
+        }
+        None => grant.scopes.clone(),
+    };
+    let user = usable_user(state, &grant.user_id).ok_or_else(invalid)?;
+    if !state.dir.is_assigned(app, &user.id) {
+        return Err(invalid());
+    }
+    let keep = if app.settings.refresh_rotation == "ROTATE" {
+        state
+            .grants
+            .retire_refresh(token, i64::from(app.settings.refresh_leeway));
+        let mut fresh = grant.clone();
+        fresh.grace_until = None;
+        fresh.issued_at = state.clock.now();
+        (state.grants.issue_refresh(fresh.clone()), fresh)
+    } else {
+        (token.to_owned(), grant.clone())
+    };
+    mint_for_user(
+        state,
+        server,
+        app,
+        &user,
+        &scopes,
+        grant.auth_time,
+        &grant.amr,
+        None,
+        Some(keep),
+    )
+    .await
+}
+
+async fn client_credentials(
+    state: &AppState,
+    server: AuthServer,
+    app: &App,
+    form: &[(String, String)],
+) -> Result<TokenResponse, OAuthError> {
+    if server == AuthServer::Org {
+        return Err(OAuthError::bad_request(
+            "unsupported_grant_type",
+            "The authorization grant type is not supported by the authorization server. Configured grant types: [authorization_code, implicit, refresh_token, password, urn:ietf:params:oauth:grant-type:device_code].",
+        ));
+    }
+    if app.credentials.client_secret.is_none() {
+        return Err(unauthorized_client(app));
+    }
+    let scopes = match param(form, "scope") {
+        Some(raw) => {
+            let asked = split_scopes(raw);
+            if asked.iter().any(|s| !state.dir.is_known_scope(s)) {
+                return Err(OAuthError::invalid_scope(UNKNOWN_SCOPE));
+            }
+            // OpenID Connect scopes need a user; only custom scopes are granted to a client.
+            if asked.iter().any(|s| !state.dir.is_custom_scope(s)) {
+                return Err(OAuthError::invalid_scope(EXCEEDS_SCOPE));
+            }
+            asked
+        }
+        None => {
+            let d = state.dir.default_scopes();
+            if d.is_empty() {
+                return Err(OAuthError::invalid_scope(
+                    "The authorization server resource does not have any configured default scopes, 'scope' must be provided.",
+                ));
+            }
+            d
+        }
+    };
+    let key = state.keys.active().await.map_err(internal)?;
+    let grant = Grant {
+        server,
+        client_id: &app.credentials.client_id,
+        user: None,
+        scopes: &scopes,
+        auth_time: None,
+        amr: &[],
+        refresh_id: None,
+    };
+    let (access_token, _) =
+        tokens::access_token(&key, &state.org, &grant, state.clock.now()).map_err(internal)?;
+    Ok(TokenResponse {
+        token_type: "Bearer",
+        expires_in: TOKEN_LIFETIME,
+        access_token,
+        scope: scopes.join(" "),
+        refresh_token: None,
+        id_token: None,
+    })
+}
+
+async fn password(
+    state: &AppState,
+    server: AuthServer,
+    app: &App,
+    form: &[(String, String)],
+) -> Result<TokenResponse, OAuthError> {
+    let username = param(form, "username").ok_or_else(|| OAuthError::missing("username"))?;
+    let password = param(form, "password").ok_or_else(|| OAuthError::missing("password"))?;
+    let scope = param(form, "scope").ok_or_else(|| OAuthError::missing("scope"))?;
+    let scopes = split_scopes(scope);
+    if scopes.iter().any(|s| !known_scope(&state.dir, server, s)) {
+        return Err(OAuthError::invalid_scope(UNKNOWN_SCOPE));
+    }
+    let user = state
+        .dir
+        .authenticate(username, password)
+        .ok_or_else(|| OAuthError::invalid_grant("The credentials provided were invalid."))?;
+    if !state.dir.is_assigned(app, &user.id) {
+        return Err(OAuthError::bad_request(
+            "access_denied",
+            "User is not assigned to the client application.",
+        ));
+    }
+    state.dir.record_login(&user.id);
+    let now = state.clock.now();
+    mint_for_user(
+        state,
+        server,
+        app,
+        &user,
+        &scopes,
+        now,
+        &["pwd".to_owned()],
+        None,
+        None,
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pkce_s256_matches_rfc7636_example() {
+        assert!(pkce_matches(
+            "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        ));
+        assert!(!pkce_matches(
+            "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXl",
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        ));
+        assert!(!pkce_matches(
+            "short",
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        ));
+    }
+}

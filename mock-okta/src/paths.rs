@@ -1,0 +1,123 @@
+//! Paths and URL builders shared by the router, discovery and tests, so each fact is written
+//! once.
+
+/// The two kinds of authorization server an org has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthServer {
+    /// The org authorization server: issuer `{org}`, endpoints `{org}/oauth2/v1/…`.
+    Org,
+    /// The `default` custom authorization server: issuer `{org}/oauth2/default`.
+    Default,
+}
+
+impl AuthServer {
+    /// The path prefix of the server's endpoints, e.g. `/oauth2/default/v1`.
+    pub fn endpoint_prefix(self) -> &'static str {
+        match self {
+            Self::Org => "/oauth2/v1",
+            Self::Default => "/oauth2/default/v1",
+        }
+    }
+
+    /// The issuer path relative to the org URL ("" for the org server).
+    pub fn issuer_path(self) -> &'static str {
+        match self {
+            Self::Org => "",
+            Self::Default => "/oauth2/default",
+        }
+    }
+
+    /// The id used in the Management API (`default`), or `None` for the org server.
+    pub fn id(self) -> Option<&'static str> {
+        match self {
+            Self::Org => None,
+            Self::Default => Some("default"),
+        }
+    }
+}
+
+pub const AUTHORIZE: &str = "authorize";
+pub const TOKEN: &str = "token";
+pub const KEYS: &str = "keys";
+pub const USERINFO: &str = "userinfo";
+pub const INTROSPECT: &str = "introspect";
+pub const REVOKE: &str = "revoke";
+pub const LOGOUT: &str = "logout";
+
+pub const SIGNIN_PAGE: &str = "/login/login.htm";
+pub const SIGNIN_IDENTIFY: &str = "/idp/idx/identify";
+pub const SIGNIN_ANSWER: &str = "/idp/idx/challenge/answer";
+pub const SIGNOUT: &str = "/login/signout";
+pub const SESSION_COOKIE_REDIRECT: &str = "/login/sessionCookieRedirect";
+pub const DASHBOARD: &str = "/app/UserHome";
+
+/// The org's public URLs, derived once from its base URL.
+#[derive(Debug, Clone)]
+pub struct OrgUrls {
+    base: String,
+}
+
+impl OrgUrls {
+    /// `base` is the org URL without a trailing slash.
+    pub fn new(base: impl Into<String>) -> Self {
+        Self {
+            base: base.into().trim_end_matches('/').to_owned(),
+        }
+    }
+
+    /// The org URL, e.g. `https://dev-123456.okta.com`.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// The issuer of an authorization server.
+    pub fn issuer(&self, server: AuthServer) -> String {
+        format!("{}{}", self.base, server.issuer_path())
+    }
+
+    /// An endpoint URL, e.g. `endpoint(Default, TOKEN)`.
+    pub fn endpoint(&self, server: AuthServer, name: &str) -> String {
+        format!("{}{}/{}", self.base, server.endpoint_prefix(), name)
+    }
+
+    /// Any path on the org host.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// The Admin Console page of an app (named in Okta's redirect-URI error text).
+    pub fn admin_app(&self, app_id: &str) -> String {
+        format!(
+            "{}/admin/app/oidc_client/instance/{app_id}#tab-general",
+            self.base
+        )
+    }
+
+    /// The dashboard link of an app's tile.
+    pub fn app_link(&self, app_id: &str, link_id: &str) -> String {
+        format!("{}/home/oidc_client/{app_id}/{link_id}", self.base)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_issuers_and_endpoints() {
+        let org = OrgUrls::new("https://dev-1.okta.com/");
+        assert_eq!(org.issuer(AuthServer::Org), "https://dev-1.okta.com");
+        assert_eq!(
+            org.issuer(AuthServer::Default),
+            "https://dev-1.okta.com/oauth2/default"
+        );
+        assert_eq!(
+            org.endpoint(AuthServer::Default, TOKEN),
+            "https://dev-1.okta.com/oauth2/default/v1/token"
+        );
+        assert_eq!(
+            org.endpoint(AuthServer::Org, KEYS),
+            "https://dev-1.okta.com/oauth2/v1/keys"
+        );
+    }
+}

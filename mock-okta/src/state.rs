@@ -1,0 +1,54 @@
+//! The one cloneable application state, and its parts.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+
+use crate::{
+    clock::Clock, directory::Directory, grants::Grants, keys::KeyRing, paths::OrgUrls,
+    web::RateLimits,
+};
+
+/// Where an Okta Simplified (`idp_initiated_login.mode = OKTA`) tile posts its ID token.
+/// Okta's own documents disagree (help page: the first sign-in redirect URI; support
+/// article: the initiate login URI), so it is configurable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum SimplifiedTarget {
+    #[default]
+    FirstRedirectUri,
+    InitiateLoginUri,
+}
+
+/// Behaviour switches that are not part of the directory.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The Management API token (`Authorization: SSWS <token>`).
+    pub api_token: Arc<str>,
+    pub simplified_target: SimplifiedTarget,
+}
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub org: Arc<OrgUrls>,
+    pub dir: Directory,
+    pub grants: Grants,
+    pub keys: KeyRing,
+    pub clock: Clock,
+    pub options: Arc<Options>,
+    pub rate: RateLimits,
+    pub(crate) discovery: Arc<crate::oidc::discovery::Cache>,
+}
+
+impl FromRef<AppState> for Directory {
+    fn from_ref(s: &AppState) -> Self {
+        s.dir.clone()
+    }
+}
+
+impl AppState {
+    /// Whether cookies must be `Secure` (and may then be `SameSite=None`).
+    pub fn secure_cookies(&self) -> bool {
+        self.org.base().starts_with("https://")
+    }
+}

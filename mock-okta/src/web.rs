@@ -1,0 +1,177 @@
+//! HTTP details shared by every surface: Okta's common response headers, rate-limit
+//! headers, cookies, and the stylesheet.
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicU64, Ordering},
+};
+
+use axum::{
+    extract::Request,
+    http::{HeaderMap, HeaderName, HeaderValue, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+use crate::ids::request_id;
+
+static X_OKTA_REQUEST_ID: HeaderName = HeaderName::from_static("x-okta-request-id");
+
+/// Adds the headers every Okta response carries: `X-Okta-Request-Id` and the security headers.
+pub async fn okta_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&request_id()) {
+        h.insert(X_OKTA_REQUEST_ID.clone(), v);
+    }
+    h.entry(header::X_CONTENT_TYPE_OPTIONS)
+        .or_insert(HeaderValue::from_static("nosniff"));
+    h.entry(header::REFERRER_POLICY)
+        .or_insert(HeaderValue::from_static("strict-origin-when-cross-origin"));
+    h.entry(HeaderName::from_static("x-xss-protection"))
+        .or_insert(HeaderValue::from_static("0"));
+    h.entry(HeaderName::from_static("p3p"))
+        .or_insert(HeaderValue::from_static("CP=\"HONK\""));
+    res
+}
+
+/// Per-minute request counters behind `X-Rate-Limit-*` headers. Okta reports its limits on
+/// every API and token response; the mock reports them too but never throttles, since a
+/// test harness should not fail a busy suite.
+#[derive(Clone, Default)]
+pub struct RateLimits {
+    // (minute, count) packed as minute << 32 | count.
+    window: Arc<AtomicU64>,
+}
+
+impl std::fmt::Debug for RateLimits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RateLimits")
+    }
+}
+
+pub const RATE_LIMIT: u64 = 1000;
+
+impl RateLimits {
+    /// Counts one request at `now` (Unix seconds) and returns the headers to add.
+    pub fn headers(&self, now: i64) -> [(HeaderName, HeaderValue); 3] {
+        let minute = (now.max(0) as u64) / 60;
+        let mut count = 1;
+        let _ = self
+            .window
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |packed| {
+                let (m, c) = (packed >> 32, packed & 0xffff_ffff);
+                count = if m == minute { c + 1 } else { 1 };
+                Some((minute << 32) | count)
+            });
+        let reset = (minute + 1) * 60;
+        [
+            (
+                HeaderName::from_static("x-rate-limit-limit"),
+                HeaderValue::from(RATE_LIMIT),
+            ),
+            (
+                HeaderName::from_static("x-rate-limit-remaining"),
+                HeaderValue::from(RATE_LIMIT.saturating_sub(count)),
+            ),
+            (
+                HeaderName::from_static("x-rate-limit-reset"),
+                HeaderValue::from(reset),
+            ),
+        ]
+    }
+}
+
+/// `Cache-Control: no-cache, no-store`, `Pragma: no-cache`, `Expires: 0`, as on Okta's token
+/// responses.
+pub fn no_store(h: &mut HeaderMap) {
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache, no-store"),
+    );
+    h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    h.insert(header::EXPIRES, HeaderValue::from_static("0"));
+}
+
+/// The name of the Okta session cookie (Identity Engine).
+pub const SESSION_COOKIE: &str = "idx";
+
+/// A `Set-Cookie` value for the Okta session: `SameSite=None; Secure` over https (so
+/// cross-site iframes and `form_post` work as with Okta), `SameSite=Lax` over plain http,
+/// where browsers refuse `SameSite=None` without `Secure`.
+pub fn session_cookie(value: &str, secure: bool, max_age: Option<i64>) -> String {
+    let mut c = format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly");
+    if secure {
+        c.push_str("; Secure; SameSite=None");
+    } else {
+        c.push_str("; SameSite=Lax");
+    }
+    if let Some(age) = max_age {
+        c.push_str(&format!("; Max-Age={age}"));
+    }
+    c
+}
+
+/// Reads a cookie from the request headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The stylesheet of every page, served by mock-okta itself (no external assets).
+pub const STYLESHEET: &str = include_str!("../templates/okta.css");
+
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        STYLESHEET,
+    )
+        .into_response()
+}
+
+/// A `302 Found` redirect, as Okta sends (axum's `Redirect::to` is a 303).
+pub fn found(location: &str) -> Response {
+    let mut res = axum::http::StatusCode::FOUND.into_response();
+    match HeaderValue::from_str(location) {
+        Ok(v) => {
+            res.headers_mut().insert(header::LOCATION, v);
+        }
+        Err(_) => {
+            *res.status_mut() = axum::http::StatusCode::BAD_REQUEST;
+        }
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_limit_headers_count_down_within_a_minute() {
+        let r = RateLimits::default();
+        let first = r.headers(120);
+        let second = r.headers(121);
+        assert_eq!(first[1].1, "999");
+        assert_eq!(second[1].1, "998");
+        assert_eq!(second[2].1, "180");
+        assert_eq!(r.headers(181)[1].1, "999");
+    }
+
+    #[test]
+    fn reads_cookies() {
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, HeaderValue::from_static("a=1; idx=abc"));
+        assert_eq!(cookie(&h, "idx"), Some("abc"));
+        assert_eq!(cookie(&h, "b"), None);
+    }
+}

@@ -1,0 +1,676 @@
+//! Whole flows: code + PKCE checked by a strict relying party, refresh, userinfo,
+//! introspect, revoke, logout, SSO across two apps, implicit and form_post.
+
+use openidconnect::{
+    AccessTokenHash, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
+    OAuth2TokenResponse, PkceCodeChallenge, RedirectUrl, Scope, TokenResponse,
+    core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata, CoreUserInfoClaims},
+};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::support::*;
+
+fn rp_http() -> openidconnect::reqwest::Client {
+    openidconnect::reqwest::ClientBuilder::new()
+        .redirect(openidconnect::reqwest::redirect::Policy::none())
+        .build()
+        .expect("rp client")
+}
+
+#[tokio::test]
+async fn a_strict_relying_party_completes_the_code_flow_with_pkce() {
+    let h = Harness::start().await;
+    let app = h.web_app(&["authorization_code", "refresh_token"]).await;
+    let http = rp_http();
+    let meta = CoreProviderMetadata::discover_async(IssuerUrl::new(h.issuer()).unwrap(), &http)
+        .await
+        .expect("discovery passes openidconnect's strict checks");
+    let client = CoreClient::from_provider_metadata(
+        meta,
+        ClientId::new(app.client_id.clone()),
+        app.client_secret.clone().map(ClientSecret::new),
+    )
+    .set_redirect_uri(RedirectUrl::new(REDIRECT.to_owned()).unwrap());
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (auth_url, csrf, nonce) = client
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        )
+        .add_scope(Scope::new("profile".into()))
+        .add_scope(Scope::new("email".into()))
+        .add_scope(Scope::new("offline_access".into()))
+        .set_pkce_challenge(challenge)
+        .url();
+    let back = sign_in_through_page(&h, auth_url.as_str(), USER.0, USER.1).await;
+    assert!(back.starts_with(&format!("{REDIRECT}?code=")), "{back}");
+    let p = params(&back);
+    assert_eq!(p["state"], *csrf.secret());
+    assert_eq!(p["code"].len(), 43);
+
+    let tokens = client
+        .exchange_code(AuthorizationCode::new(p["code"].clone()))
+        .unwrap()
+        .set_pkce_verifier(verifier)
+        .request_async(&http)
+        .await
+        .expect("code exchange");
+    let id_token = tokens.id_token().expect("id_token");
+    let verifier = client.id_token_verifier();
+    let claims = id_token
+        .claims(&verifier, &nonce)
+        .expect("ID token verifies");
+    let expected_hash = AccessTokenHash::from_token(
+        tokens.access_token(),
+        id_token.signing_alg().unwrap(),
+        id_token.signing_key(&verifier).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(claims.access_token_hash(), Some(&expected_hash));
+    assert_eq!(claims.email().map(|e| e.as_str()), Some(USER.0));
+    assert!(
+        tokens.refresh_token().is_some(),
+        "offline_access + refresh grant gives a refresh token"
+    );
+
+    // Okta's shapes: header kid then alg; claims in Okta's order; access token for api://default.
+    let raw_id = id_token.to_string();
+    assert!(
+        jwt_raw(&raw_id, 0).starts_with("{\"kid\":\""),
+        "{}",
+        jwt_raw(&raw_id, 0)
+    );
+    assert!(jwt_raw(&raw_id, 0).ends_with("\"alg\":\"RS256\"}"));
+    let id_json = jwt_raw(&raw_id, 1);
+    assert!(id_json.starts_with("{\"sub\":\"00u"), "{id_json}");
+    let order = [
+        "\"sub\"",
+        "\"name\"",
+        "\"email\"",
+        "\"ver\"",
+        "\"iss\"",
+        "\"aud\"",
+        "\"iat\"",
+        "\"exp\"",
+        "\"jti\":\"ID.",
+        "\"amr\"",
+        "\"idp\"",
+        "\"nonce\"",
+        "\"preferred_username\"",
+        "\"auth_time\"",
+        "\"at_hash\"",
+    ];
+    let positions: Vec<usize> = order
+        .iter()
+        .map(|k| {
+            id_json
+                .find(k)
+                .unwrap_or_else(|| panic!("{k} in {id_json}"))
+        })
+        .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "claim order: {id_json}"
+    );
+    let (_, at) = jwt_parts(tokens.access_token().secret());
+    assert_eq!(at["aud"], "api://default");
+    assert_eq!(at["sub"], USER.0);
+    assert_eq!(at["cid"], app.client_id.as_str());
+    assert!(at["jti"].as_str().unwrap().starts_with("AT."));
+    assert!(
+        at["jti"].as_str().unwrap().contains(".oar"),
+        "refresh-backed jti"
+    );
+    assert_eq!(
+        at["scp"],
+        json!(["openid", "profile", "email", "offline_access"])
+    );
+    assert_eq!(
+        at["exp"].as_i64().unwrap() - at["iat"].as_i64().unwrap(),
+        3600
+    );
+
+    let info: CoreUserInfoClaims = client
+        .user_info(tokens.access_token().to_owned(), None)
+        .unwrap()
+        .request_async(&http)
+        .await
+        .expect("userinfo");
+    assert_eq!(info.email().map(|e| e.as_str()), Some(USER.0));
+    assert_eq!(info.subject().as_str(), claims.subject().as_str());
+}
+
+#[tokio::test]
+async fn refresh_introspect_revoke_and_logout() {
+    let h = Harness::start().await;
+    let app = h.web_app(&["authorization_code", "refresh_token"]).await;
+    let token = session_token(&h, USER.0, USER.1).await;
+    let res = h
+        .http
+        .get(authorize_url(
+            &h,
+            &app.client_id,
+            &[
+                ("scope", "openid profile offline_access"),
+                ("sessionToken", &token),
+            ],
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let code = params(&location(&res))["code"].clone();
+    let res = exchange(&h, &app, &code, &[]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "no-cache, no-store");
+    assert_eq!(res.headers()["pragma"], "no-cache");
+    assert!(res.headers().contains_key("x-rate-limit-remaining"));
+    let body = res.text().await.unwrap();
+    assert!(
+        body.starts_with("{\"token_type\":\"Bearer\",\"expires_in\":3600,\"access_token\":\"ey"),
+        "{body}"
+    );
+    let t: Value = serde_json::from_str(&body).unwrap();
+    let refresh = t["refresh_token"].as_str().unwrap().to_owned();
+    assert_eq!(refresh.len(), 43);
+
+    // Refresh (static rotation for web apps: the same refresh token comes back).
+    let res = h
+        .http
+        .post(h.url("/oauth2/default/v1/token"))
+        .basic_auth(&app.client_id, app.client_secret.as_deref())
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh.as_str()),
+            ("scope", "openid offline_access"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let r: Value = res.json().await.unwrap();
+    assert_eq!(r["refresh_token"], refresh.as_str());
+    assert_eq!(r["scope"], "openid offline_access");
+    assert!(r["id_token"].is_string());
+    // Asking for more than was granted is refused.
+    let res = h
+        .http
+        .post(h.url("/oauth2/default/v1/token"))
+        .basic_auth(&app.client_id, app.client_secret.as_deref())
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh.as_str()),
+            ("scope", "openid email"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(res.json::<Value>().await.unwrap()["error"], "invalid_scope");
+
+    // Introspection of the access token, then revocation.
+    let access = r["access_token"].as_str().unwrap().to_owned();
+    let introspect = |tok: String| {
+        h.http
+            .post(h.url("/oauth2/default/v1/introspect"))
+            .basic_auth(&app.client_id, app.client_secret.as_deref())
+            .form(&[
+                ("token", tok),
+                ("token_type_hint", "access_token".to_owned()),
+            ])
+            .send()
+    };
+    let i: Value = introspect(access.clone())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(i["active"], true);
+    assert_eq!(i["username"], USER.0);
+    assert_eq!(i["client_id"], app.client_id.as_str());
+    assert_eq!(i["token_type"], "Bearer");
+    let res = h
+        .http
+        .post(h.url("/oauth2/default/v1/revoke"))
+        .basic_auth(&app.client_id, app.client_secret.as_deref())
+        .form(&[("token", access.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().is_empty());
+    let i: Value = introspect(access.clone())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(i, json!({"active": false}));
+    let res = h
+        .http
+        .get(h.url("/oauth2/default/v1/userinfo"))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        res.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .contains("error=\"invalid_token\"")
+    );
+    // Revoking the refresh token ends it.
+    let i: Value = introspect(refresh.clone())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(i["active"], true);
+    h.http
+        .post(h.url("/oauth2/default/v1/revoke"))
+        .basic_auth(&app.client_id, app.client_secret.as_deref())
+        .form(&[("token", refresh.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let i: Value = introspect(refresh.clone())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(i["active"], false);
+
+    // Logout ends the Okta session and returns to the registered sign-out URI with state.
+    let id_token = t["id_token"].as_str().unwrap();
+    let mut url = url::Url::parse(&h.url("/oauth2/default/v1/logout")).unwrap();
+    url.query_pairs_mut()
+        .append_pair("id_token_hint", id_token)
+        .append_pair("post_logout_redirect_uri", LOGOUT_REDIRECT)
+        .append_pair("state", "bye");
+    let res = h.http.get(url.as_str()).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(location(&res), format!("{LOGOUT_REDIRECT}?state=bye"));
+    let res = h
+        .http
+        .get(authorize_url(&h, &app.client_id, &[("prompt", "none")]))
+        .send()
+        .await
+        .unwrap();
+    let p = params(&location(&res));
+    assert_eq!(p["error"], "login_required", "the session is gone");
+    // An unregistered sign-out URI gets Okta's error page.
+    let mut url = url::Url::parse(&h.url("/oauth2/default/v1/logout")).unwrap();
+    url.query_pairs_mut()
+        .append_pair("id_token_hint", id_token)
+        .append_pair("post_logout_redirect_uri", "https://evil.example/");
+    let res = h.http.get(url.as_str()).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("must be a Logout redirect URI")
+    );
+}
+
+#[tokio::test]
+async fn one_sign_in_gives_sso_to_every_app_of_the_org() {
+    let h = Harness::start().await;
+    let first = h.web_app(&["authorization_code"]).await;
+    let second = h.web_app(&["authorization_code"]).await;
+    let back = sign_in_through_page(
+        &h,
+        &authorize_url(&h, &first.client_id, &[]),
+        USER.0,
+        USER.1,
+    )
+    .await;
+    assert!(params(&back).contains_key("code"));
+    // The second app gets a code at once, without the sign-in page.
+    let res = h
+        .http
+        .get(authorize_url(&h, &second.client_id, &[]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let back = location(&res);
+    assert!(back.starts_with(REDIRECT), "{back}");
+    let code = params(&back)["code"].clone();
+    let res = exchange(&h, &second, &code, &[]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let t: Value = res.json().await.unwrap();
+    let (_, id) = jwt_parts(t["id_token"].as_str().unwrap());
+    assert_eq!(id["aud"], second.client_id.as_str());
+    assert_eq!(id["nonce"], "nonce-123");
+    // prompt=login forces the sign-in page even with a session, and then comes back.
+    let back = sign_in_through_page(
+        &h,
+        &authorize_url(&h, &second.client_id, &[("prompt", "login")]),
+        USER.0,
+        USER.1,
+    )
+    .await;
+    assert!(params(&back).contains_key("code"));
+    // Sign-out ends SSO.
+    let res = h.http.get(h.url("/login/signout")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let res = h
+        .http
+        .get(authorize_url(&h, &first.client_id, &[]))
+        .send()
+        .await
+        .unwrap();
+    assert!(location(&res).contains("/login/login.htm"));
+}
+
+#[tokio::test]
+async fn implicit_and_hybrid_responses_by_fragment_and_form_post() {
+    let h = Harness::start().await;
+    let app = h
+        .create_app(
+            json!({"application_type": "web", "redirect_uris": [REDIRECT],
+                   "grant_types": ["authorization_code", "implicit"],
+                   "response_types": ["code", "token", "id_token"]}),
+            json!({"token_endpoint_auth_method": "client_secret_post"}),
+        )
+        .await;
+    let token = session_token(&h, USER.0, USER.1).await;
+    let res = h
+        .http
+        .get(authorize_url(
+            &h,
+            &app.client_id,
+            &[
+                ("response_type", "id_token token"),
+                ("sessionToken", &token),
+            ],
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let back = location(&res);
+    assert!(back.starts_with(&format!("{REDIRECT}#id_token=")), "{back}");
+    let p = params(&back);
+    assert_eq!(p["token_type"], "Bearer");
+    assert_eq!(p["state"], "state-123");
+    let (_, id) = jwt_parts(&p["id_token"]);
+    assert!(id["at_hash"].is_string());
+    // With an access token alongside, only name/email/preferred_username of the profile claims.
+    assert!(id.get("given_name").is_none());
+    // An ID token alone carries all scope claims.
+    let res = h
+        .http
+        .get(authorize_url(
+            &h,
+            &app.client_id,
+            &[("response_type", "id_token")],
+        ))
+        .send()
+        .await
+        .unwrap();
+    let (_, id) = jwt_parts(&params(&location(&res))["id_token"]);
+    assert_eq!(id["given_name"], "Uma");
+    assert_eq!(id["email_verified"], true);
+    // form_post: an auto-submitting form to the redirect URI carrying code and state.
+    let res = h
+        .http
+        .get(authorize_url(
+            &h,
+            &app.client_id,
+            &[
+                ("response_type", "code id_token"),
+                ("response_mode", "form_post"),
+            ],
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains(&format!("action=\"{REDIRECT}\"")), "{html}");
+    let code = hidden(&html, "code").expect("code field");
+    assert!(hidden(&html, "id_token").is_some());
+    assert_eq!(hidden(&html, "state").as_deref(), Some("state-123"));
+    let (_, id) = jwt_parts(&hidden(&html, "id_token").unwrap());
+    assert!(id["c_hash"].is_string());
+    let res = h
+        .http
+        .post(h.url("/oauth2/default/v1/token"))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", REDIRECT),
+            ("client_id", app.client_id.as_str()),
+            ("client_secret", app.client_secret.as_deref().unwrap()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "client_secret_post works");
+}
+
+#[tokio::test]
+async fn client_credentials_needs_a_custom_scope_and_gives_a_client_token() {
+    let h = Harness::start().await;
+    let svc = h
+        .create_app(
+            json!({"application_type": "service", "grant_types": ["client_credentials"], "response_types": ["token"]}),
+            json!({"token_endpoint_auth_method": "client_secret_basic"}),
+        )
+        .await;
+    let ask = |scope: &'static str| {
+        h.http
+            .post(h.url("/oauth2/default/v1/token"))
+            .basic_auth(&svc.client_id, svc.client_secret.as_deref())
+            .form(&[("grant_type", "client_credentials"), ("scope", scope)])
+            .send()
+    };
+    let res = ask("orders:read").await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(res.json::<Value>().await.unwrap()["error"], "invalid_scope");
+    let res = h
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/authorizationServers/default/scopes",
+        )
+        .json(&json!({"name": "orders:read", "metadataPublish": "ALL_CLIENTS"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.status());
+    let res = ask("openid").await.unwrap();
+    assert_eq!(res.json::<Value>().await.unwrap()["error"], "invalid_scope");
+    let res = ask("orders:read").await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let t: Value = res.json().await.unwrap();
+    assert!(t.get("id_token").is_none() && t.get("refresh_token").is_none());
+    let (_, at) = jwt_parts(t["access_token"].as_str().unwrap());
+    assert_eq!(at["sub"], svc.client_id.as_str());
+    assert!(at.get("uid").is_none());
+    assert_eq!(at["scp"], json!(["orders:read"]));
+    // The published scope shows in discovery.
+    let d: Value = h
+        .http
+        .get(h.url("/oauth2/default/.well-known/openid-configuration"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        d["scopes_supported"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("orders:read"))
+    );
+    // The org authorization server has no client credentials grant.
+    let res = h
+        .http
+        .post(h.url("/oauth2/v1/token"))
+        .basic_auth(&svc.client_id, svc.client_secret.as_deref())
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("scope", "orders:read"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"],
+        "unsupported_grant_type"
+    );
+}
+
+#[tokio::test]
+async fn public_spa_client_uses_pkce_and_rotating_refresh_tokens() {
+    let h = Harness::start().await;
+    let spa = h
+        .create_app(
+            json!({"application_type": "browser", "redirect_uris": [REDIRECT],
+                   "grant_types": ["authorization_code", "refresh_token"], "response_types": ["code"]}),
+            json!({"token_endpoint_auth_method": "none"}),
+        )
+        .await;
+    assert!(spa.client_secret.is_none());
+    let token = session_token(&h, USER.0, USER.1).await;
+    let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    let res = h
+        .http
+        .get(authorize_url(
+            &h,
+            &spa.client_id,
+            &[
+                ("sessionToken", &token),
+                ("scope", "openid offline_access"),
+                (
+                    "code_challenge",
+                    "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+                ),
+                ("code_challenge_method", "S256"),
+            ],
+        ))
+        .send()
+        .await
+        .unwrap();
+    let code = params(&location(&res))["code"].clone();
+    let token_req = |form: Vec<(&'static str, String)>| {
+        h.http
+            .post(h.url("/oauth2/default/v1/token"))
+            .form(&form)
+            .send()
+    };
+    let res = token_req(vec![
+        ("grant_type", "authorization_code".to_owned()),
+        ("code", code.clone()),
+        ("redirect_uri", REDIRECT.into()),
+        ("client_id", spa.client_id.clone()),
+        ("code_verifier", verifier.into()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let t: Value = res.json().await.unwrap();
+    let first = t["refresh_token"].as_str().unwrap().to_owned();
+    let res = token_req(vec![
+        ("grant_type", "refresh_token".to_owned()),
+        ("refresh_token", first.clone()),
+        ("client_id", spa.client_id.clone()),
+    ])
+    .await
+    .unwrap();
+    let r: Value = res.json().await.unwrap();
+    let second = r["refresh_token"].as_str().unwrap().to_owned();
+    assert_ne!(first, second, "SPAs rotate refresh tokens");
+    // After the 30 s leeway the old one stops working.
+    h.okta.clock().advance(31);
+    let res = token_req(vec![
+        ("grant_type", "refresh_token".to_owned()),
+        ("refresh_token", first),
+        ("client_id", spa.client_id.clone()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let res = token_req(vec![
+        ("grant_type", "refresh_token".to_owned()),
+        ("refresh_token", second),
+        ("client_id", spa.client_id.clone()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn org_authorization_server_issues_tokens_for_its_own_issuer() {
+    let h = Harness::start().await;
+    let app = h.web_app(&["authorization_code"]).await;
+    let d: Value = h
+        .http
+        .get(h.url("/.well-known/openid-configuration"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(d["issuer"], h.base.as_str());
+    let token = session_token(&h, USER.0, USER.1).await;
+    let url = authorize_url(&h, &app.client_id, &[("sessionToken", &token)])
+        .replace("/oauth2/default/v1/", "/oauth2/v1/");
+    let res = h.http.get(&url).send().await.unwrap();
+    let code = params(&location(&res))["code"].clone();
+    let res = h
+        .http
+        .post(h.url("/oauth2/v1/token"))
+        .basic_auth(&app.client_id, app.client_secret.as_deref())
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", REDIRECT),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let t: Value = res.json().await.unwrap();
+    let (_, id) = jwt_parts(t["id_token"].as_str().unwrap());
+    assert_eq!(id["iss"], h.base.as_str());
+    let (_, at) = jwt_parts(t["access_token"].as_str().unwrap());
+    assert_eq!(at["aud"], h.base.as_str());
+    // A code from one server cannot be redeemed at the other.
+    let token = session_token(&h, USER.0, USER.1).await;
+    let res = h
+        .http
+        .get(authorize_url(
+            &h,
+            &app.client_id,
+            &[("sessionToken", &token)],
+        ))
+        .send()
+        .await
+        .unwrap();
+    let code = params(&location(&res))["code"].clone();
+    let res = h
+        .http
+        .post(h.url("/oauth2/v1/token"))
+        .basic_auth(&app.client_id, app.client_secret.as_deref())
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", REDIRECT),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.json::<Value>().await.unwrap()["error"], "invalid_grant");
+}

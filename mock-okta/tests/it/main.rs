@@ -1,0 +1,8 @@
+//! mock-okta's integration tests: the server started in-process on port 0 and driven over
+//! HTTP with redirects off, checking every hop.
+
+mod api;
+mod cli;
+mod flows;
+mod oidc_errors;
+mod support;

@@ -1,0 +1,312 @@
+//! Shared helpers: start the server, make apps, walk the hosted sign-in page.
+
+#![allow(dead_code)]
+
+use mock_okta::{Config, MockOkta, config::DEFAULT_API_TOKEN};
+use reqwest::{StatusCode, header};
+use serde_json::{Value, json};
+
+pub const ADMIN: (&str, &str) = ("admin@example.com", "Admin-Passw0rd!");
+pub const USER: (&str, &str) = ("user@example.com", "User-Passw0rd!");
+pub const REDIRECT: &str = "https://app.example.test/callback";
+pub const LOGOUT_REDIRECT: &str = "https://app.example.test/signed-out";
+
+/// A PEM key made once per test process: generation is the slow part of start-up.
+pub fn signing_key_file() -> &'static std::path::Path {
+    use std::sync::OnceLock;
+    static FILE: OnceLock<tempfile::TempPath> = OnceLock::new();
+    FILE.get_or_init(|| {
+        let pem = test_pem();
+        let mut f = tempfile::NamedTempFile::new().expect("temp file");
+        std::io::Write::write_all(&mut f, pem.as_bytes()).expect("write key");
+        f.into_temp_path()
+    })
+}
+
+fn test_pem() -> String {
+    use rsa::pkcs1::EncodeRsaPrivateKey as _;
+    let key = rsa::PrivateKey::new(&mut rand::rng(), 2048).expect("rsa key");
+    key.to_pkcs1_pem(rsa::pkcs1::LineEnding::LF)
+        .expect("pem")
+        .to_string()
+}
+
+pub struct Harness {
+    pub okta: MockOkta,
+    pub base: String,
+    /// Redirects off, cookies on: a browser that shows each hop.
+    pub http: reqwest::Client,
+}
+
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .timeout(std::time::Duration::from_secs(20))
+        .build()
+        .expect("client")
+}
+
+impl Harness {
+    pub async fn start() -> Self {
+        let mut config = Config::for_tests();
+        config.signing_key = Some(signing_key_file().to_path_buf());
+        Self::with_config(config).await
+    }
+
+    pub async fn with_config(config: Config) -> Self {
+        let okta = MockOkta::start(config).await.expect("mock-okta starts");
+        let base = okta.base_url().to_owned();
+        Self {
+            okta,
+            base,
+            http: browser(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub fn issuer(&self) -> String {
+        self.okta.issuer()
+    }
+
+    /// A Management API request with the default SSWS token.
+    pub fn api(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, self.url(path))
+            .header(header::AUTHORIZATION, format!("SSWS {DEFAULT_API_TOKEN}"))
+            .header(header::ACCEPT, "application/json")
+    }
+
+    /// Creates an OIDC app through the Management API and assigns it to Everyone.
+    pub async fn create_app(&self, settings: Value, credentials: Value) -> App {
+        let body = json!({
+            "name": "oidc_client", "label": "Test App", "signOnMode": "OPENID_CONNECT",
+            "credentials": {"oauthClient": credentials},
+            "settings": {"oauthClient": settings}
+        });
+        let res = self
+            .api(reqwest::Method::POST, "/api/v1/apps")
+            .json(&body)
+            .send()
+            .await
+            .expect("create app");
+        assert_eq!(res.status(), StatusCode::OK, "create app");
+        let app: Value = res.json().await.expect("app json");
+        let groups: Value = self
+            .api(reqwest::Method::GET, "/api/v1/groups?q=Everyone")
+            .send()
+            .await
+            .expect("groups")
+            .json()
+            .await
+            .expect("groups json");
+        let everyone = groups[0]["id"].as_str().expect("everyone id").to_owned();
+        let id = app["id"].as_str().expect("app id").to_owned();
+        let res = self
+            .api(
+                reqwest::Method::PUT,
+                &format!("/api/v1/apps/{id}/groups/{everyone}"),
+            )
+            .json(&json!({}))
+            .send()
+            .await
+            .expect("assign");
+        assert_eq!(res.status(), StatusCode::OK, "assign Everyone");
+        App {
+            id,
+            client_id: app["credentials"]["oauthClient"]["client_id"]
+                .as_str()
+                .expect("client_id")
+                .to_owned(),
+            client_secret: app["credentials"]["oauthClient"]["client_secret"]
+                .as_str()
+                .map(str::to_owned),
+            json: app,
+        }
+    }
+
+    /// The guide's web app: authorization code, optionally refresh tokens.
+    pub async fn web_app(&self, grants: &[&str]) -> App {
+        self.create_app(
+            json!({"application_type": "web", "redirect_uris": [REDIRECT],
+                   "post_logout_redirect_uris": [LOGOUT_REDIRECT],
+                   "grant_types": grants, "response_types": ["code"]}),
+            json!({"token_endpoint_auth_method": "client_secret_basic"}),
+        )
+        .await
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct App {
+    pub id: String,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    pub json: Value,
+}
+
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The value of a hidden input in an HTML page.
+pub fn hidden(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_owned())
+}
+
+/// Query (or fragment) parameters of a URL.
+pub fn params(url: &str) -> std::collections::HashMap<String, String> {
+    let parsed = url::Url::parse(url).expect("absolute URL");
+    let mut out: std::collections::HashMap<String, String> =
+        parsed.query_pairs().into_owned().collect();
+    if let Some(f) = parsed.fragment() {
+        out.extend(url::form_urlencoded::parse(f.as_bytes()).into_owned());
+    }
+    out
+}
+
+/// Follows an authorize URL through the hosted sign-in page as a person would, checking
+/// each hop, and returns the final redirect to the client.
+pub async fn sign_in_through_page(
+    h: &Harness,
+    authorize_url: &str,
+    login: &str,
+    password: &str,
+) -> String {
+    let res = h.http.get(authorize_url).send().await.expect("authorize");
+    assert_eq!(
+        res.status(),
+        StatusCode::FOUND,
+        "authorize without a session redirects to sign-in"
+    );
+    let signin = location(&res);
+    assert!(
+        signin.starts_with(&h.url("/login/login.htm?fromURI=")),
+        "{signin}"
+    );
+    let page = h.http.get(&signin).send().await.expect("sign-in page");
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.expect("html");
+    assert!(
+        html.contains(">Username</label>") && html.contains("value=\"Next\""),
+        "identify step"
+    );
+    let state_token = hidden(&html, "stateToken").expect("stateToken");
+    let res = h
+        .http
+        .post(h.url("/idp/idx/identify"))
+        .form(&[("stateToken", state_token.as_str()), ("identifier", login)])
+        .send()
+        .await
+        .expect("identify");
+    let html = res.text().await.expect("html");
+    assert!(
+        html.contains(">Password</label>") && html.contains("value=\"Verify\""),
+        "password step: {html}"
+    );
+    let res = h
+        .http
+        .post(h.url("/idp/idx/challenge/answer"))
+        .form(&[
+            ("stateToken", state_token.as_str()),
+            ("credentials.passcode", password),
+        ])
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(res.status(), StatusCode::FOUND, "signed in");
+    let back = location(&res);
+    assert!(back.starts_with("/oauth2/"), "returns to fromURI: {back}");
+    let res = h.http.get(h.url(&back)).send().await.expect("resume");
+    assert_eq!(res.status(), StatusCode::FOUND);
+    location(&res)
+}
+
+/// An authorize URL for the default server; `extra` adds or replaces parameters.
+pub fn authorize_url(h: &Harness, client_id: &str, extra: &[(&str, &str)]) -> String {
+    let mut pairs: Vec<(&str, &str)> = vec![
+        ("client_id", client_id),
+        ("redirect_uri", REDIRECT),
+        ("response_type", "code"),
+        ("scope", "openid profile email"),
+        ("state", "state-123"),
+        ("nonce", "nonce-123"),
+    ];
+    for (k, v) in extra {
+        match pairs.iter_mut().find(|(pk, _)| pk == k) {
+            Some(slot) => slot.1 = v,
+            None => pairs.push((k, v)),
+        }
+    }
+    let mut url = url::Url::parse(&h.url("/oauth2/default/v1/authorize")).expect("url");
+    url.query_pairs_mut().extend_pairs(pairs);
+    url.to_string()
+}
+
+/// A one-time session token for a user, from `/api/v1/authn`.
+pub async fn session_token(h: &Harness, login: &str, password: &str) -> String {
+    let res = h
+        .http
+        .post(h.url("/api/v1/authn"))
+        .json(&json!({"username": login, "password": password}))
+        .send()
+        .await
+        .expect("authn");
+    assert_eq!(res.status(), StatusCode::OK);
+    let v: Value = res.json().await.expect("json");
+    v["sessionToken"].as_str().expect("sessionToken").to_owned()
+}
+
+/// Exchanges a code at the token endpoint with client_secret_basic.
+pub async fn exchange(
+    h: &Harness,
+    app: &App,
+    code: &str,
+    extra: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut form = vec![
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", REDIRECT),
+    ];
+    form.extend_from_slice(extra);
+    h.http
+        .post(h.url("/oauth2/default/v1/token"))
+        .basic_auth(&app.client_id, app.client_secret.as_deref())
+        .form(&form)
+        .send()
+        .await
+        .expect("token")
+}
+
+pub fn jwt_parts(jwt: &str) -> (Value, Value) {
+    use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
+    let mut it = jwt.split('.');
+    let h = URL_SAFE_NO_PAD
+        .decode(it.next().expect("header"))
+        .expect("b64");
+    let p = URL_SAFE_NO_PAD
+        .decode(it.next().expect("payload"))
+        .expect("b64");
+    (
+        serde_json::from_slice(&h).expect("json"),
+        serde_json::from_slice(&p).expect("json"),
+    )
+}
+
+/// The raw JSON text of a JWT part, to check key order.
+pub fn jwt_raw(jwt: &str, part: usize) -> String {
+    use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
+    let seg = jwt.split('.').nth(part).expect("part");
+    String::from_utf8(URL_SAFE_NO_PAD.decode(seg).expect("b64")).expect("utf8")
+}
