@@ -138,6 +138,22 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// CORS for the org's trusted origins, with credentials, as Okta answers single-page apps on
+/// its OAuth endpoints and `/api/v1/authn` / `/api/v1/sessions/me`.
+pub fn cors(dir: &crate::directory::Directory) -> tower_http::cors::CorsLayer {
+    use axum::http::Method;
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let dir = dir.clone();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(move |origin: &HeaderValue, _| {
+            origin.to_str().is_ok_and(|o| dir.is_trusted_origin(o))
+        }))
+        .allow_methods([Method::GET, Method::POST, Method::DELETE, Method::OPTIONS])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
+        .allow_credentials(true)
+        .max_age(std::time::Duration::from_secs(3600))
+}
+
 /// A `302 Found` redirect, as Okta sends (axum's `Redirect::to` is a 303).
 pub fn found(location: &str) -> Response {
     let mut res = axum::http::StatusCode::FOUND.into_response();

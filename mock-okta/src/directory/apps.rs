@@ -547,7 +547,7 @@ fn build(input: AppInput, current: Option<&App>) -> Result<Built, Vec<Cause>> {
         initiate_login_uri,
         idp_initiated_login,
         consent_method: s.consent_method.unwrap_or_else(|| "TRUSTED".to_owned()),
-        issuer_mode: s.issuer_mode.unwrap_or_else(|| "DYNAMIC".to_owned()),
+        issuer_mode: s.issuer_mode.unwrap_or_else(|| "ORG_URL".to_owned()),
         wildcard_redirect: s.wildcard_redirect.unwrap_or_else(|| "DISABLED".to_owned()),
         refresh_rotation: rotation.rotation_type.unwrap_or_else(|| {
             if app_type == AppType::Browser {

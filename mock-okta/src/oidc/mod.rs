@@ -16,7 +16,6 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use self::{
     authorize::{AuthorizeRequest, Delivery, Denied, param},
@@ -36,15 +35,7 @@ type Params = Vec<(String, String)>;
 
 /// Routes of both authorization servers, with CORS for the org's trusted origins.
 pub fn router(state: &AppState) -> Router<AppState> {
-    let dir = state.dir.clone();
-    let cors = CorsLayer::new()
-        .allow_origin(AllowOrigin::predicate(move |origin: &HeaderValue, _| {
-            origin.to_str().is_ok_and(|o| dir.is_trusted_origin(o))
-        }))
-        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
-        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
-        .allow_credentials(true)
-        .max_age(std::time::Duration::from_secs(3600));
+    let cors = crate::web::cors(&state.dir);
     Router::new()
         .route(
             "/.well-known/openid-configuration",

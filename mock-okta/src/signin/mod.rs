@@ -21,7 +21,14 @@ use crate::{
     web,
 };
 
-pub fn router(_state: &AppState) -> Router<AppState> {
+pub fn router(state: &AppState) -> Router<AppState> {
+    let api = Router::new()
+        .route("/api/v1/authn", post(authn))
+        .route(
+            "/api/v1/sessions/me",
+            get(session_me).delete(session_me_delete),
+        )
+        .layer(web::cors(&state.dir));
     Router::new()
         .route(paths::SIGNIN_PAGE, get(signin_page))
         .route("/login/default", get(signin_page))
@@ -30,11 +37,7 @@ pub fn router(_state: &AppState) -> Router<AppState> {
         .route(paths::SIGNIN_ANSWER, post(answer_submit))
         .route(paths::SIGNOUT, get(signout))
         .route(paths::SESSION_COOKIE_REDIRECT, get(session_cookie_redirect))
-        .route("/api/v1/authn", post(authn))
-        .route(
-            "/api/v1/sessions/me",
-            get(session_me).delete(session_me_delete),
-        )
+        .merge(api)
 }
 
 /// The live Okta session of the request's cookie, if its user may still sign in.
