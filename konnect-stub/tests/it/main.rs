@@ -1,1 +1,9 @@
-//! placeholder
+//! Integration tests: the stub in-process over HTTP, a wiremock identity provider for every
+//! relying-party branch, and the whole SSO login against mock-okta.
+
+mod api;
+mod binary;
+mod helpers;
+mod identity_ui;
+mod login;
+mod relying_party;

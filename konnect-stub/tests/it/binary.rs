@@ -1,0 +1,91 @@
+//! The command-line contract: ready when GET /login answers 200; a bad flag or seed file is
+//! one clear line and a non-zero exit.
+
+use std::{
+    io::{BufRead as _, BufReader},
+    process::{Command, Stdio},
+    time::Duration,
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_konnect-stub");
+
+#[test]
+fn a_bad_flag_is_one_line_and_exit_2() {
+    for args in [
+        &["--tier", "gold"][..],
+        &["--member", "not-an-email"],
+        &["--admin-token", "secret"],
+        &["--no-such-flag"],
+    ] {
+        let out = Command::new(BIN).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("konnect-stub: "), "{stderr}");
+    }
+}
+
+#[test]
+fn a_bad_seed_file_is_one_line_and_a_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.json");
+    std::fs::write(
+        &seed,
+        r#"{"organizations":[{"name":"X","users":[{"email":"m@x.test"}]}]}"#,
+    )
+    .unwrap();
+    for path in [seed.clone(), dir.path().join("missing.json")] {
+        let out = Command::new(BIN)
+            .args(["--listen", "127.0.0.1:0", "--seed"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        assert!(stderr.contains("seed"), "{stderr}");
+    }
+}
+
+#[tokio::test]
+async fn the_binary_serves_the_login_page() {
+    let mut child = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0"])
+        .env("KONNECT_STUB_ORG_NAME", "Env Org")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let first = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        line
+    });
+    let line = tokio::time::timeout(Duration::from_secs(30), first)
+        .await
+        .expect("the binary printed its URL")
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("konnect-stub: ")
+        .unwrap()
+        .to_owned();
+    assert!(url.ends_with("/login"), "{url}");
+    let page = reqwest::get(&url).await.unwrap();
+    assert_eq!(page.status(), reqwest::StatusCode::OK);
+    let http = reqwest::Client::new();
+    let org: serde_json::Value = http
+        .get(url.replace("/login", "/v2/organizations/me"))
+        .bearer_auth("kpat_x")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(org["name"], "Env Org");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

@@ -1,0 +1,751 @@
+//! The stub as an OpenID Connect relying party, against a wiremock provider: the request it
+//! makes, the happy path, and every way a sign-in must fail without leaving a session.
+
+use std::time::Duration;
+
+use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
+use konnect_stub::Config;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sha2::{Digest as _, Sha256};
+use wiremock::{
+    Mock, ResponseTemplate,
+    matchers::{basic_auth, method, path},
+};
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn login_url_redirects_to_the_provider_with_state_nonce_and_pkce() {
+    let sso = Sso::start().await;
+    let response = sso
+        .http
+        .get(format!("{}/login/acme-co", sso.base()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let cookie = set_cookies(&response)
+        .into_iter()
+        .find(|c| c.starts_with("kauth_oidc_state="))
+        .expect("state cookie");
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/login", "Max-Age=600"] {
+        assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
+    }
+    let attempt = sso.begin().await;
+    assert_eq!(attempt.param("response_type").as_deref(), Some("code"));
+    assert_eq!(attempt.param("client_id").as_deref(), Some(CLIENT_ID));
+    assert_eq!(
+        attempt.param("redirect_uri"),
+        Some(format!("{}/login", sso.base()))
+    );
+    assert_eq!(
+        attempt.param("scope").as_deref(),
+        Some("openid email profile")
+    );
+    assert_eq!(
+        attempt.param("code_challenge_method").as_deref(),
+        Some("S256")
+    );
+    assert_eq!(attempt.param("code_challenge").unwrap().len(), 43);
+    assert!(attempt.state.len() >= 32 && attempt.nonce.len() >= 32);
+    assert_ne!(attempt.state, attempt.nonce);
+}
+
+#[tokio::test]
+async fn a_good_sign_in_exchanges_the_code_and_opens_a_session() {
+    let sso = Sso::start().await;
+    let attempt = sso.begin().await;
+    let id_token = sign(
+        Key::One,
+        Some(kid(Key::One)),
+        &sso.idp.claims(&attempt.nonce),
+    );
+    let token = sso
+        .idp
+        .mount_token(TestIdp::token_response(&id_token))
+        .await;
+    let response = sso
+        .callback(&[("code", "the-code"), ("state", &attempt.state)])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/");
+    let cookies = set_cookies(&response);
+    assert!(
+        cookies
+            .iter()
+            .any(|c| c.starts_with("konnectaccesstoken=") && c.contains("HttpOnly")),
+        "{cookies:?}"
+    );
+    assert!(
+        cookies.iter().any(|c| c.starts_with("kauth_oidc_state=;")
+            || c.starts_with("kauth_oidc_state=") && c.contains("Max-Age=0")),
+        "state cookie not cleared: {cookies:?}"
+    );
+
+    // The token request: client_secret_basic, the code, the redirect URI and the verifier
+    // whose S256 is the challenge sent to /authorize.
+    let requests = token.received_requests().await;
+    assert_eq!(requests.len(), 1);
+    let request = &requests[0];
+    let expected_auth = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"))
+    );
+    assert_eq!(request.headers["authorization"], expected_auth.as_str());
+    let form: Vec<(String, String)> = url::form_urlencoded::parse(&request.body)
+        .into_owned()
+        .collect();
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("no {name} in {form:?}"))
+    };
+    assert_eq!(field("grant_type"), "authorization_code");
+    assert_eq!(field("code"), "the-code");
+    assert_eq!(field("redirect_uri"), format!("{}/login", sso.base()));
+    assert!(form.iter().all(|(k, _)| k != "client_secret"));
+    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(field("code_verifier").as_bytes()));
+    assert_eq!(Some(challenge), attempt.param("code_challenge"));
+
+    // The user was provisioned as a member and is signed in.
+    let home = sso
+        .http
+        .get(format!("{}/", sso.base()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(home.status(), StatusCode::OK);
+    let html = home.text().await.unwrap();
+    assert!(html.contains("sam@example.com") && html.contains("Sam Sso"));
+    let me: Value = sso
+        .http
+        .get(format!("{}/v2/users/me", sso.base()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["full_name"], "Sam Sso");
+}
+
+/// Runs a sign-in whose ID token is changed by `edit` and expects a 502 page naming `why`.
+async fn rejected_token(key: Key, edit: impl FnOnce(&mut Value), why: &str) {
+    let sso = Sso::start().await;
+    let response = sso.login_with_claims(key, edit).await;
+    assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+    assert!(
+        set_cookies(&response)
+            .iter()
+            .all(|c| !c.starts_with("konnectaccesstoken="))
+    );
+    let message = error_message(&response.text().await.unwrap());
+    assert!(message.contains(why), "{message:?} does not say {why:?}");
+    sso.assert_no_session().await;
+}
+
+#[tokio::test]
+async fn a_token_signed_by_another_key_is_refused() {
+    // Key two's signature under key one's kid: a forgery.
+    rejected_token(Key::Two, |_| {}, "ID token").await;
+    let sso = Sso::start().await;
+    let response = sso
+        .login_with(|a| {
+            TestIdp::token_response(&sign(
+                Key::Two,
+                Some(kid(Key::One)),
+                &sso.idp.claims(&a.nonce),
+            ))
+        })
+        .await;
+    assert!(error_message(&response.text().await.unwrap()).contains("signature is invalid"));
+    sso.assert_no_session().await;
+}
+
+#[tokio::test]
+async fn a_token_from_another_issuer_is_refused() {
+    rejected_token(
+        Key::One,
+        |c| c["iss"] = json!("https://evil.example/oauth2/default"),
+        "was issued by",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_token_for_another_client_is_refused() {
+    rejected_token(
+        Key::One,
+        |c| c["aud"] = json!("someone-else"),
+        "another client",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_expired_token_is_refused() {
+    rejected_token(
+        Key::One,
+        |c| {
+            c["iat"] = json!(now() - 7200);
+            c["exp"] = json!(now() - 3600);
+        },
+        "has expired",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_token_issued_in_the_future_is_refused() {
+    rejected_token(Key::One, |c| c["iat"] = json!(now() + 600), "in the future").await;
+}
+
+#[tokio::test]
+async fn a_token_with_another_nonce_is_refused() {
+    rejected_token(Key::One, |c| c["nonce"] = json!("replayed-nonce"), "nonce").await;
+}
+
+#[tokio::test]
+async fn an_unsigned_token_is_refused() {
+    let sso = Sso::start().await;
+    let response = sso
+        .login_with(|a| {
+            let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","kid":"kid-one"}"#);
+            let payload =
+                URL_SAFE_NO_PAD.encode(serde_json::to_vec(&sso.idp.claims(&a.nonce)).unwrap());
+            TestIdp::token_response(&format!("{header}.{payload}."))
+        })
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+    let message = error_message(&response.text().await.unwrap());
+    assert!(message.contains("only RS256"), "{message}");
+    sso.assert_no_session().await;
+}
+
+#[tokio::test]
+async fn keys_are_cached_and_refetched_when_the_provider_rotates() {
+    let idp = TestIdp::start_with(|_| {}).await;
+    idp.server.reset().await;
+    // Discovery again, then JWKS: key one for the first fetch only, key two afterwards (mocks
+    // of equal priority match in mount order; wiremock's priorities would confuse its guards).
+    Mock::given(method("GET"))
+        .and(path("/oauth2/default/.well-known/openid-configuration"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(TestIdp::discovery(&idp.issuer)))
+        .mount(&idp.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(TestIdp::jwks_path()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(jwks(&[Key::One])))
+        .up_to_n_times(1)
+        .mount(&idp.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(TestIdp::jwks_path()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(jwks(&[Key::Two])))
+        .mount(&idp.server)
+        .await;
+    let sso = Sso::start_with(Config::for_tests(), idp).await;
+    let jwks_fetches = || async {
+        sso.idp
+            .server
+            .received_requests()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|r| r.url.path() == TestIdp::jwks_path())
+            .count()
+    };
+
+    // Two sign-ins with key one: the JWKS is fetched once.
+    for _ in 0..2 {
+        let response = sso.login_with_claims(Key::One, |_| {}).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+    assert_eq!(jwks_fetches().await, 1, "JWKS not cached");
+
+    // The provider now signs with key two: the unknown kid makes the stub refetch.
+    let response = sso.login_with_claims(Key::Two, |_| {}).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        response.text().await.unwrap()
+    );
+    assert_eq!(jwks_fetches().await, 2);
+
+    // A kid the provider never published still fails after one more refetch.
+    let response = sso
+        .login_with(|a| {
+            TestIdp::token_response(&sign(
+                Key::Two,
+                Some("kid-unknown"),
+                &sso.idp.claims(&a.nonce),
+            ))
+        })
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+    let message = error_message(&response.text().await.unwrap());
+    assert!(message.contains("does not publish"), "{message}");
+    assert_eq!(jwks_fetches().await, 3);
+}
+
+#[tokio::test]
+async fn an_error_on_the_callback_is_shown_and_no_code_is_exchanged() {
+    let sso = Sso::start().await;
+    let attempt = sso.begin().await;
+    let token = sso.idp.mount_token(ResponseTemplate::new(500)).await;
+    let response = sso
+        .callback(&[
+            ("error", "access_denied"),
+            (
+                "error_description",
+                "User is not assigned to the client application.",
+            ),
+            ("state", &attempt.state),
+        ])
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let message = error_message(&response.text().await.unwrap());
+    assert!(
+        message.contains("access_denied")
+            && message.contains("User is not assigned to the client application."),
+        "{message}"
+    );
+    assert!(token.received_requests().await.is_empty());
+    sso.assert_no_session().await;
+}
+
+#[tokio::test]
+async fn a_wrong_client_secret_is_reported() {
+    let idp = TestIdp::start().await;
+    let stub = start_stub(Config::for_tests()).await;
+    let http = browser();
+    configure_sso(&http, stub.base_url(), &idp.issuer, "not-the-secret").await;
+    let sso = Sso {
+        stub,
+        idp,
+        http,
+        login_path: "acme-co".into(),
+    };
+    let attempt = sso.begin().await;
+    // The provider knows the real secret only.
+    let _ok = Mock::given(method("POST"))
+        .and(path(TestIdp::token_path()))
+        .and(basic_auth(CLIENT_ID, CLIENT_SECRET))
+        .respond_with(TestIdp::token_response("unused"))
+        .mount_as_scoped(&sso.idp.server)
+        .await;
+    let _refuse = sso
+        .idp
+        .mount_token(ResponseTemplate::new(401).set_body_json(json!({
+            "error": "invalid_client",
+            "error_description": "The client secret supplied for a confidential client is invalid."
+        })))
+        .await;
+    let response = sso
+        .callback(&[("code", "c"), ("state", &attempt.state)])
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+    let message = error_message(&response.text().await.unwrap());
+    assert!(
+        message.contains("invalid_client") && message.contains("client secret"),
+        "{message}"
+    );
+    sso.assert_no_session().await;
+}
+
+#[tokio::test]
+async fn a_replayed_callback_or_code_is_refused() {
+    let sso = Sso::start().await;
+    let attempt = sso.begin().await;
+    let id_token = sign(
+        Key::One,
+        Some(kid(Key::One)),
+        &sso.idp.claims(&attempt.nonce),
+    );
+    let token = sso
+        .idp
+        .mount_token(TestIdp::token_response(&id_token))
+        .await;
+    let first = sso
+        .callback(&[("code", "code-1"), ("state", &attempt.state)])
+        .await;
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+
+    // The same callback again, from a fresh browser that has the state cookie: the attempt is
+    // used up.
+    let replay_browser = browser();
+    let replay = replay_browser
+        .get(format!(
+            "{}/login?code=code-1&state={}",
+            sso.base(),
+            attempt.state
+        ))
+        .header("cookie", format!("kauth_oidc_state={}", attempt.state))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), StatusCode::BAD_REQUEST);
+    assert!(error_message(&replay.text().await.unwrap()).contains("already used"));
+    assert_no_session(&replay_browser, sso.base()).await;
+
+    // The old code in a new attempt: the provider says invalid_grant, the stub says so.
+    drop(token);
+    let again = sso.begin().await;
+    let _used = sso
+        .idp
+        .mount_token(ResponseTemplate::new(400).set_body_json(json!({
+            "error": "invalid_grant",
+            "error_description": "The authorization code is invalid or has expired."
+        })))
+        .await;
+    let fresh = browser();
+    let response = fresh
+        .get(format!(
+            "{}/login?code=code-1&state={}",
+            sso.base(),
+            again.state
+        ))
+        .header("cookie", format!("kauth_oidc_state={}", again.state))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+    assert!(error_message(&response.text().await.unwrap()).contains("invalid_grant"));
+    assert_no_session(&fresh, sso.base()).await;
+}
+
+#[tokio::test]
+async fn a_state_mismatch_or_missing_cookie_is_refused() {
+    let sso = Sso::start().await;
+    let attempt = sso.begin().await;
+    let token = sso.idp.mount_token(TestIdp::token_response("x")).await;
+    let response = sso
+        .callback(&[("code", "c"), ("state", "forged-state")])
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(error_message(&response.text().await.unwrap()).contains("state mismatch"));
+    // The mismatch used the attempt up: even its real state no longer works.
+    let response = sso
+        .callback(&[("code", "c"), ("state", &attempt.state)])
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    sso.assert_no_session().await;
+
+    // A browser without the cookie gets Konnect's own message.
+    let other = browser();
+    let response = other
+        .get(format!(
+            "{}/login?code=c&state={}",
+            sso.base(),
+            attempt.state
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        error_message(&response.text().await.unwrap()),
+        "failed to get state: http: named cookie not present"
+    );
+    assert!(token.received_requests().await.is_empty());
+}
+
+#[tokio::test]
+async fn the_response_iss_parameter_is_checked() {
+    // RFC 9207: a wrong iss is refused...
+    let sso = Sso::start().await;
+    let attempt = sso.begin().await;
+    let response = sso
+        .callback(&[
+            ("code", "c"),
+            ("state", &attempt.state),
+            ("iss", "https://evil.example"),
+        ])
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(error_message(&response.text().await.unwrap()).contains("evil.example"));
+
+    // ...and a provider that promises iss must send it.
+    let idp =
+        TestIdp::start_with(|d| d["authorization_response_iss_parameter_supported"] = json!(true))
+            .await;
+    let sso = Sso::start_with(Config::for_tests(), idp).await;
+    let attempt = sso.begin().await;
+    let response = sso
+        .callback(&[("code", "c"), ("state", &attempt.state)])
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(error_message(&response.text().await.unwrap()).contains("iss is missing"));
+    // With the right iss it works.
+    let issuer = sso.idp.issuer.clone();
+    let attempt = sso.begin().await;
+    let id_token = sign(
+        Key::One,
+        Some(kid(Key::One)),
+        &sso.idp.claims(&attempt.nonce),
+    );
+    let _token = sso
+        .idp
+        .mount_token(TestIdp::token_response(&id_token))
+        .await;
+    let response = sso
+        .callback(&[("code", "c"), ("state", &attempt.state), ("iss", &issuer)])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_provider_error_is_a_bad_gateway_page() {
+    let sso = Sso::start().await;
+    let response = sso
+        .login_with(|_| ResponseTemplate::new(500).set_body_string("<html>oops</html>"))
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+    let message = error_message(&response.text().await.unwrap());
+    assert!(
+        message.contains("HTTP 500") && message.contains("token endpoint"),
+        "{message}"
+    );
+    sso.assert_no_session().await;
+}
+
+#[tokio::test]
+async fn a_failing_discovery_is_an_error_page_at_the_login_url() {
+    // SSO configured without the check (as a launcher does), provider down for discovery.
+    let idp = TestIdp::start().await;
+    idp.server.reset().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&idp.server)
+        .await;
+    let stub = start_stub(Config::for_tests()).await;
+    stub.enable_sso(
+        konnect_stub::OidcClient {
+            issuer: idp.issuer.clone(),
+            client_id: CLIENT_ID.into(),
+            client_secret: CLIENT_SECRET.into(),
+            scopes: konnect_stub::org::default_scopes(),
+            claim_mappings: Default::default(),
+        },
+        None,
+    )
+    .unwrap();
+    let http = browser();
+    let response = http
+        .get(format!("{}/login/acme-co", stub.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+    assert!(set_cookies(&response).is_empty());
+    let message = error_message(&response.text().await.unwrap());
+    assert!(
+        message.contains("HTTP 503") && message.contains("discovery"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn a_slow_provider_times_out() {
+    let mut config = Config::for_tests();
+    config.idp_timeout_ms = 300;
+    let sso = Sso::start_with(config, TestIdp::start().await).await;
+    let started = std::time::Instant::now();
+    let response = sso
+        .login_with(|a| {
+            TestIdp::token_response(&sign(
+                Key::One,
+                Some(kid(Key::One)),
+                &sso.idp.claims(&a.nonce),
+            ))
+            .set_delay(Duration::from_secs(5))
+        })
+        .await;
+    assert_eq!(response.status(), StatusCode::GATEWAY_TIMEOUT);
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    let message = error_message(&response.text().await.unwrap());
+    assert!(message.contains("did not answer in time"), "{message}");
+    sso.assert_no_session().await;
+}
+
+#[tokio::test]
+async fn an_unreachable_provider_is_reported() {
+    // Nothing listens on port 9 (discard) here: the token endpoint is unreachable.
+    let idp =
+        TestIdp::start_with(|d| d["token_endpoint"] = json!("http://127.0.0.1:9/token")).await;
+    let sso = Sso::start_with(Config::for_tests(), idp).await;
+    let response = sso.login_with(|_| ResponseTemplate::new(500)).await;
+    assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+    let message = error_message(&response.text().await.unwrap());
+    assert!(
+        message.contains("could not be reached") && message.contains("token endpoint"),
+        "{message}"
+    );
+    sso.assert_no_session().await;
+
+    // The same for discovery, when SSO was set up without the check.
+    let stub = start_stub(Config::for_tests()).await;
+    stub.enable_sso(
+        konnect_stub::OidcClient {
+            issuer: "http://127.0.0.1:9/oauth2/default".into(),
+            client_id: CLIENT_ID.into(),
+            client_secret: CLIENT_SECRET.into(),
+            scopes: konnect_stub::org::default_scopes(),
+            claim_mappings: Default::default(),
+        },
+        None,
+    )
+    .unwrap();
+    let response = browser()
+        .get(format!("{}/login/acme-co", stub.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+    let message = error_message(&response.text().await.unwrap());
+    assert!(
+        message.contains("could not be reached") && message.contains("discovery"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn email_and_name_come_from_userinfo_when_the_id_token_lacks_them() {
+    let sso = Sso::start().await;
+    let userinfo = Mock::given(method("GET"))
+        .and(path("/oauth2/default/v1/userinfo"))
+        .and(wiremock::matchers::bearer_token("access-token-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "sub": "00u-sam", "email": "info@example.com", "name": "Info Person"
+        })))
+        .mount_as_scoped(&sso.idp.server)
+        .await;
+    let response = sso
+        .login_with_claims(Key::One, |c| {
+            let c = c.as_object_mut().unwrap();
+            c.remove("email");
+            c.remove("name");
+        })
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(userinfo.received_requests().await.len(), 1);
+    assert_eq!(
+        session_email(&sso.http, sso.base()).await,
+        "info@example.com"
+    );
+}
+
+#[tokio::test]
+async fn userinfo_about_another_subject_is_refused() {
+    let sso = Sso::start().await;
+    let _userinfo = Mock::given(method("GET"))
+        .and(path("/oauth2/default/v1/userinfo"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "sub": "00u-somebody-else", "email": "other@example.com", "name": "Other"
+        })))
+        .mount_as_scoped(&sso.idp.server)
+        .await;
+    let response = sso
+        .login_with_claims(Key::One, |c| {
+            c.as_object_mut().unwrap().remove("email");
+        })
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+    assert!(error_message(&response.text().await.unwrap()).contains("sub differs"));
+    sso.assert_no_session().await;
+}
+
+#[tokio::test]
+async fn third_party_initiated_login_accepts_the_org_url_only() {
+    let sso = Sso::start().await;
+    let org_url = sso.idp.server.uri();
+    let response = sso
+        .http
+        .get(format!("{}/login/acme-co", sso.base()))
+        .query(&[("iss", org_url.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(location(&response).starts_with(&format!("{}/v1/authorize?", sso.idp.issuer)));
+
+    let response = sso
+        .http
+        .get(format!("{}/login/acme-co", sso.base()))
+        .query(&[("iss", "https://evil.example")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(set_cookies(&response).is_empty());
+    assert!(error_message(&response.text().await.unwrap()).contains("evil.example"));
+}
+
+#[tokio::test]
+async fn unknown_login_paths_and_disabled_sso_get_error_pages() {
+    let sso = Sso::start().await;
+    let response = sso
+        .http
+        .get(format!("{}/login/nobody", sso.base()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert!(error_message(&response.text().await.unwrap()).contains("nobody"));
+
+    let off = sso
+        .http
+        .patch(format!("{}/v2/authentication-settings", sso.base()))
+        .bearer_auth(ADMIN_PAT)
+        .json(&json!({"oidc_auth_enabled": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(off.status(), StatusCode::OK);
+    let response = sso
+        .http
+        .get(format!("{}/login/acme-co", sso.base()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert!(error_message(&response.text().await.unwrap()).contains("does not use single sign-on"));
+}
+
+#[tokio::test]
+async fn sso_signs_existing_members_in_and_provisions_newcomers_as_members() {
+    let sso = Sso::start().await;
+    // The seeded member signs in through the provider: same account.
+    let response = sso
+        .login_with_claims(Key::One, |c| {
+            c["email"] = json!(MEMBER_EMAIL.to_uppercase());
+        })
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(session_email(&sso.http, sso.base()).await, MEMBER_EMAIL);
+
+    // A newcomer gets a member account, and cannot open the identity settings.
+    let newcomer = Sso {
+        http: browser(),
+        ..sso
+    };
+    let response = newcomer.login_with_claims(Key::One, |_| {}).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = newcomer
+        .http
+        .get(format!(
+            "{}/settings/identity-management/okta",
+            newcomer.base()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::FORBIDDEN);
+}
