@@ -7,3 +7,4 @@ mod helpers;
 mod identity_ui;
 mod login;
 mod relying_party;
+mod sso_mock_okta;
