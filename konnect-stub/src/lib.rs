@@ -39,28 +39,17 @@ impl KonnectStub {
     /// Builds the state from `config`, binds (port 0 allowed), derives the public URL from the
     /// bound address unless one is configured, and serves in the background.
     pub async fn start(config: Config) -> anyhow::Result<Self> {
-        let seed = config.initial_seed()?;
-        let public_url = config
-            .public_url
-            .as_deref()
-            .map(server_kit::parse_public_url)
-            .transpose()?;
-        let directory = org::Directory::new(seed, SystemTime::now())
-            .map_err(|e| anyhow::anyhow!("seed: {e}"))?;
-        let rp = oidc_client::RelyingParty::new(config.idp_timeout())?;
+        // A bad configuration is reported before the port is taken.
+        let prepared = Prepared::new(&config)?;
         let listener = server_kit::bind(&config.listen).await?;
-        let addr = listener.local_addr()?;
-        let base_url =
-            public_url.unwrap_or_else(|| server_kit::default_public_url(addr, "localhost"));
-        let state = AppState::new(directory, rp, base_url.clone());
-        let router = server_kit::with_limits(router(state.clone()));
-        let running = server_kit::Running::spawn(listener, router)?;
-        tracing::info!(%addr, %base_url, "konnect-stub listening");
-        Ok(Self {
-            running,
-            base_url,
-            state,
-        })
+        prepared.launch(listener)
+    }
+
+    /// Like [`KonnectStub::start`], on a listener the caller bound (so the caller can derive
+    /// the public URL from the port first, e.g. `http://localhost:<port>`). `config.listen`
+    /// is ignored.
+    pub async fn serve(listener: tokio::net::TcpListener, config: Config) -> anyhow::Result<Self> {
+        Prepared::new(&config)?.launch(listener)
     }
 
     /// The public base URL, without a trailing slash.
@@ -111,5 +100,47 @@ impl KonnectStub {
     /// Serves until the server stops.
     pub async fn wait(self) {
         self.running.wait().await;
+    }
+}
+
+/// Everything `start` builds before it needs the listener.
+struct Prepared {
+    directory: org::Directory,
+    rp: oidc_client::RelyingParty,
+    public_url: Option<String>,
+}
+
+impl Prepared {
+    fn new(config: &Config) -> anyhow::Result<Self> {
+        let seed = config.initial_seed()?;
+        let public_url = config
+            .public_url
+            .as_deref()
+            .map(server_kit::parse_public_url)
+            .transpose()?;
+        let directory = org::Directory::new(seed, SystemTime::now())
+            .map_err(|e| anyhow::anyhow!("seed: {e}"))?;
+        let rp = oidc_client::RelyingParty::new(config.idp_timeout())?;
+        Ok(Self {
+            directory,
+            rp,
+            public_url,
+        })
+    }
+
+    fn launch(self, listener: tokio::net::TcpListener) -> anyhow::Result<KonnectStub> {
+        let addr = listener.local_addr()?;
+        let base_url = self
+            .public_url
+            .unwrap_or_else(|| server_kit::default_public_url(addr, "localhost"));
+        let state = AppState::new(self.directory, self.rp, base_url.clone());
+        let router = server_kit::with_limits(router(state.clone()));
+        let running = server_kit::Running::spawn(listener, router)?;
+        tracing::info!(%addr, %base_url, "konnect-stub listening");
+        Ok(KonnectStub {
+            running,
+            base_url,
+            state,
+        })
     }
 }
