@@ -22,6 +22,9 @@ pub struct Session {
     pub expires_at: i64,
     pub last_used: i64,
     pub amr: Vec<String>,
+    /// The Admin Console's anti-forgery token: every console form carries it and every
+    /// console POST must send it back.
+    pub csrf: String,
 }
 
 /// A two-step sign-in in progress (identifier, then password).
@@ -147,6 +150,7 @@ impl Grants {
             expires_at: now + SESSION_LIFETIME,
             last_used: now,
             amr,
+            csrf: opaque_token(),
         };
         let mut s = self.lock();
         s.sessions.insert(session.id.clone(), session.clone());

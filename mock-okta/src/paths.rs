@@ -50,6 +50,22 @@ pub const SIGNIN_ANSWER: &str = "/idp/idx/challenge/answer";
 pub const SIGNOUT: &str = "/login/signout";
 pub const SESSION_COOKIE_REDIRECT: &str = "/login/sessionCookieRedirect";
 pub const DASHBOARD: &str = "/app/UserHome";
+/// A dashboard tile's link (Okta's "App Embed Link").
+pub const APP_LINK: &str = "/home/oidc_client/{app_id}/{link_id}";
+
+// The Admin Console. Real Okta serves it on a separate `{org}-admin` host; the mock keeps
+// Okta's paths on the org host.
+pub const ADMIN_ROOT: &str = "/admin";
+pub const ADMIN_DASHBOARD: &str = "/admin/dashboard";
+pub const ADMIN_APPS: &str = "/admin/apps/active";
+pub const ADMIN_APP_WIZARD: &str = "/admin/apps/oauth2-wizard/create";
+pub const ADMIN_APP: &str = "/admin/app/oidc_client/instance/{app_id}";
+pub const ADMIN_USERS: &str = "/admin/users";
+
+/// The Admin Console page of an app, as a path on the org host.
+pub fn admin_app_path(app_id: &str) -> String {
+    ADMIN_APP.replace("{app_id}", app_id)
+}
 
 /// The org's public URLs, derived once from its base URL.
 #[derive(Debug, Clone)]
@@ -70,6 +86,14 @@ impl OrgUrls {
         &self.base
     }
 
+    /// The "Okta domain" shown in the Admin Console: the org URL without its scheme, e.g.
+    /// `dev-123456.okta.com` (or `127.0.0.1:9000` for a local mock).
+    pub fn domain(&self) -> &str {
+        self.base
+            .split_once("://")
+            .map_or(self.base.as_str(), |(_, rest)| rest)
+    }
+
     /// The issuer of an authorization server.
     pub fn issuer(&self, server: AuthServer) -> String {
         format!("{}{}", self.base, server.issuer_path())
@@ -87,10 +111,7 @@ impl OrgUrls {
 
     /// The Admin Console page of an app (named in Okta's redirect-URI error text).
     pub fn admin_app(&self, app_id: &str) -> String {
-        format!(
-            "{}/admin/app/oidc_client/instance/{app_id}#tab-general",
-            self.base
-        )
+        format!("{}{}#tab-general", self.base, admin_app_path(app_id))
     }
 
     /// The dashboard link of an app's tile.
@@ -118,6 +139,15 @@ mod tests {
         assert_eq!(
             org.endpoint(AuthServer::Org, KEYS),
             "https://dev-1.okta.com/oauth2/v1/keys"
+        );
+        assert_eq!(org.domain(), "dev-1.okta.com");
+        assert_eq!(
+            org.admin_app("0oa1"),
+            "https://dev-1.okta.com/admin/app/oidc_client/instance/0oa1#tab-general"
+        );
+        assert_eq!(
+            OrgUrls::new("http://127.0.0.1:9000").domain(),
+            "127.0.0.1:9000"
         );
     }
 }

@@ -291,6 +291,59 @@ pub struct HideInput {
     pub web: Option<bool>,
 }
 
+impl From<&App> for AppInput {
+    /// The app as a full-replace input, as `GET` then `PUT /api/v1/apps/{id}` would send it:
+    /// the console's Edit changes a few fields of this and saves it through `replace_app`,
+    /// so a console edit passes the same rules as the API. Credentials stay as they are.
+    fn from(a: &App) -> Self {
+        let s = &a.settings;
+        Self {
+            name: Some("oidc_client".to_owned()),
+            label: Some(a.label.clone()),
+            sign_on_mode: Some("OPENID_CONNECT".to_owned()),
+            credentials: Some(CredentialsInput {
+                oauth_client: Some(OAuthClientCredentialsInput {
+                    client_id: None,
+                    client_secret: None,
+                    token_endpoint_auth_method: Some(a.credentials.token_endpoint_auth_method),
+                    pkce_required: Some(a.credentials.pkce_required),
+                    auto_key_rotation: Some(a.credentials.auto_key_rotation),
+                }),
+            }),
+            settings: Some(SettingsInput {
+                oauth_client: Some(OAuthClientSettingsInput {
+                    application_type: Some(s.application_type),
+                    client_uri: s.client_uri.clone(),
+                    logo_uri: s.logo_uri.clone(),
+                    redirect_uris: Some(s.redirect_uris.clone()),
+                    post_logout_redirect_uris: Some(s.post_logout_redirect_uris.clone()),
+                    response_types: Some(s.response_types.clone()),
+                    grant_types: Some(s.grant_types.clone()),
+                    initiate_login_uri: s.initiate_login_uri.clone(),
+                    idp_initiated_login: Some(IdpInitiatedLoginInput {
+                        mode: Some(s.idp_initiated_login.mode),
+                        default_scope: Some(s.idp_initiated_login.default_scope.clone()),
+                    }),
+                    consent_method: Some(s.consent_method.clone()),
+                    issuer_mode: Some(s.issuer_mode.clone()),
+                    wildcard_redirect: Some(s.wildcard_redirect.clone()),
+                    refresh_token: Some(RefreshTokenInput {
+                        rotation_type: Some(s.refresh_rotation.clone()),
+                        leeway: Some(s.refresh_leeway),
+                    }),
+                }),
+            }),
+            visibility: Some(VisibilityInput {
+                auto_submit_toolbar: Some(a.auto_submit_toolbar),
+                hide: Some(HideInput {
+                    ios: Some(a.hide_ios),
+                    web: Some(a.hide_web),
+                }),
+            }),
+        }
+    }
+}
+
 /// Absolute URI check shared by the API and the console: a scheme and, for http(s), a host;
 /// no fragment. Web and SPA apps may only use http(s); native apps may use custom schemes.
 pub fn check_redirect_uri(raw: &str, app_type: AppType) -> Result<(), String> {
@@ -641,6 +694,13 @@ impl Directory {
         Ok(app)
     }
 
+    /// Checks a new app against every rule of `create_app` without creating it, so the
+    /// console can refuse a form as a whole (app settings and its assignments) before
+    /// anything changes.
+    pub fn check_new_app(&self, input: AppInput) -> DirResult<()> {
+        build(input, None).map(|_| ()).map_err(DirError::validation)
+    }
+
     /// Replaces an app's settings (`PUT /api/v1/apps/{id}`, the console's Edit/Save).
     pub fn replace_app(&self, id: &str, input: AppInput) -> DirResult<App> {
         let current = self.app(id)?;
@@ -961,6 +1021,26 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, DirError::Validation { .. }));
         assert!(dir.list_apps(None, &|_| true, None, 10).items.is_empty());
+    }
+
+    #[test]
+    fn an_app_replaced_with_its_own_input_keeps_every_setting_and_its_credentials() {
+        let dir = Directory::new(Clock::default());
+        let app = dir
+            .create_app(
+                web_app(json!({"grant_types": ["authorization_code", "implicit"],
+                    "initiate_login_uri": "https://cloud.konghq.com/login/acme",
+                    "idp_initiated_login": {"mode": "SPEC", "default_scope": ["openid"]}})),
+                true,
+            )
+            .unwrap();
+        let again = dir.replace_app(&app.id, AppInput::from(&app)).unwrap();
+        assert_eq!(again.settings, app.settings);
+        assert_eq!(again.credentials, app.credentials);
+        assert_eq!(
+            (again.hide_web, again.hide_ios, again.label.as_str()),
+            (app.hide_web, app.hide_ios, app.label.as_str())
+        );
     }
 
     #[test]

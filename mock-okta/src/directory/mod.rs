@@ -15,8 +15,10 @@ use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use indexmap::IndexMap;
 
 pub use apps::{
-    App, AppGroup, AppInput, AppStatus, AppType, AppUser, ClientCredentials, IdpInitiatedLogin,
-    IdpMode, OAuthSettings, TokenAuthMethod,
+    App, AppGroup, AppInput, AppStatus, AppType, AppUser, ClientCredentials, CredentialsInput,
+    HideInput, IdpInitiatedLogin, IdpInitiatedLoginInput, IdpMode, OAuthClientCredentialsInput,
+    OAuthClientSettingsInput, OAuthSettings, RefreshTokenInput, SettingsInput, TokenAuthMethod,
+    VisibilityInput,
 };
 pub use groups::{EVERYONE, Group, GroupType};
 pub use scopes::{MetadataPublish, SYSTEM_SCOPES, Scope, ScopeInput};
