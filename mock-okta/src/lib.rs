@@ -1,7 +1,8 @@
 //! mock-okta: one Okta org in a single process.
 //!
 //! It serves the OpenID Connect issuer (the `default` custom authorization server and the org
-//! authorization server), the hosted sign-in page and the Management API (`/api/v1`), with
+//! authorization server), the hosted sign-in page, the Admin Console, the end-user dashboard
+//! with Okta-initiated login, and the Management API (`/api/v1`), with
 //! Okta's paths, JSON shapes, claim order, error texts and headers, so real Okta clients
 //! cannot tell it from Okta.
 //!
@@ -16,6 +17,8 @@
 pub mod api;
 pub mod clock;
 pub mod config;
+pub mod console;
+pub mod dashboard;
 pub mod directory;
 pub mod grants;
 pub mod ids;
@@ -53,6 +56,8 @@ pub fn router(state: AppState) -> Router {
         .merge(oidc::router(&state))
         .merge(signin::router(&state))
         .merge(api::router(&state))
+        .merge(console::router(&state))
+        .merge(dashboard::router(&state))
         .route("/assets/okta.css", get(web::stylesheet))
         .fallback(not_found)
         .layer(middleware::from_fn(web::okta_headers))

@@ -3,6 +3,8 @@
 
 mod api;
 mod cli;
+mod console;
+mod dashboard;
 mod flows;
 mod oidc_errors;
 mod support;

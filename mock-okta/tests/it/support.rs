@@ -310,3 +310,58 @@ pub fn jwt_raw(jwt: &str, part: usize) -> String {
     let seg = jwt.split('.').nth(part).expect("part");
     String::from_utf8(URL_SAFE_NO_PAD.decode(seg).expect("b64")).expect("utf8")
 }
+
+/// Opens an org page that needs an Okta session in a fresh browser, signs in through the
+/// hosted page as a person would, and returns the browser and where sign-in sent it back
+/// to (the page's path, by `fromURI`).
+pub async fn sign_in_at(
+    h: &Harness,
+    path: &str,
+    login: &str,
+    password: &str,
+) -> (reqwest::Client, String) {
+    let b = browser();
+    let res = b.get(h.url(path)).send().await.expect("page");
+    assert_eq!(res.status(), StatusCode::FOUND, "{path} needs a session");
+    let from: String = url::form_urlencoded::byte_serialize(path.as_bytes()).collect();
+    assert_eq!(
+        location(&res),
+        format!("{}?fromURI={from}", h.url("/login/login.htm")),
+        "sign-in comes back to {path}"
+    );
+    let html = b
+        .get(location(&res))
+        .send()
+        .await
+        .expect("sign-in page")
+        .text()
+        .await
+        .expect("html");
+    let state_token = hidden(&html, "stateToken").expect("stateToken");
+    b.post(h.url("/idp/idx/identify"))
+        .form(&[("stateToken", state_token.as_str()), ("identifier", login)])
+        .send()
+        .await
+        .expect("identify");
+    let res = b
+        .post(h.url("/idp/idx/challenge/answer"))
+        .form(&[
+            ("stateToken", state_token.as_str()),
+            ("credentials.passcode", password),
+        ])
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(res.status(), StatusCode::FOUND, "signed in as {login}");
+    let back = location(&res);
+    (b, back)
+}
+
+/// The text of the first element carrying `data-se="{se}"` (tags inside it removed).
+pub fn data_se(html: &str, se: &str) -> Option<String> {
+    let marker = format!("data-se=\"{se}\"");
+    let at = html.find(&marker)?;
+    let start = at + html[at..].find('>')? + 1;
+    let end = start + html[start..].find("</")?;
+    Some(html[start..end].trim().to_owned())
+}

@@ -1,0 +1,986 @@
+//! Applications: the list, the Create App Integration wizard, and an app's General and
+//! Assignments tabs.
+
+use askama::Template;
+use axum::{
+    Router,
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::Response,
+    routing::{get, post},
+};
+use serde::Deserialize;
+
+use super::{AdminForm, AdminSession, Chrome, FieldErrors, FormData, not_found, render};
+use crate::{
+    directory::{
+        App, AppInput, AppStatus, AppType, DirError, IdpInitiatedLoginInput, IdpMode,
+        OAuthClientSettingsInput, SettingsInput, TokenAuthMethod, VisibilityInput,
+    },
+    paths,
+    state::AppState,
+    web::found,
+};
+
+pub(super) fn router() -> Router<AppState> {
+    let app = paths::ADMIN_APP;
+    Router::new()
+        .route("/admin/apps", get(console_apps_root))
+        .route(paths::ADMIN_APPS, get(console_apps_list))
+        .route(
+            paths::ADMIN_APP_WIZARD,
+            get(console_app_wizard_form).post(console_app_wizard_submit),
+        )
+        .route(app, get(console_app_show))
+        .route(&format!("{app}/general"), post(console_app_general_submit))
+        .route(
+            &format!("{app}/credentials"),
+            post(console_app_credentials_submit),
+        )
+        .route(
+            &format!("{app}/assignments/people"),
+            post(console_app_person_assign),
+        )
+        .route(
+            &format!("{app}/assignments/people/remove"),
+            post(console_app_person_unassign),
+        )
+        .route(
+            &format!("{app}/assignments/groups"),
+            post(console_app_group_assign),
+        )
+        .route(
+            &format!("{app}/assignments/groups/remove"),
+            post(console_app_group_unassign),
+        )
+}
+
+/// The application types the wizard creates, by Okta's `applicationType` parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Web,
+    Spa,
+    Native,
+}
+
+impl Kind {
+    fn from_param(raw: &str) -> Option<Self> {
+        match raw {
+            "WEB" => Some(Self::Web),
+            "BROWSER" => Some(Self::Spa),
+            "NATIVE" => Some(Self::Native),
+            _ => None,
+        }
+    }
+
+    fn param(self) -> &'static str {
+        match self {
+            Self::Web => "WEB",
+            Self::Spa => "BROWSER",
+            Self::Native => "NATIVE",
+        }
+    }
+
+    fn app_type(self) -> AppType {
+        match self {
+            Self::Web => AppType::Web,
+            Self::Spa => AppType::Browser,
+            Self::Native => AppType::Native,
+        }
+    }
+
+    fn wizard_heading(self) -> &'static str {
+        match self {
+            Self::Web => "New Web App Integration",
+            Self::Spa => "New Single-Page App Integration",
+            Self::Native => "New Native App Integration",
+        }
+    }
+}
+
+/// How the console names an application type.
+fn type_label(t: AppType) -> &'static str {
+    match t {
+        AppType::Web => "Web",
+        AppType::Browser => "Single-Page Application",
+        AppType::Native => "Native",
+        AppType::Service => "Service",
+    }
+}
+
+fn grant_label(grant: &str) -> &str {
+    match grant {
+        "authorization_code" => "Authorization Code",
+        "refresh_token" => "Refresh Token",
+        "implicit" => "Implicit (hybrid)",
+        "client_credentials" => "Client Credentials",
+        "password" => "Resource Owner Password",
+        "interaction_code" => "Interaction Code",
+        "urn:ietf:params:oauth:grant-type:device_code" => "Device Authorization",
+        other => other,
+    }
+}
+
+/// Where an API validation cause is shown on the console's app forms.
+fn app_field(api_field: &str) -> Option<&'static str> {
+    Some(match api_field {
+        "label" => "label",
+        "settings.oauthClient.redirect_uris" => "redirect_uris",
+        "settings.oauthClient.post_logout_redirect_uris" => "post_logout_redirect_uris",
+        "settings.oauthClient.grant_types" | "settings.oauthClient.response_types" => "grant_types",
+        "settings.oauthClient.initiate_login_uri" => "initiate_login_uri",
+        "settings.oauthClient.idp_initiated_login" => "login_flow",
+        "credentials.oauthClient.pkce_required"
+        | "credentials.oauthClient.token_endpoint_auth_method" => "client_authentication",
+        _ => return None,
+    })
+}
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// An `<option>` (or checkbox) of a select.
+struct Opt {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+fn group_options(state: &AppState, selected: &[String]) -> Vec<Opt> {
+    state
+        .dir
+        .list_groups(None, &|_| true, None, usize::MAX)
+        .items
+        .into_iter()
+        .map(|g| Opt {
+            selected: selected.contains(&g.id),
+            value: g.id,
+            label: g.profile_name,
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------- Applications list
+
+#[derive(Deserialize)]
+struct AppsQuery {
+    dialog: Option<String>,
+}
+
+struct AppRow {
+    label: String,
+    href: String,
+    active: bool,
+    type_label: &'static str,
+    client_id: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/apps.html")]
+struct AppsPage {
+    chrome: Chrome,
+    apps: Vec<AppRow>,
+    /// The "Create a new app integration" dialog is open.
+    dialog: bool,
+    dialog_error: Option<&'static str>,
+    wizard_path: &'static str,
+}
+
+fn apps_page(
+    state: &AppState,
+    admin: &AdminSession,
+    dialog: bool,
+    dialog_error: Option<&'static str>,
+) -> Response {
+    let apps = state
+        .dir
+        .list_apps(None, &|_| true, None, usize::MAX)
+        .items
+        .into_iter()
+        .map(|a| AppRow {
+            href: paths::admin_app_path(&a.id),
+            active: a.status == AppStatus::Active,
+            type_label: type_label(a.settings.application_type),
+            client_id: a.credentials.client_id,
+            label: a.label,
+        })
+        .collect();
+    let status = if dialog_error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    render(
+        status,
+        &AppsPage {
+            chrome: admin.chrome(state, "apps"),
+            apps,
+            dialog,
+            dialog_error,
+            wizard_path: paths::ADMIN_APP_WIZARD,
+        },
+    )
+}
+
+async fn console_apps_root(_admin: AdminSession) -> Response {
+    found(paths::ADMIN_APPS)
+}
+
+async fn console_apps_list(
+    State(state): State<AppState>,
+    admin: AdminSession,
+    Query(q): Query<AppsQuery>,
+) -> Response {
+    apps_page(&state, &admin, q.dialog.is_some(), None)
+}
+
+// ---------------------------------------------------------------- the wizard
+
+#[derive(Deserialize)]
+struct WizardQuery {
+    #[serde(rename = "applicationType")]
+    application_type: Option<String>,
+    #[serde(rename = "signOnMode")]
+    sign_on_mode: Option<String>,
+}
+
+/// What the wizard form holds, as typed (kept when the form comes back with errors).
+struct WizardValues {
+    label: String,
+    authorization_code: bool,
+    refresh_token: bool,
+    implicit: bool,
+    redirect_uris: String,
+    post_logout_redirect_uris: String,
+    /// "everyone", "groups" or "skip".
+    assignment: String,
+    group_ids: Vec<String>,
+}
+
+impl WizardValues {
+    fn new() -> Self {
+        Self {
+            label: String::new(),
+            authorization_code: true,
+            refresh_token: false,
+            implicit: false,
+            redirect_uris: String::new(),
+            post_logout_redirect_uris: String::new(),
+            // Okta preselects nothing here; the guide's steps assume everyone has access.
+            assignment: "everyone".to_owned(),
+            group_ids: Vec::new(),
+        }
+    }
+
+    fn from_form(f: &FormData, kind: Kind) -> Self {
+        let assignment = match f.get("assignment") {
+            Some(a @ ("everyone" | "groups" | "skip")) => a.to_owned(),
+            _ => "everyone".to_owned(),
+        };
+        Self {
+            label: f.text("label"),
+            authorization_code: kind == Kind::Web || f.has("grant_types", "authorization_code"),
+            refresh_token: f.has("grant_types", "refresh_token"),
+            implicit: f.has("grant_types", "implicit"),
+            redirect_uris: f.lines("redirect_uris").join("\n"),
+            post_logout_redirect_uris: f.lines("post_logout_redirect_uris").join("\n"),
+            assignment,
+            group_ids: f.all("group_ids"),
+        }
+    }
+
+    /// The Management API input of the app the form describes.
+    fn input(&self, kind: Kind) -> AppInput {
+        let grants = [
+            (
+                "authorization_code",
+                self.authorization_code || kind == Kind::Web,
+            ),
+            ("refresh_token", self.refresh_token),
+            ("implicit", self.implicit),
+        ]
+        .into_iter()
+        .filter(|(_, on)| *on)
+        .map(|(g, _)| g.to_owned())
+        .collect();
+        AppInput {
+            name: Some("oidc_client".to_owned()),
+            label: Some(self.label.clone()),
+            sign_on_mode: Some("OPENID_CONNECT".to_owned()),
+            settings: Some(SettingsInput {
+                oauth_client: Some(OAuthClientSettingsInput {
+                    application_type: Some(kind.app_type()),
+                    redirect_uris: Some(lines(&self.redirect_uris)),
+                    post_logout_redirect_uris: Some(lines(&self.post_logout_redirect_uris)),
+                    grant_types: Some(grants),
+                    ..Default::default()
+                }),
+            }),
+            ..Default::default()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/app_wizard.html")]
+struct WizardPage {
+    chrome: Chrome,
+    heading: &'static str,
+    action: String,
+    is_web: bool,
+    v: WizardValues,
+    groups: Vec<Opt>,
+    errors: FieldErrors,
+}
+
+fn wizard_page(
+    state: &AppState,
+    admin: &AdminSession,
+    kind: Kind,
+    v: WizardValues,
+    errors: FieldErrors,
+) -> Response {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let groups = group_options(state, &v.group_ids);
+    render(
+        status,
+        &WizardPage {
+            chrome: admin.chrome(state, "apps"),
+            heading: kind.wizard_heading(),
+            action: format!(
+                "{}?applicationType={}",
+                paths::ADMIN_APP_WIZARD,
+                kind.param()
+            ),
+            is_web: kind == Kind::Web,
+            v,
+            groups,
+            errors,
+        },
+    )
+}
+
+/// The wizard's kind, or the Create dialog again when the choice is missing or not offered.
+fn wizard_kind(q: &WizardQuery) -> Result<Kind, &'static str> {
+    if q.sign_on_mode.as_deref().is_some_and(|m| m != "OIDC") {
+        return Err("Only OIDC - OpenID Connect app integrations can be created here.");
+    }
+    q.application_type
+        .as_deref()
+        .and_then(Kind::from_param)
+        .ok_or("Select a sign-in method and an application type.")
+}
+
+async fn console_app_wizard_form(
+    State(state): State<AppState>,
+    admin: AdminSession,
+    Query(q): Query<WizardQuery>,
+) -> Response {
+    match wizard_kind(&q) {
+        Ok(kind) => wizard_page(
+            &state,
+            &admin,
+            kind,
+            WizardValues::new(),
+            FieldErrors::default(),
+        ),
+        Err(msg) => apps_page(&state, &admin, true, Some(msg)),
+    }
+}
+
+async fn console_app_wizard_submit(
+    State(state): State<AppState>,
+    Query(q): Query<WizardQuery>,
+    AdminForm { admin, form }: AdminForm,
+) -> Response {
+    let kind = match wizard_kind(&q) {
+        Ok(kind) => kind,
+        Err(msg) => return apps_page(&state, &admin, true, Some(msg)),
+    };
+    let v = WizardValues::from_form(&form, kind);
+    let input = v.input(kind);
+    let mut errors = FieldErrors::default();
+    if let Err(e) = state.dir.check_new_app(input.clone()) {
+        errors.add_dir_error(&e, app_field);
+    }
+    if v.assignment == "groups" {
+        if v.group_ids.is_empty() {
+            errors.add("group_ids", "Select at least one group");
+        } else if v.group_ids.iter().any(|g| state.dir.group(g).is_err()) {
+            errors.add("group_ids", "The selected group no longer exists");
+        }
+    }
+    if !errors.is_empty() {
+        return wizard_page(&state, &admin, kind, v, errors);
+    }
+    let app = match state.dir.create_app(input, true) {
+        Ok(app) => app,
+        Err(e) => {
+            errors.add_dir_error(&e, app_field);
+            return wizard_page(&state, &admin, kind, v, errors);
+        }
+    };
+    let groups = match v.assignment.as_str() {
+        "everyone" => vec![state.dir.everyone().id],
+        "groups" => v.group_ids.clone(),
+        _ => Vec::new(),
+    };
+    for g in groups {
+        if let Err(err) = state.dir.assign_group(&app.id, &g, None) {
+            tracing::warn!(%err, app = %app.id, group = %g, "group assignment after create failed");
+        }
+    }
+    found(&paths::admin_app_path(&app.id))
+}
+
+// ---------------------------------------------------------------- one app
+
+#[derive(Deserialize, Default)]
+struct AppQuery {
+    tab: Option<String>,
+    edit: Option<String>,
+}
+
+/// The General Settings form, as typed (or as the app has it).
+struct GeneralValues {
+    label: String,
+    authorization_code: bool,
+    refresh_token: bool,
+    implicit: bool,
+    redirect_uris: String,
+    post_logout_redirect_uris: String,
+    /// Login initiated by: Either Okta or App (else App Only).
+    either: bool,
+    display_icon: bool,
+    /// Login flow: Send ID Token directly to app (Okta Simplified), else OIDC Compliant.
+    simplified: bool,
+    initiate_login_uri: String,
+}
+
+/// Login initiated by, as the `<select>` sends it.
+const APP_ONLY: &str = "APP_ONLY";
+const OKTA_OR_APP: &str = "OKTA_OR_APP";
+
+impl GeneralValues {
+    fn from_app(a: &App) -> Self {
+        let s = &a.settings;
+        Self {
+            label: a.label.clone(),
+            authorization_code: s.has_grant("authorization_code"),
+            refresh_token: s.has_grant("refresh_token"),
+            implicit: s.has_grant("implicit"),
+            redirect_uris: s.redirect_uris.join("\n"),
+            post_logout_redirect_uris: s.post_logout_redirect_uris.join("\n"),
+            either: s.idp_initiated_login.mode != IdpMode::Disabled,
+            display_icon: !a.hide_web,
+            simplified: s.idp_initiated_login.mode == IdpMode::Okta,
+            initiate_login_uri: s.initiate_login_uri.clone().unwrap_or_default(),
+        }
+    }
+
+    fn from_form(f: &FormData, app_type: AppType) -> Self {
+        Self {
+            label: f.text("label"),
+            authorization_code: app_type == AppType::Web
+                || f.has("grant_types", "authorization_code"),
+            refresh_token: f.has("grant_types", "refresh_token"),
+            implicit: f.has("grant_types", "implicit"),
+            redirect_uris: f.lines("redirect_uris").join("\n"),
+            post_logout_redirect_uris: f.lines("post_logout_redirect_uris").join("\n"),
+            either: f.get("login_initiated_by") == Some(OKTA_OR_APP),
+            display_icon: f.has("display_icon", "true"),
+            simplified: f.get("login_flow") == Some("OKTA"),
+            initiate_login_uri: f.text("initiate_login_uri"),
+        }
+    }
+
+    /// The app with these General Settings, as a full replace: grants the form does not
+    /// show (set through the API) are kept, and the response types follow the grants when
+    /// those change.
+    fn input(&self, app: &App) -> AppInput {
+        const SHOWN: [&str; 3] = ["authorization_code", "refresh_token", "implicit"];
+        let mut grants: Vec<String> = [
+            ("authorization_code", self.authorization_code),
+            ("refresh_token", self.refresh_token),
+            ("implicit", self.implicit),
+        ]
+        .into_iter()
+        .filter(|(_, on)| *on)
+        .map(|(g, _)| g.to_owned())
+        .collect();
+        grants.extend(
+            app.settings
+                .grant_types
+                .iter()
+                .filter(|g| !SHOWN.contains(&g.as_str()))
+                .cloned(),
+        );
+        let same_grants = grants.len() == app.settings.grant_types.len()
+            && grants.iter().all(|g| app.settings.has_grant(g));
+        let mode = match (self.either, self.simplified) {
+            (false, _) => IdpMode::Disabled,
+            (true, false) => IdpMode::Spec,
+            (true, true) => IdpMode::Okta,
+        };
+        let mut input = AppInput::from(app);
+        input.label = Some(self.label.clone());
+        if let Some(oc) = input
+            .settings
+            .as_mut()
+            .and_then(|s| s.oauth_client.as_mut())
+        {
+            if !same_grants {
+                oc.response_types = None;
+            }
+            oc.grant_types = Some(grants);
+            oc.redirect_uris = Some(lines(&self.redirect_uris));
+            oc.post_logout_redirect_uris = Some(lines(&self.post_logout_redirect_uris));
+            oc.initiate_login_uri =
+                Some(self.initiate_login_uri.trim().to_owned()).filter(|u| !u.is_empty());
+            oc.idp_initiated_login = Some(IdpInitiatedLoginInput {
+                mode: Some(mode),
+                default_scope: Some(app.settings.idp_initiated_login.default_scope.clone()),
+            });
+        }
+        input.visibility = Some(VisibilityInput {
+            auto_submit_toolbar: Some(app.auto_submit_toolbar),
+            hide: Some(crate::directory::HideInput {
+                ios: Some(!self.display_icon),
+                web: Some(!self.display_icon),
+            }),
+        });
+        input
+    }
+}
+
+/// What the app's page shows, read from the app.
+struct AppView {
+    id: String,
+    path: String,
+    label: String,
+    active: bool,
+    type_label: &'static str,
+    is_web: bool,
+    is_spa: bool,
+    /// Service apps (API Services) have no General Settings form here.
+    editable: bool,
+    client_id: String,
+    client_secret: Option<String>,
+    client_auth: &'static str,
+    pkce_required: bool,
+    grants: Vec<String>,
+    redirect_uris: Vec<String>,
+    post_logout_redirect_uris: Vec<String>,
+    login_initiated_by: &'static str,
+    display_icon: bool,
+    login_flow: &'static str,
+    initiate_login_uri: Option<String>,
+    embed_link: String,
+}
+
+impl AppView {
+    fn new(state: &AppState, a: &App) -> Self {
+        let s = &a.settings;
+        let mode = s.idp_initiated_login.mode;
+        Self {
+            id: a.id.clone(),
+            path: paths::admin_app_path(&a.id),
+            label: a.label.clone(),
+            active: a.status == AppStatus::Active,
+            type_label: type_label(s.application_type),
+            is_web: s.application_type == AppType::Web,
+            is_spa: s.application_type == AppType::Browser,
+            editable: s.application_type != AppType::Service,
+            client_id: a.credentials.client_id.clone(),
+            client_secret: a
+                .credentials
+                .token_endpoint_auth_method
+                .uses_secret()
+                .then(|| a.credentials.client_secret.clone())
+                .flatten(),
+            client_auth: match a.credentials.token_endpoint_auth_method {
+                TokenAuthMethod::None => "None",
+                TokenAuthMethod::PrivateKeyJwt => "Public key / Private key",
+                _ => "Client secret",
+            },
+            pkce_required: a.credentials.pkce_required,
+            grants: s
+                .grant_types
+                .iter()
+                .map(|g| grant_label(g).to_owned())
+                .collect(),
+            redirect_uris: s.redirect_uris.clone(),
+            post_logout_redirect_uris: s.post_logout_redirect_uris.clone(),
+            login_initiated_by: if mode == IdpMode::Disabled {
+                "App Only"
+            } else {
+                "Either Okta or App"
+            },
+            display_icon: !a.hide_web,
+            login_flow: if mode == IdpMode::Okta {
+                "Send ID Token directly to app (Okta Simplified)"
+            } else {
+                "Redirect to app to initiate login (OIDC Compliant)"
+            },
+            initiate_login_uri: s.initiate_login_uri.clone(),
+            embed_link: state.org.app_link(&a.id, &a.link_id),
+        }
+    }
+}
+
+struct PersonRow {
+    id: String,
+    name: String,
+    login: String,
+}
+
+struct GroupRow {
+    id: String,
+    name: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/app.html")]
+struct AppPage {
+    chrome: Chrome,
+    app: AppView,
+    /// "general" or "assignments".
+    tab: &'static str,
+    /// "", "general" or "credentials": the section in edit mode.
+    editing: &'static str,
+    general: GeneralValues,
+    errors: FieldErrors,
+    people: Vec<PersonRow>,
+    groups: Vec<GroupRow>,
+    user_options: Vec<Opt>,
+    group_options: Vec<Opt>,
+    okta_or_app: &'static str,
+    app_only: &'static str,
+}
+
+struct AppPageState {
+    tab: &'static str,
+    editing: &'static str,
+    general: Option<GeneralValues>,
+    errors: FieldErrors,
+}
+
+fn app_page(state: &AppState, admin: &AdminSession, app: &App, page: AppPageState) -> Response {
+    let status = if page.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let people = app
+        .users
+        .keys()
+        .filter_map(|id| state.dir.user(id).ok())
+        .map(|u| PersonRow {
+            name: u.display_name(),
+            login: u.login().to_owned(),
+            id: u.id,
+        })
+        .collect();
+    let groups = app
+        .groups
+        .keys()
+        .filter_map(|id| state.dir.group(id).ok())
+        .map(|g| GroupRow {
+            id: g.id,
+            name: g.profile_name,
+        })
+        .collect();
+    let user_options = state
+        .dir
+        .list_users(None, &|_| true, None, usize::MAX)
+        .items
+        .into_iter()
+        .map(|u| Opt {
+            label: format!("{} ({})", u.display_name(), u.login()),
+            selected: false,
+            value: u.id,
+        })
+        .collect();
+    render(
+        status,
+        &AppPage {
+            chrome: admin.chrome(state, "apps"),
+            app: AppView::new(state, app),
+            tab: page.tab,
+            editing: page.editing,
+            general: page.general.unwrap_or_else(|| GeneralValues::from_app(app)),
+            errors: page.errors,
+            people,
+            groups,
+            user_options,
+            group_options: group_options(state, &[]),
+            okta_or_app: OKTA_OR_APP,
+            app_only: APP_ONLY,
+        },
+    )
+}
+
+async fn console_app_show(
+    State(state): State<AppState>,
+    admin: AdminSession,
+    Path(app_id): Path<String>,
+    Query(q): Query<AppQuery>,
+) -> Response {
+    let Ok(app) = state.dir.app(&app_id) else {
+        return not_found();
+    };
+    let tab = match q.tab.as_deref() {
+        Some("assignments") => "assignments",
+        _ => "general",
+    };
+    let editable = app.settings.application_type != AppType::Service;
+    let editing = match q.edit.as_deref() {
+        Some("general") if tab == "general" && editable => "general",
+        Some("credentials") if tab == "general" && editable => "credentials",
+        _ => "",
+    };
+    app_page(
+        &state,
+        &admin,
+        &app,
+        AppPageState {
+            tab,
+            editing,
+            general: None,
+            errors: FieldErrors::default(),
+        },
+    )
+}
+
+async fn console_app_general_submit(
+    State(state): State<AppState>,
+    Path(app_id): Path<String>,
+    AdminForm { admin, form }: AdminForm,
+) -> Response {
+    let Ok(app) = state.dir.app(&app_id) else {
+        return not_found();
+    };
+    if app.settings.application_type == AppType::Service {
+        return found(&paths::admin_app_path(&app.id));
+    }
+    let v = GeneralValues::from_form(&form, app.settings.application_type);
+    match state.dir.replace_app(&app.id, v.input(&app)) {
+        Ok(app) => found(&paths::admin_app_path(&app.id)),
+        Err(e) => {
+            let mut errors = FieldErrors::default();
+            errors.add_dir_error(&e, app_field);
+            app_page(
+                &state,
+                &admin,
+                &app,
+                AppPageState {
+                    tab: "general",
+                    editing: "general",
+                    general: Some(v),
+                    errors,
+                },
+            )
+        }
+    }
+}
+
+/// Client Credentials' Edit: the PKCE requirement (client authentication is fixed by the
+/// application type here).
+async fn console_app_credentials_submit(
+    State(state): State<AppState>,
+    Path(app_id): Path<String>,
+    AdminForm { admin, form }: AdminForm,
+) -> Response {
+    let Ok(app) = state.dir.app(&app_id) else {
+        return not_found();
+    };
+    let mut input = AppInput::from(&app);
+    if let Some(c) = input
+        .credentials
+        .as_mut()
+        .and_then(|c| c.oauth_client.as_mut())
+    {
+        c.pkce_required = Some(form.has("pkce_required", "true"));
+    }
+    match state.dir.replace_app(&app.id, input) {
+        Ok(app) => found(&paths::admin_app_path(&app.id)),
+        Err(e) => {
+            let mut errors = FieldErrors::default();
+            errors.add_dir_error(&e, app_field);
+            app_page(
+                &state,
+                &admin,
+                &app,
+                AppPageState {
+                    tab: "general",
+                    editing: "credentials",
+                    general: None,
+                    errors,
+                },
+            )
+        }
+    }
+}
+
+/// The result of an Assignments action: back to the tab, or the tab with the error.
+fn assignments_result(
+    state: &AppState,
+    admin: &AdminSession,
+    app: &App,
+    result: Result<(), DirError>,
+) -> Response {
+    match result {
+        Ok(()) => found(&format!(
+            "{}?tab=assignments",
+            paths::admin_app_path(&app.id)
+        )),
+        Err(e) => {
+            let mut errors = FieldErrors::default();
+            errors.add_dir_error(&e, |_| None);
+            let app = state.dir.app(&app.id).unwrap_or_else(|_| app.clone());
+            app_page(
+                state,
+                admin,
+                &app,
+                AppPageState {
+                    tab: "assignments",
+                    editing: "",
+                    general: None,
+                    errors,
+                },
+            )
+        }
+    }
+}
+
+async fn console_app_person_assign(
+    State(state): State<AppState>,
+    Path(app_id): Path<String>,
+    AdminForm { admin, form }: AdminForm,
+) -> Response {
+    let Ok(app) = state.dir.app(&app_id) else {
+        return not_found();
+    };
+    let result = state
+        .dir
+        .assign_user(&app.id, &form.text("user_id"))
+        .map(|_| ());
+    assignments_result(&state, &admin, &app, result)
+}
+
+async fn console_app_person_unassign(
+    State(state): State<AppState>,
+    Path(app_id): Path<String>,
+    AdminForm { admin, form }: AdminForm,
+) -> Response {
+    let Ok(app) = state.dir.app(&app_id) else {
+        return not_found();
+    };
+    let result = state.dir.unassign_user(&app.id, &form.text("user_id"));
+    assignments_result(&state, &admin, &app, result)
+}
+
+async fn console_app_group_assign(
+    State(state): State<AppState>,
+    Path(app_id): Path<String>,
+    AdminForm { admin, form }: AdminForm,
+) -> Response {
+    let Ok(app) = state.dir.app(&app_id) else {
+        return not_found();
+    };
+    let result = state
+        .dir
+        .assign_group(&app.id, &form.text("group_id"), None)
+        .map(|_| ());
+    assignments_result(&state, &admin, &app, result)
+}
+
+async fn console_app_group_unassign(
+    State(state): State<AppState>,
+    Path(app_id): Path<String>,
+    AdminForm { admin, form }: AdminForm,
+) -> Response {
+    let Ok(app) = state.dir.app(&app_id) else {
+        return not_found();
+    };
+    let result = state.dir.unassign_group(&app.id, &form.text("group_id"));
+    assignments_result(&state, &admin, &app, result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{clock::Clock, directory::Directory};
+
+    fn form(body: &str) -> FormData {
+        FormData::parse(body.as_bytes())
+    }
+
+    #[test]
+    fn wizard_form_becomes_the_api_input_of_a_web_app() {
+        let v = WizardValues::from_form(
+            &form(
+                "label=Konnect&grant_types=refresh_token&redirect_uris=https%3A%2F%2Fa.test%2Fcb%0Ahttps%3A%2F%2Fb.test%2Fcb&assignment=skip",
+            ),
+            Kind::Web,
+        );
+        let input = v.input(Kind::Web);
+        let oc = input.settings.unwrap().oauth_client.unwrap();
+        assert_eq!(
+            oc.grant_types.unwrap(),
+            vec!["authorization_code", "refresh_token"]
+        );
+        assert_eq!(
+            oc.redirect_uris.unwrap(),
+            vec!["https://a.test/cb", "https://b.test/cb"]
+        );
+        assert_eq!(oc.application_type, Some(AppType::Web));
+        assert_eq!(v.assignment, "skip");
+    }
+
+    #[test]
+    fn general_settings_map_login_initiated_by_and_visibility_to_the_api_fields() {
+        let dir = Directory::new(Clock::default());
+        let app = dir
+            .create_app(
+                WizardValues {
+                    label: "Konnect".into(),
+                    redirect_uris: "https://a.test/cb".into(),
+                    ..WizardValues::new()
+                }
+                .input(Kind::Spa),
+                true,
+            )
+            .unwrap();
+        let mut v = GeneralValues::from_app(&app);
+        assert!(!v.either && !v.display_icon);
+        v.either = true;
+        v.display_icon = true;
+        v.initiate_login_uri = "https://a.test/login".into();
+        let spec = dir.replace_app(&app.id, v.input(&app)).unwrap();
+        assert_eq!(spec.settings.idp_initiated_login.mode, IdpMode::Spec);
+        assert!(!spec.hide_web && !spec.hide_ios && spec.shows_tile());
+        v.simplified = true;
+        assert!(
+            dir.replace_app(&app.id, v.input(&spec)).is_err(),
+            "Okta Simplified needs the implicit grant"
+        );
+        v.implicit = true;
+        let okta = dir.replace_app(&app.id, v.input(&spec)).unwrap();
+        assert_eq!(okta.settings.idp_initiated_login.mode, IdpMode::Okta);
+        assert!(okta.settings.has_response_type("id_token"));
+        v.either = false;
+        let off = dir.replace_app(&app.id, v.input(&okta)).unwrap();
+        assert_eq!(off.settings.idp_initiated_login.mode, IdpMode::Disabled);
+        assert_eq!(off.credentials, app.credentials);
+    }
+}
