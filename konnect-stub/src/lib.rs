@@ -71,9 +71,10 @@ impl KonnectStub {
         &self.state.directory
     }
 
-    /// Configures and enables SSO for the first organization without the discovery check,
-    /// and returns its login URL. For launchers that set the stack up before the browser
-    /// arrives; the settings page and the v2 API do the same with the check.
+    /// Configures and enables SSO for the first organization (the one the command line
+    /// describes) without the discovery check, and returns its login URL. For tests and
+    /// launchers whose provider may not answer yet; the settings page and the v2 API do the
+    /// same with the check.
     pub fn enable_sso(
         &self,
         client: OidcClient,

@@ -42,13 +42,18 @@ struct StartQuery {
     iss: Option<String>,
 }
 
-fn sso_failed(error: &SsoError) -> ErrorPage {
-    tracing::warn!(%error, "single sign-on failed");
-    ErrorPage::new(error.status(), "Single sign-on failed", error.to_string()).link(
+/// An SSO error page, with the way back to the login page.
+fn sso_page(status: StatusCode, title: &str, message: impl Into<String>) -> ErrorPage {
+    ErrorPage::new(status, title, message).link(
         paths::LOGIN,
         "Back to the login page",
         "sso-error-login-link",
     )
+}
+
+fn sso_failed(error: &SsoError) -> ErrorPage {
+    tracing::warn!(%error, "single sign-on failed");
+    sso_page(error.status(), "Single sign-on failed", error.to_string())
 }
 
 async fn sso_start(
@@ -58,31 +63,21 @@ async fn sso_start(
     jar: CookieJar,
 ) -> Response {
     let Some(org) = state.directory.organization_by_login_path(&login_path) else {
-        return ErrorPage::new(
+        return sso_page(
             StatusCode::NOT_FOUND,
             "Unknown login URL",
             format!("No organization uses the login path {login_path:?}."),
         )
-        .link(
-            paths::LOGIN,
-            "Back to the login page",
-            "sso-error-login-link",
-        )
         .into_response();
     };
     let Some(client) = org.sso_client() else {
-        return ErrorPage::new(
+        return sso_page(
             StatusCode::NOT_FOUND,
             "Single sign-on is not enabled",
             format!(
                 "{} does not use single sign-on. Log in with your email and password.",
                 org.name
             ),
-        )
-        .link(
-            paths::LOGIN,
-            "Back to the login page",
-            "sso-error-login-link",
         )
         .into_response();
     };
@@ -127,15 +122,10 @@ pub async fn finish_sso(state: &AppState, jar: CookieJar, params: &CallbackParam
         .and_then(|org| org.sso_client())
         .is_some_and(|client| client.issuer == identity.issuer);
     if !still_valid {
-        let page = ErrorPage::new(
+        let page = sso_page(
             StatusCode::CONFLICT,
             "Single sign-on failed",
             "Single sign-on settings changed during the sign-in. Please start again.",
-        )
-        .link(
-            paths::LOGIN,
-            "Back to the login page",
-            "sso-error-login-link",
         );
         return (jar, page).into_response();
     }
@@ -148,15 +138,10 @@ pub async fn finish_sso(state: &AppState, jar: CookieJar, params: &CallbackParam
         Ok(user) => user,
         Err(error) => {
             tracing::warn!(%error, "cannot provision an SSO user");
-            let page = ErrorPage::new(
+            let page = sso_page(
                 StatusCode::FORBIDDEN,
                 "Single sign-on failed",
                 error.to_string(),
-            )
-            .link(
-                paths::LOGIN,
-                "Back to the login page",
-                "sso-error-login-link",
             );
             return (jar, page).into_response();
         }

@@ -208,6 +208,8 @@ pub struct SeedIdentityProvider {
 #[derive(Debug, Default)]
 struct State {
     orgs: HashMap<String, Organization>,
+    /// Organization ids in seed order.
+    org_order: Vec<String>,
     users: HashMap<String, User>,
     /// Lower-cased email -> user id. Emails are unique across organizations, since Konnect
     /// matches a person to an organization by email.
@@ -330,6 +332,7 @@ impl Directory {
             if i == 0 && seed.any_kpat_is_admin {
                 st.any_kpat_user = Some(org.owner_id.clone());
             }
+            st.org_order.push(org_id.clone());
             st.orgs.insert(org_id, org);
         }
         if st.orgs.is_empty() {
@@ -353,10 +356,14 @@ impl Directory {
     }
 
     /// All organizations, oldest first by name for stable output.
+    /// All organizations in seed order: the one the command line describes comes first.
     pub fn organizations(&self) -> Vec<Organization> {
-        let mut all: Vec<_> = self.read().orgs.values().cloned().collect();
-        all.sort_by(|a, b| a.name.cmp(&b.name));
-        all
+        let st = self.read();
+        st.org_order
+            .iter()
+            .filter_map(|id| st.orgs.get(id))
+            .cloned()
+            .collect()
     }
 
     pub fn user(&self, id: &str) -> Option<User> {
