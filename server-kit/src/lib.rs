@@ -19,6 +19,7 @@ use tower_http::{
     limit::RequestBodyLimitLayer,
     timeout::{RequestBodyTimeoutLayer, TimeoutLayer},
 };
+use tracing::instrument::WithSubscriber as _;
 
 /// Time a client has to send a request's headers (slowloris guard).
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -38,15 +39,39 @@ pub async fn bind(addr: &str) -> anyhow::Result<TcpListener> {
         .with_context(|| format!("cannot listen on {addr}"))
 }
 
-/// Adds the request timeouts and the body limit every server of the harness uses.
+/// Adds the access log, the request timeouts and the body limit every server of the
+/// harness uses.
 pub fn with_limits(router: Router) -> Router {
     router
+        .layer(axum::middleware::from_fn(access_log))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             HANDLER_TIMEOUT,
         ))
+}
+
+/// One DEBUG line per request under the target `access` (method, path and query, status,
+/// milliseconds). Off unless a subscriber enables it, so it costs nothing under load.
+async fn access_log(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if !tracing::enabled!(target: "access", tracing::Level::DEBUG) {
+        return next.run(req).await;
+    }
+    let method = req.method().clone();
+    let uri = req.uri().clone();
+    let start = std::time::Instant::now();
+    let res = next.run(req).await;
+    tracing::debug!(
+        target: "access",
+        "{method} {uri} -> {} ({} ms)",
+        res.status().as_u16(),
+        start.elapsed().as_millis()
+    );
+    res
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves, then drains open connections.
@@ -79,11 +104,16 @@ pub async fn serve(
         let service = TowerToHyperService::new(router.clone());
         let conn = builder.serve_connection(TokioIo::new(stream), service);
         let conn = graceful.watch(conn);
-        tokio::spawn(async move {
-            if let Err(err) = conn.await {
-                tracing::debug!(%peer, %err, "connection ended with an error");
+        // Connection tasks log to the subscriber the server was started under, so a test can
+        // give each in-process server its own log.
+        tokio::spawn(
+            async move {
+                if let Err(err) = conn.await {
+                    tracing::debug!(%peer, %err, "connection ended with an error");
+                }
             }
-        });
+            .with_current_subscriber(),
+        );
     }
     drop(listener);
     let _ = tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await;
@@ -101,9 +131,12 @@ impl Running {
     pub fn spawn(listener: TcpListener, router: Router) -> std::io::Result<Self> {
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(serve(listener, router, async move {
-            let _ = stopped.await;
-        }));
+        let task = tokio::spawn(
+            serve(listener, router, async move {
+                let _ = stopped.await;
+            })
+            .with_current_subscriber(),
+        );
         Ok(Self {
             addr,
             stop: Some(stop),

@@ -59,7 +59,8 @@ pub(crate) fn allow(mr: MethodRouter<AppState>) -> MethodRouter<AppState> {
 
 // ---- Authentication ----
 
-/// Proof that the request carried the org's API token (`Authorization: SSWS <token>`).
+/// Proof that the request carried the org's API token (`Authorization: SSWS <token>`,
+/// the space optional).
 #[derive(Debug, Clone, Copy)]
 pub struct ApiToken;
 
@@ -70,12 +71,13 @@ impl FromRequestParts<AppState> for ApiToken {
         let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
             return Err(ApiError::invalid_session());
         };
+        // Okta's Python SDK sends `SSWS<token>` with no space; real orgs accept it.
         let token = value
             .to_str()
             .ok()
-            .and_then(|v| v.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("SSWS"))
-            .map(|(_, token)| token.trim());
+            .map(str::trim)
+            .filter(|v| v.len() > 4 && v.is_char_boundary(4) && v[..4].eq_ignore_ascii_case("SSWS"))
+            .map(|v| v[4..].trim());
         let expected = state.options.api_token.as_bytes();
         match token {
             Some(t) if crate::ids::constant_time_eq(t.as_bytes(), expected) => Ok(Self),

@@ -435,6 +435,16 @@ async fn requests_without_a_token_are_e0000005_and_with_a_wrong_one_e0000011() {
         assert_eq!(r.json["errorCauses"], json!([]));
         assert!(r.headers.contains_key("x-rate-limit-remaining"), "{value}");
     }
+    // Okta's Python SDK sends the scheme and token without a space; Okta accepts it.
+    for value in ["SSWS00mock-okta-api-token", "ssws  00mock-okta-api-token"] {
+        let r = send(
+            h.http
+                .get(h.url("/api/v1/users"))
+                .header("authorization", value),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{value}");
+    }
     h.okta.shutdown().await;
 }
 
