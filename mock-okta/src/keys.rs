@@ -64,6 +64,16 @@ impl SigningKey {
         Self::from_rsa(&key)
     }
 
+    /// Makes a fresh 2048-bit key as PKCS#1 PEM, for tools that want a `--signing-key` file.
+    pub fn generate_pem() -> anyhow::Result<String> {
+        use rsa::pkcs1::EncodeRsaPrivateKey as _;
+        let key = rsa::PrivateKey::new(&mut rand::rng(), 2048).context("RSA key generation")?;
+        Ok(key
+            .to_pkcs1_pem(rsa::pkcs1::LineEnding::LF)
+            .context("encoding the RSA key")?
+            .to_string())
+    }
+
     /// Loads a PEM private key (PKCS#1 `RSA PRIVATE KEY` or PKCS#8 `PRIVATE KEY`).
     pub fn from_pem(pem: &str) -> anyhow::Result<Self> {
         let key = rsa::PrivateKey::from_pkcs1_pem(pem)

@@ -1,0 +1,391 @@
+// @okta/okta-sdk-nodejs (v8) against the org: apps, users, groups, assignments, admin
+// roles and custom scopes, through the SDK's own API classes only. The SDK is configured
+// with nothing but the org URL and the API token (v8 has no https check to switch off).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import okta from '@okta/okta-sdk-nodejs';
+
+import { ORG_URL, API_TOKEN, uniq } from './helpers.mjs';
+
+const client = new okta.Client({ orgUrl: ORG_URL, token: API_TOKEN });
+/** Every URL the SDK requested, to prove pagination really followed `link: rel="next"`. */
+const requested = [];
+client.requestExecutor.on('request', (req) => requested.push(req.url));
+
+const created = { apps: [], users: [], groups: [], scopes: [] };
+
+function oidcWebApp(label) {
+  return {
+    name: 'oidc_client',
+    label,
+    signOnMode: 'OPENID_CONNECT',
+    credentials: { oauthClient: { token_endpoint_auth_method: 'client_secret_basic' } },
+    settings: {
+      oauthClient: {
+        client_uri: 'http://localhost:8765',
+        redirect_uris: ['http://localhost:8765/callback'],
+        post_logout_redirect_uris: ['http://localhost:8765/'],
+        response_types: ['code'],
+        grant_types: ['authorization_code', 'refresh_token'],
+        application_type: 'web',
+        consent_method: 'TRUSTED',
+        issuer_mode: 'ORG_URL',
+      },
+    },
+  };
+}
+
+async function collect(collection) {
+  const items = [];
+  for await (const item of collection) {
+    if (item) items.push(item);
+  }
+  return items;
+}
+
+async function createUser(firstName, { activate = true } = {}) {
+  const login = `${uniq(firstName.toLowerCase())}@example.com`;
+  const user = await client.userApi.createUser({
+    activate,
+    body: {
+      profile: { firstName, lastName: 'Compat', email: login, login },
+      credentials: { password: { value: 'Compat-Passw0rd!42' } },
+    },
+  });
+  created.users.push(user.id);
+  return user;
+}
+
+after(async () => {
+  // Best-effort clean-up; failures here must not hide the real result.
+  for (const id of created.apps) {
+    await client.applicationApi.deactivateApplication({ appId: id }).catch(() => {});
+    await client.applicationApi.deleteApplication({ appId: id }).catch(() => {});
+  }
+  for (const id of created.groups) await client.groupApi.deleteGroup({ groupId: id }).catch(() => {});
+  for (const id of created.users) {
+    await client.userApi.deleteUser({ userId: id }).catch(() => {}); // deactivate
+    await client.userApi.deleteUser({ userId: id }).catch(() => {}); // delete
+  }
+  for (const id of created.scopes) {
+    await client.authorizationServerApi
+      .deleteOAuth2Scope({ authServerId: 'default', scopeId: id })
+      .catch(() => {});
+  }
+});
+
+test('applicationApi: create an OIDC web app, get, replace, deactivate, delete', async () => {
+  const label = uniq('compat-node-app');
+  const app = await client.applicationApi.createApplication({ application: oidcWebApp(label) });
+  created.apps.push(app.id);
+
+  assert.match(app.id, /^0oa[A-Za-z0-9]{17}$/);
+  assert.equal(app.name, 'oidc_client');
+  assert.equal(app.label, label);
+  assert.equal(app.status, 'ACTIVE');
+  assert.equal(app.signOnMode, 'OPENID_CONNECT');
+  assert.ok(app.created instanceof Date || typeof app.created === 'string');
+  const cred = app.credentials.oauthClient;
+  assert.equal(cred.client_id, app.id, 'client_id defaults to the app id');
+  assert.equal(typeof cred.client_secret, 'string');
+  assert.ok(cred.client_secret.length >= 14, 'client_secret is at least 14 characters');
+  assert.equal(cred.token_endpoint_auth_method, 'client_secret_basic');
+  const s = app.settings.oauthClient;
+  assert.deepEqual(s.redirect_uris, ['http://localhost:8765/callback']);
+  assert.deepEqual(s.response_types, ['code']);
+  assert.deepEqual(s.grant_types, ['authorization_code', 'refresh_token']);
+  assert.equal(s.application_type, 'web');
+  assert.equal(s.consent_method, 'TRUSTED');
+  assert.ok(app._links, 'HAL _links present');
+
+  const got = await client.applicationApi.getApplication({ appId: app.id });
+  assert.equal(got.id, app.id);
+  assert.equal(got.label, label);
+  assert.equal(got.settings.oauthClient.application_type, 'web');
+  assert.equal(got.credentials.oauthClient.client_id, app.id);
+
+  const newLabel = `${label}-renamed`;
+  const replaced = await client.applicationApi.replaceApplication({
+    appId: app.id,
+    application: {
+      ...oidcWebApp(newLabel),
+      settings: {
+        oauthClient: {
+          ...oidcWebApp(newLabel).settings.oauthClient,
+          redirect_uris: ['http://localhost:8765/callback', 'http://localhost:8765/other'],
+        },
+      },
+    },
+  });
+  assert.equal(replaced.id, app.id);
+  assert.equal(replaced.label, newLabel);
+  assert.deepEqual(replaced.settings.oauthClient.redirect_uris, [
+    'http://localhost:8765/callback',
+    'http://localhost:8765/other',
+  ]);
+  const reread = await client.applicationApi.getApplication({ appId: app.id });
+  assert.equal(reread.label, newLabel);
+
+  await client.applicationApi.deactivateApplication({ appId: app.id });
+  const inactive = await client.applicationApi.getApplication({ appId: app.id });
+  assert.equal(inactive.status, 'INACTIVE');
+
+  await client.applicationApi.activateApplication({ appId: app.id });
+  assert.equal((await client.applicationApi.getApplication({ appId: app.id })).status, 'ACTIVE');
+
+  // Okta refuses to delete an active app: 403 E0000056.
+  await assert.rejects(client.applicationApi.deleteApplication({ appId: app.id }), (err) => {
+    assert.equal(err.status, 403);
+    assert.equal(err.errorCode, 'E0000056');
+    return true;
+  });
+
+  await client.applicationApi.deactivateApplication({ appId: app.id });
+  await client.applicationApi.deleteApplication({ appId: app.id });
+  await assert.rejects(client.applicationApi.getApplication({ appId: app.id }), (err) => {
+    assert.equal(err.status, 404);
+    assert.equal(err.errorCode, 'E0000007');
+    return true;
+  });
+  created.apps.splice(created.apps.indexOf(app.id), 1);
+});
+
+test('applicationApi.listApplications: pagination follows link rel="next", q and filter', async () => {
+  const prefix = uniq('compat-node-page');
+  const ids = [];
+  for (let i = 0; i < 3; i++) {
+    const app = await client.applicationApi.createApplication({
+      application: oidcWebApp(`${prefix}-${i}`),
+    });
+    created.apps.push(app.id);
+    ids.push(app.id);
+  }
+
+  const before = requested.length;
+  const all = await collect(await client.applicationApi.listApplications({ limit: 2 }));
+  const pages = requested.slice(before).filter((u) => new URL(u).pathname === '/api/v1/apps');
+  for (const id of ids) assert.ok(all.some((a) => a.id === id), `app ${id} listed`);
+  assert.ok(pages.length >= 2, `expected several pages with limit=2, got ${pages.join(' ')}`);
+  assert.ok(
+    pages.slice(1).every((u) => new URL(u).searchParams.get('after')),
+    `next pages use an after cursor: ${pages.join(' ')}`,
+  );
+  assert.equal(new Set(all.map((a) => a.id)).size, all.length, 'no app listed twice');
+
+  const byQ = await collect(await client.applicationApi.listApplications({ q: prefix }));
+  assert.deepEqual(byQ.map((a) => a.id).sort(), [...ids].sort());
+
+  await client.applicationApi.deactivateApplication({ appId: ids[0] });
+  const inactive = await collect(
+    await client.applicationApi.listApplications({ filter: 'status eq "INACTIVE"' }),
+  );
+  assert.ok(inactive.some((a) => a.id === ids[0]));
+  assert.ok(inactive.every((a) => a.status === 'INACTIVE'));
+});
+
+test('userApi: create with password (staged), activate, get, list with q / filter / search', async () => {
+  const staged = await createUser('Staged', { activate: false });
+  assert.match(staged.id, /^00u[A-Za-z0-9]{17}$/);
+  assert.equal(staged.status, 'STAGED');
+  assert.equal(staged.credentials.provider.type, 'OKTA');
+
+  const activation = await client.userApi.activateUser({ userId: staged.id, sendEmail: false });
+  // sendEmail=false: Okta answers with the activation link instead of mailing it.
+  assert.equal(typeof activation.activationToken, 'string');
+  assert.ok(activation.activationUrl.endsWith(activation.activationToken), activation.activationUrl);
+  const active = await client.userApi.getUser({ userId: staged.id });
+  assert.equal(active.status, 'ACTIVE');
+  assert.equal(active.profile.login, staged.profile.login);
+
+  const byLogin = await client.userApi.getUser({ userId: staged.profile.login });
+  assert.equal(byLogin.id, staged.id);
+
+  const direct = await createUser('Direct');
+  assert.equal(direct.status, 'ACTIVE');
+
+  const byQ = await collect(await client.userApi.listUsers({ q: staged.profile.login }));
+  assert.deepEqual(byQ.map((u) => u.id), [staged.id]);
+
+  const byFilter = await collect(
+    await client.userApi.listUsers({ filter: `profile.login eq "${direct.profile.login}"` }),
+  );
+  assert.deepEqual(byFilter.map((u) => u.id), [direct.id]);
+
+  const bySearch = await collect(
+    await client.userApi.listUsers({
+      search: `profile.email eq "${staged.profile.email}" and status eq "ACTIVE"`,
+    }),
+  );
+  assert.deepEqual(bySearch.map((u) => u.id), [staged.id]);
+
+  const statusActive = await collect(await client.userApi.listUsers({ filter: 'status eq "ACTIVE"' }));
+  assert.ok(statusActive.some((u) => u.id === direct.id));
+  assert.ok(statusActive.every((u) => u.status === 'ACTIVE'));
+});
+
+test('groupApi: create, membership, list members and user groups, delete', async () => {
+  const user = await createUser('Member');
+  const name = uniq('compat-node-group');
+  const group = await client.groupApi.createGroup({
+    group: { profile: { name, description: 'compat suite' } },
+  });
+  created.groups.push(group.id);
+  assert.match(group.id, /^00g/);
+  assert.equal(group.type, 'OKTA_GROUP');
+  assert.equal(group.profile.name, name);
+
+  await client.groupApi.assignUserToGroup({ groupId: group.id, userId: user.id });
+  const members = await collect(await client.groupApi.listGroupUsers({ groupId: group.id }));
+  assert.deepEqual(members.map((u) => u.id), [user.id]);
+
+  const userGroups = await collect(await client.userApi.listUserGroups({ userId: user.id }));
+  const names = userGroups.map((g) => g.profile.name);
+  assert.ok(names.includes(name), `user groups ${names}`);
+  assert.ok(names.includes('Everyone'), `every user is in Everyone: ${names}`);
+
+  const found = await collect(await client.groupApi.listGroups({ q: name }));
+  assert.deepEqual(found.map((g) => g.id), [group.id]);
+
+  await client.groupApi.unassignUserFromGroup({ groupId: group.id, userId: user.id });
+  assert.deepEqual(await collect(await client.groupApi.listGroupUsers({ groupId: group.id })), []);
+
+  await client.groupApi.deleteGroup({ groupId: group.id });
+  created.groups.splice(created.groups.indexOf(group.id), 1);
+  await assert.rejects(client.groupApi.getGroup({ groupId: group.id }), (err) => {
+    assert.equal(err.status, 404);
+    return true;
+  });
+});
+
+test('applicationApi: assign a group and a user to an app, list and unassign', async () => {
+  const app = await client.applicationApi.createApplication({
+    application: oidcWebApp(uniq('compat-node-assign')),
+  });
+  created.apps.push(app.id);
+  const user = await createUser('Assignee');
+  const group = await client.groupApi.createGroup({
+    group: { profile: { name: uniq('compat-node-appgroup') } },
+  });
+  created.groups.push(group.id);
+
+  const ga = await client.applicationApi.assignGroupToApplication({
+    appId: app.id,
+    groupId: group.id,
+    applicationGroupAssignment: {},
+  });
+  assert.equal(ga.id, group.id);
+  assert.equal(typeof ga.priority, 'number');
+  const groups = await collect(
+    await client.applicationApi.listApplicationGroupAssignments({ appId: app.id }),
+  );
+  assert.deepEqual(groups.map((g) => g.id), [group.id]);
+  const oneGroup = await client.applicationApi.getApplicationGroupAssignment({
+    appId: app.id,
+    groupId: group.id,
+  });
+  assert.equal(oneGroup.id, group.id);
+
+  const au = await client.applicationApi.assignUserToApplication({
+    appId: app.id,
+    appUser: { id: user.id, scope: 'USER' },
+  });
+  assert.equal(au.id, user.id);
+  assert.equal(au.scope, 'USER');
+  assert.equal(au.status, 'ACTIVE');
+  assert.equal(au.credentials?.userName, user.profile.login);
+
+  const users = await collect(await client.applicationApi.listApplicationUsers({ appId: app.id }));
+  assert.ok(users.some((u) => u.id === user.id));
+  const one = await client.applicationApi.getApplicationUser({ appId: app.id, userId: user.id });
+  assert.equal(one.id, user.id);
+
+  const groupApps = await collect(
+    await client.groupApi.listAssignedApplicationsForGroup({ groupId: group.id }),
+  );
+  assert.deepEqual(groupApps.map((a) => a.id), [app.id]);
+
+  await client.applicationApi.unassignUserFromApplication({ appId: app.id, userId: user.id });
+  await client.applicationApi.unassignApplicationFromGroup({ appId: app.id, groupId: group.id });
+  assert.deepEqual(
+    await collect(await client.applicationApi.listApplicationGroupAssignments({ appId: app.id })),
+    [],
+  );
+});
+
+test('roleAssignmentApi: assign SUPER_ADMIN to a user, list, get, unassign', async () => {
+  const user = await createUser('Admin');
+  const role = await client.roleAssignmentApi.assignRoleToUser({
+    userId: user.id,
+    assignRoleRequest: { type: 'SUPER_ADMIN' },
+  });
+  assert.equal(role.type, 'SUPER_ADMIN');
+  assert.equal(role.assignmentType, 'USER');
+  assert.equal(role.status, 'ACTIVE');
+  assert.ok(role.id, 'role assignment id');
+
+  const roles = await collect(await client.roleAssignmentApi.listAssignedRolesForUser({ userId: user.id }));
+  assert.deepEqual(roles.map((r) => r.type), ['SUPER_ADMIN']);
+
+  const got = await client.roleAssignmentApi.getUserAssignedRole({ userId: user.id, roleId: role.id });
+  assert.equal(got.type, 'SUPER_ADMIN');
+
+  await client.roleAssignmentApi.unassignRoleFromUser({ userId: user.id, roleId: role.id });
+  assert.deepEqual(
+    await collect(await client.roleAssignmentApi.listAssignedRolesForUser({ userId: user.id })),
+    [],
+  );
+});
+
+test('authorizationServerApi: default server and a custom scope', async () => {
+  const as = await client.authorizationServerApi.getAuthorizationServer({ authServerId: 'default' });
+  assert.equal(as.id, 'default');
+  assert.equal(as.name, 'default');
+  assert.deepEqual(as.audiences, ['api://default']);
+  assert.equal(as.issuer, `${ORG_URL}/oauth2/default`);
+
+  const name = uniq('compat_node').replace(/-/g, '_') + ':read';
+  const scope = await client.authorizationServerApi.createOAuth2Scope({
+    authServerId: 'default',
+    oAuth2Scope: { name, description: 'compat', consent: 'IMPLICIT', metadataPublish: 'ALL_CLIENTS' },
+  });
+  created.scopes.push(scope.id);
+  assert.ok(scope.id);
+  assert.equal(scope.name, name);
+  assert.equal(scope.metadataPublish, 'ALL_CLIENTS');
+
+  const scopes = await collect(
+    await client.authorizationServerApi.listOAuth2Scopes({ authServerId: 'default' }),
+  );
+  assert.ok(scopes.some((s) => s.id === scope.id && s.name === name));
+  const got = await client.authorizationServerApi.getOAuth2Scope({
+    authServerId: 'default',
+    scopeId: scope.id,
+  });
+  assert.equal(got.name, name);
+
+  // metadataPublish ALL_CLIENTS: the scope is advertised by discovery.
+  const disco = await (await fetch(`${ORG_URL}/oauth2/default/.well-known/openid-configuration`)).json();
+  assert.ok(disco.scopes_supported.includes(name), 'ALL_CLIENTS scope listed in scopes_supported');
+
+  await client.authorizationServerApi.deleteOAuth2Scope({ authServerId: 'default', scopeId: scope.id });
+  created.scopes.splice(created.scopes.indexOf(scope.id), 1);
+  await assert.rejects(
+    client.authorizationServerApi.getOAuth2Scope({ authServerId: 'default', scopeId: scope.id }),
+    (err) => {
+      assert.equal(err.status, 404);
+      return true;
+    },
+  );
+});
+
+test('errors: a bad API token is E0000011 and the SDK surfaces Okta error fields', async () => {
+  const bad = new okta.Client({ orgUrl: ORG_URL, token: 'not-the-token' });
+  await assert.rejects(bad.userApi.getUser({ userId: 'me' }), (err) => {
+    assert.equal(err.status, 401);
+    assert.equal(err.errorCode, 'E0000011');
+    assert.equal(err.errorSummary, 'Invalid token provided');
+    assert.match(err.errorId, /^oae/);
+    return true;
+  });
+});

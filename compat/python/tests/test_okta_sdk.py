@@ -1,0 +1,350 @@
+"""The `okta` PyPI SDK (v3, pydantic models, asyncio) against the org: OIDC apps (incl. reading
+back settings.oauthClient), pagination, users, groups, app assignments, admin roles and
+custom scopes on the default authorization server."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+
+import pytest
+from okta.client import Client
+from okta.models import (
+    AddGroupRequest,
+    AppUserAssignRequest,
+    ApplicationGroupAssignment,
+    AssignRoleToUserRequest,
+    CreateUserRequest,
+    OAuth2Scope,
+    OpenIdConnectApplication,
+)
+from okta.pagination import paginate_all, paginate_pages
+
+from conftest import API_TOKEN, HTTP_ORG, ORG_URL, check, error_of, uniq
+
+REDIRECT = "http://localhost:8765/callback"
+
+
+def val(x):
+    """An enum member's value, or the plain value."""
+    return getattr(x, "value", x)
+
+
+def oidc_web_app(label: str, redirect_uris=None) -> OpenIdConnectApplication:
+    return OpenIdConnectApplication.from_dict(
+        {
+            "name": "oidc_client",
+            "label": label,
+            "signOnMode": "OPENID_CONNECT",
+            "credentials": {"oauthClient": {"token_endpoint_auth_method": "client_secret_basic"}},
+            "settings": {
+                "oauthClient": {
+                    "client_uri": "http://localhost:8765",
+                    "redirect_uris": redirect_uris or [REDIRECT],
+                    "post_logout_redirect_uris": ["http://localhost:8765/"],
+                    "response_types": ["code"],
+                    "grant_types": ["authorization_code", "refresh_token"],
+                    "application_type": "web",
+                    "consent_method": "TRUSTED",
+                    "issuer_mode": "ORG_URL",
+                }
+            },
+        }
+    )
+
+
+async def create_app(client: Client, created, label=None):
+    app, _ = check(await client.create_application(oidc_web_app(label or uniq("compat-py-app"))))
+    created.apps.append(app.id)
+    return app
+
+
+async def create_user(client: Client, created, first: str, activate: bool = True):
+    login = f"{uniq(first.lower())}@example.com"
+    body = CreateUserRequest.from_dict(
+        {
+            "profile": {"firstName": first, "lastName": "Compat", "email": login, "login": login},
+            "credentials": {"password": {"value": "Compat-Passw0rd!42"}},
+        }
+    )
+    user, _ = check(await client.create_user(body, activate=activate))
+    created.users.append(user.id)
+    return user
+
+
+async def collect(method, *args, **kwargs):
+    """Every item of a list call, following Okta's `link: rel="next"` cursors."""
+    return [item async for item in paginate_all(method, *args, **kwargs)]
+
+
+def test_plain_http_org_needs_the_testing_switch(monkeypatch):
+    monkeypatch.delenv("OKTA_TESTING_TESTINGDISABLEHTTPSCHECK", raising=False)
+    if HTTP_ORG:
+        with pytest.raises(ValueError, match="https"):
+            Client({"orgUrl": ORG_URL, "token": API_TOKEN})
+    else:
+        Client({"orgUrl": ORG_URL, "token": API_TOKEN})
+
+
+def test_api_accepts_the_authorization_header_the_sdk_sends(client):
+    """Okta's Python SDK v3 builds its header as authorization_mode + token, i.e.
+    `SSWS<token>` with no space (okta/configuration.py auth_settings). Okta orgs accept it
+    (every SDK call depends on it), so the org must too. Sent here with urllib so a failure
+    names the exact header instead of failing every SDK test with E0000011."""
+    header = client.configuration.auth_settings()["oauth2"]["value"]
+    assert header == f"SSWS{API_TOKEN}", "the SDK's wire format changed; revisit this test"
+    req = urllib.request.Request(
+        f"{ORG_URL}/api/v1/users/me",
+        headers={"Authorization": header, "Accept": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(req) as res:
+            assert res.status == 200
+    except urllib.error.HTTPError as e:
+        pytest.fail(f"GET /api/v1/users/me with Authorization: {header!r} -> {e.code} {e.read()!r}")
+
+
+async def test_app_create_get_read_back_oauth_client_replace_lifecycle_delete(client, created):
+    label = uniq("compat-py-app")
+    app = await create_app(client, created, label)
+
+    assert app.id.startswith("0oa") and len(app.id) == 20
+    assert app.name == "oidc_client"
+    assert app.label == label
+    assert val(app.status) == "ACTIVE"
+    assert val(app.sign_on_mode) == "OPENID_CONNECT"
+    creds = app.credentials.oauth_client
+    assert creds.client_id == app.id
+    assert creds.client_secret and len(creds.client_secret) >= 14
+    assert val(creds.token_endpoint_auth_method) == "client_secret_basic"
+
+    got, _ = check(await client.get_application(app.id))
+    assert isinstance(got, OpenIdConnectApplication)
+    oc = got.settings.oauth_client
+    assert oc.redirect_uris == [REDIRECT]
+    assert oc.post_logout_redirect_uris == ["http://localhost:8765/"]
+    assert [val(r) for r in oc.response_types] == ["code"]
+    assert [val(g) for g in oc.grant_types] == ["authorization_code", "refresh_token"]
+    assert val(oc.application_type) == "web"
+    assert val(oc.consent_method) == "TRUSTED"
+    assert val(oc.issuer_mode) == "ORG_URL"
+    assert got.credentials.oauth_client.client_id == app.id
+
+    new_label = f"{label}-renamed"
+    replaced, _ = check(
+        await client.replace_application(
+            app.id, oidc_web_app(new_label, [REDIRECT, "http://localhost:8765/other"])
+        )
+    )
+    assert replaced.id == app.id
+    assert replaced.label == new_label
+    assert replaced.settings.oauth_client.redirect_uris == [REDIRECT, "http://localhost:8765/other"]
+    reread, _ = check(await client.get_application(app.id))
+    assert reread.label == new_label
+
+    check(await client.deactivate_application(app.id))
+    inactive, _ = check(await client.get_application(app.id))
+    assert val(inactive.status) == "INACTIVE"
+    check(await client.activate_application(app.id))
+
+    # An active app cannot be deleted: 403 E0000056.
+    err = error_of(await client.delete_application(app.id))
+    assert err.status == 403
+    assert err.error_code == "E0000056"
+
+    check(await client.deactivate_application(app.id))
+    check(await client.delete_application(app.id))
+    created.apps.remove(app.id)
+    err = error_of(await client.get_application(app.id))
+    assert err.status == 404 and err.error_code == "E0000007"
+
+
+async def test_list_applications_pagination_q_and_filter(client, created):
+    prefix = uniq("compat-py-page")
+    ids = [(await create_app(client, created, f"{prefix}-{i}")).id for i in range(3)]
+
+    pages = [page async for page in paginate_pages(client.list_applications, limit=2)]
+    assert len(pages) >= 2, "limit=2 over 3+ apps must give several pages"
+    assert all(len(items) <= 2 for items, _, _ in pages)
+    listed = [a.id for items, _, _ in pages for a in items]
+    assert len(listed) == len(set(listed)), "no app listed twice"
+    for app_id in ids:
+        assert app_id in listed
+
+    by_q, _ = check(await client.list_applications(q=prefix))
+    assert sorted(a.id for a in by_q) == sorted(ids)
+
+    check(await client.deactivate_application(ids[0]))
+    inactive = await collect(client.list_applications, filter='status eq "INACTIVE"')
+    assert ids[0] in [a.id for a in inactive]
+    assert all(val(a.status) == "INACTIVE" for a in inactive)
+
+
+async def test_users_create_staged_activate_get_and_search(client, created):
+    staged = await create_user(client, created, "Staged", activate=False)
+    assert staged.id.startswith("00u") and len(staged.id) == 20
+    assert val(staged.status) == "STAGED"
+
+    activation, _ = check(await client.activate_user(staged.id, send_email=False))
+    # sendEmail=false: Okta answers with the activation link instead of mailing it.
+    assert activation.activation_token
+    assert activation.activation_url.endswith(activation.activation_token)
+    active, _ = check(await client.get_user(staged.id))
+    assert val(active.status) == "ACTIVE"
+    assert active.profile.login == staged.profile.login
+    by_login, _ = check(await client.get_user(staged.profile.login))
+    assert by_login.id == staged.id
+
+    direct = await create_user(client, created, "Direct")
+    assert val(direct.status) == "ACTIVE"
+
+    by_q, _ = check(await client.list_users(q=staged.profile.login))
+    assert [u.id for u in by_q] == [staged.id]
+    by_filter, _ = check(await client.list_users(filter=f'profile.login eq "{direct.profile.login}"'))
+    assert [u.id for u in by_filter] == [direct.id]
+    by_search, _ = check(
+        await client.list_users(
+            search=f'profile.email eq "{staged.profile.email}" and status eq "ACTIVE"'
+        )
+    )
+    assert [u.id for u in by_search] == [staged.id]
+
+    everyone_active = await collect(client.list_users, filter='status eq "ACTIVE"', limit=2)
+    assert direct.id in [u.id for u in everyone_active]
+    assert all(val(u.status) == "ACTIVE" for u in everyone_active)
+
+
+async def test_groups_and_membership(client, created):
+    user = await create_user(client, created, "Member")
+    name = uniq("compat-py-group")
+    group, _ = check(
+        await client.add_group(
+            AddGroupRequest.from_dict({"profile": {"name": name, "description": "compat"}})
+        )
+    )
+    created.groups.append(group.id)
+    assert group.id.startswith("00g")
+    assert val(group.type) == "OKTA_GROUP"
+    assert group.profile.actual_instance.name == name
+
+    check(await client.assign_user_to_group(group.id, user.id))
+    members, _ = check(await client.list_group_users(group.id))
+    assert [u.id for u in members] == [user.id]
+
+    found, _ = check(await client.list_groups(q=name))
+    assert [g.id for g in found] == [group.id]
+
+    check(await client.unassign_user_from_group(group.id, user.id))
+    members, _ = check(await client.list_group_users(group.id))
+    assert not members
+
+    check(await client.delete_group(group.id))
+    created.groups.remove(group.id)
+    err = error_of(await client.get_group(group.id))
+    assert err.status == 404
+
+
+async def test_assign_group_and_user_to_app(client, created):
+    app = await create_app(client, created)
+    user = await create_user(client, created, "Assignee")
+    group, _ = check(
+        await client.add_group(AddGroupRequest.from_dict({"profile": {"name": uniq("compat-py-ag")}}))
+    )
+    created.groups.append(group.id)
+
+    ga, _ = check(
+        await client.assign_group_to_application(
+            app.id, group.id, ApplicationGroupAssignment.from_dict({})
+        )
+    )
+    assert ga.id == group.id
+    assert isinstance(ga.priority, int)
+    groups, _ = check(await client.list_application_group_assignments(app.id))
+    assert [g.id for g in groups] == [group.id]
+    one_group, _ = check(await client.get_application_group_assignment(app.id, group.id))
+    assert one_group.id == group.id
+
+    au, _ = check(
+        await client.assign_user_to_application(
+            app.id, AppUserAssignRequest.from_dict({"id": user.id, "scope": "USER"})
+        )
+    )
+    assert au.id == user.id
+    assert au.scope == "USER"
+    assert val(au.status) == "ACTIVE"
+    assert au.credentials.user_name == user.profile.login
+    users, _ = check(await client.list_application_users(app.id))
+    assert user.id in [u.id for u in users]
+    one, _ = check(await client.get_application_user(app.id, user.id))
+    assert one.id == user.id
+
+    group_apps, _ = check(await client.list_assigned_applications_for_group(group.id))
+    assert [a.id for a in group_apps] == [app.id]
+
+    check(await client.unassign_user_from_application(app.id, user.id))
+    check(await client.unassign_application_from_group(app.id, group.id))
+    groups, _ = check(await client.list_application_group_assignments(app.id))
+    assert not groups
+
+
+async def test_super_admin_role_assignment(client, created):
+    user = await create_user(client, created, "Admin")
+    role, _ = check(
+        await client.assign_role_to_user(
+            user.id, AssignRoleToUserRequest.from_dict({"type": "SUPER_ADMIN"})
+        )
+    )
+    role = getattr(role, "actual_instance", role)
+    assert val(role.type) == "SUPER_ADMIN"
+    assert val(role.assignment_type) == "USER"
+    assert val(role.status) == "ACTIVE"
+    assert role.id
+
+    roles, _ = check(await client.list_assigned_roles_for_user(user.id))
+    types = [val(getattr(r, "actual_instance", r).type) for r in roles]
+    assert types == ["SUPER_ADMIN"]
+    got, _ = check(await client.get_user_assigned_role(user.id, role.id))
+    assert val(getattr(got, "actual_instance", got).type) == "SUPER_ADMIN"
+
+    check(await client.unassign_role_from_user(user.id, role.id))
+    roles, _ = check(await client.list_assigned_roles_for_user(user.id))
+    assert not roles
+
+
+async def test_default_authorization_server_and_custom_scope(client, created):
+    server, _ = check(await client.get_authorization_server("default"))
+    assert server.id == "default"
+    assert server.audiences == ["api://default"]
+    assert server.issuer == f"{ORG_URL}/oauth2/default"
+
+    name = uniq("compat_py").replace("-", "_") + ":read"
+    scope, _ = check(
+        await client.create_o_auth2_scope(
+            "default",
+            OAuth2Scope.from_dict(
+                {"name": name, "description": "compat", "consent": "IMPLICIT",
+                 "metadataPublish": "NO_CLIENTS"}
+            ),
+        )
+    )
+    created.scopes.append(scope.id)
+    assert scope.name == name
+    assert val(scope.metadata_publish) == "NO_CLIENTS"
+
+    scopes, _ = check(await client.list_o_auth2_scopes("default"))
+    assert name in [s.name for s in scopes]
+    got, _ = check(await client.get_o_auth2_scope("default", scope.id))
+    assert got.name == name
+
+    check(await client.delete_o_auth2_scope("default", scope.id))
+    created.scopes.remove(scope.id)
+    err = error_of(await client.get_o_auth2_scope("default", scope.id))
+    assert err.status == 404
+
+
+async def test_bad_token_is_e0000011():
+    bad = Client({"orgUrl": ORG_URL, "token": "not-the-token"})
+    err = error_of(await bad.get_user("me"))
+    assert err.status == 401
+    assert err.error_code == "E0000011"
+    assert err.error_summary == "Invalid token provided"

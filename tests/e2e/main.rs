@@ -1,0 +1,171 @@
+//! The guide as cucumber scenarios in real Chromium and Firefox.
+//!
+//! `cargo test --test e2e -- [--browser chromium|firefox|all] [cucumber options]`
+//! Environment: WEBDRIVER_URL (use that W3C endpoint instead of starting drivers),
+//! E2E_OKTA_HOST / E2E_KONNECT_HOST (host names remote browsers reach the servers by),
+//! HEADED=1 (show the browser), E2E_CONCURRENCY (scenarios at once per browser).
+
+mod pages;
+mod steps;
+mod support;
+
+use std::{process::ExitCode, sync::Arc};
+
+use cucumber::{World as _, WriterExt as _, event::ScenarioFinished, writer, writer::Stats as _};
+use futures::FutureExt as _;
+
+use support::{
+    Run,
+    browsers::{BrowserKind, Drivers},
+    world::E2eWorld,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Which {
+    Chromium,
+    Firefox,
+    All,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+struct Custom {
+    /// Which browsers to run the scenarios in.
+    #[arg(long, value_enum, default_value = "all", env = "E2E_BROWSER")]
+    browser: Which,
+}
+
+fn concurrency() -> usize {
+    std::env::var("E2E_CONCURRENCY")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(2)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let opts = cucumber::cli::Opts::<_, _, _, Custom>::parsed();
+    let browsers = match opts.custom.browser {
+        Which::Chromium => vec![BrowserKind::Chromium],
+        Which::Firefox => vec![BrowserKind::Firefox],
+        Which::All => vec![BrowserKind::Chromium, BrowserKind::Firefox],
+    };
+    let out = support::target_dir().join("e2e");
+    if let Err(e) = std::fs::create_dir_all(&out) {
+        eprintln!("e2e: cannot create {}: {e}", out.display());
+        return ExitCode::FAILURE;
+    }
+    let features = concat!(env!("CARGO_MANIFEST_DIR"), "/features");
+    let started = std::time::Instant::now();
+    let mut failed = false;
+    let mut reports = Vec::new();
+    for kind in browsers {
+        let slots = concurrency();
+        let drivers = match Drivers::start(kind, slots).await {
+            Ok(d) => d,
+            Err(e) => {
+                eprintln!("e2e: {}: {e:#}", kind.name());
+                failed = true;
+                continue;
+            }
+        };
+        support::set_current(Some(Arc::new(Run { drivers })));
+        let junit_path = out.join(format!("junit-{}.xml", kind.name()));
+        let junit_file = match std::fs::File::create(&junit_path) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("e2e: cannot create {}: {e}", junit_path.display());
+                return ExitCode::FAILURE;
+            }
+        };
+        println!("\n=== Scenarios in {} ===", kind.name());
+        let writer = E2eWorld::cucumber()
+            .max_concurrent_scenarios(slots)
+            .fail_on_skipped()
+            .after(|feature, _rule, scenario, finished, world| {
+                async move {
+                    let Some(world) = world else { return };
+                    if matches!(finished, ScenarioFinished::StepFailed(..)) {
+                        match support::artifacts::save_failure(world, &feature.name, &scenario.name)
+                            .await
+                        {
+                            Ok(dir) => eprintln!(
+                                "e2e: failure artifacts (screenshot, page, server logs) in {}",
+                                dir.display()
+                            ),
+                            Err(e) => eprintln!("e2e: could not save failure artifacts: {e}"),
+                        }
+                    }
+                    world.teardown().await;
+                }
+                .boxed_local()
+            })
+            .with_writer(
+                writer::Basic::stdout()
+                    .summarized()
+                    .tee::<E2eWorld, _>(writer::JUnit::for_tee(junit_file, 0))
+                    .normalized(),
+            )
+            .with_cli(opts.clone())
+            .run(features)
+            .await;
+        failed |= writer.execution_has_failed();
+        reports.push((kind, junit_path));
+        if let Some(run) = take_run() {
+            run.drivers.stop().await;
+        }
+    }
+    match merge_junit(&reports, &out.join("junit.xml")) {
+        Ok(()) => println!("e2e: JUnit report in {}", out.join("junit.xml").display()),
+        Err(e) => {
+            eprintln!("e2e: cannot write the JUnit report: {e}");
+            failed = true;
+        }
+    }
+    println!(
+        "e2e: all browsers took {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn take_run() -> Option<Run> {
+    let run = support::current().ok();
+    support::set_current(None);
+    run.and_then(|r| Arc::try_unwrap(r).ok())
+}
+
+/// One JUnit file for CI: each browser's test suites, with the browser named in every test
+/// case ("[firefox] Scenario: …").
+fn merge_junit(
+    reports: &[(BrowserKind, std::path::PathBuf)],
+    dest: &std::path::Path,
+) -> std::io::Result<()> {
+    let mut body = String::new();
+    for (kind, path) in reports {
+        let xml = std::fs::read_to_string(path)?;
+        let inner = match (xml.find("<testsuites"), xml.rfind("</testsuites>")) {
+            (Some(start), Some(end)) => match xml[start..].find('>') {
+                Some(gt) => xml[start + gt + 1..end].to_owned(),
+                None => continue,
+            },
+            _ => continue,
+        };
+        let tag = format!("[{}] ", kind.name());
+        body.push_str(
+            &inner
+                .replace("<testsuite name=\"", &format!("<testsuite name=\"{tag}"))
+                .replace("<testcase name=\"", &format!("<testcase name=\"{tag}")),
+        );
+    }
+    std::fs::write(
+        dest,
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"okta-konnect-guide\">{body}</testsuites>\n"
+        ),
+    )
+}

@@ -1,0 +1,118 @@
+//! Konnect's pages: the login form, the home page, Settings > Identity Management > Okta and
+//! error pages.
+
+use fantoccini::Client;
+
+use super::{click, fill, text, value, wait_for};
+
+pub async fn open_login(c: &Client, base: &str) -> anyhow::Result<()> {
+    c.goto(&format!("{base}/login")).await?;
+    wait_for(c, "[data-testid='kong-auth-login-email']").await?;
+    Ok(())
+}
+
+pub async fn log_in(c: &Client, email: &str, password: &str) -> anyhow::Result<()> {
+    fill(c, "[data-testid='kong-auth-login-email']", email).await?;
+    fill(c, "[data-testid='kong-auth-login-password']", password).await?;
+    click(c, "[data-testid='kong-auth-login-submit']").await
+}
+
+/// The logged-in user's email on the home page.
+pub async fn logged_in_email(c: &Client) -> anyhow::Result<String> {
+    text(c, "[data-testid='konnect-home-user-email']").await
+}
+
+pub async fn login_error(c: &Client) -> anyhow::Result<String> {
+    let e = wait_for(c, "[data-testid='kong-auth-error-message']:not([hidden])").await?;
+    Ok(e.text().await?.trim().to_owned())
+}
+
+/// The link to the organization's login URL shown with a refused basic-auth login.
+pub async fn sso_link(c: &Client) -> anyhow::Result<String> {
+    let a = wait_for(c, "[data-testid='kong-auth-sso-login-link']").await?;
+    Ok(a.attr("href").await?.unwrap_or_default())
+}
+
+pub async fn open_settings(c: &Client) -> anyhow::Result<()> {
+    click(c, "[data-testid='nav-settings']").await
+}
+
+pub async fn open_identity_management(c: &Client) -> anyhow::Result<()> {
+    click(c, "[data-testid='settings-identity-management']").await
+}
+
+pub async fn open_okta(c: &Client) -> anyhow::Result<()> {
+    click(c, "[data-testid='identity-okta-link']").await?;
+    wait_for(
+        c,
+        "[data-testid='identity-okta-issuer'], [data-testid='identity-enterprise-note']",
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn fill_client_credentials(
+    c: &Client,
+    client_id: &str,
+    client_secret: &str,
+) -> anyhow::Result<()> {
+    fill(c, "[data-testid='identity-okta-client-id']", client_id).await?;
+    fill(
+        c,
+        "[data-testid='identity-okta-client-secret']",
+        client_secret,
+    )
+    .await
+}
+
+pub async fn fill_issuer(c: &Client, issuer: &str) -> anyhow::Result<()> {
+    fill(c, "[data-testid='identity-okta-issuer']", issuer).await
+}
+
+pub async fn log_out(c: &Client) -> anyhow::Result<()> {
+    click(c, "[data-testid='konnect-logout']").await
+}
+
+pub async fn follow_sso_link(c: &Client) -> anyhow::Result<()> {
+    click(c, "[data-testid='kong-auth-sso-login-link']").await
+}
+
+pub async fn save_okta(c: &Client) -> anyhow::Result<()> {
+    click(c, "[data-testid='identity-okta-save']").await
+}
+
+/// The generated login URL, read from the page (never the clipboard).
+pub async fn generated_login_url(c: &Client) -> anyhow::Result<String> {
+    wait_for(c, "[data-testid='identity-okta-saved']").await?;
+    value(c, "[data-testid='identity-okta-login-url']").await
+}
+
+pub async fn okta_error(c: &Client) -> anyhow::Result<String> {
+    let field = "[data-testid='identity-okta-error'], .field-error";
+    text(c, field).await
+}
+
+/// Whether an enabled Save button is on the page (a disabled fieldset disables it too,
+/// which WebDriver's "is enabled" does not see in every browser).
+pub async fn save_offered(c: &Client) -> anyhow::Result<bool> {
+    let v = c
+        .execute(
+            "return Array.from(document.querySelectorAll(\"[data-testid='identity-okta-save']\")).some(b => !b.matches(':disabled'));",
+            vec![],
+        )
+        .await?;
+    Ok(v.as_bool().unwrap_or(false))
+}
+
+pub async fn enterprise_badge_shown(c: &Client) -> anyhow::Result<()> {
+    wait_for(c, "[data-testid='identity-enterprise-badge']").await?;
+    Ok(())
+}
+
+/// Konnect's error page: title and message.
+pub async fn error_page(c: &Client) -> anyhow::Result<(String, String)> {
+    Ok((
+        text(c, "[data-testid='error-title']").await?,
+        text(c, "[data-testid='error-message']").await?,
+    ))
+}

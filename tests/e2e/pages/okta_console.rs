@@ -1,0 +1,126 @@
+//! Okta's Admin Console: Applications, the app integration wizard, the app's General tab.
+//! Controls are found by their visible labels, as a person finds them.
+
+use anyhow::Context as _;
+use fantoccini::{Client, Locator, elements::Element};
+
+use super::{WAIT, wait_for, wait_for_url};
+
+/// The control a `<label>` with this text is bound to.
+pub async fn labeled(c: &Client, label: &str) -> anyhow::Result<Element> {
+    // A label may also hold its control and a description: match its own words too.
+    let xpath = format!(
+        "//label[normalize-space(.)='{label}' or normalize-space(text()[1])='{label}' or .//*[normalize-space(.)='{label}']]"
+    );
+    let found = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(&xpath))
+        .await;
+    let l = super::located(c, found, &format!("the label \"{label}\"")).await?;
+    let id = l
+        .attr("for")
+        .await?
+        .with_context(|| format!("the label \"{label}\" is bound to no control"))?;
+    c.find(Locator::Id(&id))
+        .await
+        .with_context(|| format!("the control of \"{label}\""))
+}
+
+pub async fn fill_labeled(c: &Client, label: &str, value: &str) -> anyhow::Result<()> {
+    let e = labeled(c, label).await?;
+    e.clear().await?;
+    e.send_keys(value).await?;
+    Ok(())
+}
+
+/// Ticks (or unticks) a checkbox, or picks a radio button, by its label.
+pub async fn set_checked(c: &Client, label: &str, checked: bool) -> anyhow::Result<()> {
+    let e = labeled(c, label).await?;
+    let now = e.prop("checked").await?.is_some_and(|v| v == "true");
+    if now != checked {
+        anyhow::ensure!(e.is_enabled().await?, "\"{label}\" cannot be changed");
+        e.click().await?;
+    }
+    Ok(())
+}
+
+pub async fn is_checked(c: &Client, label: &str) -> anyhow::Result<bool> {
+    Ok(labeled(c, label)
+        .await?
+        .prop("checked")
+        .await?
+        .is_some_and(|v| v == "true"))
+}
+
+pub async fn select_labeled(c: &Client, label: &str, option: &str) -> anyhow::Result<()> {
+    labeled(c, label).await?.select_by_label(option).await?;
+    Ok(())
+}
+
+/// Goes to the console; with no Okta session this passes through the sign-in page.
+pub async fn open(c: &Client, org: &str, path: &str) -> anyhow::Result<()> {
+    c.goto(&format!("{org}{path}")).await?;
+    Ok(())
+}
+
+pub async fn wait_for_console(c: &Client, org: &str) -> anyhow::Result<()> {
+    wait_for_url(c, &format!("{org}/admin/")).await?;
+    Ok(())
+}
+
+/// The Client ID on the app's General tab, as text (never the clipboard).
+pub async fn client_id(c: &Client) -> anyhow::Result<String> {
+    shown_value(c, "client-id").await
+}
+
+/// The Client secret on the app's General tab, as text.
+pub async fn client_secret(c: &Client) -> anyhow::Result<String> {
+    shown_value(c, "client-secret").await
+}
+
+/// Values shown as text beside their Copy buttons, by `data-se`.
+async fn shown_value(c: &Client, data_se: &str) -> anyhow::Result<String> {
+    let e = wait_for(c, &format!("[data-se='{data_se}']")).await?;
+    let text = e.text().await?.trim().to_owned();
+    if !text.is_empty() {
+        return Ok(text);
+    }
+    Ok(e.prop("value").await?.unwrap_or_default())
+}
+
+/// All inline error messages of the current form, joined.
+pub async fn form_errors(c: &Client) -> anyhow::Result<String> {
+    let css = "[data-se='o-form-error'], .o-form-error-container, .field-error, [role='alert']";
+    wait_for(c, css).await?;
+    let mut out = Vec::new();
+    for e in c.find_all(Locator::Css(css)).await? {
+        let t = e.text().await?.trim().to_owned();
+        if !t.is_empty() {
+            out.push(t);
+        }
+    }
+    Ok(out.join(" | "))
+}
+
+/// Opens an app's General tab from its id.
+pub async fn open_app(c: &Client, org: &str, app_id: &str) -> anyhow::Result<()> {
+    open(c, org, &format!("/admin/app/oidc_client/instance/{app_id}")).await?;
+    wait_for_url(c, &format!("{org}/admin/app/oidc_client/instance/{app_id}")).await?;
+    Ok(())
+}
+
+/// Clicks the Edit button of a section by its heading.
+pub async fn edit_section(c: &Client, heading: &str) -> anyhow::Result<()> {
+    let xpath = format!(
+        "//section[.//*[self::h2 or self::h3][normalize-space(.)='{heading}']]//*[self::a or self::button][normalize-space(.)='Edit']"
+    );
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(&xpath))
+        .await
+        .with_context(|| format!("waiting for the Edit button of \"{heading}\""))?
+        .click()
+        .await?;
+    Ok(())
+}

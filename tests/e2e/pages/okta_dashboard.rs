@@ -1,0 +1,27 @@
+//! Okta's end-user dashboard: the user's app tiles.
+
+use fantoccini::{Client, Locator};
+
+use super::WAIT;
+
+pub async fn open(c: &Client, org: &str) -> anyhow::Result<()> {
+    c.goto(&format!("{org}/app/UserHome")).await?;
+    Ok(())
+}
+
+/// Clicks the tile whose label is `label`.
+pub async fn click_tile(c: &Client, label: &str) -> anyhow::Result<()> {
+    let xpath = format!(
+        "//a[contains(@href, '/home/oidc_client/')][normalize-space(.)='{label}' or .//*[normalize-space(.)='{label}']]"
+    );
+    let found = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(&xpath))
+        .await;
+    super::located(c, found, &format!("the \"{label}\" tile"))
+        .await?
+        .click()
+        .await?;
+    Ok(())
+}

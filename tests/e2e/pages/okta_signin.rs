@@ -1,0 +1,23 @@
+//! Okta's hosted sign-in widget (Identity Engine): Username, Next; Password, Verify.
+//! The same selectors work against a real Okta org.
+
+use fantoccini::Client;
+
+use super::{click, fill, wait_for, wait_for_text};
+
+const USERNAME: &str = "input[name='identifier']";
+const PASSWORD: &str = "input[name='credentials.passcode']";
+const SUBMIT: &str = "input[data-type='save']";
+
+/// Waits for the sign-in page and returns its heading.
+pub async fn is_shown(c: &Client) -> anyhow::Result<()> {
+    wait_for(c, USERNAME).await?;
+    wait_for_text(c, "Sign In").await
+}
+
+pub async fn sign_in(c: &Client, username: &str, password: &str) -> anyhow::Result<()> {
+    fill(c, USERNAME, username).await?;
+    click(c, SUBMIT).await?;
+    fill(c, PASSWORD, password).await?;
+    click(c, SUBMIT).await
+}

@@ -1,0 +1,61 @@
+//! What a failed step leaves behind: a PNG screenshot, the page's HTML and URL, and both
+//! servers' logs, under target/e2e/artifacts/<browser>/<feature>--<scenario>/.
+
+use std::path::PathBuf;
+
+use super::world::E2eWorld;
+
+fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').chars().take(80).collect()
+}
+
+pub fn scenario_dir(browser: &str, feature: &str, scenario: &str) -> PathBuf {
+    super::target_dir()
+        .join("e2e")
+        .join("artifacts")
+        .join(browser)
+        .join(format!("{}--{}", slug(feature), slug(scenario)))
+}
+
+/// Saves everything that helps to see why the step failed; returns the folder.
+pub async fn save_failure(
+    world: &E2eWorld,
+    feature: &str,
+    scenario: &str,
+) -> std::io::Result<PathBuf> {
+    let dir = scenario_dir(world.kind.name(), feature, scenario);
+    std::fs::create_dir_all(&dir)?;
+    let client = world.browser();
+    if let Ok(png) = client.screenshot().await {
+        std::fs::write(dir.join("screenshot.png"), png)?;
+    }
+    if let Ok(html) = client.source().await {
+        std::fs::write(dir.join("page.html"), html)?;
+    }
+    if let Ok(url) = client.current_url().await {
+        std::fs::write(dir.join("url.txt"), url.as_str())?;
+    }
+    let (okta, konnect) = world.logs();
+    std::fs::write(dir.join("mock-okta.log"), okta)?;
+    std::fs::write(dir.join("konnect-stub.log"), konnect)?;
+    Ok(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn slugs_are_safe_file_names() {
+        assert_eq!(
+            super::slug("Log in with Okta: a member!"),
+            "log-in-with-okta-a-member"
+        );
+    }
+}
