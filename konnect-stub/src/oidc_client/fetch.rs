@@ -134,7 +134,20 @@ fn classify(e: &reqwest::Error) -> FetchFailure {
     if e.is_timeout() {
         FetchFailure::Timeout
     } else if e.is_connect() {
-        FetchFailure::Unreachable("connection refused or host unknown".to_owned())
+        // TLS failures (an untrusted certificate, say) are connect errors too; name them.
+        let mut cause = std::error::Error::source(e);
+        let mut tls = None;
+        while let Some(c) = cause {
+            let text = c.to_string();
+            if text.to_ascii_lowercase().contains("certificate") || text.contains("tls") {
+                tls = Some(text);
+            }
+            cause = c.source();
+        }
+        match tls {
+            Some(t) => FetchFailure::Unreachable(format!("the TLS connection failed: {t}")),
+            None => FetchFailure::Unreachable("connection refused or host unknown".to_owned()),
+        }
     } else if e.is_builder() {
         FetchFailure::Unreachable("the URL cannot be used".to_owned())
     } else {
