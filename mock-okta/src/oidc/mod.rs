@@ -738,6 +738,18 @@ impl Introspection {
     }
 }
 
+/// Introspect and revoke both authenticate the client, then need a `token`.
+fn client_and_token<'f>(
+    state: &AppState,
+    headers: &HeaderMap,
+    form: &'f Params,
+    query: &Params,
+) -> Result<(crate::directory::App, &'f str), OAuthError> {
+    let app = client_auth::authenticate(&state.dir, authorization_header(headers), form, query)?;
+    let token = param(form, "token").ok_or_else(|| OAuthError::missing("token"))?;
+    Ok((app, token))
+}
+
 async fn introspect(
     state: &AppState,
     server: AuthServer,
@@ -745,13 +757,9 @@ async fn introspect(
     form: &Params,
     query: &Params,
 ) -> Response {
-    let app =
-        match client_auth::authenticate(&state.dir, authorization_header(headers), form, query) {
-            Ok(a) => a,
-            Err(e) => return with_token_headers(state, e.into_response()),
-        };
-    let Some(token) = param(form, "token") else {
-        return with_token_headers(state, OAuthError::missing("token").into_response());
+    let (app, token) = match client_and_token(state, headers, form, query) {
+        Ok(pair) => pair,
+        Err(e) => return with_token_headers(state, e.into_response()),
     };
     let client_id = app.credentials.client_id.clone();
     let body = if let Some(v) = verify_jwt(state, server, token, false).await {
@@ -823,13 +831,9 @@ async fn revoke(
     form: &Params,
     query: &Params,
 ) -> Response {
-    let app =
-        match client_auth::authenticate(&state.dir, authorization_header(headers), form, query) {
-            Ok(a) => a,
-            Err(e) => return with_token_headers(state, e.into_response()),
-        };
-    let Some(token) = param(form, "token") else {
-        return with_token_headers(state, OAuthError::missing("token").into_response());
+    let (app, token) = match client_and_token(state, headers, form, query) {
+        Ok(pair) => pair,
+        Err(e) => return with_token_headers(state, e.into_response()),
     };
     let client_id = app.credentials.client_id.as_str();
     if let Some(v) = verify_jwt(state, server, token, false).await {

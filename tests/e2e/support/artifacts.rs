@@ -34,6 +34,17 @@ pub async fn save_failure(
     let dir = scenario_dir(world.kind.name(), feature, scenario);
     std::fs::create_dir_all(&dir)?;
     let client = world.browser();
+    // The whole page, not just the first screen: what is missing is often further down.
+    if let Ok(h) = client
+        .execute("return document.documentElement.scrollHeight;", vec![])
+        .await
+        && let Some(h) = h.as_u64()
+    {
+        // The window size includes the browser's own frame; leave room for it.
+        let _ = client
+            .set_window_size(1280, (h + 200).clamp(900, 6000) as u32)
+            .await;
+    }
     if let Ok(png) = client.screenshot().await {
         std::fs::write(dir.join("screenshot.png"), png)?;
     }
