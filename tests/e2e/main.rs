@@ -115,17 +115,23 @@ async fn main() -> ExitCode {
             run.drivers.stop().await;
         }
     }
-    match merge_junit(&reports, &out.join("junit.xml")) {
-        Ok(()) => println!("e2e: JUnit report in {}", out.join("junit.xml").display()),
+    let (passed, failed_cases) = match merge_junit(&reports, &out.join("junit.xml")) {
+        Ok(counts) => {
+            println!("e2e: JUnit report in {}", out.join("junit.xml").display());
+            counts
+        }
         Err(e) => {
             eprintln!("e2e: cannot write the JUnit report: {e}");
             failed = true;
+            (0, 0)
         }
-    }
+    };
     println!(
         "e2e: all browsers took {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    // The plain closing line CI reads: scenarios times browsers.
+    println!("e2e: {passed} passed, {failed_cases} failed");
     if failed {
         ExitCode::FAILURE
     } else {
@@ -144,7 +150,7 @@ fn take_run() -> Option<Run> {
 fn merge_junit(
     reports: &[(BrowserKind, std::path::PathBuf)],
     dest: &std::path::Path,
-) -> std::io::Result<()> {
+) -> std::io::Result<(usize, usize)> {
     let mut body = String::new();
     for (kind, path) in reports {
         let xml = std::fs::read_to_string(path)?;
@@ -167,5 +173,15 @@ fn merge_junit(
         format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"okta-konnect-guide\">{body}</testsuites>\n"
         ),
-    )
+    )?;
+    // A test case fails with a <failure> or an <error> element.
+    let cases: Vec<&str> = body.split("<testcase ").skip(1).collect();
+    let failed = cases
+        .iter()
+        .filter(|c| {
+            let c = c.split("</testcase>").next().unwrap_or_default();
+            c.contains("<failure") || c.contains("<error")
+        })
+        .count();
+    Ok((cases.len() - failed, failed))
 }
