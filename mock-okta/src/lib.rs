@@ -128,7 +128,10 @@ impl MockOkta {
             rate: RateLimits::default(),
         };
         let app = server_kit::with_limits(router(state.clone()));
-        let running = server_kit::Running::spawn(listener, app)?;
+        let fast_state = state.clone();
+        let fast: server_kit::FastPath =
+            Arc::new(move |req| oidc::discovery::fast_path(&fast_state, req));
+        let running = server_kit::Running::spawn_with(listener, app, Some(fast))?;
         Ok(Self { running, state })
     }
 

@@ -20,7 +20,12 @@ static X_OKTA_REQUEST_ID: HeaderName = HeaderName::from_static("x-okta-request-i
 /// Adds the headers every Okta response carries: `X-Okta-Request-Id` and the security headers.
 pub async fn okta_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
-    let h = res.headers_mut();
+    add_okta_headers(res.headers_mut());
+    res
+}
+
+/// The headers themselves, for answers made outside the router (the discovery fast path).
+pub fn add_okta_headers(h: &mut HeaderMap) {
     if let Ok(v) = HeaderValue::from_str(&request_id()) {
         h.insert(X_OKTA_REQUEST_ID.clone(), v);
     }
@@ -32,7 +37,6 @@ pub async fn okta_headers(req: Request, next: Next) -> Response {
         .or_insert(HeaderValue::from_static("0"));
     h.entry(HeaderName::from_static("p3p"))
         .or_insert(HeaderValue::from_static("CP=\"HONK\""));
-    res
 }
 
 /// Per-minute request counters behind `X-Rate-Limit-*` headers. Okta reports its limits on

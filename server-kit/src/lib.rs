@@ -5,16 +5,21 @@
 //! request body within [`BODY_TIMEOUT`], and a handler must answer within [`HANDLER_TIMEOUT`].
 //! `axum::serve` sets no header-read timer, so the accept loop here drives hyper directly.
 
-use std::{future::Future, net::SocketAddr, time::Duration};
+use std::{convert::Infallible, future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context as _;
-use axum::{Router, http::StatusCode};
+use axum::{
+    Router,
+    http::{Request, StatusCode},
+    response::Response,
+};
+use hyper::{body::Incoming, service::service_fn};
 use hyper_util::{
     rt::{TokioIo, TokioTimer},
     server::graceful::GracefulShutdown,
-    service::TowerToHyperService,
 };
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+use tower::ServiceExt as _;
 use tower_http::{
     limit::RequestBodyLimitLayer,
     timeout::{RequestBodyTimeoutLayer, TimeoutLayer},
@@ -74,10 +79,24 @@ async fn access_log(
     res
 }
 
+/// Answers some requests before the router, for hot read-only documents (discovery) whose
+/// answer needs no routing, layers or body: `None` passes the request on to the router.
+pub type FastPath = Arc<dyn Fn(&Request<Incoming>) -> Option<Response> + Send + Sync>;
+
 /// Serves `router` on `listener` until `shutdown` resolves, then drains open connections.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    serve_with(listener, router, None, shutdown).await;
+}
+
+/// [`serve`] with a [`FastPath`] in front of the router.
+pub async fn serve_with(
+    listener: TcpListener,
+    router: Router,
+    fast: Option<FastPath>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
     let graceful = GracefulShutdown::new();
@@ -101,7 +120,19 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(router.clone());
+        let (router, fast) = (router.clone(), fast.clone());
+        let service = service_fn(move |req: Request<Incoming>| {
+            let answer = match fast.as_ref().and_then(|f| f(&req)) {
+                Some(res) => Ok(res),
+                None => Err((router.clone(), req)),
+            };
+            async move {
+                match answer {
+                    Ok(res) => Ok::<_, Infallible>(res),
+                    Err((router, req)) => router.oneshot(req).await,
+                }
+            }
+        });
         let conn = builder.serve_connection(TokioIo::new(stream), service);
         let conn = graceful.watch(conn);
         // Connection tasks log to the subscriber the server was started under, so a test can
@@ -129,10 +160,19 @@ pub struct Running {
 impl Running {
     /// Starts serving `router` on `listener` in a background task.
     pub fn spawn(listener: TcpListener, router: Router) -> std::io::Result<Self> {
+        Self::spawn_with(listener, router, None)
+    }
+
+    /// [`Running::spawn`] with a [`FastPath`] in front of the router.
+    pub fn spawn_with(
+        listener: TcpListener,
+        router: Router,
+        fast: Option<FastPath>,
+    ) -> std::io::Result<Self> {
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(
-            serve(listener, router, async move {
+            serve_with(listener, router, fast, async move {
                 let _ = stopped.await;
             })
             .with_current_subscriber(),

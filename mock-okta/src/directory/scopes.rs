@@ -151,6 +151,11 @@ impl Directory {
             .collect()
     }
 
+    /// Changes whenever the custom scopes change (cheap; for caches of discovery).
+    pub fn scopes_version(&self) -> u64 {
+        self.read().scopes_version
+    }
+
     /// Scopes discovery lists: system scopes, then custom scopes published to all clients.
     pub fn published_scopes(&self) -> (u64, Vec<String>) {
         let store = self.read();

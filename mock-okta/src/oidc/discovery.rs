@@ -188,18 +188,19 @@ pub struct Cache {
 
 impl Cache {
     fn get(&self, state: &AppState, server: AuthServer, kind: Kind) -> Bytes {
-        let (version, scopes) = state.dir.published_scopes();
         let pick = |d: &(u64, Bytes, Bytes, Bytes)| match (server, kind) {
             (AuthServer::Org, _) => d.1.clone(),
             (AuthServer::Default, Kind::OpenId) => d.2.clone(),
             (AuthServer::Default, Kind::OAuth) => d.3.clone(),
         };
+        let current = state.dir.scopes_version();
         if let Ok(guard) = self.docs.read()
             && let Some(d) = guard.as_ref()
-            && d.0 == version
+            && d.0 == current
         {
             return pick(d);
         }
+        let (version, scopes) = state.dir.published_scopes();
         let org_scopes = ORG_SCOPES.iter().map(|s| (*s).to_owned()).collect();
         let docs = (
             version,
@@ -230,10 +231,51 @@ impl Cache {
     }
 }
 
+/// Discovery answered before the router: the hottest, read-only documents need no routing
+/// or layers. Cross-origin requests (with `Origin`) still go through the router for CORS.
+pub fn fast_path(
+    state: &AppState,
+    req: &axum::http::Request<hyper::body::Incoming>,
+) -> Option<Response> {
+    if req.method() != axum::http::Method::GET || req.headers().contains_key(header::ORIGIN) {
+        return None;
+    }
+    let (server, kind) = match req.uri().path() {
+        "/.well-known/openid-configuration" => (AuthServer::Org, Kind::OpenId),
+        "/oauth2/default/.well-known/openid-configuration" => (AuthServer::Default, Kind::OpenId),
+        "/oauth2/default/.well-known/oauth-authorization-server" => {
+            (AuthServer::Default, Kind::OAuth)
+        }
+        _ => return None,
+    };
+    let mut res = respond(state, server, kind);
+    crate::web::add_okta_headers(res.headers_mut());
+    Some(res)
+}
+
+/// `Expires: <now + 1 day>`, formatted once a second per thread (discovery is hot).
+fn expires_in_a_day(state: &AppState) -> HeaderValue {
+    thread_local! {
+        static CACHE: std::cell::RefCell<(i64, HeaderValue)> =
+            const { std::cell::RefCell::new((i64::MIN, HeaderValue::from_static("0"))) };
+    }
+    let now = state.clock.now_datetime();
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.0 != now.unix_timestamp() {
+            let text = crate::clock::http_date(now + time::Duration::days(1));
+            if let Ok(v) = HeaderValue::from_str(&text) {
+                *c = (now.unix_timestamp(), v);
+            }
+        }
+        c.1.clone()
+    })
+}
+
 /// The response: the document with Okta's caching headers.
 pub fn respond(state: &AppState, server: AuthServer, kind: Kind) -> Response {
     let body = state.discovery.get(state, server, kind);
-    let expires = crate::clock::http_date(state.clock.now_datetime() + time::Duration::days(1));
+    let expires = expires_in_a_day(state);
     let mut res = body.into_response();
     let h = res.headers_mut();
     h.insert(
@@ -244,9 +286,7 @@ pub fn respond(state: &AppState, server: AuthServer, kind: Kind) -> Response {
         header::CACHE_CONTROL,
         HeaderValue::from_static("max-age=86400, must-revalidate"),
     );
-    if let Ok(v) = HeaderValue::from_str(&expires) {
-        h.insert(header::EXPIRES, v);
-    }
+    h.insert(header::EXPIRES, expires);
     h.insert(header::VARY, HeaderValue::from_static("Origin"));
     res
 }
