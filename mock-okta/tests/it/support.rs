@@ -16,19 +16,11 @@ pub fn signing_key_file() -> &'static std::path::Path {
     use std::sync::OnceLock;
     static FILE: OnceLock<tempfile::TempPath> = OnceLock::new();
     FILE.get_or_init(|| {
-        let pem = test_pem();
+        let pem = mock_okta::keys::SigningKey::generate_pem().expect("test key");
         let mut f = tempfile::NamedTempFile::new().expect("temp file");
         std::io::Write::write_all(&mut f, pem.as_bytes()).expect("write key");
         f.into_temp_path()
     })
-}
-
-fn test_pem() -> String {
-    use rsa::pkcs1::EncodeRsaPrivateKey as _;
-    let key = rsa::PrivateKey::new(&mut rand::rng(), 2048).expect("rsa key");
-    key.to_pkcs1_pem(rsa::pkcs1::LineEnding::LF)
-        .expect("pem")
-        .to_string()
 }
 
 pub struct Harness {
