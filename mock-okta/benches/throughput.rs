@@ -3,7 +3,9 @@
 //! (`openssl speed rsa2048`). A benchmark that prints figures, not a timed test.
 //!
 //! Run: `cargo bench -p mock-okta --bench throughput` (builds in release).
-//! Tunables: BENCH_SECONDS (default 5), BENCH_CONNECTIONS (default 16).
+//! Tunables: BENCH_SECONDS (default 5), BENCH_CONNECTIONS (default 16), BENCH_ROUNDS
+//! (discovery runs, default 3; the median is reported). With `wrk` installed, discovery is
+//! also measured with it as a cross-check of the built-in load generator.
 
 use std::{
     net::TcpListener,
@@ -15,10 +17,10 @@ use std::{
     time::{Duration, Instant},
 };
 
-use bytes::Bytes;
-use http_body_util::{BodyExt as _, Full};
-use hyper::Request;
-use tokio::net::TcpStream;
+use tokio::{
+    io::{AsyncReadExt as _, AsyncWriteExt as _},
+    net::TcpStream,
+};
 
 const CLIENT_ID: &str = "0oabenchclient00001";
 const CLIENT_SECRET: &str = "bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
@@ -83,50 +85,23 @@ fn start(port: u16, seed: &std::path::Path) -> (Server, Duration) {
     }
 }
 
-/// Drives `connections` keep-alive connections for `secs` seconds, each sending the request
-/// made by `make` as soon as the previous answer arrived; returns (ok responses, errors).
-async fn load(
-    port: u16,
-    connections: u64,
-    secs: u64,
-    make: Arc<dyn Fn() -> Request<Full<Bytes>> + Send + Sync>,
-) -> (u64, u64) {
+/// Drives `connections` keep-alive connections for `secs` seconds, each sending `request`
+/// (raw HTTP/1.1 bytes) as soon as the previous answer has fully arrived; returns (2xx
+/// responses, other responses and failed connections).
+///
+/// The generator shares the cores with the server, so it is kept lean: one task per
+/// connection on one thread, a prebuilt request, and only the status line and
+/// `Content-Length` parsed from each answer, as `wrk` does.
+async fn load(port: u16, connections: u64, secs: u64, request: Arc<[u8]>) -> (u64, u64) {
     let ok = Arc::new(AtomicU64::new(0));
     let bad = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     let mut tasks = Vec::new();
     for _ in 0..connections {
-        let (ok, bad, stop, make) = (ok.clone(), bad.clone(), stop.clone(), make.clone());
+        let (ok, bad, stop, request) = (ok.clone(), bad.clone(), stop.clone(), request.clone());
         tasks.push(tokio::spawn(async move {
-            let stream = TcpStream::connect(("127.0.0.1", port))
-                .await
-                .expect("connect");
-            let _ = stream.set_nodelay(true);
-            let (mut sender, conn) =
-                hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-                    .await
-                    .expect("handshake");
-            tokio::spawn(conn);
-            while !stop.load(Ordering::Relaxed) {
-                if sender.ready().await.is_err() {
-                    bad.fetch_add(1, Ordering::Relaxed);
-                    break;
-                }
-                match sender.send_request(make()).await {
-                    Ok(res) => {
-                        let status = res.status();
-                        let _ = res.into_body().collect().await;
-                        if status.is_success() {
-                            ok.fetch_add(1, Ordering::Relaxed);
-                        } else {
-                            bad.fetch_add(1, Ordering::Relaxed);
-                        }
-                    }
-                    Err(_) => {
-                        bad.fetch_add(1, Ordering::Relaxed);
-                        break;
-                    }
-                }
+            if drive(port, &request, &stop, &ok).await.is_err() {
+                bad.fetch_add(1, Ordering::Relaxed);
             }
         }));
     }
@@ -136,6 +111,78 @@ async fn load(
         let _ = tokio::time::timeout(Duration::from_secs(5), t).await;
     }
     (ok.load(Ordering::Relaxed), bad.load(Ordering::Relaxed))
+}
+
+/// One connection's loop; an error (refused, closed, malformed or non-2xx answer) ends it.
+async fn drive(port: u16, request: &[u8], stop: &AtomicBool, ok: &AtomicU64) -> Result<(), String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))
+        .await
+        .map_err(|e| e.to_string())?;
+    let _ = stream.set_nodelay(true);
+    let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
+    while !stop.load(Ordering::Relaxed) {
+        stream.write_all(request).await.map_err(|e| e.to_string())?;
+        loop {
+            if let Some((status, len)) = parse_head(&buf)?
+                && buf.len() >= len
+            {
+                buf.drain(..len);
+                if !(200..300).contains(&status) {
+                    return Err(format!("status {status}"));
+                }
+                ok.fetch_add(1, Ordering::Relaxed);
+                break;
+            }
+            if buf.capacity() - buf.len() < 16 * 1024 {
+                buf.reserve(16 * 1024);
+            }
+            if stream.read_buf(&mut buf).await.map_err(|e| e.to_string())? == 0 {
+                return Err("connection closed".into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The status and the whole response's length (head + body) once the head is complete.
+fn parse_head(buf: &[u8]) -> Result<Option<(u16, usize)>, String> {
+    let mut headers = [httparse::EMPTY_HEADER; 32];
+    let mut res = httparse::Response::new(&mut headers);
+    match res.parse(buf).map_err(|e| e.to_string())? {
+        httparse::Status::Partial => Ok(None),
+        httparse::Status::Complete(head) => {
+            let body = res
+                .headers
+                .iter()
+                .find(|h| h.name.eq_ignore_ascii_case("content-length"))
+                .and_then(|h| {
+                    std::str::from_utf8(h.value)
+                        .ok()?
+                        .trim()
+                        .parse::<usize>()
+                        .ok()
+                })
+                .ok_or("response without Content-Length")?;
+            Ok(Some((res.code.unwrap_or(0), head + body)))
+        }
+    }
+}
+
+/// `wrk -t1 -c{connections}` on the same URL when `wrk` is installed: a cross-check of the
+/// built-in generator with the usual C one. Returns its Requests/sec line's figure.
+fn wrk(url: &str, connections: u64, secs: u64) -> Option<f64> {
+    let out = Command::new("wrk")
+        .args([
+            "-t1",
+            &format!("-c{connections}"),
+            &format!("-d{secs}s"),
+            url,
+        ])
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Requests/sec:")?.trim().parse().ok())
 }
 
 /// `openssl speed` RSA-2048 signs/s, with `-multi N` when `multi` > 1.
@@ -160,10 +207,30 @@ fn openssl_signs(multi: u32) -> Option<f64> {
     nums.iter().rev().nth(1).copied()
 }
 
+fn median(xs: &[f64]) -> f64 {
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// 51234.5 -> "51,235".
+fn fmt_rate(x: f64) -> String {
+    let digits = format!("{:.0}", x);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let secs = env_num("BENCH_SECONDS", 5);
     let conns = env_num("BENCH_CONNECTIONS", 16);
+    let rounds = env_num("BENCH_ROUNDS", 3).max(1);
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
@@ -183,7 +250,9 @@ async fn main() {
     )
     .expect("seed");
 
-    println!("mock-okta benchmark on {cores} cores, {conns} connections, {secs} s per run");
+    println!(
+        "mock-okta benchmark on {cores} cores, {conns} connections, {secs} s per run, load generator on the same cores"
+    );
     let mut ready = Vec::new();
     for _ in 0..5 {
         let (server, t) = start(free_port(), &seed);
@@ -199,30 +268,45 @@ async fn main() {
 
     let port = free_port();
     let (_server, _) = start(port, &seed);
-    let host = format!("127.0.0.1:{port}");
-    let h = host.clone();
-    let discovery: Arc<dyn Fn() -> Request<Full<Bytes>> + Send + Sync> = Arc::new(move || {
-        Request::get("/oauth2/default/.well-known/openid-configuration")
-            .header("host", &h)
-            .body(Full::new(Bytes::new()))
-            .expect("request")
-    });
+    let path = "/oauth2/default/.well-known/openid-configuration";
+    let discovery: Arc<[u8]> = format!(
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: application/json\r\n\r\n"
+    )
+    .into_bytes()
+    .into();
     let _ = load(port, conns, 1, discovery.clone()).await; // warm-up
-    let (ok, bad) = load(port, conns, secs, discovery).await;
-    let rps = ok as f64 / secs as f64;
-    println!("discovery: {rps:.0} requests/s ({ok} ok, {bad} errors) (goal: 50,000)");
+    let mut runs = Vec::new();
+    let mut errors = 0;
+    for _ in 0..rounds {
+        let (ok, bad) = load(port, conns, secs, discovery.clone()).await;
+        runs.push(ok as f64 / secs as f64);
+        errors += bad;
+    }
+    println!(
+        "discovery: {} requests/s (runs: {}; {errors} errors) (goal: 50,000)",
+        fmt_rate(median(&runs)),
+        runs.iter()
+            .map(|r| fmt_rate(*r))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    match wrk(&format!("http://127.0.0.1:{port}{path}"), conns, secs) {
+        Some(rps) => println!(
+            "discovery, cross-checked with wrk -t1 -c{conns}: {} requests/s",
+            fmt_rate(rps)
+        ),
+        None => println!("discovery, cross-check: wrk not installed, skipped"),
+    }
 
-    let body = Bytes::from(format!(
+    let body = format!(
         "grant_type=client_credentials&scope=bench%3Aread&client_id={CLIENT_ID}&client_secret={CLIENT_SECRET}"
-    ));
-    let h = host.clone();
-    let token: Arc<dyn Fn() -> Request<Full<Bytes>> + Send + Sync> = Arc::new(move || {
-        Request::post("/oauth2/default/v1/token")
-            .header("host", &h)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(Full::new(body.clone()))
-            .expect("request")
-    });
+    );
+    let token: Arc<[u8]> = format!(
+        "POST /oauth2/default/v1/token HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: application/json\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+    .into();
     let _ = load(port, conns, 1, token.clone()).await; // warm-up; also waits for the key
     let (ok, bad) = load(port, conns, secs, token).await;
     let tps = ok as f64 / secs as f64;

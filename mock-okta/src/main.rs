@@ -3,8 +3,25 @@
 use clap::Parser as _;
 use mock_okta::{Config, MockOkta};
 
-#[tokio::main]
-async fn main() {
+/// One thread answers HTTP: requests are short, and a second thread on a small machine
+/// mostly adds cross-thread wake-ups and takes CPU from the clients under test. The slow work
+/// (RSA signing) runs on tokio's blocking pool, one thread per core.
+fn main() {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .max_blocking_threads(cores)
+        .build();
+    match runtime {
+        Ok(rt) => rt.block_on(run()),
+        Err(err) => {
+            eprintln!("mock-okta: cannot start the runtime: {err}");
+            std::process::exit(1);
+        }
+    }
+}
+
+async fn run() {
     let config = Config::parse();
     tracing_subscriber::fmt()
         .with_env_filter(

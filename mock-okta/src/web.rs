@@ -21,14 +21,38 @@ static X_OKTA_REQUEST_ID: HeaderName = HeaderName::from_static("x-okta-request-i
 pub async fn okta_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     add_okta_headers(res.headers_mut());
+    tidy_cors(res.headers_mut());
     res
+}
+
+/// tower-http's CORS layer marks every answer `Access-Control-Allow-Credentials: true` and
+/// appends its own `Vary`. Okta sends the credentials header only with an allowed origin and
+/// one `Vary: Origin`, so the credentials header goes when no origin was allowed and the
+/// `Vary` values are merged into one header without repeats.
+fn tidy_cors(h: &mut HeaderMap) {
+    if !h.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
+        h.remove(header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
+    }
+    if h.get_all(header::VARY).iter().nth(1).is_none() {
+        return;
+    }
+    let mut names: Vec<String> = Vec::new();
+    for value in h.get_all(header::VARY) {
+        for name in value.to_str().unwrap_or_default().split(',') {
+            let name = name.trim();
+            if !name.is_empty() && !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+                names.push(name.to_owned());
+            }
+        }
+    }
+    if let Ok(v) = HeaderValue::from_str(&names.join(", ")) {
+        h.insert(header::VARY, v);
+    }
 }
 
 /// The headers themselves, for answers made outside the router (the discovery fast path).
 pub fn add_okta_headers(h: &mut HeaderMap) {
-    if let Ok(v) = HeaderValue::from_str(&request_id()) {
-        h.insert(X_OKTA_REQUEST_ID.clone(), v);
-    }
+    set_request_id(h);
     h.entry(header::X_CONTENT_TYPE_OPTIONS)
         .or_insert(HeaderValue::from_static("nosniff"));
     h.entry(header::REFERRER_POLICY)
@@ -37,6 +61,13 @@ pub fn add_okta_headers(h: &mut HeaderMap) {
         .or_insert(HeaderValue::from_static("0"));
     h.entry(HeaderName::from_static("p3p"))
         .or_insert(HeaderValue::from_static("CP=\"HONK\""));
+}
+
+/// A fresh `X-Okta-Request-Id`, replacing any the response already has.
+pub fn set_request_id(h: &mut HeaderMap) {
+    if let Ok(v) = HeaderValue::from_str(&request_id()) {
+        h.insert(X_OKTA_REQUEST_ID.clone(), v);
+    }
 }
 
 /// Per-minute request counters behind `X-Rate-Limit-*` headers. Okta reports its limits on
@@ -175,6 +206,38 @@ pub fn found(location: &str) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cors_headers_are_tidied_as_okta_sends_them() {
+        let mut h = HeaderMap::new();
+        h.append(header::VARY, HeaderValue::from_static("Origin"));
+        h.append(
+            header::VARY,
+            HeaderValue::from_static("origin, access-control-request-method"),
+        );
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            HeaderValue::from_static("true"),
+        );
+        tidy_cors(&mut h);
+        let vary: Vec<_> = h.get_all(header::VARY).iter().collect();
+        assert_eq!(vary, ["Origin, access-control-request-method"]);
+        assert!(!h.contains_key(header::ACCESS_CONTROL_ALLOW_CREDENTIALS));
+
+        let mut allowed = HeaderMap::new();
+        allowed.insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("https://app.example.test"),
+        );
+        allowed.insert(
+            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            HeaderValue::from_static("true"),
+        );
+        allowed.insert(header::VARY, HeaderValue::from_static("Origin"));
+        tidy_cors(&mut allowed);
+        assert_eq!(allowed[header::ACCESS_CONTROL_ALLOW_CREDENTIALS], "true");
+        assert_eq!(allowed[header::VARY], "Origin");
+    }
 
     #[test]
     fn rate_limit_headers_count_down_within_a_minute() {

@@ -250,6 +250,7 @@ async fn simplified_id_token(
         },
         state.clock.now(),
     )
+    .await
 }
 
 #[cfg(test)]

@@ -526,7 +526,7 @@ async fn issue(
             refresh_id: None,
         };
         let access = if rt.token {
-            Some(tokens::access_token(&key, &state.org, &grant, now)?.0)
+            Some(tokens::access_token(&key, &state.org, &grant, now).await?.0)
         } else {
             None
         };
@@ -544,7 +544,8 @@ async fn issue(
                     idp: state.dir.org_id(),
                 },
                 now,
-            )?;
+            )
+            .await?;
             params.push(("id_token".into(), id));
         }
         if let Some(at) = access {

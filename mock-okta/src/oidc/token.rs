@@ -153,8 +153,9 @@ async fn mint_for_user(
         amr,
         refresh_id: refresh.as_ref().map(|(_, g)| g.id.as_str()),
     };
-    let (access_token, _) =
-        tokens::access_token(&key, &state.org, &grant, now).map_err(internal)?;
+    let (access_token, _) = tokens::access_token(&key, &state.org, &grant, now)
+        .await
+        .map_err(internal)?;
     let id_token = if scopes.iter().any(|s| s == "openid") {
         Some(
             tokens::id_token(
@@ -171,6 +172,7 @@ async fn mint_for_user(
                 },
                 now,
             )
+            .await
             .map_err(internal)?,
         )
     } else {
@@ -350,8 +352,9 @@ async fn client_credentials(
         amr: &[],
         refresh_id: None,
     };
-    let (access_token, _) =
-        tokens::access_token(&key, &state.org, &grant, state.clock.now()).map_err(internal)?;
+    let (access_token, _) = tokens::access_token(&key, &state.org, &grant, state.clock.now())
+        .await
+        .map_err(internal)?;
     Ok(TokenResponse {
         token_type: "Bearer",
         expires_in: TOKEN_LIFETIME,

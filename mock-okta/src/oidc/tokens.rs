@@ -1,5 +1,7 @@
 //! Minting access and ID tokens in Okta's exact claim order.
 
+use std::sync::Arc;
+
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
@@ -101,8 +103,8 @@ fn has(scopes: &[String], s: &str) -> bool {
 }
 
 /// Signs an access token.
-pub fn access_token(
-    key: &SigningKey,
+pub async fn access_token(
+    key: &Arc<SigningKey>,
     org: &OrgUrls,
     grant: &Grant<'_>,
     now: i64,
@@ -125,7 +127,7 @@ pub fn access_token(
         auth_time: grant.user.and(grant.auth_time),
         sub: grant.user.map_or(grant.client_id, |u| u.login()),
     };
-    Ok((key.sign_jwt(&claims)?, jti))
+    Ok((key.sign_jwt_off_thread(&claims).await?, jti))
 }
 
 /// Extra inputs of an ID token.
@@ -140,8 +142,8 @@ pub struct IdTokenExtras<'a> {
 }
 
 /// Signs an ID token for a user.
-pub fn id_token(
-    key: &SigningKey,
+pub async fn id_token(
+    key: &Arc<SigningKey>,
     org: &OrgUrls,
     grant: &Grant<'_>,
     user: &User,
@@ -183,7 +185,7 @@ pub fn id_token(
         at_hash: extras.access_token.map(half_hash),
         c_hash: extras.code.map(half_hash),
     };
-    key.sign_jwt(&claims)
+    key.sign_jwt_off_thread(&claims).await
 }
 
 /// `/userinfo` claims for the scopes of an access token, in Okta's order.

@@ -538,3 +538,57 @@ async fn discovery_and_keys_carry_okta_headers_and_shapes() {
     assert_eq!(v["keys"][0]["kid"].as_str().unwrap().len(), 43);
     assert_eq!(v["keys"][0]["n"].as_str().unwrap().len(), 342);
 }
+
+/// Discovery is answered before the router unless the request is cross-origin; both ways
+/// must give the same headers, with a fresh request id each time and `Expires` a day ahead.
+#[tokio::test]
+async fn discovery_headers_match_with_and_without_origin() {
+    let h = Harness::start().await;
+    let path = "/oauth2/default/.well-known/openid-configuration";
+    let plain = h.http.get(h.url(path)).send().await.unwrap();
+    let again = h.http.get(h.url(path)).send().await.unwrap();
+    let cross = h
+        .http
+        .get(h.url(path))
+        .header("origin", "https://not-trusted.example.test")
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(
+        plain.headers()["x-okta-request-id"],
+        again.headers()["x-okta-request-id"]
+    );
+    let varying = ["x-okta-request-id", "date", "expires"];
+    let names = |r: &reqwest::Response| {
+        let mut v: Vec<(String, String)> = r
+            .headers()
+            .iter()
+            .filter(|(n, _)| !varying.contains(&n.as_str()))
+            .map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_owned()))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names(&plain), names(&cross));
+    for name in [
+        "x-content-type-options",
+        "referrer-policy",
+        "vary",
+        "expires",
+    ] {
+        assert!(plain.headers().contains_key(name), "{name} missing");
+    }
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    let expires =
+        time::PrimitiveDateTime::parse(plain.headers()["expires"].to_str().unwrap(), format)
+            .unwrap()
+            .assume_utc();
+    let ahead = expires - time::OffsetDateTime::now_utc();
+    assert!(
+        ahead > time::Duration::hours(23) && ahead <= time::Duration::days(1),
+        "Expires is {ahead} ahead"
+    );
+    assert_eq!(plain.text().await.unwrap(), cross.text().await.unwrap());
+}
