@@ -64,6 +64,70 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The org loaded from the configuration, not yet serving.
+struct Prepared {
+    clock: Clock,
+    dir: Directory,
+    keys: KeyRing,
+}
+
+impl Prepared {
+    fn new(config: &Config) -> anyhow::Result<Self> {
+        let clock = Clock::default();
+        let dir = Directory::new(clock.clone());
+        seed::load(config.seed.as_deref())?
+            .apply(&dir)
+            .with_context(|| match &config.seed {
+                Some(p) => format!("invalid seed file {}", p.display()),
+                None => "default seed".to_owned(),
+            })?;
+        let keys = match &config.signing_key {
+            Some(path) => {
+                let pem = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read signing key {}", path.display()))?;
+                let key = keys::SigningKey::from_pem(&pem)
+                    .with_context(|| format!("invalid signing key {}", path.display()))?;
+                KeyRing::with_key(key)
+            }
+            None => KeyRing::generate_in_background(),
+        };
+        Ok(Self { clock, dir, keys })
+    }
+
+    fn launch(
+        self,
+        listener: tokio::net::TcpListener,
+        config: &Config,
+    ) -> anyhow::Result<MockOkta> {
+        let Self { clock, dir, keys } = self;
+        let addr = listener.local_addr()?;
+        let base = match &config.public_url {
+            Some(url) => server_kit::parse_public_url(url)?,
+            None => server_kit::default_public_url(addr, "localhost"),
+        };
+        let org = Arc::new(OrgUrls::new(base));
+        let state = AppState {
+            discovery: Arc::new(oidc::discovery::Cache::default()),
+            org,
+            grants: Grants::new(clock.clone()),
+            dir,
+            keys,
+            clock,
+            options: Arc::new(Options {
+                api_token: config.api_token.clone().into(),
+                simplified_target: config.simplified_target,
+            }),
+            rate: RateLimits::default(),
+        };
+        let app = server_kit::with_limits(router(state.clone()));
+        let fast_state = state.clone();
+        let fast: server_kit::FastPath =
+            Arc::new(move |req| oidc::discovery::fast_path(&fast_state, req));
+        let running = server_kit::Running::spawn_with(listener, app, Some(fast))?;
+        Ok(MockOkta { running, state })
+    }
+}
+
 async fn not_found(method: Method, uri: Uri) -> Response {
     if uri.path().starts_with("/api/") {
         return api::error::ApiError::not_found(uri.path(), "Resource").into_response();
@@ -89,50 +153,17 @@ impl MockOkta {
     /// Loads the seed and key, binds, derives the org URL and starts serving in the
     /// background. Errors name the problem (bad seed, unreadable key, port in use).
     pub async fn start(config: Config) -> anyhow::Result<Self> {
-        let clock = Clock::default();
-        let dir = Directory::new(clock.clone());
-        seed::load(config.seed.as_deref())?
-            .apply(&dir)
-            .with_context(|| match &config.seed {
-                Some(p) => format!("invalid seed file {}", p.display()),
-                None => "default seed".to_owned(),
-            })?;
-        let keys = match &config.signing_key {
-            Some(path) => {
-                let pem = std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read signing key {}", path.display()))?;
-                let key = keys::SigningKey::from_pem(&pem)
-                    .with_context(|| format!("invalid signing key {}", path.display()))?;
-                KeyRing::with_key(key)
-            }
-            None => KeyRing::generate_in_background(),
-        };
+        // A bad seed or key is reported before the port is taken.
+        let prepared = Prepared::new(&config)?;
         let listener = server_kit::bind(&config.listen).await?;
-        let addr = listener.local_addr()?;
-        let base = match &config.public_url {
-            Some(url) => server_kit::parse_public_url(url)?,
-            None => server_kit::default_public_url(addr, "localhost"),
-        };
-        let org = Arc::new(OrgUrls::new(base));
-        let state = AppState {
-            discovery: Arc::new(oidc::discovery::Cache::default()),
-            org,
-            grants: Grants::new(clock.clone()),
-            dir,
-            keys,
-            clock,
-            options: Arc::new(Options {
-                api_token: config.api_token.clone().into(),
-                simplified_target: config.simplified_target,
-            }),
-            rate: RateLimits::default(),
-        };
-        let app = server_kit::with_limits(router(state.clone()));
-        let fast_state = state.clone();
-        let fast: server_kit::FastPath =
-            Arc::new(move |req| oidc::discovery::fast_path(&fast_state, req));
-        let running = server_kit::Running::spawn_with(listener, app, Some(fast))?;
-        Ok(Self { running, state })
+        prepared.launch(listener, &config)
+    }
+
+    /// [`MockOkta::start`] on a listener the caller has bound already (`config.listen` is not
+    /// used), so a caller that needs the port before the org URL has no window in which
+    /// another process could take it.
+    pub async fn serve(listener: tokio::net::TcpListener, config: Config) -> anyhow::Result<Self> {
+        Prepared::new(&config)?.launch(listener, &config)
     }
 
     /// The org URL, without a trailing slash.

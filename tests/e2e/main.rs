@@ -132,6 +132,11 @@ async fn main() -> ExitCode {
     );
     // The plain closing line CI reads: scenarios times browsers.
     println!("e2e: {passed} passed, {failed_cases} failed");
+    if passed + failed_cases == 0 {
+        // A filter that matches nothing must not look like a green run.
+        eprintln!("e2e: no scenario ran (check --name / --tags and the feature files)");
+        failed = true;
+    }
     if failed {
         ExitCode::FAILURE
     } else {

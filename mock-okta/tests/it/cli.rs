@@ -70,3 +70,44 @@ fn an_unknown_flag_fails() {
     assert!(!ok);
     assert!(err.contains("--no-such-flag"), "{err}");
 }
+
+/// `MockOkta::serve` takes a listener the caller bound: it answers there, under the public
+/// URL the caller chose (a tool that must know the port before the org URL), and a bad seed
+/// is still refused before anything is served.
+#[tokio::test]
+async fn serve_uses_the_callers_listener_and_public_url() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut config = mock_okta::Config::for_tests();
+    config.signing_key = Some(crate::support::signing_key_file().to_path_buf());
+    config.listen = "203.0.113.1:1".to_owned(); // not used by serve
+    config.public_url = Some(format!("http://okta.localhost:{port}/"));
+    let okta = mock_okta::MockOkta::serve(listener, config).await.unwrap();
+    assert_eq!(okta.local_addr().port(), port);
+    assert_eq!(okta.base_url(), format!("http://okta.localhost:{port}"));
+    let doc: serde_json::Value = reqwest::get(format!(
+        "http://127.0.0.1:{port}/oauth2/default/.well-known/openid-configuration"
+    ))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        doc["issuer"],
+        format!("http://okta.localhost:{port}/oauth2/default")
+    );
+    okta.shutdown().await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.json");
+    std::fs::write(&seed, "{\"users\": 5}").unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let mut config = mock_okta::Config::for_tests();
+    config.seed = Some(seed);
+    let err = mock_okta::MockOkta::serve(listener, config)
+        .await
+        .err()
+        .expect("a bad seed is refused");
+    assert!(format!("{err:#}").contains("seed"), "{err:#}");
+}

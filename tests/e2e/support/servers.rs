@@ -41,10 +41,12 @@ pub struct Servers {
     pub konnect_log: LogBuffer,
 }
 
-/// Binds a port first to learn it, so the public URL can name the chosen host.
-async fn reserve(listen: &str) -> anyhow::Result<std::net::SocketAddr> {
-    let l = tokio::net::TcpListener::bind(listen).await?;
-    l.local_addr().map_err(Into::into)
+/// Binds the site's listener first: its port goes into the public URL, and the server is
+/// handed the very listener, so no other process can take the port in between.
+async fn bind(site: &Site) -> anyhow::Result<(tokio::net::TcpListener, std::net::SocketAddr)> {
+    let listener = server_kit::bind(&site.listen).await?;
+    let addr = listener.local_addr()?;
+    Ok((listener, addr))
 }
 
 impl Servers {
@@ -79,36 +81,21 @@ async fn start_okta(log: &LogBuffer) -> anyhow::Result<MockOkta> {
     let s = site("E2E_OKTA_HOST", "127.0.0.1:0");
     let mut config = mock_okta::Config::for_tests();
     config.signing_key = Some(super::signing_key_file()?);
-    if s.host.is_some() {
-        // The port must be known before the public URL; take one and hand it over.
-        let addr = reserve(&s.listen).await?;
-        config.listen = format!("0.0.0.0:{}", addr.port());
-        config.public_url = Some(public_url(&s, addr, "127.0.0.1"));
-    } else {
-        config.listen = s.listen;
-    }
-    MockOkta::start(config)
+    let (listener, addr) = bind(&s).await?;
+    config.public_url = Some(public_url(&s, addr, "127.0.0.1"));
+    MockOkta::serve(listener, config)
         .with_subscriber(log.dispatch())
         .await
 }
 
 async fn start_konnect(log: &LogBuffer, tier: Tier) -> anyhow::Result<KonnectStub> {
+    // Konnect is another site than Okta: `localhost` where Okta is `127.0.0.1`.
     let s = site("E2E_KONNECT_HOST", "127.0.0.1:0");
     let mut config = konnect_stub::Config::for_tests();
     config.tier = tier;
-    let addr = reserve(&s.listen).await?;
-    // Konnect is another site than Okta: `localhost` where Okta is `127.0.0.1`.
-    config.listen = format!(
-        "{}:{}",
-        if s.host.is_some() {
-            "0.0.0.0"
-        } else {
-            "127.0.0.1"
-        },
-        addr.port()
-    );
+    let (listener, addr) = bind(&s).await?;
     config.public_url = Some(public_url(&s, addr, "localhost"));
-    KonnectStub::start(config)
+    KonnectStub::serve(listener, config)
         .with_subscriber(log.dispatch())
         .await
 }
