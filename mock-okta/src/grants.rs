@@ -89,6 +89,8 @@ struct Store {
     refresh: HashMap<String, RefreshGrant>,
     session_tokens: HashMap<String, (String, i64)>,
     revoked: HashMap<String, i64>,
+    /// Spent one-time ids (client assertion `jti`s), until they expire.
+    used: HashMap<String, i64>,
     inserts: u64,
 }
 
@@ -101,6 +103,7 @@ impl Store {
         self.refresh.retain(|_, r| r.expires_at > now);
         self.session_tokens.retain(|_, (_, exp)| *exp > now);
         self.revoked.retain(|_, exp| *exp > now);
+        self.used.retain(|_, exp| *exp > now);
     }
 
     fn inserted(&mut self, now: i64) {
@@ -333,6 +336,18 @@ impl Grants {
 
     pub fn is_revoked(&self, jti: &str) -> bool {
         self.lock().revoked.contains_key(jti)
+    }
+
+    /// Marks `key` used until `exp`; false when it was used already (a replayed `jti`).
+    pub fn use_once(&self, key: &str, exp: i64) -> bool {
+        let now = self.clock.now();
+        let mut s = self.lock();
+        if s.used.contains_key(key) {
+            return false;
+        }
+        s.used.insert(key.to_owned(), exp);
+        s.inserted(now);
+        true
     }
 }
 

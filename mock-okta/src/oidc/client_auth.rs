@@ -1,9 +1,14 @@
 //! Client authentication at the token, introspect and revoke endpoints:
-//! `client_secret_basic`, `client_secret_post`, and `none` for public clients.
+//! `client_secret_basic`, `client_secret_post`, `client_secret_jwt`, and `none` for public
+//! clients.
 
 use base64::{Engine as _, engine::general_purpose::STANDARD};
 
-use super::{authorize::param, error::OAuthError};
+use super::{
+    authorize::param,
+    client_assertion::{Assertion, AssertionContext, JWT_BEARER},
+    error::OAuthError,
+};
 use crate::directory::{App, AppStatus, Directory, TokenAuthMethod};
 
 const BAD_CLIENT: &str =
@@ -15,6 +20,50 @@ enum Presented {
     Basic { id: String, secret: String },
     Post { id: String, secret: String },
     Public { id: String },
+}
+
+fn multiple_credentials() -> OAuthError {
+    OAuthError::new(
+        axum::http::StatusCode::UNAUTHORIZED,
+        "invalid_request",
+        "Cannot supply multiple client credentials. Use one of the following: credentials in the Authorization header, credentials in the post body, or a client_assertion in the post body.",
+    )
+}
+
+/// `client_assertion` in the body: the app named by the assertion, if it is configured for
+/// `client_secret_jwt` and the assertion checks out.
+fn by_assertion(
+    dir: &Directory,
+    jwt: &str,
+    form: &[(String, String)],
+    ctx: &AssertionContext<'_>,
+) -> Result<App, OAuthError> {
+    if param(form, "client_assertion_type") != Some(JWT_BEARER) {
+        return Err(OAuthError::invalid_client(
+            "The client_assertion_type is invalid.",
+        ));
+    }
+    let assertion = Assertion::parse(jwt)?;
+    let id = assertion.client_id()?;
+    if param(form, "client_id").is_some_and(|body| body != id) {
+        return Err(OAuthError::invalid_client(
+            "The client_id does not match the client_assertion token's 'sub' claim.",
+        ));
+    }
+    let app = dir
+        .app_by_client_id(id)
+        .filter(|a| a.status == AppStatus::Active)
+        .ok_or_else(|| OAuthError::invalid_client("Invalid value for 'client_id' parameter."))?;
+    match app.credentials.token_endpoint_auth_method {
+        TokenAuthMethod::ClientSecretJwt => assertion.verify(&app, ctx)?,
+        TokenAuthMethod::PrivateKeyJwt => {
+            return Err(OAuthError::invalid_client(
+                "mock-okta does not check private_key_jwt assertions (the app's public keys are not modelled); use client_secret_jwt, client_secret_basic or client_secret_post.",
+            ));
+        }
+        _ => return Err(OAuthError::invalid_client(BAD_CLIENT)),
+    }
+    Ok(app)
 }
 
 fn basic_challenge(e: OAuthError) -> OAuthError {
@@ -43,16 +92,18 @@ pub fn authenticate(
     authorization: Option<&str>,
     form: &[(String, String)],
     query: &[(String, String)],
+    ctx: &AssertionContext<'_>,
 ) -> Result<App, OAuthError> {
     if param(query, "client_secret").is_some() || param(query, "client_assertion").is_some() {
         return Err(OAuthError::invalid_request(
             "Client credentials should not be sent in the query string.",
         ));
     }
-    if param(form, "client_assertion").is_some() {
-        return Err(OAuthError::invalid_client(
-            "mock-okta supports client_secret_basic, client_secret_post and none; client assertions (client_secret_jwt, private_key_jwt) are not supported.",
-        ));
+    if let Some(jwt) = param(form, "client_assertion") {
+        if authorization.is_some() || param(form, "client_secret").is_some() {
+            return Err(multiple_credentials());
+        }
+        return by_assertion(dir, jwt, form, ctx);
     }
     let body_id = param(form, "client_id");
     let body_secret = param(form, "client_secret");
@@ -64,11 +115,7 @@ pub fn authenticate(
                 )));
             };
             if body_secret.is_some() || body_id.is_some_and(|b| b != id) {
-                return Err(OAuthError::new(
-                    axum::http::StatusCode::UNAUTHORIZED,
-                    "invalid_request",
-                    "Cannot supply multiple client credentials. Use one of the following: credentials in the Authorization header, credentials in the post body, or a client_assertion in the post body.",
-                ));
+                return Err(multiple_credentials());
             }
             Presented::Basic { id, secret }
         }
@@ -141,6 +188,33 @@ mod tests {
             .collect()
     }
 
+    const TOKEN_URL: &str = "https://dev-1.okta.com/oauth2/default/v1/token";
+
+    fn auth(
+        dir: &Directory,
+        authorization: Option<&str>,
+        form: &[(String, String)],
+        query: &[(String, String)],
+    ) -> Result<App, OAuthError> {
+        let grants = crate::grants::Grants::new(Clock::default());
+        authenticate_with(dir, authorization, form, query, &grants)
+    }
+
+    fn authenticate_with(
+        dir: &Directory,
+        authorization: Option<&str>,
+        form: &[(String, String)],
+        query: &[(String, String)],
+        grants: &crate::grants::Grants,
+    ) -> Result<App, OAuthError> {
+        let ctx = AssertionContext {
+            audience: TOKEN_URL,
+            grants,
+            now: Clock::default().now(),
+        };
+        authenticate(dir, authorization, form, query, &ctx)
+    }
+
     fn basic(id: &str, secret: &str) -> String {
         format!("Basic {}", STANDARD.encode(format!("{id}:{secret}")))
     }
@@ -151,8 +225,8 @@ mod tests {
         let web = app(&dir, "client_secret_basic", "web");
         let secret = web.credentials.client_secret.clone().unwrap();
         let id = web.credentials.client_id.clone();
-        assert!(authenticate(&dir, Some(&basic(&id, &secret)), &[], &[]).is_ok());
-        let e = authenticate(&dir, Some(&basic(&id, "wrong-secret-123")), &[], &[]).unwrap_err();
+        assert!(auth(&dir, Some(&basic(&id, &secret)), &[], &[]).is_ok());
+        let e = auth(&dir, Some(&basic(&id, "wrong-secret-123")), &[], &[]).unwrap_err();
         assert_eq!(e.error, "invalid_client");
         assert_eq!(
             e.description,
@@ -160,7 +234,7 @@ mod tests {
         );
         assert!(e.www_authenticate.is_some());
         // The configured method is enforced.
-        let e = authenticate(
+        let e = auth(
             &dir,
             None,
             &form(&[("client_id", &id), ("client_secret", &secret)]),
@@ -169,11 +243,11 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.error, "invalid_client");
         // A confidential client cannot act as a public one.
-        assert!(authenticate(&dir, None, &form(&[("client_id", &id)]), &[]).is_err());
+        assert!(auth(&dir, None, &form(&[("client_id", &id)]), &[]).is_err());
         let post = app(&dir, "client_secret_post", "web");
         let ps = post.credentials.client_secret.clone().unwrap();
         assert!(
-            authenticate(
+            auth(
                 &dir,
                 None,
                 &form(&[
@@ -186,7 +260,7 @@ mod tests {
         );
         let native = app(&dir, "none", "native");
         assert!(
-            authenticate(
+            auth(
                 &dir,
                 None,
                 &form(&[("client_id", &native.credentials.client_id)]),
@@ -195,10 +269,10 @@ mod tests {
             .is_ok()
         );
         assert_eq!(
-            authenticate(&dir, None, &[], &[]).unwrap_err().description,
+            auth(&dir, None, &[], &[]).unwrap_err().description,
             "No client credentials found."
         );
-        let e = authenticate(
+        let e = auth(
             &dir,
             Some(&basic(&id, &secret)),
             &form(&[("client_secret", &secret)]),
@@ -207,13 +281,104 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.error, "invalid_request");
         assert_eq!(e.status, 401);
-        let e = authenticate(&dir, None, &[], &form(&[("client_secret", "x")])).unwrap_err();
+        let e = auth(&dir, None, &[], &form(&[("client_secret", "x")])).unwrap_err();
         assert_eq!(e.status, 400);
         assert_eq!(
-            authenticate(&dir, Some("Basic !!!"), &[], &[])
-                .unwrap_err()
-                .error,
+            auth(&dir, Some("Basic !!!"), &[], &[]).unwrap_err().error,
             "invalid_client"
         );
+    }
+
+    #[test]
+    fn client_secret_jwt_assertions_are_checked_as_okta_does() {
+        use crate::oidc::client_assertion::tests::sign;
+        let dir = Directory::new(Clock::default());
+        let grants = crate::grants::Grants::new(Clock::default());
+        let jwt_app = app(&dir, "client_secret_jwt", "web");
+        let id = jwt_app.credentials.client_id.clone();
+        let secret = jwt_app.credentials.client_secret.clone().unwrap();
+        let now = Clock::default().now();
+        let claims = |aud: &str, exp: i64, jti: &str| json!({"iss": id, "sub": id, "aud": aud, "iat": now, "exp": exp, "jti": jti});
+        let send = |jwt: &str, kind: &str| {
+            authenticate_with(
+                &dir,
+                None,
+                &form(&[("client_assertion_type", kind), ("client_assertion", jwt)]),
+                &[],
+                &grants,
+            )
+        };
+        let good = sign("HS256", &claims(TOKEN_URL, now + 300, "j1"), &secret);
+        assert_eq!(send(&good, JWT_BEARER).unwrap().credentials.client_id, id);
+        let err = |jwt: &str| send(jwt, JWT_BEARER).unwrap_err().description;
+        assert_eq!(
+            err(&good),
+            "The client_assertion token has already been used."
+        );
+        for (jwt, why) in [
+            (
+                sign(
+                    "HS256",
+                    &claims(TOKEN_URL, now + 300, "j2"),
+                    "another-secret-0123456789",
+                ),
+                "The client_assertion signature is invalid.",
+            ),
+            (
+                sign(
+                    "HS256",
+                    &claims("https://dev-1.okta.com/oauth2/v1/token", now + 300, "j3"),
+                    &secret,
+                ),
+                "The audience [aud] claim in the client_assertion token is invalid; it must be https://dev-1.okta.com/oauth2/default/v1/token.",
+            ),
+            (
+                sign("HS256", &claims(TOKEN_URL, now - 1, "j4"), &secret),
+                "The client_assertion token is expired.",
+            ),
+            (
+                sign("HS512", &claims(TOKEN_URL, now + 7200, "j5"), &secret),
+                "The client_assertion token has an expiration too far in the future.",
+            ),
+        ] {
+            assert_eq!(err(&jwt), why);
+        }
+        let other = sign("HS384", &claims(TOKEN_URL, now + 300, "j6"), &secret);
+        assert_eq!(
+            send(
+                &other,
+                "urn:ietf:params:oauth:client-assertion-type:saml2-bearer"
+            )
+            .unwrap_err()
+            .description,
+            "The client_assertion_type is invalid."
+        );
+        assert!(send(&other, JWT_BEARER).is_ok(), "HS384 is accepted");
+        // A secret in the body as well is two credentials at once.
+        let e = authenticate_with(
+            &dir,
+            None,
+            &form(&[
+                ("client_assertion_type", JWT_BEARER),
+                ("client_assertion", &good),
+                ("client_secret", &secret),
+            ]),
+            &[],
+            &grants,
+        )
+        .unwrap_err();
+        assert_eq!((e.status.as_u16(), e.error), (401, "invalid_request"));
+        // The app's configured method is enforced both ways.
+        let post = app(&dir, "client_secret_post", "web");
+        let pid = post.credentials.client_id.clone();
+        let ps = post.credentials.client_secret.clone().unwrap();
+        let jwt = sign(
+            "HS256",
+            &json!({"iss": pid, "sub": pid, "aud": TOKEN_URL, "exp": now + 60}),
+            &ps,
+        );
+        assert_eq!(err(&jwt), BAD_CLIENT);
+        let e = auth(&dir, Some(&basic(&id, &secret)), &[], &[]).unwrap_err();
+        assert_eq!(e.description, BAD_CLIENT);
     }
 }

@@ -2,6 +2,7 @@
 //! userinfo, introspect, revoke and logout endpoints.
 
 pub mod authorize;
+pub mod client_assertion;
 pub mod client_auth;
 pub mod discovery;
 pub mod error;
@@ -589,9 +590,15 @@ async fn token_endpoint(
     form: &Params,
     query: &Params,
 ) -> Response {
+    let audience = state.org.endpoint(server, paths::TOKEN);
     let result = async {
-        let app =
-            client_auth::authenticate(&state.dir, authorization_header(headers), form, query)?;
+        let app = client_auth::authenticate(
+            &state.dir,
+            authorization_header(headers),
+            form,
+            query,
+            &assertion_context(state, &audience),
+        )?;
         token::exchange(state, server, &app, form).await
     }
     .await;
@@ -739,14 +746,35 @@ impl Introspection {
     }
 }
 
+/// What a client assertion is checked against: `audience` is the URL it was sent to.
+fn assertion_context<'a>(
+    state: &'a AppState,
+    audience: &'a str,
+) -> client_assertion::AssertionContext<'a> {
+    client_assertion::AssertionContext {
+        audience,
+        grants: &state.grants,
+        now: state.clock.now(),
+    }
+}
+
 /// Introspect and revoke both authenticate the client, then need a `token`.
 fn client_and_token<'f>(
     state: &AppState,
+    server: AuthServer,
+    endpoint: &str,
     headers: &HeaderMap,
     form: &'f Params,
     query: &Params,
 ) -> Result<(crate::directory::App, &'f str), OAuthError> {
-    let app = client_auth::authenticate(&state.dir, authorization_header(headers), form, query)?;
+    let audience = state.org.endpoint(server, endpoint);
+    let app = client_auth::authenticate(
+        &state.dir,
+        authorization_header(headers),
+        form,
+        query,
+        &assertion_context(state, &audience),
+    )?;
     let token = param(form, "token").ok_or_else(|| OAuthError::missing("token"))?;
     Ok((app, token))
 }
@@ -758,10 +786,11 @@ async fn introspect(
     form: &Params,
     query: &Params,
 ) -> Response {
-    let (app, token) = match client_and_token(state, headers, form, query) {
-        Ok(pair) => pair,
-        Err(e) => return with_token_headers(state, e.into_response()),
-    };
+    let (app, token) =
+        match client_and_token(state, server, paths::INTROSPECT, headers, form, query) {
+            Ok(pair) => pair,
+            Err(e) => return with_token_headers(state, e.into_response()),
+        };
     let client_id = app.credentials.client_id.clone();
     let body = if let Some(v) = verify_jwt(state, server, token, false).await {
         let jti = v.str("jti").unwrap_or_default().to_owned();
@@ -832,7 +861,7 @@ async fn revoke(
     form: &Params,
     query: &Params,
 ) -> Response {
-    let (app, token) = match client_and_token(state, headers, form, query) {
+    let (app, token) = match client_and_token(state, server, paths::REVOKE, headers, form, query) {
         Ok(pair) => pair,
         Err(e) => return with_token_headers(state, e.into_response()),
     };

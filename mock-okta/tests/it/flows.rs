@@ -674,3 +674,86 @@ async fn org_authorization_server_issues_tokens_for_its_own_issuer() {
         .unwrap();
     assert_eq!(res.json::<Value>().await.unwrap()["error"], "invalid_grant");
 }
+
+/// `client_secret_jwt`: an assertion made by another JWT library (jsonwebtoken), with `aud`
+/// the endpoint it is sent to, authenticates the client at token and introspect; the same
+/// assertion is refused the second time.
+#[tokio::test]
+async fn client_secret_jwt_authenticates_with_a_one_time_assertion() {
+    let h = Harness::start().await;
+    h.api(
+        reqwest::Method::POST,
+        "/api/v1/authorizationServers/default/scopes",
+    )
+    .json(&json!({"name": "orders:read"}))
+    .send()
+    .await
+    .unwrap();
+    let svc = h
+        .create_app(
+            json!({"application_type": "service", "grant_types": ["client_credentials"], "response_types": ["token"]}),
+            json!({"token_endpoint_auth_method": "client_secret_jwt"}),
+        )
+        .await;
+    let secret = svc
+        .client_secret
+        .clone()
+        .expect("a secret for client_secret_jwt");
+    let assertion = |endpoint: &str, jti: &str| {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+            &json!({"iss": svc.client_id, "sub": svc.client_id,
+                    "aud": h.url(&format!("/oauth2/default/v1/{endpoint}")),
+                    "iat": now, "exp": now + 300, "jti": jti}),
+            &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()).unwrap(),
+        )
+        .unwrap()
+    };
+    let jwt_bearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+    let token = |jwt: String| {
+        h.http
+            .post(h.url("/oauth2/default/v1/token"))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("scope", "orders:read"),
+                ("client_assertion_type", jwt_bearer),
+                ("client_assertion", &jwt),
+            ])
+            .send()
+    };
+    let jwt = assertion("token", "first");
+    let res = token(jwt.clone()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let access = res.json::<Value>().await.unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let res = token(jwt).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let e: Value = res.json().await.unwrap();
+    assert_eq!(e["error"], "invalid_client");
+    assert_eq!(
+        e["error_description"],
+        "The client_assertion token has already been used."
+    );
+    // An assertion for the token endpoint is not one for introspect.
+    let introspect = |jwt: String| {
+        h.http
+            .post(h.url("/oauth2/default/v1/introspect"))
+            .form(&[
+                ("token", access.as_str()),
+                ("client_assertion_type", jwt_bearer),
+                ("client_assertion", &jwt),
+            ])
+            .send()
+    };
+    let res = introspect(assertion("token", "second")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let res = introspect(assertion("introspect", "third")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.json::<Value>().await.unwrap()["active"], true);
+}
