@@ -155,6 +155,8 @@ pub struct OAuthClientSettings {
     pub wildcard_redirect: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<RefreshTokenView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jwks: Option<Value>,
 }
 
 #[derive(Debug, Serialize)]
@@ -256,6 +258,7 @@ pub fn app(org: &OrgUrls, a: &App, secret: Secret, kid: Option<String>) -> AppVi
                     rotation_type: s.refresh_rotation.clone(),
                     leeway: s.refresh_leeway,
                 }),
+                jwks: s.jwks.clone(),
             },
         },
         links: AppLinks {

@@ -138,6 +138,9 @@ pub struct OAuthSettings {
     /// Refresh-token rotation: `STATIC` (web default) or `ROTATE` (SPA default).
     pub refresh_rotation: String,
     pub refresh_leeway: u32,
+    /// `settings.oauthClient.jwks`: the public keys `private_key_jwt` assertions are checked
+    /// with, as given (`{"keys": [...]}`).
+    pub jwks: Option<serde_json::Value>,
 }
 
 impl OAuthSettings {
@@ -263,6 +266,7 @@ pub struct OAuthClientSettingsInput {
     pub issuer_mode: Option<String>,
     pub wildcard_redirect: Option<String>,
     pub refresh_token: Option<RefreshTokenInput>,
+    pub jwks: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -331,6 +335,7 @@ impl From<&App> for AppInput {
                         rotation_type: Some(s.refresh_rotation.clone()),
                         leeway: Some(s.refresh_leeway),
                     }),
+                    jwks: s.jwks.clone(),
                 }),
             }),
             visibility: Some(VisibilityInput {
@@ -375,6 +380,49 @@ type Built = (String, OAuthSettings, ClientCredentials, bool, bool, bool);
 
 /// Builds validated settings and credentials from input; `current` is the app being
 /// replaced (its client id and secret stay unless the input changes them).
+/// A `jwks` value must be `{"keys": [...]}` with at least one RSA (`n`, `e`) or EC P-256/P-384
+/// (`crv`, `x`, `y`) public key, each with a distinct `kid` when there are several.
+fn check_jwks(set: &serde_json::Value) -> Result<(), String> {
+    let keys = set
+        .get("keys")
+        .and_then(|k| k.as_array())
+        .ok_or("must be an object with a 'keys' array")?;
+    if keys.is_empty() {
+        return Err("'keys' must hold at least one key".to_owned());
+    }
+    let mut kids = Vec::new();
+    for key in keys {
+        let field = |name: &str| key.get(name).and_then(|v| v.as_str());
+        match field("kty") {
+            Some("RSA") if field("n").is_some() && field("e").is_some() => {}
+            Some("EC")
+                if matches!(field("crv"), Some("P-256" | "P-384"))
+                    && field("x").is_some()
+                    && field("y").is_some() => {}
+            _ => {
+                return Err(
+                    "each key must be an RSA key (n, e) or an EC P-256/P-384 key (crv, x, y)"
+                        .to_owned(),
+                );
+            }
+        }
+        if key.get("d").is_some() {
+            return Err("keys must be public keys; remove the private part 'd'".to_owned());
+        }
+        kids.push(field("kid"));
+    }
+    if kids.len() > 1
+        && (kids.iter().any(Option::is_none) || {
+            let mut named: Vec<_> = kids.iter().flatten().collect();
+            named.sort();
+            named.windows(2).any(|w| w[0] == w[1])
+        })
+    {
+        return Err("with several keys, each needs its own 'kid'".to_owned());
+    }
+    Ok(())
+}
+
 fn build(input: AppInput, current: Option<&App>) -> Result<Built, Vec<Cause>> {
     let mut causes = Vec::new();
     match input.name.as_deref() {
@@ -588,6 +636,24 @@ fn build(input: AppInput, current: Option<&App>) -> Result<Built, Vec<Cause>> {
             "pkce_required: PKCE is required for clients that use the 'none' token endpoint authentication method",
         ));
     }
+    let jwks = s
+        .jwks
+        .clone()
+        .or_else(|| current.and_then(|a| a.settings.jwks.clone()));
+    if let Some(set) = &jwks
+        && let Err(why) = check_jwks(set)
+    {
+        causes.push(Cause::new(
+            "settings.oauthClient.jwks",
+            format!("jwks: {why}"),
+        ));
+    }
+    if method == TokenAuthMethod::PrivateKeyJwt && jwks.is_none() {
+        causes.push(Cause::new(
+            "settings.oauthClient.jwks",
+            "jwks: A JSON Web Key Set is required for the 'private_key_jwt' token endpoint authentication method",
+        ));
+    }
     let rotation = s.refresh_token.clone().unwrap_or_default();
     let settings = OAuthSettings {
         application_type: app_type,
@@ -611,6 +677,7 @@ fn build(input: AppInput, current: Option<&App>) -> Result<Built, Vec<Cause>> {
             .to_owned()
         }),
         refresh_leeway: rotation.leeway.unwrap_or(30).min(60),
+        jwks,
     };
     let credentials = ClientCredentials {
         client_id: client_id.unwrap_or_default(),
@@ -962,6 +1029,25 @@ mod tests {
     use super::*;
     use crate::clock::Clock;
     use serde_json::json;
+
+    #[test]
+    fn jwks_must_hold_distinct_public_keys() {
+        let rsa = json!({"kty": "RSA", "kid": "a", "e": "AQAB", "n": "xyz"});
+        let ec = json!({"kty": "EC", "kid": "b", "crv": "P-256", "x": "x", "y": "y"});
+        assert!(check_jwks(&json!({"keys": [rsa, ec]})).is_ok());
+        assert!(check_jwks(&json!({"keys": [{"kty": "RSA", "e": "AQAB", "n": "x"}]})).is_ok());
+        for bad in [
+            json!([rsa]),
+            json!({"keys": []}),
+            json!({"keys": [{"kty": "oct", "k": "c2VjcmV0"}]}),
+            json!({"keys": [{"kty": "EC", "crv": "P-521", "x": "x", "y": "y"}]}),
+            json!({"keys": [{"kty": "RSA", "e": "AQAB", "n": "x", "d": "private"}]}),
+            json!({"keys": [rsa, rsa]}),
+            json!({"keys": [{"kty": "RSA", "e": "AQAB", "n": "x"}, ec]}),
+        ] {
+            assert!(check_jwks(&bad).is_err(), "{bad}");
+        }
+    }
 
     fn web_app(extra: serde_json::Value) -> AppInput {
         let mut v = json!({

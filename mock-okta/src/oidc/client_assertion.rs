@@ -1,14 +1,18 @@
-//! `client_secret_jwt` client authentication (RFC 7523 section 2.2): a JWT signed with the
-//! client secret (HS256/384/512) in `client_assertion`, checked as Okta does: `iss` = `sub` =
-//! the client id, `aud` = the URL of the endpoint it is sent to, `exp` in the future and at
-//! most an hour ahead, and a `jti` that can be used once.
+//! Client authentication by assertion (RFC 7523 section 2.2): a JWT in `client_assertion`,
+//! signed with the client secret (`client_secret_jwt`, HS256/384/512) or with a private key
+//! whose public half is in the app's `jwks` (`private_key_jwt`, RS256/384/512, ES256/384),
+//! checked as Okta does: `iss` = `sub` = the client id, `aud` = the URL of the endpoint it is
+//! sent to, `exp` in the future and at most an hour ahead, and a `jti` that can be used once.
 
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
-use ring::hmac;
+use ring::{hmac, signature};
 use serde::Deserialize;
 
 use super::error::OAuthError;
-use crate::{directory::App, grants::Grants};
+use crate::{
+    directory::{App, TokenAuthMethod},
+    grants::Grants,
+};
 
 pub const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
@@ -27,6 +31,7 @@ pub struct AssertionContext<'a> {
 #[derive(Debug)]
 pub struct Assertion {
     alg: String,
+    kid: Option<String>,
     signing_input: String,
     signature: Vec<u8>,
     claims: Claims,
@@ -35,6 +40,7 @@ pub struct Assertion {
 #[derive(Debug, Deserialize)]
 struct Header {
     alg: String,
+    kid: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -71,6 +77,7 @@ impl Assertion {
         let claims: Claims = serde_json::from_slice(&decode(p)?).map_err(|_| malformed())?;
         Ok(Self {
             alg: header.alg,
+            kid: header.kid,
             signing_input: format!("{h}.{p}"),
             signature: decode(s)?,
             claims,
@@ -90,24 +97,15 @@ impl Assertion {
         }
     }
 
-    /// Checks the signature with the app's client secret, then the claims; a good assertion
-    /// is spent (its `jti` cannot be used again until it expires).
+    /// Checks the signature (with the client secret or the app's public keys, as the app is
+    /// configured), then the claims; a good assertion is spent (its `jti` cannot be used
+    /// again until it expires).
     pub fn verify(&self, app: &App, ctx: &AssertionContext<'_>) -> Result<(), OAuthError> {
-        let algorithm = match self.alg.as_str() {
-            "HS256" => hmac::HMAC_SHA256,
-            "HS384" => hmac::HMAC_SHA384,
-            "HS512" => hmac::HMAC_SHA512,
-            _ => {
-                return Err(OAuthError::invalid_client(
-                    "The client_assertion token has an unsupported signing algorithm; client_secret_jwt takes HS256, HS384 or HS512.",
-                ));
-            }
+        let signed = match app.credentials.token_endpoint_auth_method {
+            TokenAuthMethod::PrivateKeyJwt => self.signed_by_app_key(app)?,
+            _ => self.signed_with_secret(app)?,
         };
-        let secret = app.credentials.client_secret.as_deref().unwrap_or_default();
-        let key = hmac::Key::new(algorithm, secret.as_bytes());
-        if secret.is_empty()
-            || hmac::verify(&key, self.signing_input.as_bytes(), &self.signature).is_err()
-        {
+        if !signed {
             return Err(OAuthError::invalid_client(
                 "The client_assertion signature is invalid.",
             ));
@@ -145,6 +143,81 @@ impl Assertion {
             }
         }
         Ok(())
+    }
+
+    fn signed_with_secret(&self, app: &App) -> Result<bool, OAuthError> {
+        let algorithm = match self.alg.as_str() {
+            "HS256" => hmac::HMAC_SHA256,
+            "HS384" => hmac::HMAC_SHA384,
+            "HS512" => hmac::HMAC_SHA512,
+            _ => {
+                return Err(OAuthError::invalid_client(
+                    "The client_assertion token has an unsupported signing algorithm; client_secret_jwt takes HS256, HS384 or HS512.",
+                ));
+            }
+        };
+        let secret = app.credentials.client_secret.as_deref().unwrap_or_default();
+        let key = hmac::Key::new(algorithm, secret.as_bytes());
+        Ok(!secret.is_empty()
+            && hmac::verify(&key, self.signing_input.as_bytes(), &self.signature).is_ok())
+    }
+
+    /// The key named by `kid` (or the only key when there is no `kid`) from the app's `jwks`.
+    fn signed_by_app_key(&self, app: &App) -> Result<bool, OAuthError> {
+        let keys = app
+            .settings
+            .jwks
+            .as_ref()
+            .and_then(|j| j.get("keys"))
+            .and_then(|k| k.as_array())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let key = match &self.kid {
+            Some(kid) => keys
+                .iter()
+                .find(|k| k.get("kid").and_then(|v| v.as_str()) == Some(kid.as_str())),
+            None if keys.len() == 1 => keys.first(),
+            None => None,
+        }
+        .ok_or_else(|| OAuthError::invalid_client("The client_assertion JWT kid is invalid."))?;
+        let part = |name: &str| {
+            key.get(name)
+                .and_then(|v| v.as_str())
+                .and_then(|v| URL_SAFE_NO_PAD.decode(v).ok())
+                .unwrap_or_default()
+        };
+        let kty = key.get("kty").and_then(|v| v.as_str()).unwrap_or_default();
+        let crv = key.get("crv").and_then(|v| v.as_str()).unwrap_or_default();
+        let message = self.signing_input.as_bytes();
+        let rsa = |params| {
+            signature::RsaPublicKeyComponents {
+                n: part("n"),
+                e: part("e"),
+            }
+            .verify(params, message, &self.signature)
+            .is_ok()
+        };
+        let ec = |alg| {
+            let mut point = vec![4u8];
+            point.extend(part("x"));
+            point.extend(part("y"));
+            signature::UnparsedPublicKey::new(alg, point)
+                .verify(message, &self.signature)
+                .is_ok()
+        };
+        Ok(match (kty, crv, self.alg.as_str()) {
+            ("RSA", _, "RS256") => rsa(&signature::RSA_PKCS1_2048_8192_SHA256),
+            ("RSA", _, "RS384") => rsa(&signature::RSA_PKCS1_2048_8192_SHA384),
+            ("RSA", _, "RS512") => rsa(&signature::RSA_PKCS1_2048_8192_SHA512),
+            ("EC", "P-256", "ES256") => ec(&signature::ECDSA_P256_SHA256_FIXED),
+            ("EC", "P-384", "ES384") => ec(&signature::ECDSA_P384_SHA384_FIXED),
+            _ => {
+                return Err(OAuthError::invalid_client(format!(
+                    "The client_assertion token's algorithm {} does not fit the app's {kty} key; private_key_jwt takes RS256/384/512 with RSA keys and ES256/ES384 with EC P-256/P-384 keys.",
+                    self.alg
+                )));
+            }
+        })
     }
 }
 

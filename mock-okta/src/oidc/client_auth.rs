@@ -1,6 +1,6 @@
 //! Client authentication at the token, introspect and revoke endpoints:
-//! `client_secret_basic`, `client_secret_post`, `client_secret_jwt`, and `none` for public
-//! clients.
+//! `client_secret_basic`, `client_secret_post`, `client_secret_jwt`, `private_key_jwt`, and
+//! `none` for public clients.
 
 use base64::{Engine as _, engine::general_purpose::STANDARD};
 
@@ -31,7 +31,7 @@ fn multiple_credentials() -> OAuthError {
 }
 
 /// `client_assertion` in the body: the app named by the assertion, if it is configured for
-/// `client_secret_jwt` and the assertion checks out.
+/// `client_secret_jwt` or `private_key_jwt` and the assertion checks out.
 fn by_assertion(
     dir: &Directory,
     jwt: &str,
@@ -55,11 +55,8 @@ fn by_assertion(
         .filter(|a| a.status == AppStatus::Active)
         .ok_or_else(|| OAuthError::invalid_client("Invalid value for 'client_id' parameter."))?;
     match app.credentials.token_endpoint_auth_method {
-        TokenAuthMethod::ClientSecretJwt => assertion.verify(&app, ctx)?,
-        TokenAuthMethod::PrivateKeyJwt => {
-            return Err(OAuthError::invalid_client(
-                "mock-okta does not check private_key_jwt assertions (the app's public keys are not modelled); use client_secret_jwt, client_secret_basic or client_secret_post.",
-            ));
+        TokenAuthMethod::ClientSecretJwt | TokenAuthMethod::PrivateKeyJwt => {
+            assertion.verify(&app, ctx)?;
         }
         _ => return Err(OAuthError::invalid_client(BAD_CLIENT)),
     }

@@ -9,7 +9,7 @@ use super::{
     tokens::{self, Grant, IdTokenExtras, TOKEN_LIFETIME},
 };
 use crate::{
-    directory::{App, User, UserStatus},
+    directory::{App, TokenAuthMethod, User, UserStatus},
     grants::{REFRESH_LIFETIME, RefreshGrant},
     ids::okta_id,
     paths::AuthServer,
@@ -317,7 +317,8 @@ async fn client_credentials(
             "The authorization grant type is not supported by the authorization server. Configured grant types: [authorization_code, implicit, refresh_token, password, urn:ietf:params:oauth:grant-type:device_code].",
         ));
     }
-    if app.credentials.client_secret.is_none() {
+    // Only confidential clients (a secret or, for private_key_jwt, keys) get client tokens.
+    if app.credentials.token_endpoint_auth_method == TokenAuthMethod::None {
         return Err(unauthorized_client(app));
     }
     let scopes = match param(form, "scope") {
