@@ -590,15 +590,8 @@ async fn token_endpoint(
     form: &Params,
     query: &Params,
 ) -> Response {
-    let audience = state.org.endpoint(server, paths::TOKEN);
     let result = async {
-        let app = client_auth::authenticate(
-            &state.dir,
-            authorization_header(headers),
-            form,
-            query,
-            &assertion_context(state, &audience),
-        )?;
+        let app = authenticate_client(state, server, paths::TOKEN, headers, form, query)?;
         token::exchange(state, server, &app, form).await
     }
     .await;
@@ -746,16 +739,23 @@ impl Introspection {
     }
 }
 
-/// What a client assertion is checked against: `audience` is the URL it was sent to.
-fn assertion_context<'a>(
-    state: &'a AppState,
-    audience: &'a str,
-) -> client_assertion::AssertionContext<'a> {
-    client_assertion::AssertionContext {
-        audience,
+/// Authenticates the client of a back-channel request to `endpoint` of `server` (the URL a
+/// client assertion must name as its audience).
+fn authenticate_client(
+    state: &AppState,
+    server: AuthServer,
+    endpoint: &str,
+    headers: &HeaderMap,
+    form: &Params,
+    query: &Params,
+) -> Result<crate::directory::App, OAuthError> {
+    let audience = state.org.endpoint(server, endpoint);
+    let ctx = client_assertion::AssertionContext {
+        audience: &audience,
         grants: &state.grants,
         now: state.clock.now(),
-    }
+    };
+    client_auth::authenticate(&state.dir, authorization_header(headers), form, query, &ctx)
 }
 
 /// Introspect and revoke both authenticate the client, then need a `token`.
@@ -767,14 +767,7 @@ fn client_and_token<'f>(
     form: &'f Params,
     query: &Params,
 ) -> Result<(crate::directory::App, &'f str), OAuthError> {
-    let audience = state.org.endpoint(server, endpoint);
-    let app = client_auth::authenticate(
-        &state.dir,
-        authorization_header(headers),
-        form,
-        query,
-        &assertion_context(state, &audience),
-    )?;
+    let app = authenticate_client(state, server, endpoint, headers, form, query)?;
     let token = param(form, "token").ok_or_else(|| OAuthError::missing("token"))?;
     Ok((app, token))
 }

@@ -476,16 +476,8 @@ async fn client_credentials_needs_a_custom_scope_and_gives_a_client_token() {
     let res = ask("orders:read").await.unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert_eq!(res.json::<Value>().await.unwrap()["error"], "invalid_scope");
-    let res = h
-        .api(
-            reqwest::Method::POST,
-            "/api/v1/authorizationServers/default/scopes",
-        )
-        .json(&json!({"name": "orders:read", "metadataPublish": "ALL_CLIENTS"}))
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success(), "{}", res.status());
+    h.add_scope(json!({"name": "orders:read", "metadataPublish": "ALL_CLIENTS"}))
+        .await;
     let res = ask("openid").await.unwrap();
     assert_eq!(res.json::<Value>().await.unwrap()["error"], "invalid_scope");
     let res = ask("orders:read").await.unwrap();
@@ -681,14 +673,7 @@ async fn org_authorization_server_issues_tokens_for_its_own_issuer() {
 #[tokio::test]
 async fn client_secret_jwt_authenticates_with_a_one_time_assertion() {
     let h = Harness::start().await;
-    h.api(
-        reqwest::Method::POST,
-        "/api/v1/authorizationServers/default/scopes",
-    )
-    .json(&json!({"name": "orders:read"}))
-    .send()
-    .await
-    .unwrap();
+    h.add_scope(json!({"name": "orders:read"})).await;
     let svc = h
         .create_app(
             json!({"application_type": "service", "grant_types": ["client_credentials"], "response_types": ["token"]}),
@@ -765,14 +750,7 @@ async fn client_secret_jwt_authenticates_with_a_one_time_assertion() {
 async fn private_key_jwt_checks_the_assertion_against_the_apps_keys() {
     use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair as _};
     let h = Harness::start().await;
-    h.api(
-        reqwest::Method::POST,
-        "/api/v1/authorizationServers/default/scopes",
-    )
-    .json(&json!({"name": "orders:read"}))
-    .send()
-    .await
-    .unwrap();
+    h.add_scope(json!({"name": "orders:read"})).await;
     let settings = |jwks: Option<Value>| {
         let mut s = json!({"application_type": "service", "grant_types": ["client_credentials"],
                            "response_types": ["token"]});

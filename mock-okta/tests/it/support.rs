@@ -72,6 +72,20 @@ impl Harness {
             .header(header::ACCEPT, "application/json")
     }
 
+    /// Adds a custom scope to the default authorization server through the Management API.
+    pub async fn add_scope(&self, scope: Value) {
+        let res = self
+            .api(
+                reqwest::Method::POST,
+                "/api/v1/authorizationServers/default/scopes",
+            )
+            .json(&scope)
+            .send()
+            .await
+            .expect("create scope");
+        assert!(res.status().is_success(), "create scope: {}", res.status());
+    }
+
     /// Creates an OIDC app through the Management API and assigns it to Everyone.
     pub async fn create_app(&self, settings: Value, credentials: Value) -> App {
         let body = json!({
