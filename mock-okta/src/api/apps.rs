@@ -50,6 +50,14 @@ pub(super) fn router() -> Router<AppState> {
         )
         .route("/api/v1/apps/{app_id}/groups", allow(get(app_groups_list)))
         .route(
+            "/api/v1/apps/{app_id}/grants",
+            allow(get(grants_list).post(grants_create)),
+        )
+        .route(
+            "/api/v1/apps/{app_id}/grants/{grant_id}",
+            allow(get(grants_get).delete(grants_revoke)),
+        )
+        .route(
             "/api/v1/apps/{app_id}/groups/{group_id}",
             allow(
                 get(app_groups_get)
@@ -417,5 +425,62 @@ async fn app_groups_unassign(
         .into());
     }
     state.dir.unassign_group(&app_id, &group_id)?;
+    Ok(no_content())
+}
+
+// ---- Scope consent grants (OAuth for Okta) ----
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GrantBody {
+    issuer: String,
+    scope_id: String,
+}
+
+async fn grants_create(
+    State(state): State<AppState>,
+    Path(app_id): Path<String>,
+    ApiJson(body): ApiJson<GrantBody>,
+) -> Result<Response, ApiError> {
+    let grant = state
+        .dir
+        .grant_scope(&app_id, &body.issuer, &body.scope_id, state.org.base())?;
+    let app = state.dir.app(&app_id)?;
+    Ok(super::json(
+        axum::http::StatusCode::CREATED,
+        views::scope_grant(&state.org, &app, &grant),
+    ))
+}
+
+async fn grants_list(
+    State(state): State<AppState>,
+    Path(app_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let app = state.dir.app(&app_id)?;
+    Ok(ok(app
+        .scope_grants
+        .iter()
+        .map(|g| views::scope_grant(&state.org, &app, g))
+        .collect::<Vec<_>>()))
+}
+
+async fn grants_get(
+    State(state): State<AppState>,
+    Path((app_id, grant_id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let app = state.dir.app(&app_id)?;
+    let grant = app
+        .scope_grants
+        .iter()
+        .find(|g| g.id == grant_id)
+        .ok_or_else(|| ApiError::not_found(&grant_id, "OAuth2ScopeConsentGrant"))?;
+    Ok(ok(views::scope_grant(&state.org, &app, grant)))
+}
+
+async fn grants_revoke(
+    State(state): State<AppState>,
+    Path((app_id, grant_id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    state.dir.revoke_scope_grant(&app_id, &grant_id)?;
     Ok(no_content())
 }

@@ -16,6 +16,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub summary: String,
     pub causes: Vec<String>,
+    /// `WWW-Authenticate` for answers to OAuth bearer tokens.
+    pub www_authenticate: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -45,6 +47,7 @@ impl ApiError {
             code,
             summary: summary.into(),
             causes: Vec::new(),
+            www_authenticate: None,
         }
     }
 
@@ -119,6 +122,11 @@ impl ApiError {
         )
     }
 
+    pub fn with_www_authenticate(mut self, challenge: String) -> Self {
+        self.www_authenticate = Some(challenge);
+        self
+    }
+
     pub fn with_causes(mut self, causes: Vec<String>) -> Self {
         self.causes = causes;
         self
@@ -178,6 +186,12 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
+        if let Some(v) = self
+            .www_authenticate
+            .and_then(|c| HeaderValue::from_str(&c).ok())
+        {
+            res.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+        }
         res
     }
 }

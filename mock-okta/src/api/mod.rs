@@ -71,19 +71,88 @@ impl FromRequestParts<AppState> for ApiToken {
         let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
             return Err(ApiError::invalid_session());
         };
+        let value = value.to_str().map(str::trim).unwrap_or_default();
+        let scheme = |name: &str| {
+            value
+                .get(..name.len())
+                .filter(|p| p.eq_ignore_ascii_case(name))
+                .map(|_| value[name.len()..].trim())
+        };
         // Okta's Python SDK sends `SSWS<token>` with no space; real orgs accept it.
-        let token = value
-            .to_str()
-            .ok()
-            .map(str::trim)
-            .filter(|v| v.len() > 4 && v.is_char_boundary(4) && v[..4].eq_ignore_ascii_case("SSWS"))
-            .map(|v| v[4..].trim());
-        let expected = state.options.api_token.as_bytes();
-        match token {
-            Some(t) if crate::ids::constant_time_eq(t.as_bytes(), expected) => Ok(Self),
-            _ => Err(ApiError::invalid_token()),
+        if let Some(token) = scheme("SSWS").filter(|t| !t.is_empty()) {
+            let expected = state.options.api_token.as_bytes();
+            return if crate::ids::constant_time_eq(token.as_bytes(), expected) {
+                Ok(Self)
+            } else {
+                Err(ApiError::invalid_token())
+            };
+        }
+        // OAuth for Okta: an org authorization server access token with `okta.*` scopes.
+        // (DPoP-bound tokens are not issued, so the `DPoP` scheme is not taken.)
+        match scheme("Bearer ") {
+            Some(token) => bearer(state, &parts.method, parts.uri.path(), token).await,
+            None => Err(ApiError::invalid_token()),
         }
     }
+}
+
+/// The `okta.*` scope family a Management API path belongs to, if any.
+fn scope_family(path: &str) -> Option<&'static str> {
+    let rest = path.strip_prefix("/api/v1/")?;
+    let mut segments = rest.split('/');
+    let first = segments.next()?;
+    Some(match first {
+        "apps" => "apps",
+        "groups" => "groups",
+        "authorizationServers" => "authorizationServers",
+        "users" if segments.nth(1) == Some("roles") => "roles",
+        "users" => "users",
+        _ => return None,
+    })
+}
+
+/// Checks an access token of the org authorization server for this request: signature,
+/// issuer, audience (the org URL), expiry, revocation, an active client, and a scope that
+/// covers the path (`okta.<family>.manage`, or `.read` for GET).
+async fn bearer(
+    state: &AppState,
+    method: &axum::http::Method,
+    path: &str,
+    token: &str,
+) -> Result<ApiToken, ApiError> {
+    use crate::paths::AuthServer;
+    let v = crate::oidc::verify_jwt(state, AuthServer::Org, token, false)
+        .await
+        .filter(|v| v.str("aud") == Some(state.org.base()))
+        .filter(|v| {
+            v.str("cid")
+                .and_then(|cid| state.dir.app_by_client_id(cid))
+                .is_some_and(|a| a.status == crate::directory::AppStatus::Active)
+        })
+        .ok_or_else(ApiError::invalid_token)?;
+    let family = scope_family(path);
+    let read_only = matches!(*method, axum::http::Method::GET | axum::http::Method::HEAD);
+    let allowed = family.is_some_and(|f| {
+        v.scopes().any(|s| {
+            s.strip_prefix("okta.")
+                .and_then(|s| s.strip_prefix(f))
+                .is_some_and(|level| level == ".manage" || (read_only && level == ".read"))
+        })
+    });
+    if allowed {
+        return Ok(ApiToken);
+    }
+    let needed = family.map_or_else(String::new, |f| {
+        if read_only {
+            format!("okta.{f}.read")
+        } else {
+            format!("okta.{f}.manage")
+        }
+    });
+    Err(ApiError::forbidden().with_www_authenticate(format!(
+        "Bearer authorization_uri=\"{}\", realm=\"IdpMgmt\", scope=\"{needed}\", error=\"insufficient_scope\", error_description=\"The access token provided does not contain the required scopes.\", resource=\"{path}\"",
+        state.org.endpoint(AuthServer::Org, crate::paths::AUTHORIZE)
+    )))
 }
 
 // ---- Bodies and query strings ----

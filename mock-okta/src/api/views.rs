@@ -12,8 +12,8 @@ use time::OffsetDateTime;
 use crate::{
     clock::okta_timestamp,
     directory::{
-        App, AppGroup, AppStatus, Group, MetadataPublish, Role, SYSTEM_SCOPES, Scope, User,
-        UserStatus,
+        App, AppGroup, AppStatus, Group, MetadataPublish, Role, SYSTEM_SCOPES, Scope, ScopeGrant,
+        User, UserStatus,
     },
     paths::OrgUrls,
 };
@@ -372,6 +372,40 @@ pub fn app_group(org: &OrgUrls, app_id: &str, ag: &AppGroup) -> AppGroupView {
         links: json!({
             "app": {"href": org.url(&format!("/api/v1/apps/{app_id}"))},
             "group": {"href": org.url(&format!("/api/v1/groups/{}", ag.group_id))},
+        }),
+    }
+}
+
+/// A scope consent grant (`/api/v1/apps/{id}/grants`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScopeGrantView {
+    pub id: String,
+    pub status: &'static str,
+    pub created: String,
+    pub last_updated: String,
+    pub issuer: String,
+    pub client_id: String,
+    pub scope_id: String,
+    pub source: &'static str,
+    #[serde(rename = "_links")]
+    pub links: Value,
+}
+
+pub fn scope_grant(org: &OrgUrls, a: &App, g: &ScopeGrant) -> ScopeGrantView {
+    ScopeGrantView {
+        id: g.id.clone(),
+        status: "ACTIVE",
+        created: ts(g.created),
+        last_updated: ts(g.created),
+        issuer: g.issuer.clone(),
+        client_id: a.credentials.client_id.clone(),
+        scope_id: g.scope_id.clone(),
+        source: "ADMIN",
+        links: json!({
+            "app": {"href": org.url(&format!("/api/v1/apps/{}", a.id))},
+            "self": {"href": org.url(&format!("/api/v1/apps/{}/grants/{}", a.id, g.id))},
+            "client": {"href": org.url(&format!("/oauth2/v1/clients/{}", a.credentials.client_id))},
         }),
     }
 }

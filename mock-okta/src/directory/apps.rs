@@ -203,6 +203,8 @@ pub struct App {
     pub auto_submit_toolbar: bool,
     pub users: IndexMap<String, AppUser>,
     pub groups: IndexMap<String, AppGroup>,
+    /// `okta.*` scopes granted to the app (`/api/v1/apps/{id}/grants`).
+    pub scope_grants: Vec<super::ScopeGrant>,
 }
 
 impl App {
@@ -756,6 +758,7 @@ impl Directory {
             auto_submit_toolbar,
             users: IndexMap::new(),
             groups: IndexMap::new(),
+            scope_grants: Vec::new(),
         };
         store.apps.insert(id, app.clone());
         Ok(app)
@@ -785,10 +788,7 @@ impl Directory {
                 "client_id: An object with this field already exists in the current organization",
             )]));
         }
-        let app = store.apps.get_mut(id).ok_or_else(|| DirError::NotFound {
-            id: id.to_owned(),
-            kind: "AppInstance",
-        })?;
+        let app = store.app_mut(id)?;
         app.label = label;
         app.settings = settings;
         app.credentials = credentials;
@@ -803,10 +803,7 @@ impl Directory {
     pub fn rotate_client_secret(&self, id: &str) -> DirResult<App> {
         let now = self.clock().now_datetime();
         let mut store = self.write();
-        let app = store.apps.get_mut(id).ok_or_else(|| DirError::NotFound {
-            id: id.to_owned(),
-            kind: "AppInstance",
-        })?;
+        let app = store.app_mut(id)?;
         if app.credentials.client_secret.is_some() {
             app.credentials.client_secret = Some(generate_secret());
         }
@@ -855,10 +852,7 @@ impl Directory {
     pub fn set_app_status(&self, id: &str, active: bool) -> DirResult<App> {
         let now = self.clock().now_datetime();
         let mut store = self.write();
-        let app = store.apps.get_mut(id).ok_or_else(|| DirError::NotFound {
-            id: id.to_owned(),
-            kind: "AppInstance",
-        })?;
+        let app = store.app_mut(id)?;
         app.status = if active {
             AppStatus::Active
         } else {
@@ -892,13 +886,7 @@ impl Directory {
                 kind: "User",
             });
         }
-        let app = store
-            .apps
-            .get_mut(app_id)
-            .ok_or_else(|| DirError::NotFound {
-                id: app_id.to_owned(),
-                kind: "AppInstance",
-            })?;
+        let app = store.app_mut(app_id)?;
         if app.users.contains_key(user_id) {
             return Err(DirError::AlreadyAssigned);
         }
@@ -915,13 +903,7 @@ impl Directory {
     /// Removes a direct user assignment.
     pub fn unassign_user(&self, app_id: &str, user_id: &str) -> DirResult<()> {
         let mut store = self.write();
-        let app = store
-            .apps
-            .get_mut(app_id)
-            .ok_or_else(|| DirError::NotFound {
-                id: app_id.to_owned(),
-                kind: "AppInstance",
-            })?;
+        let app = store.app_mut(app_id)?;
         app.users
             .shift_remove(user_id)
             .map(|_| ())
@@ -946,13 +928,7 @@ impl Directory {
                 kind: "UserGroup",
             });
         }
-        let app = store
-            .apps
-            .get_mut(app_id)
-            .ok_or_else(|| DirError::NotFound {
-                id: app_id.to_owned(),
-                kind: "AppInstance",
-            })?;
+        let app = store.app_mut(app_id)?;
         let next_priority = app.groups.len() as u32;
         let ag = app
             .groups
@@ -972,13 +948,7 @@ impl Directory {
     /// Removes a group assignment.
     pub fn unassign_group(&self, app_id: &str, group_id: &str) -> DirResult<()> {
         let mut store = self.write();
-        let app = store
-            .apps
-            .get_mut(app_id)
-            .ok_or_else(|| DirError::NotFound {
-                id: app_id.to_owned(),
-                kind: "AppInstance",
-            })?;
+        let app = store.app_mut(app_id)?;
         app.groups.shift_remove(group_id);
         Ok(())
     }

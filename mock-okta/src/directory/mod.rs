@@ -5,6 +5,7 @@
 //! so an app made one way is identical to one made another way. Storage is an in-memory
 //! store behind this typed API; handlers never touch the lock.
 
+mod app_grants;
 mod apps;
 mod groups;
 mod scopes;
@@ -14,6 +15,7 @@ use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use indexmap::IndexMap;
 
+pub use app_grants::{OKTA_SCOPES, ScopeGrant};
 pub use apps::{
     App, AppGroup, AppInput, AppStatus, AppType, AppUser, ClientCredentials, CredentialsInput,
     HideInput, IdpInitiatedLogin, IdpInitiatedLoginInput, IdpMode, OAuthClientCredentialsInput,
@@ -87,6 +89,16 @@ struct Store {
     scopes: IndexMap<String, Scope>,
     /// Bumped on every change of scopes, so cached discovery documents know to rebuild.
     scopes_version: u64,
+}
+
+impl Store {
+    /// An app by id, to change it; Okta's `AppInstance` not-found otherwise.
+    fn app_mut(&mut self, id: &str) -> DirResult<&mut App> {
+        self.apps.get_mut(id).ok_or_else(|| DirError::NotFound {
+            id: id.to_owned(),
+            kind: "AppInstance",
+        })
+    }
 }
 
 /// The directory; cheap to clone, shared by every surface.

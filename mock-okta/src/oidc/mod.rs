@@ -603,21 +603,30 @@ async fn token_endpoint(
 }
 
 /// What a verified access or ID token says about itself.
-struct Verified {
+pub(crate) struct Verified {
     claims: serde_json::Value,
 }
 
 impl Verified {
-    fn str(&self, k: &str) -> Option<&str> {
+    pub(crate) fn str(&self, k: &str) -> Option<&str> {
         self.claims.get(k).and_then(|v| v.as_str())
     }
     fn int(&self, k: &str) -> Option<i64> {
         self.claims.get(k).and_then(|v| v.as_i64())
     }
+    /// The `scp` claim of an access token.
+    pub(crate) fn scopes(&self) -> impl Iterator<Item = &str> {
+        self.claims
+            .get("scp")
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str())
+    }
 }
 
 /// Verifies one of our JWTs for a server: signature, issuer, expiry, revocation.
-async fn verify_jwt(
+pub(crate) async fn verify_jwt(
     state: &AppState,
     server: AuthServer,
     token: &str,

@@ -9,7 +9,7 @@ use super::{
     tokens::{self, Grant, IdTokenExtras, TOKEN_LIFETIME},
 };
 use crate::{
-    directory::{App, TokenAuthMethod, User, UserStatus},
+    directory::{App, OKTA_SCOPES, TokenAuthMethod, User, UserStatus},
     grants::{REFRESH_LIFETIME, RefreshGrant},
     ids::okta_id,
     paths::AuthServer,
@@ -312,10 +312,7 @@ async fn client_credentials(
     form: &[(String, String)],
 ) -> Result<TokenResponse, OAuthError> {
     if server == AuthServer::Org {
-        return Err(OAuthError::bad_request(
-            "unsupported_grant_type",
-            "The authorization grant type is not supported by the authorization server. Configured grant types: [authorization_code, implicit, refresh_token, password, urn:ietf:params:oauth:grant-type:device_code].",
-        ));
+        return okta_api_scopes(state, app, form).await;
     }
     // Only confidential clients (a secret or, for private_key_jwt, keys) get client tokens.
     if app.credentials.token_endpoint_auth_method == TokenAuthMethod::None {
@@ -343,6 +340,52 @@ async fn client_credentials(
             d
         }
     };
+    client_token(state, server, app, scopes).await
+}
+
+/// `client_credentials` at the org authorization server ("OAuth for Okta"): a service app that
+/// authenticates with `private_key_jwt` gets the `okta.*` scopes granted to it, for the
+/// Management API.
+async fn okta_api_scopes(
+    state: &AppState,
+    app: &App,
+    form: &[(String, String)],
+) -> Result<TokenResponse, OAuthError> {
+    if app.credentials.token_endpoint_auth_method != TokenAuthMethod::PrivateKeyJwt {
+        return Err(OAuthError::invalid_client(
+            "Client Credentials requests to the Org Authorization Server must use the private_key_jwt token_endpoint_auth_method.",
+        ));
+    }
+    let Some(raw) = param(form, "scope") else {
+        return Err(OAuthError::invalid_scope(
+            "The authorization server resource does not have any configured default scopes, 'scope' must be provided.",
+        ));
+    };
+    let scopes = split_scopes(raw);
+    if scopes.iter().any(|s| !OKTA_SCOPES.contains(&s.as_str())) {
+        return Err(OAuthError::invalid_scope(UNKNOWN_SCOPE));
+    }
+    let missing: Vec<&str> = scopes
+        .iter()
+        .filter(|s| !app.scope_grants.iter().any(|g| &g.scope_id == *s))
+        .map(String::as_str)
+        .collect();
+    if !missing.is_empty() {
+        return Err(OAuthError::invalid_scope(format!(
+            "The following scopes have not been granted to the client application: {}.",
+            missing.join(", ")
+        )));
+    }
+    client_token(state, AuthServer::Org, app, scopes).await
+}
+
+/// A client's own access token (no user) for `scopes`.
+async fn client_token(
+    state: &AppState,
+    server: AuthServer,
+    app: &App,
+    scopes: Vec<String>,
+) -> Result<TokenResponse, OAuthError> {
     let key = state.keys.active().await.map_err(internal)?;
     let grant = Grant {
         server,

@@ -504,7 +504,8 @@ async fn client_credentials_needs_a_custom_scope_and_gives_a_client_token() {
             .unwrap()
             .contains(&json!("orders:read"))
     );
-    // The org authorization server has no client credentials grant.
+    // The org authorization server gives client tokens only to private_key_jwt clients
+    // (OAuth for Okta), and only okta.* scopes.
     let res = h
         .http
         .post(h.url("/oauth2/v1/token"))
@@ -518,7 +519,7 @@ async fn client_credentials_needs_a_custom_scope_and_gives_a_client_token() {
         .unwrap();
     assert_eq!(
         res.json::<Value>().await.unwrap()["error"],
-        "unsupported_grant_type"
+        "invalid_client"
     );
 }
 
@@ -778,10 +779,7 @@ async fn private_key_jwt_checks_the_assertion_against_the_apps_keys() {
         "{e}"
     );
 
-    let rsa_pem = mock_okta::keys::SigningKey::generate_pem().unwrap();
-    let rsa_jwk = mock_okta::keys::SigningKey::from_pem(&rsa_pem)
-        .unwrap()
-        .jwk();
+    let rsa = ClientKey::rsa("rsa-1");
     let rng = ring::rand::SystemRandom::new();
     let ec_der = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).unwrap();
     let ec =
@@ -792,7 +790,7 @@ async fn private_key_jwt_checks_the_assertion_against_the_apps_keys() {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
     };
     let jwks = json!({"keys": [
-        {"kty": "RSA", "kid": "rsa-1", "e": rsa_jwk.e, "n": rsa_jwk.n},
+        rsa.jwk,
         {"kty": "EC", "kid": "ec-1", "crv": "P-256", "x": b64(&point[1..33]), "y": b64(&point[33..65])}
     ]});
     let res = h
@@ -844,9 +842,9 @@ async fn private_key_jwt_checks_the_assertion_against_the_apps_keys() {
             ])
             .send()
     };
-    let rsa_key = jsonwebtoken::EncodingKey::from_rsa_pem(rsa_pem.as_bytes()).unwrap();
+    let rsa_key = &rsa.signing;
     let ec_key = jsonwebtoken::EncodingKey::from_ec_der(ec_der.as_ref());
-    let res = ask(sign(jsonwebtoken::Algorithm::RS256, "rsa-1", &rsa_key))
+    let res = ask(sign(jsonwebtoken::Algorithm::RS256, "rsa-1", rsa_key))
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK, "RS256 with the RSA key");
@@ -870,7 +868,7 @@ async fn private_key_jwt_checks_the_assertion_against_the_apps_keys() {
         error(res).await,
         "The client_assertion signature is invalid."
     );
-    let res = ask(sign(jsonwebtoken::Algorithm::RS256, "nope", &rsa_key))
+    let res = ask(sign(jsonwebtoken::Algorithm::RS256, "nope", rsa_key))
         .await
         .unwrap();
     assert_eq!(error(res).await, "The client_assertion JWT kid is invalid.");

@@ -23,6 +23,45 @@ pub fn signing_key_file() -> &'static std::path::Path {
     })
 }
 
+/// A client's own RSA key for `private_key_jwt`: the private key as a jsonwebtoken
+/// `EncodingKey` and the public half as a JWK with `kid`.
+pub struct ClientKey {
+    pub signing: jsonwebtoken::EncodingKey,
+    pub jwk: Value,
+}
+
+impl ClientKey {
+    pub fn rsa(kid: &str) -> Self {
+        let pem = mock_okta::keys::SigningKey::generate_pem().expect("client key");
+        let public = mock_okta::keys::SigningKey::from_pem(&pem)
+            .expect("client key")
+            .jwk();
+        Self {
+            signing: jsonwebtoken::EncodingKey::from_rsa_pem(pem.as_bytes()).expect("pem"),
+            jwk: json!({"kty": "RSA", "kid": kid, "e": public.e, "n": public.n}),
+        }
+    }
+
+    /// A one-time RS256 client assertion for `client_id` at `endpoint`.
+    pub fn assertion(&self, client_id: &str, endpoint: &str) -> String {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs();
+        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
+        header.kid = self.jwk["kid"].as_str().map(str::to_owned);
+        jsonwebtoken::encode(
+            &header,
+            &json!({"iss": client_id, "sub": client_id, "aud": endpoint, "iat": now,
+                    "exp": now + 300, "jti": mock_okta::ids::request_id()}),
+            &self.signing,
+        )
+        .expect("assertion")
+    }
+}
+
+pub const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
 pub struct Harness {
     pub okta: MockOkta,
     pub base: String,

@@ -1,0 +1,140 @@
+//! Scope consent grants of an app (`/api/v1/apps/{id}/grants`): which `okta.*` scopes of the
+//! org authorization server a service app may ask for with `client_credentials` — the
+//! "OAuth for Okta" way to call the Management API without an SSWS token.
+
+use time::OffsetDateTime;
+
+use super::{Cause, DirError, DirResult, Directory};
+use crate::ids::okta_id;
+
+/// The `okta.*` scopes the mock's Management API checks, read and manage per resource.
+pub const OKTA_SCOPES: &[&str] = &[
+    "okta.apps.read",
+    "okta.apps.manage",
+    "okta.authorizationServers.read",
+    "okta.authorizationServers.manage",
+    "okta.groups.read",
+    "okta.groups.manage",
+    "okta.roles.read",
+    "okta.roles.manage",
+    "okta.users.read",
+    "okta.users.manage",
+];
+
+/// One granted scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeGrant {
+    /// `oag…`
+    pub id: String,
+    pub scope_id: String,
+    pub issuer: String,
+    pub created: OffsetDateTime,
+}
+
+impl Directory {
+    /// Grants `scope_id` of the authorization server `issuer` to the app. `org_issuer` is the
+    /// org authorization server's issuer, the only one whose `okta.*` scopes exist. Granting
+    /// a scope twice returns the grant made first.
+    pub fn grant_scope(
+        &self,
+        app_id: &str,
+        issuer: &str,
+        scope_id: &str,
+        org_issuer: &str,
+    ) -> DirResult<ScopeGrant> {
+        let mut causes = Vec::new();
+        if issuer.trim_end_matches('/') != org_issuer {
+            causes.push(Cause::new(
+                "issuer",
+                format!("issuer: The issuer must be the org authorization server, {org_issuer}"),
+            ));
+        }
+        if !OKTA_SCOPES.contains(&scope_id) {
+            causes.push(Cause::new(
+                "scopeId",
+                format!("scopeId: The scope '{scope_id}' is not an Okta API scope"),
+            ));
+        }
+        if !causes.is_empty() {
+            return Err(DirError::validation(causes));
+        }
+        let now = self.clock().now_datetime();
+        let mut store = self.write();
+        let app = store.app_mut(app_id)?;
+        if let Some(existing) = app.scope_grants.iter().find(|g| g.scope_id == scope_id) {
+            return Ok(existing.clone());
+        }
+        let grant = ScopeGrant {
+            id: okta_id("oag"),
+            scope_id: scope_id.to_owned(),
+            issuer: org_issuer.to_owned(),
+            created: now,
+        };
+        app.scope_grants.push(grant.clone());
+        Ok(grant)
+    }
+
+    /// The app's scope grants, oldest first.
+    pub fn scope_grants(&self, app_id: &str) -> DirResult<Vec<ScopeGrant>> {
+        Ok(self.app(app_id)?.scope_grants)
+    }
+
+    /// Revokes one grant.
+    pub fn revoke_scope_grant(&self, app_id: &str, grant_id: &str) -> DirResult<()> {
+        let mut store = self.write();
+        let app = store.app_mut(app_id)?;
+        let before = app.scope_grants.len();
+        app.scope_grants.retain(|g| g.id != grant_id);
+        if app.scope_grants.len() == before {
+            return Err(DirError::NotFound {
+                id: grant_id.to_owned(),
+                kind: "OAuth2ScopeConsentGrant",
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{clock::Clock, directory::AppInput};
+    use serde_json::json;
+
+    #[test]
+    fn grants_are_okta_scopes_of_the_org_server_once_each() {
+        let dir = Directory::new(Clock::default());
+        let input: AppInput = serde_json::from_value(json!({"name": "oidc_client", "label": "S",
+            "settings": {"oauthClient": {"application_type": "service",
+                "grant_types": ["client_credentials"], "response_types": ["token"]}}}))
+        .unwrap();
+        let app = dir.create_app(input, true).unwrap();
+        let org = "https://dev-1.okta.com";
+        let g = dir
+            .grant_scope(&app.id, "https://dev-1.okta.com/", "okta.users.read", org)
+            .unwrap();
+        assert!(g.id.starts_with("oag"));
+        let again = dir
+            .grant_scope(&app.id, org, "okta.users.read", org)
+            .unwrap();
+        assert_eq!(again.id, g.id);
+        assert!(
+            dir.grant_scope(&app.id, org, "orders:read", org).is_err(),
+            "not an Okta scope"
+        );
+        assert!(
+            dir.grant_scope(
+                &app.id,
+                "https://dev-1.okta.com/oauth2/default",
+                "okta.users.read",
+                org
+            )
+            .is_err(),
+            "not the org server"
+        );
+        assert_eq!(dir.scope_grants(&app.id).unwrap().len(), 1);
+        dir.revoke_scope_grant(&app.id, &g.id).unwrap();
+        assert!(dir.scope_grants(&app.id).unwrap().is_empty());
+        assert!(dir.revoke_scope_grant(&app.id, &g.id).is_err());
+    }
+}
