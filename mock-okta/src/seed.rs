@@ -10,7 +10,8 @@
 //!   "scopes": [{"name": "orders:read", "default": true}],
 //!   "apps":   [{"name": "oidc_client", "label": "Konnect", "signOnMode": "OPENID_CONNECT",
 //!               "settings": {"oauthClient": {…}}, "credentials": {"oauthClient": {…}},
-//!               "assignments": {"users": ["admin@example.com"], "groups": ["Everyone"]}}]
+//!               "assignments": {"users": ["admin@example.com"], "groups": ["Everyone"]},
+//!               "grants": ["okta.users.read"]}]
 //! }
 //! ```
 //! Users and groups are referred to by login and by name, since ids are made at start.
@@ -83,6 +84,9 @@ pub struct SeedApp {
     pub app: Value,
     #[serde(default)]
     pub assignments: SeedAssignments,
+    /// `okta.*` scopes granted to the app (OAuth for Okta), e.g. `["okta.users.read"]`.
+    #[serde(default)]
+    pub grants: Vec<String>,
     /// `INACTIVE` to create the app deactivated.
     #[serde(default)]
     pub status: Option<String>,
@@ -225,6 +229,10 @@ impl Seed {
                 let group = find_group(name, &at)?;
                 dir.assign_group(&app.id, &group.id, None)
                     .map_err(|e| anyhow::anyhow!("{at}: {}", explain(e)))?;
+            }
+            for scope in &a.grants {
+                dir.grant_scope(&app.id, scope)
+                    .map_err(|e| anyhow::anyhow!("{at} grant {scope}: {}", explain(e)))?;
             }
         }
         Ok(())

@@ -442,9 +442,17 @@ async fn grants_create(
     Path(app_id): Path<String>,
     ApiJson(body): ApiJson<GrantBody>,
 ) -> Result<Response, ApiError> {
-    let grant = state
-        .dir
-        .grant_scope(&app_id, &body.issuer, &body.scope_id, state.org.base())?;
+    // okta.* scopes belong to the org authorization server, whose issuer is the org URL.
+    if body.issuer.trim_end_matches('/') != state.org.base() {
+        return Err(ApiError::validation(
+            "issuer",
+            vec![format!(
+                "issuer: The issuer must be the org authorization server, {}",
+                state.org.base()
+            )],
+        ));
+    }
+    let grant = state.dir.grant_scope(&app_id, &body.scope_id)?;
     let app = state.dir.app(&app_id)?;
     Ok(super::json(
         axum::http::StatusCode::CREATED,

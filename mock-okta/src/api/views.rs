@@ -398,7 +398,7 @@ pub fn scope_grant(org: &OrgUrls, a: &App, g: &ScopeGrant) -> ScopeGrantView {
         status: "ACTIVE",
         created: ts(g.created),
         last_updated: ts(g.created),
-        issuer: g.issuer.clone(),
+        issuer: org.base().to_owned(),
         client_id: a.credentials.client_id.clone(),
         scope_id: g.scope_id.clone(),
         source: "ADMIN",

@@ -21,42 +21,24 @@ pub const OKTA_SCOPES: &[&str] = &[
     "okta.users.manage",
 ];
 
-/// One granted scope.
+/// One granted scope (of the org authorization server: the only issuer of `okta.*` scopes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScopeGrant {
     /// `oag…`
     pub id: String,
     pub scope_id: String,
-    pub issuer: String,
     pub created: OffsetDateTime,
 }
 
 impl Directory {
-    /// Grants `scope_id` of the authorization server `issuer` to the app. `org_issuer` is the
-    /// org authorization server's issuer, the only one whose `okta.*` scopes exist. Granting
-    /// a scope twice returns the grant made first.
-    pub fn grant_scope(
-        &self,
-        app_id: &str,
-        issuer: &str,
-        scope_id: &str,
-        org_issuer: &str,
-    ) -> DirResult<ScopeGrant> {
-        let mut causes = Vec::new();
-        if issuer.trim_end_matches('/') != org_issuer {
-            causes.push(Cause::new(
-                "issuer",
-                format!("issuer: The issuer must be the org authorization server, {org_issuer}"),
-            ));
-        }
+    /// Grants the `okta.*` scope `scope_id` to the app. Granting a scope twice returns the
+    /// grant made first.
+    pub fn grant_scope(&self, app_id: &str, scope_id: &str) -> DirResult<ScopeGrant> {
         if !OKTA_SCOPES.contains(&scope_id) {
-            causes.push(Cause::new(
+            return Err(DirError::validation(vec![Cause::new(
                 "scopeId",
                 format!("scopeId: The scope '{scope_id}' is not an Okta API scope"),
-            ));
-        }
-        if !causes.is_empty() {
-            return Err(DirError::validation(causes));
+            )]));
         }
         let now = self.clock().now_datetime();
         let mut store = self.write();
@@ -67,7 +49,6 @@ impl Directory {
         let grant = ScopeGrant {
             id: okta_id("oag"),
             scope_id: scope_id.to_owned(),
-            issuer: org_issuer.to_owned(),
             created: now,
         };
         app.scope_grants.push(grant.clone());
@@ -102,35 +83,20 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn grants_are_okta_scopes_of_the_org_server_once_each() {
+    fn grants_are_okta_scopes_once_each() {
         let dir = Directory::new(Clock::default());
         let input: AppInput = serde_json::from_value(json!({"name": "oidc_client", "label": "S",
             "settings": {"oauthClient": {"application_type": "service",
                 "grant_types": ["client_credentials"], "response_types": ["token"]}}}))
         .unwrap();
         let app = dir.create_app(input, true).unwrap();
-        let org = "https://dev-1.okta.com";
-        let g = dir
-            .grant_scope(&app.id, "https://dev-1.okta.com/", "okta.users.read", org)
-            .unwrap();
+        let g = dir.grant_scope(&app.id, "okta.users.read").unwrap();
         assert!(g.id.starts_with("oag"));
-        let again = dir
-            .grant_scope(&app.id, org, "okta.users.read", org)
-            .unwrap();
+        let again = dir.grant_scope(&app.id, "okta.users.read").unwrap();
         assert_eq!(again.id, g.id);
         assert!(
-            dir.grant_scope(&app.id, org, "orders:read", org).is_err(),
+            dir.grant_scope(&app.id, "orders:read").is_err(),
             "not an Okta scope"
-        );
-        assert!(
-            dir.grant_scope(
-                &app.id,
-                "https://dev-1.okta.com/oauth2/default",
-                "okta.users.read",
-                org
-            )
-            .is_err(),
-            "not the org server"
         );
         assert_eq!(dir.scope_grants(&app.id).unwrap().len(), 1);
         dir.revoke_scope_grant(&app.id, &g.id).unwrap();

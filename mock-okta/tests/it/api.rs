@@ -1469,3 +1469,68 @@ async fn oauth_for_okta_service_app_calls_the_api_within_its_granted_scopes() {
         "Client Credentials requests to the Org Authorization Server must use the private_key_jwt token_endpoint_auth_method."
     );
 }
+
+/// A seed can hold an OAuth-for-Okta service app: its keys in `jwks` and its `grants`; the
+/// app then gets a token and reads users with it from the first request on. A grant that is
+/// not an Okta scope is a seed error naming the app.
+#[tokio::test]
+async fn a_seeded_service_app_has_its_keys_and_grants() {
+    let key = ClientKey::rsa("seeded");
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.json");
+    let app = |grants: Value| {
+        json!({"apps": [{"name": "oidc_client", "label": "Seeded automation",
+            "signOnMode": "OPENID_CONNECT",
+            "credentials": {"oauthClient": {"client_id": "0oaseededsvc0001",
+                "token_endpoint_auth_method": "private_key_jwt"}},
+            "settings": {"oauthClient": {"application_type": "service",
+                "grant_types": ["client_credentials"], "response_types": ["token"],
+                "jwks": {"keys": [key.jwk]}}},
+            "grants": grants}]})
+    };
+    std::fs::write(&seed, app(json!(["okta.users.read"])).to_string()).unwrap();
+    let mut config = mock_okta::Config::for_tests();
+    config.signing_key = Some(crate::support::signing_key_file().to_path_buf());
+    config.seed = Some(seed.clone());
+    let h = Harness::with_config(config.clone()).await;
+    let token_url = h.url("/oauth2/v1/token");
+    let res = h
+        .http
+        .post(&token_url)
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("scope", "okta.users.read"),
+            ("client_assertion_type", JWT_BEARER),
+            (
+                "client_assertion",
+                &key.assertion("0oaseededsvc0001", &token_url),
+            ),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let access = res.json::<Value>().await.unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let res = h
+        .http
+        .get(h.url("/api/v1/users"))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+
+    std::fs::write(&seed, app(json!(["orders:read"])).to_string()).unwrap();
+    let err = mock_okta::MockOkta::start(config)
+        .await
+        .err()
+        .expect("a bad grant is refused");
+    let text = format!("{err:#}");
+    assert!(
+        text.contains("Seeded automation") && text.contains("orders:read"),
+        "{text}"
+    );
+}
