@@ -862,19 +862,28 @@ fn assignments_result(
     }
 }
 
+/// One assignment change from the Assignments tab, then the tab again (or its error).
+fn change_assignments(
+    state: &AppState,
+    app_id: &str,
+    admin: &AdminSession,
+    change: impl FnOnce(&crate::directory::Directory, &str) -> Result<(), DirError>,
+) -> Response {
+    let Ok(app) = state.dir.app(app_id) else {
+        return not_found();
+    };
+    let result = change(&state.dir, &app.id);
+    assignments_result(state, admin, &app, result)
+}
+
 async fn console_app_person_assign(
     State(state): State<AppState>,
     Path(app_id): Path<String>,
     AdminForm { admin, form }: AdminForm,
 ) -> Response {
-    let Ok(app) = state.dir.app(&app_id) else {
-        return not_found();
-    };
-    let result = state
-        .dir
-        .assign_user(&app.id, &form.text("user_id"))
-        .map(|_| ());
-    assignments_result(&state, &admin, &app, result)
+    change_assignments(&state, &app_id, &admin, |dir, app| {
+        dir.assign_user(app, &form.text("user_id")).map(|_| ())
+    })
 }
 
 async fn console_app_person_unassign(
@@ -882,11 +891,9 @@ async fn console_app_person_unassign(
     Path(app_id): Path<String>,
     AdminForm { admin, form }: AdminForm,
 ) -> Response {
-    let Ok(app) = state.dir.app(&app_id) else {
-        return not_found();
-    };
-    let result = state.dir.unassign_user(&app.id, &form.text("user_id"));
-    assignments_result(&state, &admin, &app, result)
+    change_assignments(&state, &app_id, &admin, |dir, app| {
+        dir.unassign_user(app, &form.text("user_id"))
+    })
 }
 
 async fn console_app_group_assign(
@@ -894,14 +901,10 @@ async fn console_app_group_assign(
     Path(app_id): Path<String>,
     AdminForm { admin, form }: AdminForm,
 ) -> Response {
-    let Ok(app) = state.dir.app(&app_id) else {
-        return not_found();
-    };
-    let result = state
-        .dir
-        .assign_group(&app.id, &form.text("group_id"), None)
-        .map(|_| ());
-    assignments_result(&state, &admin, &app, result)
+    change_assignments(&state, &app_id, &admin, |dir, app| {
+        dir.assign_group(app, &form.text("group_id"), None)
+            .map(|_| ())
+    })
 }
 
 async fn console_app_group_unassign(
@@ -909,11 +912,9 @@ async fn console_app_group_unassign(
     Path(app_id): Path<String>,
     AdminForm { admin, form }: AdminForm,
 ) -> Response {
-    let Ok(app) = state.dir.app(&app_id) else {
-        return not_found();
-    };
-    let result = state.dir.unassign_group(&app.id, &form.text("group_id"));
-    assignments_result(&state, &admin, &app, result)
+    change_assignments(&state, &app_id, &admin, |dir, app| {
+        dir.unassign_group(app, &form.text("group_id"))
+    })
 }
 
 #[cfg(test)]
