@@ -1,10 +1,10 @@
 //! Discovery documents, with Okta's exact key order, cached as bytes.
 
-use std::sync::{OnceLock, RwLock};
+use std::sync::RwLock;
 
 use axum::{
     body::{Body, Bytes},
-    http::{HeaderMap, HeaderValue, header},
+    http::{HeaderValue, header},
     response::Response,
 };
 use serde::Serialize;
@@ -248,7 +248,9 @@ pub fn fast_path(
         }
         _ => return None,
     };
-    Some(respond(state, server, kind))
+    let mut res = respond(state, server, kind);
+    crate::web::add_okta_headers(res.headers_mut());
+    Some(res)
 }
 
 /// `Expires: <now + 1 day>`, formatted once a second per thread (discovery is hot).
@@ -270,35 +272,20 @@ fn expires_in_a_day(state: &AppState) -> HeaderValue {
     })
 }
 
-/// Every header of a discovery answer, built once: Okta's caching headers and its common
-/// headers, with placeholders for the two that change (`Expires`, `X-Okta-Request-Id`), so
-/// each answer is one map copy and two in-place replacements instead of a dozen inserts.
-fn header_template() -> &'static HeaderMap {
-    static TEMPLATE: OnceLock<HeaderMap> = OnceLock::new();
-    TEMPLATE.get_or_init(|| {
-        let mut h = HeaderMap::with_capacity(12);
-        h.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
-        h.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("max-age=86400, must-revalidate"),
-        );
-        h.insert(header::EXPIRES, HeaderValue::from_static("0"));
-        h.insert(header::VARY, HeaderValue::from_static("Origin"));
-        crate::web::add_okta_headers(&mut h);
-        h
-    })
-}
-
-/// The response: the document with Okta's caching and common headers.
+/// The response: the document with Okta's caching headers.
 pub fn respond(state: &AppState, server: AuthServer, kind: Kind) -> Response {
     let mut res = Response::new(Body::from(state.discovery.get(state, server, kind)));
     let h = res.headers_mut();
-    *h = header_template().clone();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("max-age=86400, must-revalidate"),
+    );
     h.insert(header::EXPIRES, expires_in_a_day(state));
-    crate::web::set_request_id(h);
+    h.insert(header::VARY, HeaderValue::from_static("Origin"));
     res
 }
 
