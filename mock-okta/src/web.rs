@@ -21,18 +21,14 @@ static X_OKTA_REQUEST_ID: HeaderName = HeaderName::from_static("x-okta-request-i
 pub async fn okta_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     add_okta_headers(res.headers_mut());
-    tidy_cors(res.headers_mut());
+    merge_vary(res.headers_mut());
     res
 }
 
-/// tower-http's CORS layer marks every answer `Access-Control-Allow-Credentials: true` and
-/// appends its own `Vary`. Okta sends the credentials header only with an allowed origin and
-/// one `Vary: Origin`, so the credentials header goes when no origin was allowed and the
-/// `Vary` values are merged into one header without repeats.
-fn tidy_cors(h: &mut HeaderMap) {
-    if !h.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
-        h.remove(header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
-    }
+/// Documents Okta marks `Vary: Origin` (discovery, keys) set it themselves, since the
+/// discovery fast path has no CORS layer; behind the router tower-http's CORS layer appends
+/// its own `vary: origin`. Okta sends one header, so the values are merged without repeats.
+fn merge_vary(h: &mut HeaderMap) {
     if h.get_all(header::VARY).iter().nth(1).is_none() {
         return;
     }
@@ -52,7 +48,9 @@ fn tidy_cors(h: &mut HeaderMap) {
 
 /// The headers themselves, for answers made outside the router (the discovery fast path).
 pub fn add_okta_headers(h: &mut HeaderMap) {
-    set_request_id(h);
+    if let Ok(v) = HeaderValue::from_str(&request_id()) {
+        h.insert(X_OKTA_REQUEST_ID.clone(), v);
+    }
     h.entry(header::X_CONTENT_TYPE_OPTIONS)
         .or_insert(HeaderValue::from_static("nosniff"));
     h.entry(header::REFERRER_POLICY)
@@ -61,13 +59,6 @@ pub fn add_okta_headers(h: &mut HeaderMap) {
         .or_insert(HeaderValue::from_static("0"));
     h.entry(HeaderName::from_static("p3p"))
         .or_insert(HeaderValue::from_static("CP=\"HONK\""));
-}
-
-/// A fresh `X-Okta-Request-Id`, replacing any the response already has.
-pub fn set_request_id(h: &mut HeaderMap) {
-    if let Ok(v) = HeaderValue::from_str(&request_id()) {
-        h.insert(X_OKTA_REQUEST_ID.clone(), v);
-    }
 }
 
 /// Per-minute request counters behind `X-Rate-Limit-*` headers. Okta reports its limits on
@@ -177,15 +168,19 @@ pub async fn stylesheet() -> Response {
 /// its OAuth endpoints and `/api/v1/authn` / `/api/v1/sessions/me`.
 pub fn cors(dir: &crate::directory::Directory) -> tower_http::cors::CorsLayer {
     use axum::http::Method;
-    use tower_http::cors::{AllowOrigin, CorsLayer};
-    let dir = dir.clone();
-    CorsLayer::new()
-        .allow_origin(AllowOrigin::predicate(move |origin: &HeaderValue, _| {
+    use tower_http::cors::{AllowCredentials, AllowOrigin, CorsLayer};
+    let trusted = {
+        let dir = dir.clone();
+        move |origin: &HeaderValue, _: &axum::http::request::Parts| {
             origin.to_str().is_ok_and(|o| dir.is_trusted_origin(o))
-        }))
+        }
+    };
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(trusted.clone()))
+        // Okta sends the credentials header only to an allowed origin.
+        .allow_credentials(AllowCredentials::predicate(trusted))
         .allow_methods([Method::GET, Method::POST, Method::DELETE, Method::OPTIONS])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
-        .allow_credentials(true)
         .max_age(std::time::Duration::from_secs(3600))
 }
 
@@ -208,35 +203,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cors_headers_are_tidied_as_okta_sends_them() {
+    fn vary_values_are_merged_into_one_header() {
         let mut h = HeaderMap::new();
         h.append(header::VARY, HeaderValue::from_static("Origin"));
         h.append(
             header::VARY,
             HeaderValue::from_static("origin, access-control-request-method"),
         );
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-            HeaderValue::from_static("true"),
-        );
-        tidy_cors(&mut h);
+        merge_vary(&mut h);
         let vary: Vec<_> = h.get_all(header::VARY).iter().collect();
         assert_eq!(vary, ["Origin, access-control-request-method"]);
-        assert!(!h.contains_key(header::ACCESS_CONTROL_ALLOW_CREDENTIALS));
 
-        let mut allowed = HeaderMap::new();
-        allowed.insert(
-            header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            HeaderValue::from_static("https://app.example.test"),
-        );
-        allowed.insert(
-            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-            HeaderValue::from_static("true"),
-        );
-        allowed.insert(header::VARY, HeaderValue::from_static("Origin"));
-        tidy_cors(&mut allowed);
-        assert_eq!(allowed[header::ACCESS_CONTROL_ALLOW_CREDENTIALS], "true");
-        assert_eq!(allowed[header::VARY], "Origin");
+        let mut one = HeaderMap::new();
+        one.insert(header::VARY, HeaderValue::from_static("Origin"));
+        merge_vary(&mut one);
+        assert_eq!(one[header::VARY], "Origin");
     }
 
     #[test]

@@ -475,6 +475,7 @@ async fn cors_is_allowed_for_trusted_origins_only() {
         res.headers()["access-control-allow-origin"],
         "https://app.example.test"
     );
+    assert_eq!(res.headers()["access-control-allow-credentials"], "true");
 }
 
 #[tokio::test]
