@@ -20,10 +20,12 @@ pub mod config;
 pub mod console;
 pub mod dashboard;
 pub mod directory;
-pub mod grants;
+pub mod html;
 pub mod ids;
 pub mod keys;
+pub mod ledger;
 pub mod oidc;
+pub mod params;
 pub mod paths;
 pub mod seed;
 pub mod signin;
@@ -35,7 +37,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use axum::{
     Router,
-    http::{Method, StatusCode, Uri},
+    http::{Method, Uri},
     middleware,
     response::{IntoResponse, Response},
     routing::get,
@@ -46,7 +48,7 @@ pub use paths::AuthServer;
 pub use state::AppState;
 
 use crate::{
-    clock::Clock, directory::Directory, grants::Grants, keys::KeyRing, paths::OrgUrls,
+    clock::Clock, directory::Directory, keys::KeyRing, ledger::Ledger, paths::OrgUrls,
     state::Options, web::RateLimits,
 };
 
@@ -109,7 +111,7 @@ impl Prepared {
         let state = AppState {
             discovery: Arc::new(oidc::discovery::Cache::default()),
             org,
-            grants: Grants::new(clock.clone()),
+            ledger: Ledger::new(clock.clone()),
             dir,
             keys,
             clock,
@@ -133,14 +135,7 @@ async fn not_found(method: Method, uri: Uri) -> Response {
         return api::error::ApiError::not_found(uri.path(), "Resource").into_response();
     }
     tracing::debug!(%method, %uri, "no route");
-    (
-        StatusCode::NOT_FOUND,
-        axum::response::Html(signin::pages::simple_page(
-            "404 Not Found",
-            "The page you are looking for can't be found.",
-        )),
-    )
-        .into_response()
+    html::PageError::not_found().into_response()
 }
 
 /// A running mock-okta.

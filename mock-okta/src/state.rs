@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 
 use crate::{
-    clock::Clock, directory::Directory, grants::Grants, keys::KeyRing, paths::OrgUrls,
+    clock::Clock, directory::Directory, keys::KeyRing, ledger::Ledger, paths::OrgUrls,
     web::RateLimits,
 };
 
@@ -32,12 +32,36 @@ pub struct Options {
 pub struct AppState {
     pub org: Arc<OrgUrls>,
     pub dir: Directory,
-    pub grants: Grants,
+    pub ledger: Ledger,
     pub keys: KeyRing,
     pub clock: Clock,
     pub options: Arc<Options>,
     pub rate: RateLimits,
     pub(crate) discovery: Arc<crate::oidc::discovery::Cache>,
+}
+
+/// What issuing and redeeming codes and tokens needs, and nothing else: the token endpoint,
+/// authorize's deliveries and the dashboard's tiles take this, so the protocol is tested
+/// without a server.
+#[derive(Clone)]
+pub struct Issuer {
+    pub org: Arc<OrgUrls>,
+    pub dir: Directory,
+    pub ledger: Ledger,
+    pub keys: KeyRing,
+    pub clock: Clock,
+}
+
+impl FromRef<AppState> for Issuer {
+    fn from_ref(s: &AppState) -> Self {
+        Self {
+            org: s.org.clone(),
+            dir: s.dir.clone(),
+            ledger: s.ledger.clone(),
+            keys: s.keys.clone(),
+            clock: s.clock.clone(),
+        }
+    }
 }
 
 impl FromRef<AppState> for Directory {

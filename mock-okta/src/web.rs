@@ -79,8 +79,15 @@ impl std::fmt::Debug for RateLimits {
 pub const RATE_LIMIT: u64 = 1000;
 
 impl RateLimits {
+    /// Counts one request at `now` (Unix seconds) and adds Okta's `X-Rate-Limit-*` headers.
+    pub fn apply(&self, h: &mut HeaderMap, now: i64) {
+        for (k, v) in self.headers(now) {
+            h.insert(k, v);
+        }
+    }
+
     /// Counts one request at `now` (Unix seconds) and returns the headers to add.
-    pub fn headers(&self, now: i64) -> [(HeaderName, HeaderValue); 3] {
+    fn headers(&self, now: i64) -> [(HeaderName, HeaderValue); 3] {
         let minute = (now.max(0) as u64) / 60;
         let mut count = 1;
         let _ = self

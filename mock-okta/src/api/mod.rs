@@ -45,10 +45,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
 /// Adds `X-Rate-Limit-Limit/Remaining/Reset`, as Okta does on every API response.
 async fn api_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
-    let headers = res.headers_mut();
-    for (name, value) in state.rate.headers(state.clock.now()) {
-        headers.insert(name, value);
-    }
+    state.rate.apply(res.headers_mut(), state.clock.now());
     res
 }
 
@@ -121,7 +118,7 @@ async fn bearer(
     token: &str,
 ) -> Result<ApiToken, ApiError> {
     use crate::paths::AuthServer;
-    let v = crate::oidc::verify_jwt(state, AuthServer::Org, token, false)
+    let v = crate::oidc::verify::verify_jwt(state, AuthServer::Org, token, false)
         .await
         .filter(|v| v.str("aud") == Some(state.org.base()))
         .filter(|v| {

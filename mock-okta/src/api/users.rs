@@ -229,7 +229,7 @@ async fn users_delete(
 ) -> Result<Response, ApiError> {
     let id = resolve(&state, &user_id)?.id;
     state.dir.delete_user(&id)?;
-    state.grants.end_user_sessions(&id);
+    state.ledger.end_user_sessions(&id);
     Ok(no_content())
 }
 
@@ -259,7 +259,7 @@ async fn users_lifecycle(
         user.status,
         UserStatus::Deprovisioned | UserStatus::Suspended
     ) {
-        state.grants.end_user_sessions(&id);
+        state.ledger.end_user_sessions(&id);
     }
     // Activation without the email hands the activation link to the caller instead.
     if matches!(op.as_str(), "activate" | "reactivate") && !send_email {

@@ -15,16 +15,18 @@ use axum::{
     Router,
     body::Bytes,
     extract::{FromRequest, FromRequestParts, Request, State},
-    http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts},
-    response::{Html, IntoResponse, Response},
+    http::{HeaderMap, Method, StatusCode, request::Parts},
+    response::{IntoResponse, Response},
     routing::get,
 };
 
 pub use forms::{FieldErrors, FormData};
 
+pub(crate) use crate::html::render;
 use crate::{
     directory::{AppStatus, User},
-    grants::Session,
+    html::PageError,
+    ledger::Session,
     paths, signin,
     state::AppState,
 };
@@ -134,33 +136,9 @@ pub struct Chrome {
     pub nav: &'static str,
 }
 
-/// Renders a page with `Cache-Control: no-store` (console pages show secrets).
-pub(crate) fn render<T: Template>(status: StatusCode, page: &T) -> Response {
-    match page.render() {
-        Ok(html) => {
-            let mut res = (status, Html(html)).into_response();
-            crate::web::no_store(res.headers_mut());
-            res
-        }
-        Err(err) => {
-            tracing::error!(%err, "console page did not render");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
-}
-
 /// A `403 Forbidden` page with the given explanation.
 fn forbidden(message: &str) -> Response {
-    let mut res = (
-        StatusCode::FORBIDDEN,
-        Html(signin::pages::simple_page("403 Forbidden", message)),
-    )
-        .into_response();
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-cache, no-store"),
-    );
-    res
+    PageError::forbidden(message).into_response()
 }
 
 /// What a signed-in user without an admin role sees in the Admin Console.
@@ -172,14 +150,7 @@ pub fn no_permission() -> Response {
 
 /// The plain 404 page, for console objects that do not exist.
 fn not_found() -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        Html(signin::pages::simple_page(
-            "404 Not Found",
-            "The page you are looking for can't be found.",
-        )),
-    )
-        .into_response()
+    PageError::not_found().into_response()
 }
 
 async fn console_root(_admin: AdminSession) -> Response {

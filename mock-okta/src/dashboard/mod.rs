@@ -20,11 +20,11 @@ use axum::{
 
 use crate::{
     directory::{App, IdpMode, User},
-    grants::Session,
+    ledger::Session,
     oidc::{
         authorize::{Delivery, ResponseMode, deliver},
         error::ErrorPage,
-        tokens::{self, Grant, IdTokenExtras},
+        mint::{self, IdTokenExtras, Issuance},
     },
     paths::{self, AuthServer},
     signin,
@@ -227,7 +227,7 @@ async fn simplified_id_token(
         scopes.insert(0, "openid".to_owned());
     }
     let key = state.keys.active().await?;
-    let grant = Grant {
+    let grant = Issuance {
         server: AuthServer::Org,
         client_id: &app.credentials.client_id,
         user: Some(user),
@@ -236,7 +236,7 @@ async fn simplified_id_token(
         amr: &session.amr,
         refresh_id: None,
     };
-    tokens::id_token(
+    mint::id_token(
         &key,
         &state.org,
         &grant,

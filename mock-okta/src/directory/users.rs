@@ -62,6 +62,15 @@ pub struct User {
 }
 
 impl User {
+    /// Whether the user may sign in and keep a session: active, or active with an expired
+    /// password (which Okta lets sign in and then asks to change).
+    pub fn may_sign_in(&self) -> bool {
+        matches!(
+            self.status,
+            UserStatus::Active | UserStatus::PasswordExpired
+        )
+    }
+
     fn profile_str(&self, key: &str) -> Option<&str> {
         self.profile.get(key).and_then(Value::as_str)
     }
@@ -443,11 +452,7 @@ impl Directory {
     /// may sign in (ACTIVE or PASSWORD_EXPIRED).
     pub fn authenticate(&self, login: &str, password: &str) -> Option<User> {
         let user = self.user(login).ok()?;
-        let can_sign_in = matches!(
-            user.status,
-            UserStatus::Active | UserStatus::PasswordExpired
-        );
-        (can_sign_in && user.password_matches(password)).then_some(user)
+        (user.may_sign_in() && user.password_matches(password)).then_some(user)
     }
 
     /// Gives a user an admin role (`POST /api/v1/users/{id}/roles`).

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::error::OAuthError;
 use crate::{
     directory::{App, TokenAuthMethod},
-    grants::Grants,
+    ledger::Ledger,
 };
 
 pub const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -23,7 +23,7 @@ const MAX_LIFETIME: i64 = 3600;
 pub struct AssertionContext<'a> {
     /// The URL of the endpoint the request came to: the assertion's `aud` must name it.
     pub audience: &'a str,
-    pub grants: &'a Grants,
+    pub ledger: &'a Ledger,
     pub now: i64,
 }
 
@@ -136,7 +136,7 @@ impl Assertion {
         }
         if let Some(jti) = &self.claims.jti {
             let key = format!("client_assertion:{}:{jti}", app.credentials.client_id);
-            if !ctx.grants.use_once(&key, exp) {
+            if !ctx.ledger.use_once(&key, exp) {
                 return Err(OAuthError::invalid_client(
                     "The client_assertion token has already been used.",
                 ));

@@ -5,11 +5,13 @@
 use base64::{Engine as _, engine::general_purpose::STANDARD};
 
 use super::{
-    authorize::param,
     client_assertion::{Assertion, AssertionContext, JWT_BEARER},
     error::OAuthError,
 };
-use crate::directory::{App, AppStatus, Directory, TokenAuthMethod};
+use crate::{
+    directory::{App, AppStatus, Directory, TokenAuthMethod},
+    params::first as param,
+};
 
 const BAD_CLIENT: &str =
     "Client authentication failed. Either the client or the client credentials are invalid.";
@@ -193,8 +195,8 @@ mod tests {
         form: &[(String, String)],
         query: &[(String, String)],
     ) -> Result<App, OAuthError> {
-        let grants = crate::grants::Grants::new(Clock::default());
-        authenticate_with(dir, authorization, form, query, &grants)
+        let ledger = crate::ledger::Ledger::new(Clock::default());
+        authenticate_with(dir, authorization, form, query, &ledger)
     }
 
     fn authenticate_with(
@@ -202,11 +204,11 @@ mod tests {
         authorization: Option<&str>,
         form: &[(String, String)],
         query: &[(String, String)],
-        grants: &crate::grants::Grants,
+        ledger: &crate::ledger::Ledger,
     ) -> Result<App, OAuthError> {
         let ctx = AssertionContext {
             audience: TOKEN_URL,
-            grants,
+            ledger,
             now: Clock::default().now(),
         };
         authenticate(dir, authorization, form, query, &ctx)
@@ -290,7 +292,7 @@ mod tests {
     fn client_secret_jwt_assertions_are_checked_as_okta_does() {
         use crate::oidc::client_assertion::tests::sign;
         let dir = Directory::new(Clock::default());
-        let grants = crate::grants::Grants::new(Clock::default());
+        let ledger = crate::ledger::Ledger::new(Clock::default());
         let jwt_app = app(&dir, "client_secret_jwt", "web");
         let id = jwt_app.credentials.client_id.clone();
         let secret = jwt_app.credentials.client_secret.clone().unwrap();
@@ -302,7 +304,7 @@ mod tests {
                 None,
                 &form(&[("client_assertion_type", kind), ("client_assertion", jwt)]),
                 &[],
-                &grants,
+                &ledger,
             )
         };
         let good = sign("HS256", &claims(TOKEN_URL, now + 300, "j1"), &secret);
@@ -361,7 +363,7 @@ mod tests {
                 ("client_secret", &secret),
             ]),
             &[],
-            &grants,
+            &ledger,
         )
         .unwrap_err();
         assert_eq!((e.status.as_u16(), e.error), (401, "invalid_request"));

@@ -1,9 +1,12 @@
-//! Discovery documents, with Okta's exact key order, cached as bytes.
+//! `/.well-known/openid-configuration` and `/.well-known/oauth-authorization-server`:
+//! discovery documents with Okta's exact key order, cached as bytes, and answered before the
+//! router for plain GETs (the fast path).
 
 use std::sync::RwLock;
 
 use axum::{
     body::{Body, Bytes},
+    extract::State,
     http::{HeaderValue, header},
     response::Response,
 };
@@ -58,19 +61,10 @@ const OIDC_CLAIMS: &[&str] = &[
     "at_hash",
     "c_hash",
 ];
-const ORG_SCOPES: &[&str] = &[
-    "openid",
-    "email",
-    "profile",
-    "address",
-    "phone",
-    "offline_access",
-    "groups",
-];
 
 /// Which document: OpenID Connect discovery or RFC 8414 metadata.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum Metadata {
     OpenId,
     OAuth,
 }
@@ -105,8 +99,8 @@ struct Document<'a> {
 }
 
 /// Builds a discovery document.
-pub fn document(org: &OrgUrls, server: AuthServer, kind: Kind, scopes: Vec<String>) -> Vec<u8> {
-    let openid = kind == Kind::OpenId;
+pub fn document(org: &OrgUrls, server: AuthServer, kind: Metadata, scopes: Vec<String>) -> Vec<u8> {
+    let openid = kind == Metadata::OpenId;
     let response_types: &[&str] = if openid {
         &[
             "code",
@@ -187,11 +181,11 @@ pub struct Cache {
 }
 
 impl Cache {
-    fn get(&self, state: &AppState, server: AuthServer, kind: Kind) -> Bytes {
+    fn get(&self, state: &AppState, server: AuthServer, kind: Metadata) -> Bytes {
         let pick = |d: &(u64, Bytes, Bytes, Bytes)| match (server, kind) {
             (AuthServer::Org, _) => d.1.clone(),
-            (AuthServer::Default, Kind::OpenId) => d.2.clone(),
-            (AuthServer::Default, Kind::OAuth) => d.3.clone(),
+            (AuthServer::Default, Metadata::OpenId) => d.2.clone(),
+            (AuthServer::Default, Metadata::OAuth) => d.3.clone(),
         };
         let current = state.dir.scopes_version();
         if let Ok(guard) = self.docs.read()
@@ -201,25 +195,28 @@ impl Cache {
             return pick(d);
         }
         let (version, scopes) = state.dir.published_scopes();
-        let org_scopes = ORG_SCOPES.iter().map(|s| (*s).to_owned()).collect();
+        let org_scopes = super::scopes::ORG_SCOPES
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
         let docs = (
             version,
             Bytes::from(document(
                 &state.org,
                 AuthServer::Org,
-                Kind::OpenId,
+                Metadata::OpenId,
                 org_scopes,
             )),
             Bytes::from(document(
                 &state.org,
                 AuthServer::Default,
-                Kind::OpenId,
+                Metadata::OpenId,
                 scopes.clone(),
             )),
             Bytes::from(document(
                 &state.org,
                 AuthServer::Default,
-                Kind::OAuth,
+                Metadata::OAuth,
                 scopes,
             )),
         );
@@ -241,10 +238,12 @@ pub fn fast_path(
         return None;
     }
     let (server, kind) = match req.uri().path() {
-        "/.well-known/openid-configuration" => (AuthServer::Org, Kind::OpenId),
-        "/oauth2/default/.well-known/openid-configuration" => (AuthServer::Default, Kind::OpenId),
+        "/.well-known/openid-configuration" => (AuthServer::Org, Metadata::OpenId),
+        "/oauth2/default/.well-known/openid-configuration" => {
+            (AuthServer::Default, Metadata::OpenId)
+        }
         "/oauth2/default/.well-known/oauth-authorization-server" => {
-            (AuthServer::Default, Kind::OAuth)
+            (AuthServer::Default, Metadata::OAuth)
         }
         _ => return None,
     };
@@ -272,8 +271,21 @@ fn expires_in_a_day(state: &AppState) -> HeaderValue {
     })
 }
 
+/// `GET {issuer}/.well-known/openid-configuration`.
+pub async fn openid_configuration(State(state): State<AppState>, server: AuthServer) -> Response {
+    respond(&state, server, Metadata::OpenId)
+}
+
+/// `GET {issuer}/.well-known/oauth-authorization-server` (custom servers).
+pub async fn oauth_authorization_server(
+    State(state): State<AppState>,
+    server: AuthServer,
+) -> Response {
+    respond(&state, server, Metadata::OAuth)
+}
+
 /// The response: the document with Okta's caching headers.
-pub fn respond(state: &AppState, server: AuthServer, kind: Kind) -> Response {
+pub fn respond(state: &AppState, server: AuthServer, kind: Metadata) -> Response {
     let mut res = Response::new(Body::from(state.discovery.get(state, server, kind)));
     let h = res.headers_mut();
     h.insert(
@@ -299,7 +311,7 @@ mod tests {
         let doc = String::from_utf8(document(
             &org,
             AuthServer::Default,
-            Kind::OpenId,
+            Metadata::OpenId,
             vec!["openid".into()],
         ))
         .unwrap();
@@ -308,8 +320,8 @@ mod tests {
             doc.contains(r#""registration_endpoint":"https://dev-1.okta.com/oauth2/v1/clients""#)
         );
         assert!(!doc.contains("client_credentials"));
-        let oauth =
-            String::from_utf8(document(&org, AuthServer::Default, Kind::OAuth, vec![])).unwrap();
+        let oauth = String::from_utf8(document(&org, AuthServer::Default, Metadata::OAuth, vec![]))
+            .unwrap();
         assert!(oauth.contains("client_credentials"));
         assert!(!oauth.contains("userinfo_endpoint"));
         let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
@@ -324,7 +336,8 @@ mod tests {
     fn org_server_issuer_is_the_org_url() {
         let org = OrgUrls::new("https://dev-1.okta.com");
         let v: serde_json::Value =
-            serde_json::from_slice(&document(&org, AuthServer::Org, Kind::OpenId, vec![])).unwrap();
+            serde_json::from_slice(&document(&org, AuthServer::Org, Metadata::OpenId, vec![]))
+                .unwrap();
         assert_eq!(v["issuer"], "https://dev-1.okta.com");
         assert_eq!(v["jwks_uri"], "https://dev-1.okta.com/oauth2/v1/keys");
     }

@@ -1,20 +1,45 @@
-//! `/v1/token`: the authorization-code, refresh-token, client-credentials and password grants.
+//! `v1/token`: the authorization-code, refresh-token, client-credentials and password grant
+//! types, after the client has been authenticated (`back_channel.rs`).
 
+use axum::{
+    Json,
+    extract::{FromRef as _, State},
+    response::{IntoResponse, Response},
+};
 use serde::Serialize;
-use sha2::{Digest as _, Sha256};
 
 use super::{
-    authorize::{known_scope, param},
+    back_channel::{BackChannel, with_token_headers},
     error::OAuthError,
-    tokens::{self, Grant, IdTokenExtras, TOKEN_LIFETIME},
+    mint::{self, IdTokenExtras, Issuance, TOKEN_LIFETIME},
+    pkce, scopes,
 };
 use crate::{
-    directory::{App, OKTA_SCOPES, TokenAuthMethod, User, UserStatus},
-    grants::{REFRESH_LIFETIME, RefreshGrant},
+    directory::{App, OKTA_SCOPES, TokenAuthMethod, User},
     ids::okta_id,
-    paths::AuthServer,
-    state::AppState,
+    ledger::{REFRESH_LIFETIME, RefreshToken},
+    params::first as param,
+    paths::{self, AuthServer},
+    state::{AppState, Issuer},
 };
+
+pub async fn token_post(
+    State(state): State<AppState>,
+    server: AuthServer,
+    req: Result<BackChannel, OAuthError>,
+) -> Response {
+    let answer = async {
+        let req = req?;
+        let app = req.client(&state, server, paths::TOKEN)?;
+        exchange(&Issuer::from_ref(&state), server, &app, req.form.pairs()).await
+    }
+    .await;
+    let res = match answer {
+        Ok(body) => Json(body).into_response(),
+        Err(e) => e.into_response(),
+    };
+    with_token_headers(&state, res)
+}
 
 /// The success body, in Okta's key order.
 #[derive(Debug, Serialize)]
@@ -44,29 +69,9 @@ fn unauthorized_client(app: &App) -> OAuthError {
     )
 }
 
-fn split_scopes(raw: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for s in raw.split(' ').filter(|s| !s.is_empty()) {
-        if !out.iter().any(|x| x == s) {
-            out.push(s.to_owned());
-        }
-    }
-    out
-}
-
-/// PKCE S256: base64url(SHA-256(verifier)) == challenge.
-pub fn pkce_matches(verifier: &str, challenge: &str) -> bool {
-    use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
-    let valid = (43..=128).contains(&verifier.len())
-        && verifier
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'));
-    valid && URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) == challenge
-}
-
 /// Dispatches on `grant_type`.
 pub async fn exchange(
-    state: &AppState,
+    state: &Issuer,
     server: AuthServer,
     app: &App,
     form: &[(String, String)],
@@ -99,19 +104,15 @@ pub async fn exchange(
     }
 }
 
-fn usable_user(state: &AppState, user_id: &str) -> Option<User> {
-    state
-        .dir
-        .user(user_id)
-        .ok()
-        .filter(|u| matches!(u.status, UserStatus::Active | UserStatus::PasswordExpired))
+fn usable_user(state: &Issuer, user_id: &str) -> Option<User> {
+    state.dir.user(user_id).ok().filter(User::may_sign_in)
 }
 
 /// Mints the tokens of a user grant: access token, ID token when `openid` was granted,
 /// refresh token when `offline_access` was granted and the app may refresh.
 #[allow(clippy::too_many_arguments)]
 async fn mint_for_user(
-    state: &AppState,
+    state: &Issuer,
     server: AuthServer,
     app: &App,
     user: &User,
@@ -119,7 +120,7 @@ async fn mint_for_user(
     auth_time: i64,
     amr: &[String],
     nonce: Option<&str>,
-    existing_refresh: Option<(String, RefreshGrant)>,
+    existing_refresh: Option<(String, RefreshToken)>,
 ) -> Result<TokenResponse, OAuthError> {
     let key = state.keys.active().await.map_err(internal)?;
     let now = state.clock.now();
@@ -128,7 +129,7 @@ async fn mint_for_user(
     let refresh = match existing_refresh {
         Some(pair) => Some(pair),
         None if wants_refresh => {
-            let grant = RefreshGrant {
+            let grant = RefreshToken {
                 server,
                 client_id: app.credentials.client_id.clone(),
                 user_id: user.id.clone(),
@@ -140,11 +141,11 @@ async fn mint_for_user(
                 expires_at: now + REFRESH_LIFETIME,
                 grace_until: None,
             };
-            Some((state.grants.issue_refresh(grant.clone()), grant))
+            Some((state.ledger.issue_refresh(grant.clone()), grant))
         }
         None => None,
     };
-    let grant = Grant {
+    let grant = Issuance {
         server,
         client_id: &app.credentials.client_id,
         user: Some(user),
@@ -153,12 +154,12 @@ async fn mint_for_user(
         amr,
         refresh_id: refresh.as_ref().map(|(_, g)| g.id.as_str()),
     };
-    let (access_token, _) = tokens::access_token(&key, &state.org, &grant, now)
+    let (access_token, _) = mint::access_token(&key, &state.org, &grant, now)
         .await
         .map_err(internal)?;
     let id_token = if scopes.iter().any(|s| s == "openid") {
         Some(
-            tokens::id_token(
+            mint::id_token(
                 &key,
                 &state.org,
                 &grant,
@@ -198,7 +199,7 @@ fn internal(err: anyhow::Error) -> OAuthError {
 }
 
 async fn authorization_code(
-    state: &AppState,
+    state: &Issuer,
     server: AuthServer,
     app: &App,
     form: &[(String, String)],
@@ -208,7 +209,7 @@ async fn authorization_code(
         param(form, "redirect_uri").ok_or_else(|| OAuthError::missing("redirect_uri"))?;
     // Taken before any check: a code is spent by any attempt to redeem it.
     let grant = state
-        .grants
+        .ledger
         .take_code(code)
         .filter(|g| g.server == server)
         .ok_or_else(|| {
@@ -230,7 +231,7 @@ async fn authorization_code(
                 "PKCE code verifier is required when the parameters 'code_challenge_method' and 'code_challenge' are included in the authorization request.",
             ));
         }
-        (Some(challenge), Some(verifier)) if !pkce_matches(verifier, challenge) => {
+        (Some(challenge), Some(verifier)) if !pkce::matches(verifier, challenge) => {
             return Err(OAuthError::invalid_grant("PKCE verification failed."));
         }
         (None, Some(_)) => return Err(OAuthError::invalid_grant("PKCE verification failed.")),
@@ -254,7 +255,7 @@ async fn authorization_code(
 }
 
 async fn refresh(
-    state: &AppState,
+    state: &Issuer,
     server: AuthServer,
     app: &App,
     form: &[(String, String)],
@@ -262,13 +263,13 @@ async fn refresh(
     let token = param(form, "refresh_token").ok_or_else(|| OAuthError::missing("refresh_token"))?;
     let invalid = || OAuthError::invalid_grant("The refresh token is invalid or expired.");
     let grant = state
-        .grants
+        .ledger
         .refresh(token)
         .filter(|g| g.server == server && g.client_id == app.credentials.client_id)
         .ok_or_else(invalid)?;
     let scopes = match param(form, "scope") {
         Some(raw) => {
-            let asked = split_scopes(raw);
+            let asked = scopes::split(raw);
             if asked.iter().any(|s| !grant.scopes.contains(s)) {
                 return Err(OAuthError::invalid_scope(EXCEEDS_SCOPE));
             }
@@ -282,12 +283,12 @@ async fn refresh(
     }
     let keep = if app.settings.refresh_rotation == "ROTATE" {
         state
-            .grants
+            .ledger
             .retire_refresh(token, i64::from(app.settings.refresh_leeway));
         let mut fresh = grant.clone();
         fresh.grace_until = None;
         fresh.issued_at = state.clock.now();
-        (state.grants.issue_refresh(fresh.clone()), fresh)
+        (state.ledger.issue_refresh(fresh.clone()), fresh)
     } else {
         (token.to_owned(), grant.clone())
     };
@@ -306,7 +307,7 @@ async fn refresh(
 }
 
 async fn client_credentials(
-    state: &AppState,
+    state: &Issuer,
     server: AuthServer,
     app: &App,
     form: &[(String, String)],
@@ -320,7 +321,7 @@ async fn client_credentials(
     }
     let scopes = match param(form, "scope") {
         Some(raw) => {
-            let asked = split_scopes(raw);
+            let asked = scopes::split(raw);
             if asked.iter().any(|s| !state.dir.is_known_scope(s)) {
                 return Err(OAuthError::invalid_scope(UNKNOWN_SCOPE));
             }
@@ -347,7 +348,7 @@ async fn client_credentials(
 /// authenticates with `private_key_jwt` gets the `okta.*` scopes granted to it, for the
 /// Management API.
 async fn okta_api_scopes(
-    state: &AppState,
+    state: &Issuer,
     app: &App,
     form: &[(String, String)],
 ) -> Result<TokenResponse, OAuthError> {
@@ -361,7 +362,7 @@ async fn okta_api_scopes(
             "The authorization server resource does not have any configured default scopes, 'scope' must be provided.",
         ));
     };
-    let scopes = split_scopes(raw);
+    let scopes = scopes::split(raw);
     if scopes.iter().any(|s| !OKTA_SCOPES.contains(&s.as_str())) {
         return Err(OAuthError::invalid_scope(UNKNOWN_SCOPE));
     }
@@ -381,13 +382,13 @@ async fn okta_api_scopes(
 
 /// A client's own access token (no user) for `scopes`.
 async fn client_token(
-    state: &AppState,
+    state: &Issuer,
     server: AuthServer,
     app: &App,
     scopes: Vec<String>,
 ) -> Result<TokenResponse, OAuthError> {
     let key = state.keys.active().await.map_err(internal)?;
-    let grant = Grant {
+    let grant = Issuance {
         server,
         client_id: &app.credentials.client_id,
         user: None,
@@ -396,7 +397,7 @@ async fn client_token(
         amr: &[],
         refresh_id: None,
     };
-    let (access_token, _) = tokens::access_token(&key, &state.org, &grant, state.clock.now())
+    let (access_token, _) = mint::access_token(&key, &state.org, &grant, state.clock.now())
         .await
         .map_err(internal)?;
     Ok(TokenResponse {
@@ -410,7 +411,7 @@ async fn client_token(
 }
 
 async fn password(
-    state: &AppState,
+    state: &Issuer,
     server: AuthServer,
     app: &App,
     form: &[(String, String)],
@@ -418,8 +419,8 @@ async fn password(
     let username = param(form, "username").ok_or_else(|| OAuthError::missing("username"))?;
     let password = param(form, "password").ok_or_else(|| OAuthError::missing("password"))?;
     let scope = param(form, "scope").ok_or_else(|| OAuthError::missing("scope"))?;
-    let scopes = split_scopes(scope);
-    if scopes.iter().any(|s| !known_scope(&state.dir, server, s)) {
+    let scopes = scopes::split(scope);
+    if scopes.iter().any(|s| !scopes::known(&state.dir, server, s)) {
         return Err(OAuthError::invalid_scope(UNKNOWN_SCOPE));
     }
     let user = state
@@ -446,25 +447,4 @@ async fn password(
         None,
     )
     .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pkce_s256_matches_rfc7636_example() {
-        assert!(pkce_matches(
-            "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
-        ));
-        assert!(!pkce_matches(
-            "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXl",
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
-        ));
-        assert!(!pkce_matches(
-            "short",
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
-        ));
-    }
 }

@@ -1,19 +1,18 @@
-//! `/v1/authorize`: request validation (plain Rust, unit-tested here), the sign-in detour
-//! through Okta's `okta_key`/`fromURI`, and delivery of codes and tokens by response mode.
+//! An authorize request checked the way Okta checks it, in Okta's order: problems with the
+//! client or the redirect URI give Okta's error page, everything else goes back to the
+//! client. Plain Rust, unit-tested here.
 
-use askama::Template;
-use axum::{
-    http::{HeaderMap, HeaderValue, StatusCode, header},
-    response::{Html, IntoResponse, Response},
-};
-
-use super::error::ErrorPage;
+use super::delivery::Delivery;
 use crate::{
     directory::{App, AppStatus, AppType, Directory},
+    oidc::{
+        error::{ErrorPage, OAuthError},
+        pkce, scopes,
+    },
+    params::first as param,
     paths::{AuthServer, OrgUrls},
 };
 
-/// Which of `code`, `token`, `id_token` were asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ResponseType {
     pub code: bool,
@@ -22,7 +21,7 @@ pub struct ResponseType {
 }
 
 impl ResponseType {
-    fn parse(raw: &str) -> Option<Self> {
+    pub(super) fn parse(raw: &str) -> Option<Self> {
         let mut rt = Self::default();
         for part in raw.split(' ').filter(|p| !p.is_empty()) {
             let slot = match part {
@@ -54,7 +53,7 @@ pub enum ResponseMode {
 }
 
 impl ResponseMode {
-    fn parse(raw: &str) -> Option<Self> {
+    pub(super) fn parse(raw: &str) -> Option<Self> {
         Some(match raw {
             "query" => Self::Query,
             "fragment" => Self::Fragment,
@@ -89,14 +88,6 @@ pub struct AuthorizeRequest {
     pub session_token: Option<String>,
 }
 
-/// Where an error or a success goes back to the client.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Delivery {
-    pub redirect_uri: String,
-    pub mode: ResponseMode,
-    pub params: Vec<(String, String)>,
-}
-
 /// Why an authorize request was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Denied {
@@ -106,61 +97,10 @@ pub enum Denied {
     Redirect(Delivery),
 }
 
-impl Delivery {
-    pub fn error(
-        redirect_uri: &str,
-        mode: ResponseMode,
-        state: Option<&str>,
-        error: &str,
-        description: &str,
-    ) -> Self {
-        let mut params = vec![
-            ("error".to_owned(), error.to_owned()),
-            ("error_description".to_owned(), description.to_owned()),
-        ];
-        if let Some(s) = state {
-            params.push(("state".to_owned(), s.to_owned()));
-        }
-        Self {
-            redirect_uri: redirect_uri.to_owned(),
-            mode,
-            params,
-        }
-    }
-}
-
-/// First value of a parameter; empty values count as absent, as in Okta.
-pub fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    params
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-        .filter(|v| !v.is_empty())
-}
-
-/// Scopes an authorization server knows.
-pub fn known_scope(dir: &Directory, server: AuthServer, scope: &str) -> bool {
-    match server {
-        AuthServer::Default => dir.is_known_scope(scope),
-        AuthServer::Org => matches!(
-            scope,
-            "openid" | "profile" | "email" | "address" | "phone" | "offline_access" | "groups"
-        ),
-    }
-}
-
 fn list(items: &[String]) -> String {
     format!("[{}]", items.join(", "))
 }
 
-fn valid_pkce_challenge(c: &str) -> bool {
-    (43..=128).contains(&c.len())
-        && c.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
-}
-
-/// Validates an authorize request the way Okta does, in Okta's order: problems with the
-/// client or redirect URI give the error page; everything else goes back to the client.
 pub fn validate(
     params: &[(String, String)],
     server: AuthServer,
@@ -214,13 +154,12 @@ pub fn validate(
     let mode = mode_raw
         .and_then(ResponseMode::parse)
         .unwrap_or(default_mode);
-    let deny = |error: &str, desc: &str| {
+    let deny = |error: &'static str, desc: &str| {
         Err(Denied::Redirect(Delivery::error(
             redirect_uri,
             mode,
             state,
-            error,
-            desc,
+            &OAuthError::bad_request(error, desc),
         )))
     };
     let configured_rt = list(&app.settings.response_types);
@@ -298,13 +237,8 @@ pub fn validate(
             "The requested scope is invalid, unknown, malformed, or exceeds the scope granted by the resource owner.",
         );
     }
-    let mut scopes: Vec<String> = Vec::new();
-    for s in scope_raw.split(' ').filter(|s| !s.is_empty()) {
-        if !scopes.iter().any(|x| x == s) {
-            scopes.push(s.to_owned());
-        }
-    }
-    if scopes.iter().any(|s| !known_scope(dir, server, s)) {
+    let mut scopes = scopes::split(scope_raw);
+    if scopes.iter().any(|s| !scopes::known(dir, server, s)) {
         return deny(
             "invalid_scope",
             "One or more scopes are not configured for the authorization server resource.",
@@ -354,7 +288,7 @@ pub fn validate(
                 "The required parameter 'code_challenge_method' is missing.",
             );
         }
-        (Some(c), Some(_)) if !valid_pkce_challenge(c) => {
+        (Some(c), Some(_)) if !pkce::well_formed(c) => {
             return deny(
                 "invalid_request",
                 "The 'code_challenge' parameter must be between 43 and 128 characters from [A-Z], [a-z], [0-9], '-', '.', '_' and '~'.",
@@ -416,99 +350,6 @@ pub fn validate(
         session_token: param(params, "sessionToken").map(str::to_owned),
         app,
     })
-}
-
-#[derive(Template)]
-#[template(path = "form_post.html")]
-struct FormPost<'a> {
-    action: &'a str,
-    params: &'a [(String, String)],
-}
-
-#[derive(Template)]
-#[template(path = "post_message.html")]
-struct PostMessage<'a> {
-    target_origin: String,
-    message: String,
-    _marker: std::marker::PhantomData<&'a ()>,
-}
-
-fn append(uri: &str, sep_if_fresh: char, params: &[(String, String)]) -> String {
-    let encoded = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(params.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .finish();
-    let sep = match sep_if_fresh {
-        '?' if uri.contains('?') => '&',
-        c => c,
-    };
-    format!("{uri}{sep}{encoded}")
-}
-
-/// Sends the result to the client by its response mode.
-pub fn deliver(d: Delivery, extra_headers: HeaderMap) -> Response {
-    let mut res = match d.mode {
-        ResponseMode::Query | ResponseMode::Fragment => {
-            let sep = if d.mode == ResponseMode::Query {
-                '?'
-            } else {
-                '#'
-            };
-            let location = append(&d.redirect_uri, sep, &d.params);
-            let mut res = StatusCode::FOUND.into_response();
-            match HeaderValue::from_str(&location) {
-                Ok(v) => {
-                    res.headers_mut().insert(header::LOCATION, v);
-                }
-                Err(_) => {
-                    return ErrorPage::new("invalid_request", "The redirect URI cannot be used.")
-                        .into_response();
-                }
-            }
-            res.headers_mut().insert(
-                header::REFERRER_POLICY,
-                HeaderValue::from_static("no-referrer"),
-            );
-            res
-        }
-        ResponseMode::FormPost => {
-            let html = FormPost {
-                action: &d.redirect_uri,
-                params: &d.params,
-            }
-            .render()
-            .unwrap_or_default();
-            Html(html).into_response()
-        }
-        ResponseMode::OktaPostMessage => {
-            let origin = url::Url::parse(&d.redirect_uri)
-                .map(|u| u.origin().ascii_serialization())
-                .unwrap_or_default();
-            let message: serde_json::Map<String, serde_json::Value> = d
-                .params
-                .iter()
-                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
-                .collect();
-            let html = PostMessage {
-                target_origin: serde_json::to_string(&origin).unwrap_or_default(),
-                // `<` escaped so no value can close the script element.
-                message: serde_json::to_string(&message)
-                    .unwrap_or_default()
-                    .replace('<', "\\u003c"),
-                _marker: std::marker::PhantomData,
-            }
-            .render()
-            .unwrap_or_default();
-            Html(html).into_response()
-        }
-    };
-    let h = res.headers_mut();
-    crate::web::no_store(h);
-    for (k, v) in extra_headers {
-        if let Some(k) = k {
-            h.append(k, v);
-        }
-    }
-    res
 }
 
 #[cfg(test)]
@@ -722,17 +563,5 @@ mod tests {
         ));
         p.push(("code_challenge_method".into(), "S256".into()));
         assert!(validate(&p, AuthServer::Default, &dir, &org).is_ok());
-    }
-
-    #[test]
-    fn delivery_appends_to_existing_query() {
-        assert_eq!(
-            append("https://a/cb?x=1", '?', &[("code".into(), "c d".into())]),
-            "https://a/cb?x=1&code=c+d"
-        );
-        assert_eq!(
-            append("https://a/cb", '#', &[("id_token".into(), "t".into())]),
-            "https://a/cb#id_token=t"
-        );
     }
 }

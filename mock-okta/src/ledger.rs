@@ -40,7 +40,7 @@ pub struct SigninTx {
 #[derive(Debug, Clone)]
 pub struct PendingAuthorize {
     pub server: AuthServer,
-    pub params: Vec<(String, String)>,
+    pub params: crate::params::Params,
     /// The resumed request needs a session authenticated at or after this time
     /// (`prompt=login`, `max_age`).
     pub fresh_after: Option<i64>,
@@ -49,7 +49,7 @@ pub struct PendingAuthorize {
 
 /// An issued authorization code.
 #[derive(Debug, Clone)]
-pub struct CodeGrant {
+pub struct AuthCode {
     pub server: AuthServer,
     pub client_id: String,
     pub redirect_uri: String,
@@ -65,7 +65,7 @@ pub struct CodeGrant {
 
 /// An issued refresh token.
 #[derive(Debug, Clone)]
-pub struct RefreshGrant {
+pub struct RefreshToken {
     pub server: AuthServer,
     pub client_id: String,
     pub user_id: String,
@@ -85,8 +85,8 @@ struct Store {
     sessions: HashMap<String, Session>,
     signins: HashMap<String, SigninTx>,
     pending: HashMap<String, PendingAuthorize>,
-    codes: HashMap<String, CodeGrant>,
-    refresh: HashMap<String, RefreshGrant>,
+    codes: HashMap<String, AuthCode>,
+    refresh: HashMap<String, RefreshToken>,
     session_tokens: HashMap<String, (String, i64)>,
     revoked: HashMap<String, i64>,
     /// Spent one-time ids (client assertion `jti`s), until they expire.
@@ -124,12 +124,12 @@ pub const SESSION_TOKEN_LIFETIME: i64 = 300;
 pub const REFRESH_LIFETIME: i64 = 90 * 24 * 3600;
 
 #[derive(Clone, Default)]
-pub struct Grants {
+pub struct Ledger {
     store: Arc<Mutex<Store>>,
     clock: Clock,
 }
 
-impl Grants {
+impl Ledger {
     pub fn new(clock: Clock) -> Self {
         Self {
             store: Arc::default(),
@@ -252,7 +252,7 @@ impl Grants {
 
     // ---- codes ----
 
-    pub fn issue_code(&self, grant: CodeGrant) -> String {
+    pub fn issue_code(&self, grant: AuthCode) -> String {
         let now = self.clock.now();
         let code = opaque_token();
         let mut s = self.lock();
@@ -262,7 +262,7 @@ impl Grants {
     }
 
     /// Takes a code: a code can be redeemed once, whatever the outcome.
-    pub fn take_code(&self, code: &str) -> Option<CodeGrant> {
+    pub fn take_code(&self, code: &str) -> Option<AuthCode> {
         let now = self.clock.now();
         self.lock()
             .codes
@@ -272,7 +272,7 @@ impl Grants {
 
     // ---- refresh tokens ----
 
-    pub fn issue_refresh(&self, grant: RefreshGrant) -> String {
+    pub fn issue_refresh(&self, grant: RefreshToken) -> String {
         let now = self.clock.now();
         let token = opaque_token();
         let mut s = self.lock();
@@ -281,7 +281,7 @@ impl Grants {
         token
     }
 
-    pub fn refresh(&self, token: &str) -> Option<RefreshGrant> {
+    pub fn refresh(&self, token: &str) -> Option<RefreshToken> {
         let now = self.clock.now();
         self.lock()
             .refresh
@@ -298,7 +298,7 @@ impl Grants {
         }
     }
 
-    pub fn revoke_refresh(&self, token: &str) -> Option<RefreshGrant> {
+    pub fn revoke_refresh(&self, token: &str) -> Option<RefreshToken> {
         self.lock().refresh.remove(token)
     }
 
@@ -355,8 +355,8 @@ impl Grants {
 mod tests {
     use super::*;
 
-    fn code(clock: &Clock) -> CodeGrant {
-        CodeGrant {
+    fn code(clock: &Clock) -> AuthCode {
+        AuthCode {
             server: AuthServer::Default,
             client_id: "c".into(),
             redirect_uri: "https://a/cb".into(),
@@ -374,7 +374,7 @@ mod tests {
     #[test]
     fn codes_are_single_use_and_expire_after_300_seconds() {
         let clock = Clock::default();
-        let g = Grants::new(clock.clone());
+        let g = Ledger::new(clock.clone());
         let c = g.issue_code(code(&clock));
         assert_eq!(c.len(), 43);
         assert!(g.take_code(&c).is_some());
@@ -386,7 +386,7 @@ mod tests {
 
     #[test]
     fn session_tokens_are_one_time() {
-        let g = Grants::new(Clock::default());
+        let g = Ledger::new(Clock::default());
         let (t, _) = g.issue_session_token("00u1");
         assert_eq!(g.redeem_session_token(&t).as_deref(), Some("00u1"));
         assert_eq!(g.redeem_session_token(&t), None);
@@ -395,7 +395,7 @@ mod tests {
     #[test]
     fn sessions_expire_when_idle() {
         let clock = Clock::default();
-        let g = Grants::new(clock.clone());
+        let g = Ledger::new(clock.clone());
         let s = g.create_session("00u1", vec!["pwd".into()]);
         assert!(g.session(&s.id).is_some());
         clock.advance(SESSION_LIFETIME + 1);

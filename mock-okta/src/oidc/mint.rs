@@ -1,4 +1,4 @@
-//! Minting access and ID tokens in Okta's exact claim order.
+//! Minting access and ID tokens in Okta's exact claim order, and the claims of `/userinfo`.
 
 use std::sync::Arc;
 
@@ -86,7 +86,7 @@ pub struct IdTokenClaims<'a> {
 }
 
 /// What a token is being minted for.
-pub struct Grant<'a> {
+pub struct Issuance<'a> {
     pub server: AuthServer,
     pub client_id: &'a str,
     /// None for client credentials.
@@ -106,7 +106,7 @@ fn has(scopes: &[String], s: &str) -> bool {
 pub async fn access_token(
     key: &Arc<SigningKey>,
     org: &OrgUrls,
-    grant: &Grant<'_>,
+    grant: &Issuance<'_>,
     now: i64,
 ) -> anyhow::Result<(String, String)> {
     let mut jti = format!("AT.{}", opaque_token());
@@ -145,7 +145,7 @@ pub struct IdTokenExtras<'a> {
 pub async fn id_token(
     key: &Arc<SigningKey>,
     org: &OrgUrls,
-    grant: &Grant<'_>,
+    grant: &Issuance<'_>,
     user: &User,
     extras: &IdTokenExtras<'_>,
     now: i64,
