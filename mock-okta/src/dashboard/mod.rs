@@ -14,7 +14,7 @@ use axum::{
     Router,
     extract::{Path, State},
     http::{HeaderMap, StatusCode},
-    response::{Html, IntoResponse, Response},
+    response::{IntoResponse, Response},
     routing::get,
 };
 
@@ -90,17 +90,7 @@ async fn dashboard_home(State(state): State<AppState>, headers: HeaderMap) -> Re
         is_admin: user.is_super_admin(),
         tiles,
     };
-    match page.render() {
-        Ok(html) => {
-            let mut res = Html(html).into_response();
-            crate::web::no_store(res.headers_mut());
-            res
-        }
-        Err(err) => {
-            tracing::error!(%err, "dashboard did not render");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
+    crate::html::render(StatusCode::OK, &page)
 }
 
 /// What a tile's link does for a user.
@@ -207,7 +197,12 @@ async fn dashboard_app_launch(
                 ),
                 Err(err) => {
                     tracing::error!(%err, "Okta Simplified ID token not minted");
-                    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+                    crate::html::PageError::new(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "500 Internal Server Error",
+                        "The server encountered an internal error.",
+                    )
+                    .into_response()
                 }
             }
         }

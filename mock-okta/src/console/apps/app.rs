@@ -1,5 +1,4 @@
-//! Applications: the list, the Create App Integration wizard, and an app's General and
-//! Assignments tabs.
+//! One app's page: the General tab (credentials, General Settings) and the Assignments tab.
 
 use askama::Template;
 use axum::{
@@ -11,11 +10,12 @@ use axum::{
 };
 use serde::Deserialize;
 
-use super::{AdminForm, AdminSession, Chrome, FieldErrors, FormData, not_found, render};
+use super::{Opt, app_field, grant_label, group_options, lines, type_label};
+use crate::console::{AdminForm, AdminSession, Chrome, FieldErrors, FormData, not_found, render};
 use crate::{
     directory::{
         App, AppInput, AppStatus, AppType, DirError, IdpInitiatedLoginInput, IdpMode,
-        OAuthClientSettingsInput, SettingsInput, TokenAuthMethod, VisibilityInput,
+        TokenAuthMethod, VisibilityInput,
     },
     paths,
     state::AppState,
@@ -25,12 +25,6 @@ use crate::{
 pub(super) fn router() -> Router<AppState> {
     let app = paths::ADMIN_APP;
     Router::new()
-        .route("/admin/apps", get(console_apps_root))
-        .route(paths::ADMIN_APPS, get(console_apps_list))
-        .route(
-            paths::ADMIN_APP_WIZARD,
-            get(console_app_wizard_form).post(console_app_wizard_submit),
-        )
         .route(app, get(console_app_show))
         .route(&format!("{app}/general"), post(console_app_general_submit))
         .route(
@@ -53,393 +47,6 @@ pub(super) fn router() -> Router<AppState> {
             &format!("{app}/assignments/groups/remove"),
             post(console_app_group_unassign),
         )
-}
-
-/// The application types the wizard creates, by Okta's `applicationType` parameter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Web,
-    Spa,
-    Native,
-}
-
-impl Kind {
-    fn from_param(raw: &str) -> Option<Self> {
-        match raw {
-            "WEB" => Some(Self::Web),
-            "BROWSER" => Some(Self::Spa),
-            "NATIVE" => Some(Self::Native),
-            _ => None,
-        }
-    }
-
-    fn param(self) -> &'static str {
-        match self {
-            Self::Web => "WEB",
-            Self::Spa => "BROWSER",
-            Self::Native => "NATIVE",
-        }
-    }
-
-    fn app_type(self) -> AppType {
-        match self {
-            Self::Web => AppType::Web,
-            Self::Spa => AppType::Browser,
-            Self::Native => AppType::Native,
-        }
-    }
-
-    fn wizard_heading(self) -> &'static str {
-        match self {
-            Self::Web => "New Web App Integration",
-            Self::Spa => "New Single-Page App Integration",
-            Self::Native => "New Native App Integration",
-        }
-    }
-}
-
-/// How the console names an application type.
-fn type_label(t: AppType) -> &'static str {
-    match t {
-        AppType::Web => "Web",
-        AppType::Browser => "Single-Page Application",
-        AppType::Native => "Native",
-        AppType::Service => "Service",
-    }
-}
-
-fn grant_label(grant: &str) -> &str {
-    match grant {
-        "authorization_code" => "Authorization Code",
-        "refresh_token" => "Refresh Token",
-        "implicit" => "Implicit (hybrid)",
-        "client_credentials" => "Client Credentials",
-        "password" => "Resource Owner Password",
-        "interaction_code" => "Interaction Code",
-        "urn:ietf:params:oauth:grant-type:device_code" => "Device Authorization",
-        other => other,
-    }
-}
-
-/// Where an API validation cause is shown on the console's app forms.
-fn app_field(api_field: &str) -> Option<&'static str> {
-    Some(match api_field {
-        "label" => "label",
-        "settings.oauthClient.redirect_uris" => "redirect_uris",
-        "settings.oauthClient.post_logout_redirect_uris" => "post_logout_redirect_uris",
-        "settings.oauthClient.grant_types" | "settings.oauthClient.response_types" => "grant_types",
-        "settings.oauthClient.initiate_login_uri" => "initiate_login_uri",
-        "settings.oauthClient.idp_initiated_login" => "login_flow",
-        "credentials.oauthClient.pkce_required"
-        | "credentials.oauthClient.token_endpoint_auth_method" => "client_authentication",
-        _ => return None,
-    })
-}
-
-fn lines(text: &str) -> Vec<String> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-/// An `<option>` (or checkbox) of a select.
-struct Opt {
-    value: String,
-    label: String,
-    selected: bool,
-}
-
-fn group_options(state: &AppState, selected: &[String]) -> Vec<Opt> {
-    state
-        .dir
-        .list_groups(None, &|_| true, None, usize::MAX)
-        .items
-        .into_iter()
-        .map(|g| Opt {
-            selected: selected.contains(&g.id),
-            value: g.id,
-            label: g.profile_name,
-        })
-        .collect()
-}
-
-// ---------------------------------------------------------------- Applications list
-
-#[derive(Deserialize)]
-struct AppsQuery {
-    dialog: Option<String>,
-}
-
-struct AppRow {
-    label: String,
-    href: String,
-    active: bool,
-    type_label: &'static str,
-    client_id: String,
-}
-
-#[derive(Template)]
-#[template(path = "console/apps.html")]
-struct AppsPage {
-    chrome: Chrome,
-    apps: Vec<AppRow>,
-    /// The "Create a new app integration" dialog is open.
-    dialog: bool,
-    dialog_error: Option<&'static str>,
-    wizard_path: &'static str,
-}
-
-fn apps_page(
-    state: &AppState,
-    admin: &AdminSession,
-    dialog: bool,
-    dialog_error: Option<&'static str>,
-) -> Response {
-    let apps = state
-        .dir
-        .list_apps(None, &|_| true, None, usize::MAX)
-        .items
-        .into_iter()
-        .map(|a| AppRow {
-            href: paths::admin_app_path(&a.id),
-            active: a.status == AppStatus::Active,
-            type_label: type_label(a.settings.application_type),
-            client_id: a.credentials.client_id,
-            label: a.label,
-        })
-        .collect();
-    let status = if dialog_error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    render(
-        status,
-        &AppsPage {
-            chrome: admin.chrome(state, "apps"),
-            apps,
-            dialog,
-            dialog_error,
-            wizard_path: paths::ADMIN_APP_WIZARD,
-        },
-    )
-}
-
-async fn console_apps_root(_admin: AdminSession) -> Response {
-    found(paths::ADMIN_APPS)
-}
-
-async fn console_apps_list(
-    State(state): State<AppState>,
-    admin: AdminSession,
-    Query(q): Query<AppsQuery>,
-) -> Response {
-    apps_page(&state, &admin, q.dialog.is_some(), None)
-}
-
-// ---------------------------------------------------------------- the wizard
-
-#[derive(Deserialize)]
-struct WizardQuery {
-    #[serde(rename = "applicationType")]
-    application_type: Option<String>,
-    #[serde(rename = "signOnMode")]
-    sign_on_mode: Option<String>,
-}
-
-/// What the wizard form holds, as typed (kept when the form comes back with errors).
-struct WizardValues {
-    label: String,
-    authorization_code: bool,
-    refresh_token: bool,
-    implicit: bool,
-    redirect_uris: String,
-    post_logout_redirect_uris: String,
-    /// "everyone", "groups" or "skip".
-    assignment: String,
-    group_ids: Vec<String>,
-}
-
-impl WizardValues {
-    fn new() -> Self {
-        Self {
-            label: String::new(),
-            authorization_code: true,
-            refresh_token: false,
-            implicit: false,
-            redirect_uris: String::new(),
-            post_logout_redirect_uris: String::new(),
-            // Okta preselects nothing here; the guide's steps assume everyone has access.
-            assignment: "everyone".to_owned(),
-            group_ids: Vec::new(),
-        }
-    }
-
-    fn from_form(f: &FormData, kind: Kind) -> Self {
-        let assignment = match f.get("assignment") {
-            Some(a @ ("everyone" | "groups" | "skip")) => a.to_owned(),
-            _ => "everyone".to_owned(),
-        };
-        Self {
-            label: f.text("label"),
-            authorization_code: kind == Kind::Web || f.has("grant_types", "authorization_code"),
-            refresh_token: f.has("grant_types", "refresh_token"),
-            implicit: f.has("grant_types", "implicit"),
-            redirect_uris: f.lines("redirect_uris").join("\n"),
-            post_logout_redirect_uris: f.lines("post_logout_redirect_uris").join("\n"),
-            assignment,
-            group_ids: f.all("group_ids"),
-        }
-    }
-
-    /// The Management API input of the app the form describes.
-    fn input(&self, kind: Kind) -> AppInput {
-        let grants = [
-            (
-                "authorization_code",
-                self.authorization_code || kind == Kind::Web,
-            ),
-            ("refresh_token", self.refresh_token),
-            ("implicit", self.implicit),
-        ]
-        .into_iter()
-        .filter(|(_, on)| *on)
-        .map(|(g, _)| g.to_owned())
-        .collect();
-        AppInput {
-            name: Some("oidc_client".to_owned()),
-            label: Some(self.label.clone()),
-            sign_on_mode: Some("OPENID_CONNECT".to_owned()),
-            settings: Some(SettingsInput {
-                oauth_client: Some(OAuthClientSettingsInput {
-                    application_type: Some(kind.app_type()),
-                    redirect_uris: Some(lines(&self.redirect_uris)),
-                    post_logout_redirect_uris: Some(lines(&self.post_logout_redirect_uris)),
-                    grant_types: Some(grants),
-                    ..Default::default()
-                }),
-            }),
-            ..Default::default()
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "console/app_wizard.html")]
-struct WizardPage {
-    chrome: Chrome,
-    heading: &'static str,
-    action: String,
-    is_web: bool,
-    v: WizardValues,
-    groups: Vec<Opt>,
-    errors: FieldErrors,
-}
-
-fn wizard_page(
-    state: &AppState,
-    admin: &AdminSession,
-    kind: Kind,
-    v: WizardValues,
-    errors: FieldErrors,
-) -> Response {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    let groups = group_options(state, &v.group_ids);
-    render(
-        status,
-        &WizardPage {
-            chrome: admin.chrome(state, "apps"),
-            heading: kind.wizard_heading(),
-            action: format!(
-                "{}?applicationType={}",
-                paths::ADMIN_APP_WIZARD,
-                kind.param()
-            ),
-            is_web: kind == Kind::Web,
-            v,
-            groups,
-            errors,
-        },
-    )
-}
-
-/// The wizard's kind, or the Create dialog again when the choice is missing or not offered.
-fn wizard_kind(q: &WizardQuery) -> Result<Kind, &'static str> {
-    if q.sign_on_mode.as_deref().is_some_and(|m| m != "OIDC") {
-        return Err("Only OIDC - OpenID Connect app integrations can be created here.");
-    }
-    q.application_type
-        .as_deref()
-        .and_then(Kind::from_param)
-        .ok_or("Select a sign-in method and an application type.")
-}
-
-async fn console_app_wizard_form(
-    State(state): State<AppState>,
-    admin: AdminSession,
-    Query(q): Query<WizardQuery>,
-) -> Response {
-    match wizard_kind(&q) {
-        Ok(kind) => wizard_page(
-            &state,
-            &admin,
-            kind,
-            WizardValues::new(),
-            FieldErrors::default(),
-        ),
-        Err(msg) => apps_page(&state, &admin, true, Some(msg)),
-    }
-}
-
-async fn console_app_wizard_submit(
-    State(state): State<AppState>,
-    Query(q): Query<WizardQuery>,
-    AdminForm { admin, form }: AdminForm,
-) -> Response {
-    let kind = match wizard_kind(&q) {
-        Ok(kind) => kind,
-        Err(msg) => return apps_page(&state, &admin, true, Some(msg)),
-    };
-    let v = WizardValues::from_form(&form, kind);
-    let input = v.input(kind);
-    let mut errors = FieldErrors::default();
-    if let Err(e) = state.dir.check_new_app(input.clone()) {
-        errors.add_dir_error(&e, app_field);
-    }
-    if v.assignment == "groups" {
-        if v.group_ids.is_empty() {
-            errors.add("group_ids", "Select at least one group");
-        } else if v.group_ids.iter().any(|g| state.dir.group(g).is_err()) {
-            errors.add("group_ids", "The selected group no longer exists");
-        }
-    }
-    if !errors.is_empty() {
-        return wizard_page(&state, &admin, kind, v, errors);
-    }
-    let app = match state.dir.create_app(input, true) {
-        Ok(app) => app,
-        Err(e) => {
-            errors.add_dir_error(&e, app_field);
-            return wizard_page(&state, &admin, kind, v, errors);
-        }
-    };
-    let groups = match v.assignment.as_str() {
-        "everyone" => vec![state.dir.everyone().id],
-        "groups" => v.group_ids.clone(),
-        _ => Vec::new(),
-    };
-    for g in groups {
-        if let Err(err) = state.dir.assign_group(&app.id, &g, None) {
-            tracing::warn!(%err, app = %app.id, group = %g, "group assignment after create failed");
-        }
-    }
-    found(&paths::admin_app_path(&app.id))
 }
 
 // ---------------------------------------------------------------- one app
@@ -563,7 +170,7 @@ impl GeneralValues {
 }
 
 /// What the app's page shows, read from the app.
-struct AppView {
+struct AppDetails {
     id: String,
     path: String,
     label: String,
@@ -587,7 +194,7 @@ struct AppView {
     embed_link: String,
 }
 
-impl AppView {
+impl AppDetails {
     fn new(state: &AppState, a: &App) -> Self {
         let s = &a.settings;
         let mode = s.idp_initiated_login.mode;
@@ -652,7 +259,7 @@ struct GroupRow {
 #[template(path = "console/app.html")]
 struct AppPage {
     chrome: Chrome,
-    app: AppView,
+    app: AppDetails,
     /// "general" or "assignments".
     tab: &'static str,
     /// "", "general" or "credentials": the section in edit mode.
@@ -714,7 +321,7 @@ fn app_page(state: &AppState, admin: &AdminSession, app: &App, page: AppPageStat
         status,
         &AppPage {
             chrome: admin.chrome(state, "apps"),
-            app: AppView::new(state, app),
+            app: AppDetails::new(state, app),
             tab: page.tab,
             editing: page.editing,
             general: page.general.unwrap_or_else(|| GeneralValues::from_app(app)),
@@ -922,43 +529,19 @@ mod tests {
     use super::*;
     use crate::{clock::Clock, directory::Directory};
 
-    fn form(body: &str) -> FormData {
-        FormData::parse(body.as_bytes())
-    }
-
-    #[test]
-    fn wizard_form_becomes_the_api_input_of_a_web_app() {
-        let v = WizardValues::from_form(
-            &form(
-                "label=Konnect&grant_types=refresh_token&redirect_uris=https%3A%2F%2Fa.test%2Fcb%0Ahttps%3A%2F%2Fb.test%2Fcb&assignment=skip",
-            ),
-            Kind::Web,
-        );
-        let input = v.input(Kind::Web);
-        let oc = input.settings.unwrap().oauth_client.unwrap();
-        assert_eq!(
-            oc.grant_types.unwrap(),
-            vec!["authorization_code", "refresh_token"]
-        );
-        assert_eq!(
-            oc.redirect_uris.unwrap(),
-            vec!["https://a.test/cb", "https://b.test/cb"]
-        );
-        assert_eq!(oc.application_type, Some(AppType::Web));
-        assert_eq!(v.assignment, "skip");
-    }
-
     #[test]
     fn general_settings_map_login_initiated_by_and_visibility_to_the_api_fields() {
         let dir = Directory::new(Clock::default());
         let app = dir
             .create_app(
-                WizardValues {
-                    label: "Konnect".into(),
-                    redirect_uris: "https://a.test/cb".into(),
-                    ..WizardValues::new()
-                }
-                .input(Kind::Spa),
+                serde_json::from_value(serde_json::json!({
+                    "name": "oidc_client", "label": "Konnect", "signOnMode": "OPENID_CONNECT",
+                    "credentials": {"oauthClient": {"token_endpoint_auth_method": "none"}},
+                    "settings": {"oauthClient": {"application_type": "browser",
+                        "redirect_uris": ["https://a.test/cb"],
+                        "grant_types": ["authorization_code"], "response_types": ["code"]}}
+                }))
+                .unwrap(),
                 true,
             )
             .unwrap();
