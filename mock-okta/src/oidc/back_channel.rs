@@ -6,7 +6,7 @@ use axum::{
     body::Bytes,
     extract::{FromRequest, Request},
     http::header,
-    response::Response,
+    response::{IntoResponse, Response},
 };
 
 use super::{client_assertion::AssertionContext, client_auth, error::OAuthError};
@@ -74,6 +74,28 @@ impl BackChannel {
             &ctx,
         )
     }
+}
+
+/// The client of a request, authenticated for `endpoint`; the request's own reading error
+/// first.
+pub fn authenticated(
+    req: Result<BackChannel, OAuthError>,
+    state: &AppState,
+    server: AuthServer,
+    endpoint: &str,
+) -> Result<(BackChannel, App), OAuthError> {
+    let req = req?;
+    let app = req.client(state, server, endpoint)?;
+    Ok((req, app))
+}
+
+/// The answer of a back-channel endpoint, with [`with_token_headers`].
+pub fn respond<T: IntoResponse>(state: &AppState, answer: Result<T, OAuthError>) -> Response {
+    let res = match answer {
+        Ok(body) => body.into_response(),
+        Err(e) => e.into_response(),
+    };
+    with_token_headers(state, res)
 }
 
 /// Every back-channel answer, success or error: `no-store` and Okta's rate-limit headers.

@@ -1,13 +1,9 @@
 //! `v1/introspect` (RFC 7662): whether a token the client owns is active, and what it says.
 
-use axum::{
-    Json,
-    extract::State,
-    response::{IntoResponse, Response},
-};
+use axum::{Json, extract::State, response::Response};
 
 use super::{
-    back_channel::{BackChannel, with_token_headers},
+    back_channel::{BackChannel, authenticated, respond},
     error::OAuthError,
     mint,
     verify::{Verified, verify_jwt},
@@ -52,8 +48,7 @@ pub async fn introspect_post(
     req: Result<BackChannel, OAuthError>,
 ) -> Response {
     let answer = async {
-        let req = req?;
-        let app = req.client(&state, server, paths::INTROSPECT)?;
+        let (req, app) = authenticated(req, &state, server, paths::INTROSPECT)?;
         let token = req
             .form
             .get("token")
@@ -73,11 +68,7 @@ pub async fn introspect_post(
         Ok::<_, OAuthError>(body)
     }
     .await;
-    let res = match answer {
-        Ok(body) => Json(body).into_response(),
-        Err(e) => e.into_response(),
-    };
-    with_token_headers(&state, res)
+    respond(&state, answer.map(Json))
 }
 
 /// An access or ID token: active only for the client it was issued to.

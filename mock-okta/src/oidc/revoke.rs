@@ -1,13 +1,9 @@
 //! `v1/revoke` (RFC 7009): revokes an access or refresh token the client owns.
 
-use axum::{
-    extract::State,
-    http::StatusCode,
-    response::{IntoResponse, Response},
-};
+use axum::{extract::State, http::StatusCode, response::Response};
 
 use super::{
-    back_channel::{BackChannel, with_token_headers},
+    back_channel::{BackChannel, authenticated, respond},
     error::OAuthError,
     verify::verify_jwt,
 };
@@ -22,8 +18,7 @@ pub async fn revoke_post(
     req: Result<BackChannel, OAuthError>,
 ) -> Response {
     let answer = async {
-        let req = req?;
-        let app = req.client(&state, server, paths::REVOKE)?;
+        let (req, app) = authenticated(req, &state, server, paths::REVOKE)?;
         let token = req
             .form
             .get("token")
@@ -43,13 +38,9 @@ pub async fn revoke_post(
         {
             state.ledger.revoke_refresh(token);
         }
-        Ok::<_, OAuthError>(())
+        // 200 with an empty body, even for unknown tokens (RFC 7009).
+        Ok::<_, OAuthError>(StatusCode::OK)
     }
     .await;
-    // 200 with an empty body, even for unknown tokens (RFC 7009).
-    let res = match answer {
-        Ok(()) => StatusCode::OK.into_response(),
-        Err(e) => e.into_response(),
-    };
-    with_token_headers(&state, res)
+    respond(&state, answer)
 }

@@ -4,12 +4,12 @@
 use axum::{
     Json,
     extract::{FromRef as _, State},
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use serde::Serialize;
 
 use super::{
-    back_channel::{BackChannel, with_token_headers},
+    back_channel::{BackChannel, authenticated, respond},
     error::OAuthError,
     mint::{self, IdTokenExtras, Issuance, TOKEN_LIFETIME},
     pkce, scopes,
@@ -29,16 +29,11 @@ pub async fn token_post(
     req: Result<BackChannel, OAuthError>,
 ) -> Response {
     let answer = async {
-        let req = req?;
-        let app = req.client(&state, server, paths::TOKEN)?;
+        let (req, app) = authenticated(req, &state, server, paths::TOKEN)?;
         exchange(&Issuer::from_ref(&state), server, &app, req.form.pairs()).await
     }
     .await;
-    let res = match answer {
-        Ok(body) => Json(body).into_response(),
-        Err(e) => e.into_response(),
-    };
-    with_token_headers(&state, res)
+    respond(&state, answer.map(Json))
 }
 
 /// The success body, in Okta's key order.

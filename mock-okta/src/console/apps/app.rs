@@ -380,19 +380,33 @@ async fn console_app_general_submit(
         return found(&paths::admin_app_path(&app.id));
     }
     let v = GeneralValues::from_form(&form, app.settings.application_type);
-    match state.dir.replace_app(&app.id, v.input(&app)) {
+    let input = v.input(&app);
+    save(&state, &admin, &app, input, "general", Some(v))
+}
+
+/// Saves an edit of the General tab: back to the app's page, or the form again with the
+/// directory's causes beside its fields.
+fn save(
+    state: &AppState,
+    admin: &AdminSession,
+    app: &App,
+    input: AppInput,
+    editing: &'static str,
+    general: Option<GeneralValues>,
+) -> Response {
+    match state.dir.replace_app(&app.id, input) {
         Ok(app) => found(&paths::admin_app_path(&app.id)),
         Err(e) => {
             let mut errors = FieldErrors::default();
             errors.add_dir_error(&e, app_field);
             app_page(
-                &state,
-                &admin,
-                &app,
+                state,
+                admin,
+                app,
                 AppPageState {
                     tab: "general",
-                    editing: "general",
-                    general: Some(v),
+                    editing,
+                    general,
                     errors,
                 },
             )
@@ -418,24 +432,7 @@ async fn console_app_credentials_submit(
     {
         c.pkce_required = Some(form.has("pkce_required", "true"));
     }
-    match state.dir.replace_app(&app.id, input) {
-        Ok(app) => found(&paths::admin_app_path(&app.id)),
-        Err(e) => {
-            let mut errors = FieldErrors::default();
-            errors.add_dir_error(&e, app_field);
-            app_page(
-                &state,
-                &admin,
-                &app,
-                AppPageState {
-                    tab: "general",
-                    editing: "credentials",
-                    general: None,
-                    errors,
-                },
-            )
-        }
-    }
+    save(&state, &admin, &app, input, "credentials", None)
 }
 
 /// The result of an Assignments action: back to the tab, or the tab with the error.
