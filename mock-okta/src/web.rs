@@ -188,6 +188,9 @@ pub fn cors(dir: &crate::directory::Directory) -> tower_http::cors::CorsLayer {
         .allow_credentials(AllowCredentials::predicate(trusted))
         .allow_methods([Method::GET, Method::POST, Method::DELETE, Method::OPTIONS])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
+        // The allowed methods and headers are fixed lists, not mirrored from the request, so
+        // answers vary by origin only, as Okta's do.
+        .vary([header::ORIGIN])
         .max_age(std::time::Duration::from_secs(3600))
 }
 
