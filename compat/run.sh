@@ -3,7 +3,8 @@
 #
 #   compat/run.sh            build + start mock-okta, run the Node and the Python suites
 #
-# Builds mock-okta (cargo build -p mock-okta), starts it on a free 127.0.0.1 port with the
+# Builds mock-okta (cargo build -p mock-okta) unless MOCK_OKTA_BIN names a binary already built
+# (scripts/test passes the one `cargo test --workspace` built, so nothing compiles twice), starts it on a free 127.0.0.1 port with the
 # default seed, waits for discovery to answer, installs the pinned Node (npm ci) and Python
 # (compat/python/.venv) dependencies when missing, runs `node --test` then `pytest -q`,
 # stops mock-okta on exit and exits non-zero if anything failed.
@@ -20,11 +21,15 @@ PYTHON="$(command -v python3.11 || command -v python3)"
 log() { printf '\n==> %s\n' "$*" >&2; }
 
 # ---- build mock-okta --------------------------------------------------------------------
-log "cargo build -p mock-okta"
-(cd "$ROOT" && cargo build -p mock-okta)
-TARGET_DIR="$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps \
-  | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
-BIN="$TARGET_DIR/debug/mock-okta"
+if [[ -n "${MOCK_OKTA_BIN:-}" ]]; then
+  BIN="$MOCK_OKTA_BIN"
+else
+  log "cargo build -p mock-okta"
+  (cd "$ROOT" && cargo build -p mock-okta)
+  TARGET_DIR="$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps \
+    | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+  BIN="$TARGET_DIR/debug/mock-okta"
+fi
 [[ -x "$BIN" ]] || { echo "mock-okta binary not found at $BIN" >&2; exit 1; }
 
 # ---- dependencies (before starting the server, so a slow install cannot time it out) ----
