@@ -194,18 +194,29 @@ pub fn cors(dir: &crate::directory::Directory) -> tower_http::cors::CorsLayer {
         .max_age(std::time::Duration::from_secs(3600))
 }
 
-/// A `302 Found` redirect, as Okta sends (axum's `Redirect::to` is a 303).
+/// Whether a redirect target can be sent as a `Location` header as it is: visible ASCII
+/// only (no CR, LF, NUL or other control characters, which could split the header).
+pub fn is_redirect_safe(target: &str) -> bool {
+    !target.is_empty() && target.bytes().all(|b| (0x21..0x7f).contains(&b))
+}
+
+/// A `302 Found` redirect, as Okta sends (axum's `Redirect::to` is a 303). A target that
+/// cannot be a `Location` gets an error page instead; callers check targets from requests
+/// with [`is_redirect_safe`] before changing anything.
 pub fn found(location: &str) -> Response {
-    let mut res = axum::http::StatusCode::FOUND.into_response();
     match HeaderValue::from_str(location) {
-        Ok(v) => {
+        Ok(v) if is_redirect_safe(location) => {
+            let mut res = axum::http::StatusCode::FOUND.into_response();
             res.headers_mut().insert(header::LOCATION, v);
+            res
         }
-        Err(_) => {
-            *res.status_mut() = axum::http::StatusCode::BAD_REQUEST;
-        }
+        _ => crate::html::PageError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            "400 Bad Request",
+            "The redirect target is not a valid URL.",
+        )
+        .into_response(),
     }
-    res
 }
 
 #[cfg(test)]

@@ -1,19 +1,13 @@
 //! People: the org's users, and Add person with a password set by the admin.
 
 use askama::Template;
-use axum::{
-    Router,
-    extract::{Query, State},
-    http::StatusCode,
-    response::Response,
-    routing::get,
-};
-use serde::Deserialize;
+use axum::{Router, extract::State, http::StatusCode, response::Response, routing::get};
 use serde_json::{Map, Value};
 
 use super::{AdminForm, AdminSession, Chrome, FieldErrors, FormData, render};
 use crate::{
     directory::{NewUser, UserStatus},
+    params::BrowserQuery,
     paths,
     state::AppState,
     web::found,
@@ -167,20 +161,15 @@ fn people_page(
     )
 }
 
-#[derive(Deserialize)]
-struct PeopleQuery {
-    dialog: Option<String>,
-}
-
 async fn console_people_list(
     State(state): State<AppState>,
     admin: AdminSession,
-    Query(q): Query<PeopleQuery>,
+    BrowserQuery(q): BrowserQuery,
 ) -> Response {
     people_page(
         &state,
         &admin,
-        q.dialog.is_some(),
+        q.get("dialog").is_some(),
         PersonValues::new(),
         FieldErrors::default(),
     )

@@ -23,8 +23,14 @@ struct AuthnRequest {
 }
 
 /// `POST /api/v1/authn`: primary authentication, answering with a one-time session token.
-pub(super) async fn authn(State(state): State<AppState>, body: axum::body::Bytes) -> Response {
-    let Ok(req) = serde_json::from_slice::<AuthnRequest>(&body) else {
+pub(super) async fn authn(
+    State(state): State<AppState>,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
+    let Some(req) = body
+        .ok()
+        .and_then(|b| serde_json::from_slice::<AuthnRequest>(&b).ok())
+    else {
         return ApiError::malformed().into_response();
     };
     let (Some(username), Some(password)) = (req.username, req.password) else {

@@ -22,6 +22,7 @@ use axum::{
 };
 
 use crate::{
+    api::allow,
     html::PageError,
     params::{BrowserForm, BrowserQuery},
     paths,
@@ -30,29 +31,49 @@ use crate::{
 };
 
 pub fn router(state: &AppState) -> Router<AppState> {
+    // Another method on any of these answers Okta's E0000022, as Okta's own routes do.
     let api = Router::new()
-        .route("/api/v1/authn", post(authn::authn))
+        .route("/api/v1/authn", allow(post(authn::authn)))
         .route(
             "/api/v1/sessions/me",
-            get(authn::session_me).delete(authn::session_me_delete),
+            allow(get(authn::session_me).delete(authn::session_me_delete)),
         )
         .layer(web::cors(&state.dir));
     Router::new()
-        .route(paths::SIGNIN_PAGE, get(signin_page))
-        .route("/login/default", get(signin_page))
-        .route("/", get(root))
-        .route(paths::SIGNIN_IDENTIFY, post(identify_submit))
-        .route(paths::SIGNIN_ANSWER, post(answer_submit))
-        .route(paths::SIGNOUT, get(signout))
-        .route(paths::SESSION_COOKIE_REDIRECT, get(session_cookie_redirect))
+        .route(paths::SIGNIN_PAGE, allow(get(signin_page)))
+        .route("/login/default", allow(get(signin_page)))
+        .route("/", allow(get(root)))
+        .route(paths::SIGNIN_IDENTIFY, allow(post(identify_submit)))
+        .route(paths::SIGNIN_ANSWER, allow(post(answer_submit)))
+        .route(paths::SIGNOUT, allow(get(signout)))
+        .route(
+            paths::SESSION_COOKIE_REDIRECT,
+            allow(get(session_cookie_redirect)),
+        )
         .merge(api)
 }
 
 /// Only paths on the org host are followed after sign-in (no open redirects).
 fn safe_from_uri(from: Option<&str>) -> Option<String> {
     let from = from?;
-    (from.starts_with('/') && !from.starts_with("//") && !from.contains('\\'))
-        .then(|| from.to_owned())
+    (from.starts_with('/')
+        && !from.starts_with("//")
+        && !from.contains('\\')
+        && crate::web::is_redirect_safe(from))
+    .then(|| from.to_owned())
+}
+
+/// Where sign-out and a session-token redirect may send the browser: a path on the org, or
+/// an absolute URL on the org or on an origin the org trusts.
+fn trusted_target(state: &AppState, target: &str) -> bool {
+    safe_from_uri(Some(target)).is_some()
+        || (crate::web::is_redirect_safe(target)
+            && (target.starts_with(state.org.base())
+                || url::Url::parse(target).is_ok_and(|u| {
+                    state
+                        .dir
+                        .is_trusted_origin(&u.origin().ascii_serialization())
+                })))
 }
 
 /// Sends the browser to the sign-in page, which returns it to `from` (a path on the org).
@@ -185,23 +206,14 @@ async fn signout(
     headers: HeaderMap,
     BrowserQuery(q): BrowserQuery,
 ) -> Response {
+    let target = match q.get("fromURI") {
+        Some(u) if trusted_target(&state, u) => u,
+        _ => paths::SIGNIN_PAGE,
+    };
     if let Some(s) = current_session(&state, &headers) {
         state.ledger.end_session(&s.id);
     }
-    let target = match q.get("fromURI") {
-        Some(u) if safe_from_uri(Some(u)).is_some() => u.to_owned(),
-        Some(u)
-            if url::Url::parse(u).is_ok_and(|p| {
-                state
-                    .dir
-                    .is_trusted_origin(&p.origin().ascii_serialization())
-            }) =>
-        {
-            u.to_owned()
-        }
-        _ => paths::SIGNIN_PAGE.to_owned(),
-    };
-    with_cookie(crate::web::found(&target), clear_session_cookie(&state))
+    with_cookie(crate::web::found(target), clear_session_cookie(&state))
 }
 
 /// `/login/sessionCookieRedirect?token=…&redirectUrl=…`: a session token becomes a session.
@@ -209,15 +221,8 @@ async fn session_cookie_redirect(
     State(state): State<AppState>,
     BrowserQuery(q): BrowserQuery,
 ) -> Response {
-    let target = q.get("redirectUrl").unwrap_or_default().to_owned();
-    let trusted = safe_from_uri(Some(&target)).is_some()
-        || target.starts_with(state.org.base())
-        || url::Url::parse(&target).is_ok_and(|u| {
-            state
-                .dir
-                .is_trusted_origin(&u.origin().ascii_serialization())
-        });
-    if !trusted {
+    let target = q.get("redirectUrl").unwrap_or_default();
+    if !trusted_target(&state, target) {
         return PageError::forbidden("The redirect URL is not a trusted origin of this org.")
             .into_response();
     }
@@ -229,7 +234,7 @@ async fn session_cookie_redirect(
             .into_response();
     };
     let (_, cookie) = start_session(&state, &user_id);
-    with_cookie(crate::web::found(&target), cookie)
+    with_cookie(crate::web::found(target), cookie)
 }
 
 #[cfg(test)]

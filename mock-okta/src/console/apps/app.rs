@@ -3,12 +3,11 @@
 use askama::Template;
 use axum::{
     Router,
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::StatusCode,
     response::Response,
     routing::{get, post},
 };
-use serde::Deserialize;
 
 use super::{Opt, app_field, grant_label, group_options, lines, type_label};
 use crate::console::{AdminForm, AdminSession, Chrome, FieldErrors, FormData, not_found, render};
@@ -17,6 +16,7 @@ use crate::{
         App, AppInput, AppStatus, AppType, DirError, IdpInitiatedLoginInput, IdpMode,
         TokenAuthMethod, VisibilityInput,
     },
+    params::BrowserQuery,
     paths,
     state::AppState,
     web::found,
@@ -50,12 +50,6 @@ pub(super) fn router() -> Router<AppState> {
 }
 
 // ---------------------------------------------------------------- one app
-
-#[derive(Deserialize, Default)]
-struct AppQuery {
-    tab: Option<String>,
-    edit: Option<String>,
-}
 
 /// The General Settings form, as typed (or as the app has it).
 struct GeneralValues {
@@ -340,17 +334,17 @@ async fn console_app_show(
     State(state): State<AppState>,
     admin: AdminSession,
     Path(app_id): Path<String>,
-    Query(q): Query<AppQuery>,
+    BrowserQuery(q): BrowserQuery,
 ) -> Response {
     let Ok(app) = state.dir.app(&app_id) else {
         return not_found();
     };
-    let tab = match q.tab.as_deref() {
+    let tab = match q.get("tab") {
         Some("assignments") => "assignments",
         _ => "general",
     };
     let editable = app.settings.application_type != AppType::Service;
-    let editing = match q.edit.as_deref() {
+    let editing = match q.get("edit") {
         Some("general") if tab == "general" && editable => "general",
         Some("credentials") if tab == "general" && editable => "credentials",
         _ => "",

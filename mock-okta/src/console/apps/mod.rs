@@ -5,18 +5,12 @@ mod app;
 mod wizard;
 
 use askama::Template;
-use axum::{
-    Router,
-    extract::{Query, State},
-    http::StatusCode,
-    response::Response,
-    routing::get,
-};
-use serde::Deserialize;
+use axum::{Router, extract::State, http::StatusCode, response::Response, routing::get};
 
 use crate::console::{AdminSession, Chrome, render};
 use crate::{
     directory::{AppStatus, AppType},
+    params::BrowserQuery,
     paths,
     state::AppState,
     web::found,
@@ -99,11 +93,6 @@ pub(super) fn group_options(state: &AppState, selected: &[String]) -> Vec<Opt> {
 
 // ---------------------------------------------------------------- Applications list
 
-#[derive(Deserialize)]
-struct AppsQuery {
-    dialog: Option<String>,
-}
-
 struct AppRow {
     label: String,
     href: String,
@@ -166,7 +155,7 @@ async fn console_apps_root(_admin: AdminSession) -> Response {
 async fn console_apps_list(
     State(state): State<AppState>,
     admin: AdminSession,
-    Query(q): Query<AppsQuery>,
+    BrowserQuery(q): BrowserQuery,
 ) -> Response {
-    apps_page(&state, &admin, q.dialog.is_some(), None)
+    apps_page(&state, &admin, q.get("dialog").is_some(), None)
 }

@@ -1,19 +1,13 @@
 //! The Create App Integration wizard: OIDC - OpenID Connect, then Web, Single-Page or Native.
 
 use askama::Template;
-use axum::{
-    Router,
-    extract::{Query, State},
-    http::StatusCode,
-    response::Response,
-    routing::get,
-};
-use serde::Deserialize;
+use axum::{Router, extract::State, http::StatusCode, response::Response, routing::get};
 
 use super::{Opt, app_field, apps_page, group_options, lines};
 use crate::console::{AdminForm, AdminSession, Chrome, FieldErrors, FormData, render};
 use crate::{
     directory::{AppInput, AppType, OAuthClientSettingsInput, SettingsInput},
+    params::{BrowserQuery, Params},
     paths,
     state::AppState,
     web::found,
@@ -70,14 +64,6 @@ impl WizardAppType {
 }
 
 // ---------------------------------------------------------------- the wizard
-
-#[derive(Deserialize)]
-struct WizardQuery {
-    #[serde(rename = "applicationType")]
-    application_type: Option<String>,
-    #[serde(rename = "signOnMode")]
-    sign_on_mode: Option<String>,
-}
 
 /// What the wizard form holds, as typed (kept when the form comes back with errors).
 struct WizardValues {
@@ -201,12 +187,11 @@ fn wizard_page(
 }
 
 /// The wizard's kind, or the Create dialog again when the choice is missing or not offered.
-fn wizard_kind(q: &WizardQuery) -> Result<WizardAppType, &'static str> {
-    if q.sign_on_mode.as_deref().is_some_and(|m| m != "OIDC") {
+fn wizard_kind(q: &Params) -> Result<WizardAppType, &'static str> {
+    if q.get("signOnMode").is_some_and(|m| m != "OIDC") {
         return Err("Only OIDC - OpenID Connect app integrations can be created here.");
     }
-    q.application_type
-        .as_deref()
+    q.get("applicationType")
         .and_then(WizardAppType::from_param)
         .ok_or("Select a sign-in method and an application type.")
 }
@@ -214,7 +199,7 @@ fn wizard_kind(q: &WizardQuery) -> Result<WizardAppType, &'static str> {
 async fn console_app_wizard_form(
     State(state): State<AppState>,
     admin: AdminSession,
-    Query(q): Query<WizardQuery>,
+    BrowserQuery(q): BrowserQuery,
 ) -> Response {
     match wizard_kind(&q) {
         Ok(kind) => wizard_page(
@@ -230,7 +215,7 @@ async fn console_app_wizard_form(
 
 async fn console_app_wizard_submit(
     State(state): State<AppState>,
-    Query(q): Query<WizardQuery>,
+    BrowserQuery(q): BrowserQuery,
     AdminForm { admin, form }: AdminForm,
 ) -> Response {
     let kind = match wizard_kind(&q) {
