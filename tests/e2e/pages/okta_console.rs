@@ -4,7 +4,7 @@
 use anyhow::Context as _;
 use fantoccini::{Client, Locator, elements::Element};
 
-use super::{WAIT, wait_for, wait_for_url};
+use super::{wait_for, wait_for_url, wait_limit};
 
 /// The control a `<label>` with this text is bound to.
 pub async fn labeled(c: &Client, label: &str) -> anyhow::Result<Element> {
@@ -14,7 +14,7 @@ pub async fn labeled(c: &Client, label: &str) -> anyhow::Result<Element> {
     );
     let found = c
         .wait()
-        .at_most(WAIT)
+        .at_most(wait_limit())
         .for_element(Locator::XPath(&xpath))
         .await;
     let l = super::located(c, found, &format!("the label \"{label}\"")).await?;
@@ -24,7 +24,7 @@ pub async fn labeled(c: &Client, label: &str) -> anyhow::Result<Element> {
         .with_context(|| format!("the label \"{label}\" is bound to no control"))?;
     c.find(Locator::Id(&id))
         .await
-        .with_context(|| format!("the control of \"{label}\""))
+        .map_err(|e| anyhow::anyhow!("the control of \"{label}\" (#{id}): {e}"))
 }
 
 pub async fn fill_labeled(c: &Client, label: &str, value: &str) -> anyhow::Result<()> {
@@ -115,11 +115,13 @@ pub async fn edit_section(c: &Client, heading: &str) -> anyhow::Result<()> {
     let xpath = format!(
         "//section[.//*[self::h2 or self::h3][normalize-space(.)='{heading}']]//*[self::a or self::button][normalize-space(.)='Edit']"
     );
-    c.wait()
-        .at_most(WAIT)
+    let found = c
+        .wait()
+        .at_most(wait_limit())
         .for_element(Locator::XPath(&xpath))
-        .await
-        .with_context(|| format!("waiting for the Edit button of \"{heading}\""))?
+        .await;
+    super::located(c, found, &format!("the Edit button of \"{heading}\""))
+        .await?
         .click()
         .await?;
     Ok(())

@@ -2,7 +2,7 @@
 
 use fantoccini::{Client, Locator};
 
-use super::WAIT;
+use super::wait_limit;
 
 pub async fn open(c: &Client, org: &str) -> anyhow::Result<()> {
     c.goto(&format!("{org}/app/UserHome")).await?;
@@ -16,7 +16,7 @@ pub async fn click_tile(c: &Client, label: &str) -> anyhow::Result<()> {
     );
     let found = c
         .wait()
-        .at_most(WAIT)
+        .at_most(wait_limit())
         .for_element(Locator::XPath(&xpath))
         .await;
     super::located(c, found, &format!("the \"{label}\" tile"))

@@ -107,12 +107,14 @@ async fn configure_konnect(w: &mut E2eWorld, client_secret: &str) -> anyhow::Res
     Ok(())
 }
 
+/// Through Okta's Management API: the guide's OIDC web app for Konnect, assigned to Everyone.
 #[given("an Okta web application for Konnect whose sign-in redirect URI is the Konnect login URI")]
 async fn okta_app_for_konnect(w: &mut E2eWorld) -> anyhow::Result<()> {
     let redirect = w.konnect().redirect_uri();
     create_okta_app(w, &redirect, true).await
 }
 
+/// Through both products' APIs: the Okta app assigned to Everyone, Okta configured and turned on in Konnect.
 #[given("Okta is set up as the identity provider of the Konnect organization")]
 async fn okta_set_up(w: &mut E2eWorld) -> anyhow::Result<()> {
     let redirect = w.konnect().redirect_uri();
@@ -121,6 +123,7 @@ async fn okta_set_up(w: &mut E2eWorld) -> anyhow::Result<()> {
     configure_konnect(w, &secret).await
 }
 
+/// As `Okta is set up …`, but Konnect is given a client secret Okta did not make.
 #[given(
     "Okta is set up as the identity provider of the Konnect organization with a wrong client secret"
 )]
@@ -130,6 +133,7 @@ async fn okta_set_up_wrong_secret(w: &mut E2eWorld) -> anyhow::Result<()> {
     configure_konnect(w, "not-the-secret-Okta-made-000000").await
 }
 
+/// As `Okta is set up …`, but the Okta app's redirect URI is `{konnect}/login/callback`.
 #[given(
     "Okta is set up as the identity provider of the Konnect organization but the Okta app lists another redirect URI"
 )]
@@ -140,6 +144,7 @@ async fn okta_set_up_other_redirect(w: &mut E2eWorld) -> anyhow::Result<()> {
     configure_konnect(w, &secret).await
 }
 
+/// As `Okta is set up …`, but the Okta app is assigned to nobody.
 #[given(
     "Okta is set up as the identity provider of the Konnect organization but the Okta app is assigned to nobody"
 )]
@@ -150,6 +155,7 @@ async fn okta_set_up_unassigned(w: &mut E2eWorld) -> anyhow::Result<()> {
     configure_konnect(w, &secret).await
 }
 
+/// Replaces this scenario's Konnect organization with one on the Free plan.
 #[given("a Konnect organization on the Free plan")]
 async fn free_plan(w: &mut E2eWorld) -> anyhow::Result<()> {
     w.restart_konnect(konnect_stub::Tier::Free).await
