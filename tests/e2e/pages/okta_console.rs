@@ -64,6 +64,20 @@ pub async fn open(c: &Client, org: &str, path: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Opens the Admin Console's dashboard (through the sign-in page without an Okta session).
+pub async fn open_dashboard(c: &Client, org: &str) -> anyhow::Result<()> {
+    open(c, org, "/admin/dashboard").await
+}
+
+/// Waits for a new app's General tab, where the wizard's Save lands; returns the app's id.
+pub async fn wait_for_new_app(c: &Client, org: &str) -> anyhow::Result<String> {
+    let url = wait_for_url(c, &format!("{org}{APP_PAGE}")).await?;
+    Ok(url.path().rsplit('/').next().unwrap_or_default().to_owned())
+}
+
+/// Where an OIDC app's General tab is, before its id.
+const APP_PAGE: &str = "/admin/app/oidc_client/instance/";
+
 pub async fn wait_for_console(c: &Client, org: &str) -> anyhow::Result<()> {
     wait_for_url(c, &format!("{org}/admin/")).await?;
     Ok(())
@@ -105,8 +119,8 @@ pub async fn form_errors(c: &Client) -> anyhow::Result<String> {
 
 /// Opens an app's General tab from its id.
 pub async fn open_app(c: &Client, org: &str, app_id: &str) -> anyhow::Result<()> {
-    open(c, org, &format!("/admin/app/oidc_client/instance/{app_id}")).await?;
-    wait_for_url(c, &format!("{org}/admin/app/oidc_client/instance/{app_id}")).await?;
+    open(c, org, &format!("{APP_PAGE}{app_id}")).await?;
+    wait_for_url(c, &format!("{org}{APP_PAGE}{app_id}")).await?;
     Ok(())
 }
 

@@ -4,8 +4,16 @@ use fantoccini::{Client, Locator};
 
 use super::wait_limit;
 
+const HOME: &str = "/app/UserHome";
+
 pub async fn open(c: &Client, org: &str) -> anyhow::Result<()> {
-    c.goto(&format!("{org}/app/UserHome")).await?;
+    c.goto(&format!("{org}{HOME}")).await?;
+    Ok(())
+}
+
+/// Waits until the browser shows the dashboard (after signing in).
+pub async fn wait_for_dashboard(c: &Client, org: &str) -> anyhow::Result<()> {
+    super::wait_for_url(c, &format!("{org}{HOME}")).await?;
     Ok(())
 }
 

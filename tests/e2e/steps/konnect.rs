@@ -12,7 +12,7 @@ use crate::{
 #[given(expr = "I have logged in to Konnect with email and password as {person}")]
 async fn logged_in(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
     let (email, password) = who.credentials();
-    konnect::open_login(w.browser(), w.konnect().base_url()).await?;
+    konnect::open_login(w.browser(), w.konnect_base()).await?;
     konnect::log_in(w.browser(), email, password).await?;
     anyhow::ensure!(
         konnect::logged_in_email(w.browser()).await? == email,
@@ -25,14 +25,14 @@ async fn logged_in(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
 #[when(expr = "I log in to Konnect with email and password as {person}")]
 async fn basic_login(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
     let (email, password) = who.credentials();
-    konnect::open_login(w.browser(), w.konnect().base_url()).await?;
+    konnect::open_login(w.browser(), w.konnect_base()).await?;
     konnect::log_in(w.browser(), email, password).await
 }
 
 /// Checks the browser is on Konnect and its home page shows the person's email as logged in.
 #[then(expr = "I am logged in to Konnect as {person}")]
 async fn is_logged_in(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
-    pages::wait_for_url(w.browser(), w.konnect().base_url()).await?;
+    pages::wait_for_url(w.browser(), w.konnect_base()).await?;
     let shown = konnect::logged_in_email(w.browser()).await?;
     anyhow::ensure!(
         shown == who.credentials().0,
@@ -45,7 +45,7 @@ async fn is_logged_in(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
 #[when("I log out of Konnect")]
 async fn log_out(w: &mut E2eWorld) -> anyhow::Result<()> {
     konnect::log_out(w.browser()).await?;
-    konnect::open_login(w.browser(), w.konnect().base_url()).await
+    konnect::open_login(w.browser(), w.konnect_base()).await
 }
 
 /// Opens the login URL, signs in on Okta's page if asked, and checks Konnect shows the person logged in.
@@ -79,7 +79,7 @@ async fn paste_credentials(w: &mut E2eWorld) -> anyhow::Result<()> {
 /// the org's real URL (scheme included) in place of `https://{OKTA_DOMAIN}`.
 #[when(expr = "I enter the issuer {string} of the Okta org")]
 async fn enter_issuer(w: &mut E2eWorld, template: String) -> anyhow::Result<()> {
-    let issuer = template.replace("https://{OKTA_DOMAIN}", w.okta().base_url());
+    let issuer = template.replace("https://{OKTA_DOMAIN}", w.okta_org());
     konnect::fill_issuer(w.browser(), &issuer).await
 }
 
@@ -93,7 +93,7 @@ async fn save(w: &mut E2eWorld) -> anyhow::Result<()> {
 #[then("Konnect shows the generated login URL")]
 async fn shows_login_url(w: &mut E2eWorld) -> anyhow::Result<()> {
     let url = konnect::generated_login_url(w.browser()).await?;
-    let prefix = w.konnect_url("/login/");
+    let prefix = konnect::login_url_prefix(w.konnect_base());
     anyhow::ensure!(
         url.starts_with(&prefix) && url.len() > prefix.len(),
         "the login URL shown is {url:?}"
@@ -159,10 +159,7 @@ async fn enterprise_only(w: &mut E2eWorld) -> anyhow::Result<()> {
 /// Opens Konnect's Okta settings page by its URL, without the menus.
 #[when("I open the Identity Management settings directly")]
 async fn open_identity_directly(w: &mut E2eWorld) -> anyhow::Result<()> {
-    w.browser()
-        .goto(&w.konnect_url("/settings/identity-management/okta"))
-        .await?;
-    Ok(())
+    konnect::open_okta_settings_page(w.browser(), w.konnect_base()).await
 }
 
 /// Checks Konnect's error page says only an Organization Admin may open the page.
@@ -177,7 +174,7 @@ async fn admin_only(w: &mut E2eWorld) -> anyhow::Result<()> {
 /// Checks the browser is back on Konnect with an error page naming the client authentication (invalid_client).
 #[then("Konnect shows a login error that names the client authentication")]
 async fn client_auth_error(w: &mut E2eWorld) -> anyhow::Result<()> {
-    pages::wait_for_url(w.browser(), w.konnect().base_url()).await?;
+    pages::wait_for_url(w.browser(), w.konnect_base()).await?;
     let (title, message) = konnect::error_page(w.browser()).await?;
     let all = format!("{title} {message}");
     anyhow::ensure!(
@@ -190,7 +187,7 @@ async fn client_auth_error(w: &mut E2eWorld) -> anyhow::Result<()> {
 /// Checks the browser is back on Konnect with Okta's "User is not assigned to the client application."
 #[then("Konnect shows a login error saying the user is not assigned to the application")]
 async fn not_assigned_error(w: &mut E2eWorld) -> anyhow::Result<()> {
-    pages::wait_for_url(w.browser(), w.konnect().base_url()).await?;
+    pages::wait_for_url(w.browser(), w.konnect_base()).await?;
     let (title, message) = konnect::error_page(w.browser()).await?;
     let all = format!("{title} {message}");
     anyhow::ensure!(
