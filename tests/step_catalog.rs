@@ -391,7 +391,7 @@ fn problem(defs: &[(String, Regex, String)], l: &Line) -> Option<String> {
                     "{at}\n    no {} step matches this text (undefined step). To define it, paste \
                      into the tests/e2e/steps module of its product:\n\n{}",
                     cap(&l.keyword),
-                    indent(&snippet(&l.keyword, &l.text))
+                    snippet(&l.keyword, &l.text)
                 )
             } else {
                 format!(
@@ -410,10 +410,6 @@ fn problem(defs: &[(String, Regex, String)], l: &Line) -> Option<String> {
                 .join(", ")
         )),
     }
-}
-
-fn indent(s: &str) -> String {
-    s.lines().map(|l| format!("    {l}\n")).collect::<String>()
 }
 
 /// A definition in the project's style: a doc line, a Cucumber Expression with the
@@ -531,7 +527,7 @@ fn the_check_lists_every_broken_step_with_a_definition_to_paste() {
     );
     assert!(
         found[1].contains(
-            "    #[then(\"I see the Okta login scren\")]\n    \
+            "\n#[then(\"I see the Okta login scren\")]\n\
              async fn see_okta_login_scren(w: &mut E2eWorld) -> anyhow::Result<()> {\n"
         ),
         "{}",

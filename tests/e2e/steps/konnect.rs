@@ -8,7 +8,8 @@ use crate::{
     support::world::E2eWorld,
 };
 
-/// Logs in on Konnect's login page with the person's seeded email and password, and checks the home page shows them.
+/// Logs in on Konnect's login page with the person's seeded email and password, and checks the home
+/// page shows them.
 #[given(expr = "I have logged in to Konnect with email and password as {person}")]
 async fn logged_in(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
     let (email, password) = who.credentials();
@@ -21,7 +22,8 @@ async fn logged_in(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Submits Konnect's login form with the person's email and password (the outcome is for the next step to check).
+/// Submits Konnect's login form with the person's email and password (the outcome is for the next
+/// step to check).
 #[when(expr = "I log in to Konnect with email and password as {person}")]
 async fn basic_login(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
     let (email, password) = who.credentials();
@@ -48,7 +50,8 @@ async fn log_out(w: &mut E2eWorld) -> anyhow::Result<()> {
     konnect::open_login(w.browser(), w.konnect_base()).await
 }
 
-/// Opens the login URL, signs in on Okta's page if asked, and checks Konnect shows the person logged in.
+/// Opens the login URL, signs in on Okta's page if asked, and checks Konnect shows the person
+/// logged in.
 #[given(expr = "I have logged in to Konnect through Okta as {person}")]
 async fn logged_in_through_okta(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
     let url = w.login_url()?.to_owned();
@@ -73,7 +76,8 @@ async fn paste_credentials(w: &mut E2eWorld) -> anyhow::Result<()> {
     konnect::fill_client_credentials(w.browser(), &app.client_id, &app.client_secret).await
 }
 
-/// Types the issuer into Konnect's Okta settings, `https://{OKTA_DOMAIN}` replaced by the Okta org's URL.
+/// Types the issuer into Konnect's Okta settings, `https://{OKTA_DOMAIN}` replaced by the Okta
+/// org's URL.
 ///
 /// The guide writes the issuer as `https://{OKTA_DOMAIN}/oauth2/default`; the scenario uses
 /// the org's real URL (scheme included) in place of `https://{OKTA_DOMAIN}`.
@@ -171,7 +175,8 @@ async fn admin_only(w: &mut E2eWorld) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Checks the browser is back on Konnect with an error page naming the client authentication (invalid_client).
+/// Checks the browser is back on Konnect with an error page naming the client authentication
+/// (invalid_client).
 #[then("Konnect shows a login error that names the client authentication")]
 async fn client_auth_error(w: &mut E2eWorld) -> anyhow::Result<()> {
     pages::wait_for_url(w.browser(), w.konnect_base()).await?;
@@ -184,7 +189,8 @@ async fn client_auth_error(w: &mut E2eWorld) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Checks the browser is back on Konnect with Okta's "User is not assigned to the client application."
+/// Checks the browser is back on Konnect with Okta's "User is not assigned to the client
+/// application."
 #[then("Konnect shows a login error saying the user is not assigned to the application")]
 async fn not_assigned_error(w: &mut E2eWorld) -> anyhow::Result<()> {
     pages::wait_for_url(w.browser(), w.konnect_base()).await?;

@@ -31,7 +31,8 @@ async fn sign_in_method(w: &mut E2eWorld, method: String) -> anyhow::Result<()> 
     console::set_checked(w.browser(), &method, true).await
 }
 
-/// In the app integration wizard: picks the application type by its label, then clicks the named button.
+/// In the app integration wizard: picks the application type by its label, then clicks the named
+/// button.
 #[when(expr = "I select {string} as the application type and click {string}")]
 async fn app_type(w: &mut E2eWorld, kind: String, next: String) -> anyhow::Result<()> {
     console::set_checked(w.browser(), &kind, true).await?;
@@ -98,7 +99,8 @@ async fn reads_credentials(w: &mut E2eWorld) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Checks through the Management API that the app is a web app with only the authorization code grant and Konnect's redirect URIs.
+/// Checks through the Management API that the app is a web app with only the authorization code
+/// grant and Konnect's redirect URIs.
 #[then("the Okta app integration is an OIDC web application with the Konnect redirect URI")]
 async fn app_is_right(w: &mut E2eWorld) -> anyhow::Result<()> {
     let app = w.okta_app()?.clone();
@@ -118,7 +120,8 @@ async fn app_is_right(w: &mut E2eWorld) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Checks the wizard shows an error about '/login' and, through the Management API, that no app was made.
+/// Checks the wizard shows an error about '/login' and, through the Management API, that no app was
+/// made.
 #[then("Okta refuses the redirect URI")]
 async fn refuses_redirect(w: &mut E2eWorld) -> anyhow::Result<()> {
     let errors = console::form_errors(w.browser()).await?;
@@ -168,7 +171,8 @@ async fn save_general(w: &mut E2eWorld) -> anyhow::Result<()> {
     pages::click_text(w.browser(), "Save").await
 }
 
-/// Checks the form shows an error about the Initiate login URI and, through the Management API, that the change was not saved.
+/// Checks the form shows an error about the Initiate login URI and, through the Management API,
+/// that the change was not saved.
 #[then("Okta refuses the General Settings")]
 async fn refuses_general(w: &mut E2eWorld) -> anyhow::Result<()> {
     let errors = console::form_errors(w.browser()).await?;

@@ -42,7 +42,8 @@ async fn okta_app_for_konnect(w: &mut E2eWorld) -> anyhow::Result<()> {
     okta_app(w, &redirect, true).await
 }
 
-/// Through both products' APIs: the Okta app assigned to Everyone, Okta configured and turned on in Konnect.
+/// Through both products' APIs: the Okta app assigned to Everyone, Okta configured and turned on in
+/// Konnect.
 #[given("Okta is set up as the identity provider of the Konnect organization")]
 async fn okta_set_up(w: &mut E2eWorld) -> anyhow::Result<()> {
     let redirect = w.konnect_redirect_uri();
