@@ -1,11 +1,17 @@
 //! The runner's report, reworded where cucumber's words mislead: a step that returns an
 //! error is reported by cucumber as "Step panicked. Captured output: <error>" (its step
 //! macro turns the `Err` into a panic). Our steps fail by returning errors, so the report
-//! says "Step failed:" (cucumber's own heading) and then the error alone.
+//! says "Step failed:" (cucumber's own heading) and then the error alone; the JUnit file's
+//! failure type likewise reads "Step Failed". (A real panic in a step reads the same way:
+//! its message is still shown.)
 
 use std::io;
 
-const PANICKED: &str = "Step panicked. Captured output: ";
+/// cucumber's words and ours.
+const REWORDED: [(&str, &str); 2] = [
+    ("Step panicked. Captured output: ", ""),
+    ("type=\"Step Panicked\"", "type=\"Step Failed\""),
+];
 
 /// Line-buffered, so a phrase split across writes is still found.
 pub struct Reworded<W: io::Write> {
@@ -23,7 +29,10 @@ impl<W: io::Write> Reworded<W> {
 
     fn emit(&mut self, upto: usize) -> io::Result<()> {
         let rest = self.line.split_off(upto);
-        let text = String::from_utf8_lossy(&self.line).replace(PANICKED, "");
+        let mut text = String::from_utf8_lossy(&self.line).into_owned();
+        for (theirs, ours) in REWORDED {
+            text = text.replace(theirs, ours);
+        }
         self.inner.write_all(text.as_bytes())?;
         self.line = rest;
         Ok(())
