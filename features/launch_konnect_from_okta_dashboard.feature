@@ -1,3 +1,4 @@
+@okta_admin_console
 Feature: Konnect as a dashboard app in Okta
   The guide's optional part: make Konnect a tile on the Okta end-user dashboard.
 

@@ -1,3 +1,4 @@
+@okta_admin_console
 Feature: Prepare the Okta application
   The guide's first part: in Okta, create the OIDC Web Application that Konnect will use,
   then copy its Client ID and Client secret.

@@ -4,12 +4,12 @@ Feature: The guide's conditions
 
   Scenario: Okta single sign-on is an Enterprise feature
     Given a Konnect organization on the Free plan
-    And I am logged in to Konnect as an organization admin
+    And I have logged in to Konnect with email and password as an organization admin
     When I open Settings, Identity Management, Okta
     Then Konnect shows the Enterprise badge and does not offer to save
 
   Scenario: Identity Management needs an Organization Admin
-    Given I am logged in to Konnect as a member
+    Given I have logged in to Konnect with email and password as a member
     When I open the Identity Management settings directly
     Then Konnect says that only an Organization Admin may open it
 

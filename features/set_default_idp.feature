@@ -6,7 +6,7 @@ Feature: Set the default IdP for Konnect Cloud
     Given an Okta web application for Konnect whose sign-in redirect URI is the Konnect login URI
 
   Scenario: An organization admin configures Okta in Konnect
-    Given I am logged in to Konnect as an organization admin
+    Given I have logged in to Konnect with email and password as an organization admin
     When I open Settings, Identity Management, Okta
     And I paste the Okta application's Client ID and Client Secret
     And I enter the issuer "https://{OKTA_DOMAIN}/oauth2/default" of the Okta org
@@ -15,7 +15,7 @@ Feature: Set the default IdP for Konnect Cloud
     And I copy the login URL
 
   Scenario: A wrong issuer is refused with a clear message
-    Given I am logged in to Konnect as an organization admin
+    Given I have logged in to Konnect with email and password as an organization admin
     When I open Settings, Identity Management, Okta
     And I paste the Okta application's Client ID and Client Secret
     And I enter the issuer "https://{OKTA_DOMAIN}/oauth2/nope" of the Okta org

@@ -14,7 +14,9 @@
 use anyhow::Context as _;
 use konnect_stub::KonnectStub;
 use mock_okta::MockOkta;
-use serde_json::{Value, json};
+use tracing::instrument::WithSubscriber as _;
+
+pub mod guide;
 
 pub use konnect_stub;
 pub use mock_okta;
@@ -22,12 +24,19 @@ pub use mock_okta;
 /// How to start the stack.
 #[derive(Debug, Clone)]
 pub struct StackConfig {
-    /// mock-okta; its org URL is derived from its listen address (`http://127.0.0.1:<port>`)
-    /// unless `public_url` is set.
+    /// mock-okta; its org URL is `http://{okta_host}:{bound port}` unless `public_url` is set.
     pub okta: mock_okta::Config,
-    /// konnect-stub; without a `public_url` it is served as `http://localhost:<port>`, a
-    /// different site from Okta's `127.0.0.1`.
+    /// konnect-stub; its URL is `http://{konnect_host}:{bound port}` unless `public_url` is set.
     pub konnect: konnect_stub::Config,
+    /// The host name browsers reach mock-okta by (`127.0.0.1`).
+    pub okta_host: String,
+    /// The host name browsers reach konnect-stub by (`localhost`: another site than Okta's).
+    pub konnect_host: String,
+    /// Where mock-okta's tracing goes (a test's own buffer, say); the global subscriber if
+    /// `None`.
+    pub okta_tracing: Option<tracing::Dispatch>,
+    /// Where konnect-stub's tracing goes.
+    pub konnect_tracing: Option<tracing::Dispatch>,
 }
 
 impl StackConfig {
@@ -36,6 +45,10 @@ impl StackConfig {
         Self {
             okta: mock_okta::Config::for_tests(),
             konnect: konnect_stub::Config::for_tests(),
+            okta_host: "127.0.0.1".to_owned(),
+            konnect_host: "localhost".to_owned(),
+            okta_tracing: None,
+            konnect_tracing: None,
         }
     }
 }
@@ -61,28 +74,69 @@ pub struct Stack {
     /// A PAT the stub accepts as its admin's.
     konnect_admin_token: String,
     org_name: String,
+    konnect_host: String,
+    konnect_tracing: Option<tracing::Dispatch>,
+}
+
+/// Binds first, so the public URL carries the port that is really served.
+async fn bind(listen: &str, host: &str) -> anyhow::Result<(tokio::net::TcpListener, String)> {
+    let listener = server_kit::bind(listen).await?;
+    let port = listener.local_addr()?.port();
+    Ok((listener, format!("http://{host}:{port}")))
+}
+
+async fn serve_okta(
+    mut config: mock_okta::Config,
+    host: &str,
+    tracing: Option<tracing::Dispatch>,
+) -> anyhow::Result<MockOkta> {
+    let (listener, url) = bind(&config.listen, host).await?;
+    config.public_url.get_or_insert(url);
+    let serve = MockOkta::serve(listener, config);
+    match tracing {
+        Some(d) => serve.with_subscriber(d).await,
+        None => serve.await,
+    }
+}
+
+async fn serve_konnect(
+    mut config: konnect_stub::Config,
+    host: &str,
+    tracing: Option<tracing::Dispatch>,
+) -> anyhow::Result<KonnectStub> {
+    let (listener, url) = bind(&config.listen, host).await?;
+    config.public_url.get_or_insert(url);
+    let serve = KonnectStub::serve(listener, config);
+    match tracing {
+        Some(d) => serve.with_subscriber(d).await,
+        None => serve.await,
+    }
+}
+
+fn admin_token(config: &konnect_stub::Config) -> String {
+    config
+        .admin_token
+        .clone()
+        .unwrap_or_else(|| "kpat_harness_admin".to_owned())
 }
 
 impl Stack {
-    /// Starts mock-okta, then konnect-stub (its public URL derived from the port it bound).
+    /// Starts mock-okta, then konnect-stub, each on the address it is configured with and
+    /// served under the host name of its site.
     pub async fn start(config: StackConfig) -> anyhow::Result<Self> {
         let okta_api_token = config.okta.api_token.clone();
-        let konnect_admin_token = config
-            .konnect
-            .admin_token
-            .clone()
-            .unwrap_or_else(|| "kpat_harness_admin".to_owned());
+        let konnect_admin_token = admin_token(&config.konnect);
         let org_name = config.konnect.org_name.clone();
-        let okta = MockOkta::start(config.okta).await.context("mock-okta")?;
-        let mut konnect_config = config.konnect;
-        let listener = server_kit::bind(&konnect_config.listen)
+        let okta = serve_okta(config.okta, &config.okta_host, config.okta_tracing)
             .await
-            .context("konnect-stub")?;
-        if konnect_config.public_url.is_none() {
-            let port = listener.local_addr()?.port();
-            konnect_config.public_url = Some(format!("http://localhost:{port}"));
-        }
-        let konnect = match KonnectStub::serve(listener, konnect_config).await {
+            .context("mock-okta")?;
+        let konnect = match serve_konnect(
+            config.konnect,
+            &config.konnect_host,
+            config.konnect_tracing.clone(),
+        )
+        .await
+        {
             Ok(k) => k,
             Err(e) => {
                 okta.shutdown().await;
@@ -95,7 +149,24 @@ impl Stack {
             okta_api_token,
             konnect_admin_token,
             org_name,
+            konnect_host: config.konnect_host,
+            konnect_tracing: config.konnect_tracing,
         })
+    }
+
+    /// Replaces konnect-stub with a fresh organization (another plan, say), under the same
+    /// host name and tracing; Okta keeps running.
+    pub async fn replace_konnect(&mut self, config: konnect_stub::Config) -> anyhow::Result<()> {
+        let token = admin_token(&config);
+        let org_name = config.org_name.clone();
+        let fresh = serve_konnect(config, &self.konnect_host, self.konnect_tracing.clone())
+            .await
+            .context("konnect-stub")?;
+        let old = std::mem::replace(&mut self.konnect, fresh);
+        old.shutdown().await;
+        self.konnect_admin_token = token;
+        self.org_name = org_name;
+        Ok(())
     }
 
     /// mock-okta's org URL.
@@ -108,98 +179,45 @@ impl Stack {
         self.konnect.base_url()
     }
 
-    /// The guide's set-up, through the same interfaces a person uses: in mock-okta's
+    /// The Okta org's Management API, with the org's API token.
+    pub fn okta_admin(&self) -> guide::OktaAdmin {
+        guide::OktaAdmin::new(self.okta_url(), &self.okta_api_token)
+    }
+
+    /// The Konnect organization's v2 API, with its admin's PAT.
+    pub fn konnect_admin(&self) -> guide::KonnectAdmin {
+        guide::KonnectAdmin::new(self.konnect_url(), &self.konnect_admin_token)
+    }
+
+    /// The guide's set-up, through the same APIs an automation uses ([`guide`]): in Okta's
     /// Management API, an OIDC web app "Konnect" (authorization code, redirect URI
     /// `{konnect}/login`, a dashboard tile that starts at the login URL) assigned to Everyone;
     /// in Konnect's v2 API, the identity provider and OIDC turned on (the stub checks the
     /// issuer by discovery, as its Save does).
     pub async fn configure_okta(&self) -> anyhow::Result<OktaSetup> {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
-        let okta = self.okta_url();
-        let ssws = format!("SSWS {}", self.okta_api_token);
         let login_path = konnect_stub::org::LoginPath::slug_of(&self.org_name);
-        let login_url = konnect_stub::paths::org_login_url(self.konnect_url(), login_path.as_str());
-        let redirect_uri = self.konnect.redirect_uri();
-
-        let app = okta_call(
-            http.post(format!("{okta}/api/v1/apps"))
-                .header("authorization", &ssws)
-                .json(&json!({
-                    "name": "oidc_client",
-                    "label": "Konnect",
-                    "signOnMode": "OPENID_CONNECT",
-                    "credentials": {"oauthClient": {"token_endpoint_auth_method": "client_secret_basic"}},
-                    "settings": {"oauthClient": {
-                        "redirect_uris": [redirect_uri],
-                        "post_logout_redirect_uris": [redirect_uri],
-                        "response_types": ["code"],
-                        "grant_types": ["authorization_code"],
-                        "application_type": "web",
-                        "initiate_login_uri": login_url,
-                        "idp_initiated_login": {"mode": "SPEC", "default_scope": []}
-                    }}
-                })),
-            "create the Konnect app in mock-okta",
-        )
-        .await?;
-        let field = |v: &Value, pointer: &str| {
-            v.pointer(pointer)
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-                .with_context(|| format!("mock-okta's app has no {pointer}"))
-        };
-        let app_id = field(&app, "/id")?;
-        let client_id = field(&app, "/credentials/oauthClient/client_id")?;
-        let client_secret = field(&app, "/credentials/oauthClient/client_secret")?;
-
-        let groups = okta_call(
-            http.get(format!("{okta}/api/v1/groups"))
-                .query(&[("q", "Everyone")])
-                .header("authorization", &ssws),
-            "find the Everyone group",
-        )
-        .await?;
-        let everyone = groups
-            .as_array()
-            .and_then(|g| {
-                g.iter()
-                    .find(|g| g.pointer("/profile/name") == Some(&json!("Everyone")))
-            })
-            .and_then(|g| g["id"].as_str())
-            .context("mock-okta has no Everyone group")?;
-        okta_call(
-            http.put(format!("{okta}/api/v1/apps/{app_id}/groups/{everyone}"))
-                .header("authorization", &ssws)
-                .json(&json!({})),
-            "assign the Konnect app to Everyone",
-        )
-        .await?;
-
+        let mut app = guide::KonnectApp::new("Konnect", &self.konnect.redirect_uri());
+        app.dashboard_login_url = Some(konnect_stub::paths::org_login_url(
+            self.konnect_url(),
+            login_path.as_str(),
+        ));
+        let okta = self.okta_admin();
+        let made = okta.create_konnect_app(&app).await?;
+        okta.assign_to_everyone(&made.id).await?;
         let issuer = self.okta.issuer();
-        let konnect = self.konnect_url();
-        konnect_call(
-            http.patch(format!("{konnect}/v2/identity-provider"))
-                .bearer_auth(&self.konnect_admin_token)
-                .json(&json!({
-                    "issuer": issuer, "client_id": client_id, "client_secret": client_secret,
-                    "login_path": login_path.as_str()
-                })),
-            "configure Okta in Konnect",
-        )
-        .await?;
-        konnect_call(
-            http.patch(format!("{konnect}/v2/authentication-settings"))
-                .bearer_auth(&self.konnect_admin_token)
-                .json(&json!({"oidc_auth_enabled": true})),
-            "turn OIDC on in Konnect",
-        )
-        .await?;
+        let login_url = self
+            .konnect_admin()
+            .use_okta(&guide::OktaInKonnect {
+                issuer: issuer.clone(),
+                client_id: made.client_id.clone(),
+                client_secret: made.client_secret.clone(),
+                login_path: Some(login_path.as_str().to_owned()),
+            })
+            .await?;
         Ok(OktaSetup {
-            app_id,
-            client_id,
-            client_secret,
+            app_id: made.id,
+            client_id: made.client_id,
+            client_secret: made.client_secret,
             issuer,
             login_url,
         })
@@ -212,33 +230,10 @@ impl Stack {
     }
 }
 
-async fn okta_call(request: reqwest::RequestBuilder, what: &str) -> anyhow::Result<Value> {
-    call(request, what, "mock-okta").await
-}
-
-async fn konnect_call(request: reqwest::RequestBuilder, what: &str) -> anyhow::Result<Value> {
-    call(request, what, "konnect-stub").await
-}
-
-async fn call(request: reqwest::RequestBuilder, what: &str, who: &str) -> anyhow::Result<Value> {
-    let response = request
-        .send()
-        .await
-        .with_context(|| format!("cannot {what}: {who} is unreachable"))?;
-    let status = response.status();
-    let body = response.text().await.unwrap_or_default();
-    anyhow::ensure!(
-        status.is_success(),
-        "cannot {what}: {who} answered {status}: {body}"
-    );
-    if body.trim().is_empty() {
-        return Ok(Value::Null);
-    }
-    serde_json::from_str(&body).with_context(|| format!("cannot {what}: {who} sent {body}"))
-}
-
 #[cfg(test)]
 mod tests {
+    use serde_json::{Value, json};
+
     use super::*;
 
     fn location(r: &reqwest::Response) -> String {

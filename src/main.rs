@@ -10,7 +10,7 @@ use harness::{Stack, StackConfig};
 #[derive(Debug, Parser)]
 #[command(name = "harness", version, about)]
 struct Args {
-    /// mock-okta's address (its org URL is http://<this address>).
+    /// mock-okta's address; it is served as http://127.0.0.1:<port>.
     #[arg(long, env = "HARNESS_OKTA_LISTEN", default_value = "127.0.0.1:9000")]
     okta_listen: String,
 

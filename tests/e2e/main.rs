@@ -3,7 +3,12 @@
 //! `cargo test --test e2e -- [--browser chromium|firefox|all] [cucumber options]`
 //! Environment: WEBDRIVER_URL (use that W3C endpoint instead of starting drivers),
 //! E2E_OKTA_HOST / E2E_KONNECT_HOST (host names remote browsers reach the servers by),
-//! HEADED=1 (show the browser), E2E_CONCURRENCY (scenarios at once per browser).
+//! HEADED=1 (show the browser), E2E_CONCURRENCY (scenarios at once per browser),
+//! E2E_WAIT_SECS (how long a page may take to show what a step waits for),
+//! E2E_FEATURES (another folder of feature files).
+//!
+//! Strict: before any browser starts, every step of the selected scenarios must match
+//! exactly one step definition under its keyword; otherwise the run fails and says where.
 
 mod pages;
 mod steps;
@@ -17,6 +22,7 @@ use futures::FutureExt as _;
 use support::{
     Run,
     browsers::{BrowserKind, Drivers},
+    output::Reworded,
     world::E2eWorld,
 };
 
@@ -51,11 +57,32 @@ async fn main() -> ExitCode {
         Which::All => vec![BrowserKind::Chromium, BrowserKind::Firefox],
     };
     let out = support::target_dir().join("e2e");
-    if let Err(e) = std::fs::create_dir_all(&out) {
-        eprintln!("e2e: cannot create {}: {e}", out.display());
+    if let Err(e) = support::artifacts::fresh_output(&out) {
+        eprintln!("e2e: cannot prepare {}: {e}", out.display());
         return ExitCode::FAILURE;
     }
-    let features = concat!(env!("CARGO_MANIFEST_DIR"), "/features");
+    let features = std::env::var_os("E2E_FEATURES")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/features"))
+        });
+    let checked = match support::preflight::check(&features, &opts).await {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("e2e: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if !checked.problems.is_empty() {
+        eprint!("{}", support::preflight::report(&checked.problems));
+        let runs = browsers.len();
+        println!(
+            "e2e: 0 passed, {} failed, {} skipped",
+            checked.broken * runs,
+            (checked.scenarios - checked.broken) * runs
+        );
+        return ExitCode::FAILURE;
+    }
     let started = std::time::Instant::now();
     let mut failed = false;
     let mut reports = Vec::new();
@@ -81,7 +108,6 @@ async fn main() -> ExitCode {
         println!("\n=== Scenarios in {} ===", kind.name());
         let writer = E2eWorld::cucumber()
             .max_concurrent_scenarios(slots)
-            .fail_on_skipped()
             .after(|feature, _rule, scenario, finished, world| {
                 async move {
                     let Some(world) = world else { return };
@@ -101,13 +127,20 @@ async fn main() -> ExitCode {
                 .boxed_local()
             })
             .with_writer(
-                writer::Basic::stdout()
-                    .summarized()
-                    .tee::<E2eWorld, _>(writer::JUnit::for_tee(junit_file, 0))
-                    .normalized(),
+                writer::Basic::new(
+                    Reworded::new(std::io::stdout()),
+                    writer::Coloring::Auto,
+                    writer::Verbosity::Default,
+                )
+                .summarized()
+                .tee::<E2eWorld, _>(writer::JUnit::for_tee(Reworded::new(junit_file), 0))
+                .normalized(),
             )
+            // After `with_writer`, which replaces the writer it would wrap: a step that matches
+            // nothing is a failure, never a skip (the preflight above should leave none).
+            .fail_on_skipped()
             .with_cli(opts.clone())
-            .run(features)
+            .run(&features)
             .await;
         failed |= writer.execution_has_failed();
         reports.push((kind, junit_path));
@@ -115,7 +148,11 @@ async fn main() -> ExitCode {
             run.drivers.stop().await;
         }
     }
-    let (passed, failed_cases) = match merge_junit(&reports, &out.join("junit.xml")) {
+    let Counts {
+        passed,
+        failed: failed_cases,
+        skipped,
+    } = match merge_junit(&reports, &out.join("junit.xml")) {
         Ok(counts) => {
             println!("e2e: JUnit report in {}", out.join("junit.xml").display());
             counts
@@ -123,16 +160,22 @@ async fn main() -> ExitCode {
         Err(e) => {
             eprintln!("e2e: cannot write the JUnit report: {e}");
             failed = true;
-            (0, 0)
+            Counts::default()
         }
     };
     println!(
         "e2e: all browsers took {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    // The plain closing line CI reads: scenarios times browsers.
-    println!("e2e: {passed} passed, {failed_cases} failed");
-    if passed + failed_cases == 0 {
+    // The plain closing line CI reads: scenarios times browsers. `N passed, N failed` comes
+    // first and keeps its shape; a skipped scenario did not run every step, so it is not
+    // counted as passed and fails the run.
+    println!("e2e: {passed} passed, {failed_cases} failed, {skipped} skipped");
+    if skipped > 0 {
+        eprintln!("e2e: {skipped} scenario(s) did not run every step; see the report above");
+        failed = true;
+    }
+    if passed + failed_cases + skipped == 0 {
         // A filter that matches nothing must not look like a green run.
         eprintln!("e2e: no scenario ran (check --name / --tags and the feature files)");
         failed = true;
@@ -150,12 +193,19 @@ fn take_run() -> Option<Run> {
     run.and_then(|r| Arc::try_unwrap(r).ok())
 }
 
+#[derive(Debug, Default)]
+struct Counts {
+    passed: usize,
+    failed: usize,
+    skipped: usize,
+}
+
 /// One JUnit file for CI: each browser's test suites, with the browser named in every test
 /// case ("[firefox] Scenario: …").
 fn merge_junit(
     reports: &[(BrowserKind, std::path::PathBuf)],
     dest: &std::path::Path,
-) -> std::io::Result<(usize, usize)> {
+) -> std::io::Result<Counts> {
     let mut body = String::new();
     for (kind, path) in reports {
         let xml = std::fs::read_to_string(path)?;
@@ -179,14 +229,18 @@ fn merge_junit(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"okta-konnect-guide\">{body}</testsuites>\n"
         ),
     )?;
-    // A test case fails with a <failure> or an <error> element.
-    let cases: Vec<&str> = body.split("<testcase ").skip(1).collect();
-    let failed = cases
-        .iter()
-        .filter(|c| {
-            let c = c.split("</testcase>").next().unwrap_or_default();
-            c.contains("<failure") || c.contains("<error")
-        })
-        .count();
-    Ok((cases.len() - failed, failed))
+    // A test case fails with a <failure> or an <error> element, and is skipped with a
+    // <skipped> one; only the rest passed.
+    let mut counts = Counts::default();
+    for case in body.split("<testcase ").skip(1) {
+        let case = case.split("</testcase>").next().unwrap_or_default();
+        if case.contains("<failure") || case.contains("<error") {
+            counts.failed += 1;
+        } else if case.contains("<skipped") {
+            counts.skipped += 1;
+        } else {
+            counts.passed += 1;
+        }
+    }
+    Ok(counts)
 }

@@ -7,4 +7,3 @@ mod helpers;
 mod identity_ui;
 mod login;
 mod relying_party;
-mod sso_mock_okta;

@@ -116,3 +116,20 @@ pub async fn error_page(c: &Client) -> anyhow::Result<(String, String)> {
         text(c, "[data-testid='error-message']").await?,
     ))
 }
+
+/// The start of every organization login URL, `{konnect}/login/`.
+pub fn login_url_prefix(base: &str) -> String {
+    format!("{base}/login/")
+}
+
+/// A Konnect URL that is not its redirect URI, to register in Okta by mistake.
+pub fn unregistered_redirect_uri(base: &str) -> String {
+    format!("{base}/login/callback")
+}
+
+/// Opens Settings > Identity Management > Okta by its URL, without the menus.
+pub async fn open_okta_settings_page(c: &Client, base: &str) -> anyhow::Result<()> {
+    c.goto(&format!("{base}/settings/identity-management/okta"))
+        .await?;
+    Ok(())
+}

@@ -5,20 +5,43 @@ pub mod okta_console;
 pub mod okta_dashboard;
 pub mod okta_signin;
 
-use std::time::Duration;
+use std::{sync::OnceLock, time::Duration};
 
-use anyhow::Context as _;
 use fantoccini::{Client, Locator, elements::Element};
 
-/// How long a page may take to show what a step waits for.
-pub const WAIT: Duration = Duration::from_secs(15);
+/// The wait when E2E_WAIT_SECS is not set. Pages here answer in milliseconds; the margin is
+/// for a loaded machine, and every wait that fails costs this much.
+const DEFAULT_WAIT_SECS: u64 = 5;
+
+/// How long a page may take to show what a step waits for (E2E_WAIT_SECS, in seconds).
+pub fn wait_limit() -> Duration {
+    static LIMIT: OnceLock<Duration> = OnceLock::new();
+    *LIMIT.get_or_init(|| {
+        let secs = std::env::var("E2E_WAIT_SECS")
+            .ok()
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .filter(|s| *s > 0.0)
+            .unwrap_or(DEFAULT_WAIT_SECS as f64);
+        Duration::from_secs_f64(secs)
+    })
+}
+
+/// "5 s (E2E_WAIT_SECS)", for messages.
+pub fn waited() -> String {
+    format!("{} s (E2E_WAIT_SECS)", wait_limit().as_secs_f64())
+}
 
 pub async fn wait_for(c: &Client, css: &str) -> anyhow::Result<Element> {
-    let found = c.wait().at_most(WAIT).for_element(Locator::Css(css)).await;
+    let found = c
+        .wait()
+        .at_most(wait_limit())
+        .for_element(Locator::Css(css))
+        .await;
     located(c, found, &format!("`{css}`")).await
 }
 
-/// Adds what was waited for, and where the browser is, to a failed wait.
+/// Says what was waited for, how long, and where the browser is, in one message (cucumber
+/// shows only the outermost message of an error, so nothing goes into a hidden cause).
 pub async fn located<T>(
     c: &Client,
     r: Result<T, fantoccini::error::CmdError>,
@@ -26,11 +49,26 @@ pub async fn located<T>(
 ) -> anyhow::Result<T> {
     match r {
         Ok(v) => Ok(v),
-        Err(e) => {
-            Err(anyhow::Error::new(e)
-                .context(format!("waiting for {what} on {}", current(c).await)))
-        }
+        Err(e) => Err(anyhow::anyhow!(
+            "waited {} for {what} on {}: {}",
+            waited(),
+            current(c).await,
+            cause(&e)
+        )),
     }
+}
+
+/// A failed wait's reason, in words.
+fn cause(e: &fantoccini::error::CmdError) -> String {
+    match e {
+        fantoccini::error::CmdError::WaitTimeout => "it did not appear".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// One message for a failed browser command, the command's own error included.
+fn failed(doing: &str, e: fantoccini::error::CmdError) -> anyhow::Error {
+    anyhow::anyhow!("{doing}: {e}")
 }
 
 pub async fn current(c: &Client) -> String {
@@ -45,10 +83,10 @@ pub async fn fill(c: &Client, css: &str, value: &str) -> anyhow::Result<()> {
     let e = wait_for(c, css).await?;
     e.clear()
         .await
-        .with_context(|| format!("clearing `{css}`"))?;
+        .map_err(|e| failed(&format!("clearing `{css}`"), e))?;
     e.send_keys(value)
         .await
-        .with_context(|| format!("typing into `{css}`"))?;
+        .map_err(|e| failed(&format!("typing into `{css}`"), e))?;
     Ok(())
 }
 
@@ -57,7 +95,7 @@ pub async fn click(c: &Client, css: &str) -> anyhow::Result<()> {
         .await?
         .click()
         .await
-        .with_context(|| format!("clicking `{css}`"))?;
+        .map_err(|e| failed(&format!("clicking `{css}`"), e))?;
     Ok(())
 }
 
@@ -68,15 +106,82 @@ pub async fn click_text(c: &Client, text: &str) -> anyhow::Result<()> {
     );
     let found = c
         .wait()
-        .at_most(WAIT)
+        .at_most(wait_limit())
         .for_element(Locator::XPath(&xpath))
         .await;
-    located(c, found, &format!("a link or button \"{text}\""))
-        .await?
+    let element = match found {
+        Ok(e) => e,
+        Err(e) => {
+            let shown = links_and_buttons(c).await;
+            let listed = if shown.is_empty() {
+                "the page has no links or buttons".to_owned()
+            } else {
+                format!(
+                    "links and buttons on the page, closest first: {}",
+                    closest_first(text, shown)
+                        .iter()
+                        .take(12)
+                        .map(|t| format!("\"{t}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            return Err(anyhow::anyhow!(
+                "waited {} for a link or button \"{text}\" on {}: {}; {listed}",
+                waited(),
+                current(c).await,
+                cause(&e)
+            ));
+        }
+    };
+    element
         .click()
         .await
-        .with_context(|| format!("clicking \"{text}\""))?;
+        .map_err(|e| failed(&format!("clicking \"{text}\""), e))?;
     Ok(())
+}
+
+/// The visible texts of the page's links and buttons, as `click_text` matches them.
+async fn links_and_buttons(c: &Client) -> Vec<String> {
+    let script = "return Array.from(document.querySelectorAll(\
+        \"a, button, input[type=submit], input[type=button]\")).map(e => \
+        (e.tagName === 'INPUT' ? e.value : e.textContent) || '').map(t => \
+        t.replace(/\\s+/g, ' ').trim()).filter(t => t.length > 0);";
+    match c.execute(script, vec![]).await {
+        Ok(serde_json::Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `shown` without repeats, the texts most like `wanted` first (edit distance, ignoring case).
+fn closest_first(wanted: &str, mut shown: Vec<String>) -> Vec<String> {
+    shown.sort();
+    shown.dedup();
+    let wanted = wanted.to_lowercase();
+    shown.sort_by_cached_key(|t| (edit_distance(&wanted, &t.to_lowercase()), t.clone()));
+    shown
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                diagonal
+            } else {
+                1 + diagonal.min(above).min(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 pub async fn text(c: &Client, css: &str) -> anyhow::Result<String> {
@@ -94,7 +199,7 @@ pub async fn value(c: &Client, css: &str) -> anyhow::Result<String> {
 
 /// Waits until the browser is on a URL that starts with `prefix`.
 pub async fn wait_for_url(c: &Client, prefix: &str) -> anyhow::Result<url::Url> {
-    let deadline = std::time::Instant::now() + WAIT;
+    let deadline = std::time::Instant::now() + wait_limit();
     loop {
         let url = c.current_url().await?;
         if url.as_str().starts_with(prefix) {
@@ -102,7 +207,8 @@ pub async fn wait_for_url(c: &Client, prefix: &str) -> anyhow::Result<url::Url> 
         }
         anyhow::ensure!(
             std::time::Instant::now() < deadline,
-            "expected to be on {prefix}…, but the browser is on {url}"
+            "waited {} to be on {prefix}…, but the browser is on {url}",
+            waited()
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -110,7 +216,7 @@ pub async fn wait_for_url(c: &Client, prefix: &str) -> anyhow::Result<url::Url> 
 
 /// Whether the page's visible text contains `needle`, waiting for it to appear.
 pub async fn wait_for_text(c: &Client, needle: &str) -> anyhow::Result<()> {
-    let deadline = std::time::Instant::now() + WAIT;
+    let deadline = std::time::Instant::now() + wait_limit();
     loop {
         let body = c
             .find(Locator::Css("body"))
@@ -123,7 +229,8 @@ pub async fn wait_for_text(c: &Client, needle: &str) -> anyhow::Result<()> {
         }
         anyhow::ensure!(
             std::time::Instant::now() < deadline,
-            "expected the page {} to say \"{needle}\"; it says: {}",
+            "waited {} for the page {} to say \"{needle}\"; it says: {}",
+            waited(),
             current(c).await,
             body.chars().take(600).collect::<String>()
         );

@@ -4,7 +4,7 @@
 use anyhow::Context as _;
 use fantoccini::{Client, Locator, elements::Element};
 
-use super::{WAIT, wait_for, wait_for_url};
+use super::{wait_for, wait_for_url, wait_limit};
 
 /// The control a `<label>` with this text is bound to.
 pub async fn labeled(c: &Client, label: &str) -> anyhow::Result<Element> {
@@ -14,7 +14,7 @@ pub async fn labeled(c: &Client, label: &str) -> anyhow::Result<Element> {
     );
     let found = c
         .wait()
-        .at_most(WAIT)
+        .at_most(wait_limit())
         .for_element(Locator::XPath(&xpath))
         .await;
     let l = super::located(c, found, &format!("the label \"{label}\"")).await?;
@@ -24,7 +24,7 @@ pub async fn labeled(c: &Client, label: &str) -> anyhow::Result<Element> {
         .with_context(|| format!("the label \"{label}\" is bound to no control"))?;
     c.find(Locator::Id(&id))
         .await
-        .with_context(|| format!("the control of \"{label}\""))
+        .map_err(|e| anyhow::anyhow!("the control of \"{label}\" (#{id}): {e}"))
 }
 
 pub async fn fill_labeled(c: &Client, label: &str, value: &str) -> anyhow::Result<()> {
@@ -63,6 +63,20 @@ pub async fn open(c: &Client, org: &str, path: &str) -> anyhow::Result<()> {
     c.goto(&format!("{org}{path}")).await?;
     Ok(())
 }
+
+/// Opens the Admin Console's dashboard (through the sign-in page without an Okta session).
+pub async fn open_dashboard(c: &Client, org: &str) -> anyhow::Result<()> {
+    open(c, org, "/admin/dashboard").await
+}
+
+/// Waits for a new app's General tab, where the wizard's Save lands; returns the app's id.
+pub async fn wait_for_new_app(c: &Client, org: &str) -> anyhow::Result<String> {
+    let url = wait_for_url(c, &format!("{org}{APP_PAGE}")).await?;
+    Ok(url.path().rsplit('/').next().unwrap_or_default().to_owned())
+}
+
+/// Where an OIDC app's General tab is, before its id.
+const APP_PAGE: &str = "/admin/app/oidc_client/instance/";
 
 pub async fn wait_for_console(c: &Client, org: &str) -> anyhow::Result<()> {
     wait_for_url(c, &format!("{org}/admin/")).await?;
@@ -105,8 +119,8 @@ pub async fn form_errors(c: &Client) -> anyhow::Result<String> {
 
 /// Opens an app's General tab from its id.
 pub async fn open_app(c: &Client, org: &str, app_id: &str) -> anyhow::Result<()> {
-    open(c, org, &format!("/admin/app/oidc_client/instance/{app_id}")).await?;
-    wait_for_url(c, &format!("{org}/admin/app/oidc_client/instance/{app_id}")).await?;
+    open(c, org, &format!("{APP_PAGE}{app_id}")).await?;
+    wait_for_url(c, &format!("{org}{APP_PAGE}{app_id}")).await?;
     Ok(())
 }
 
@@ -115,11 +129,13 @@ pub async fn edit_section(c: &Client, heading: &str) -> anyhow::Result<()> {
     let xpath = format!(
         "//section[.//*[self::h2 or self::h3][normalize-space(.)='{heading}']]//*[self::a or self::button][normalize-space(.)='Edit']"
     );
-    c.wait()
-        .at_most(WAIT)
+    let found = c
+        .wait()
+        .at_most(wait_limit())
         .for_element(Locator::XPath(&xpath))
-        .await
-        .with_context(|| format!("waiting for the Edit button of \"{heading}\""))?
+        .await;
+    super::located(c, found, &format!("the Edit button of \"{heading}\""))
+        .await?
         .click()
         .await?;
     Ok(())

@@ -2,10 +2,18 @@
 
 use fantoccini::{Client, Locator};
 
-use super::WAIT;
+use super::wait_limit;
+
+const HOME: &str = "/app/UserHome";
 
 pub async fn open(c: &Client, org: &str) -> anyhow::Result<()> {
-    c.goto(&format!("{org}/app/UserHome")).await?;
+    c.goto(&format!("{org}{HOME}")).await?;
+    Ok(())
+}
+
+/// Waits until the browser shows the dashboard (after signing in).
+pub async fn wait_for_dashboard(c: &Client, org: &str) -> anyhow::Result<()> {
+    super::wait_for_url(c, &format!("{org}{HOME}")).await?;
     Ok(())
 }
 
@@ -16,7 +24,7 @@ pub async fn click_tile(c: &Client, label: &str) -> anyhow::Result<()> {
     );
     let found = c
         .wait()
-        .at_most(WAIT)
+        .at_most(wait_limit())
         .for_element(Locator::XPath(&xpath))
         .await;
     super::located(c, found, &format!("the \"{label}\" tile"))

@@ -15,6 +15,12 @@ pub async fn is_shown(c: &Client) -> anyhow::Result<()> {
     wait_for_text(c, "Sign In").await
 }
 
+/// Ends the Okta session (Okta's sign-out URL shows the sign-in page).
+pub async fn sign_out(c: &Client, org: &str) -> anyhow::Result<()> {
+    c.goto(&format!("{org}/login/signout")).await?;
+    Ok(())
+}
+
 pub async fn sign_in(c: &Client, username: &str, password: &str) -> anyhow::Result<()> {
     fill(c, USERNAME, username).await?;
     click(c, SUBMIT).await?;

@@ -8,10 +8,12 @@ use crate::{
     support::world::E2eWorld,
 };
 
-#[given(expr = "I am logged in to Konnect as {person}")]
+/// Logs in on Konnect's login page with the person's seeded email and password, and checks the home
+/// page shows them.
+#[given(expr = "I have logged in to Konnect with email and password as {person}")]
 async fn logged_in(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
     let (email, password) = who.credentials();
-    konnect::open_login(w.browser(), w.konnect().base_url()).await?;
+    konnect::open_login(w.browser(), w.konnect_base()).await?;
     konnect::log_in(w.browser(), email, password).await?;
     anyhow::ensure!(
         konnect::logged_in_email(w.browser()).await? == email,
@@ -20,16 +22,19 @@ async fn logged_in(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Submits Konnect's login form with the person's email and password (the outcome is for the next
+/// step to check).
 #[when(expr = "I log in to Konnect with email and password as {person}")]
 async fn basic_login(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
     let (email, password) = who.credentials();
-    konnect::open_login(w.browser(), w.konnect().base_url()).await?;
+    konnect::open_login(w.browser(), w.konnect_base()).await?;
     konnect::log_in(w.browser(), email, password).await
 }
 
+/// Checks the browser is on Konnect and its home page shows the person's email as logged in.
 #[then(expr = "I am logged in to Konnect as {person}")]
 async fn is_logged_in(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
-    pages::wait_for_url(w.browser(), w.konnect().base_url()).await?;
+    pages::wait_for_url(w.browser(), w.konnect_base()).await?;
     let shown = konnect::logged_in_email(w.browser()).await?;
     anyhow::ensure!(
         shown == who.credentials().0,
@@ -38,12 +43,15 @@ async fn is_logged_in(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Logs out of Konnect and opens its login page (the Okta session stays).
 #[when("I log out of Konnect")]
 async fn log_out(w: &mut E2eWorld) -> anyhow::Result<()> {
     konnect::log_out(w.browser()).await?;
-    konnect::open_login(w.browser(), w.konnect().base_url()).await
+    konnect::open_login(w.browser(), w.konnect_base()).await
 }
 
+/// Opens the login URL, signs in on Okta's page if asked, and checks Konnect shows the person
+/// logged in.
 #[given(expr = "I have logged in to Konnect through Okta as {person}")]
 async fn logged_in_through_okta(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
     let url = w.login_url()?.to_owned();
@@ -53,6 +61,7 @@ async fn logged_in_through_okta(w: &mut E2eWorld, who: Person) -> anyhow::Result
     is_logged_in(w, who).await
 }
 
+/// From Konnect's home page: Settings, Identity Management, then the Okta card.
 #[when("I open Settings, Identity Management, Okta")]
 async fn open_okta_settings(w: &mut E2eWorld) -> anyhow::Result<()> {
     konnect::open_settings(w.browser()).await?;
@@ -60,29 +69,35 @@ async fn open_okta_settings(w: &mut E2eWorld) -> anyhow::Result<()> {
     konnect::open_okta(w.browser()).await
 }
 
+/// Types the Okta app's Client ID and Client Secret into Konnect's Okta settings.
 #[when("I paste the Okta application's Client ID and Client Secret")]
 async fn paste_credentials(w: &mut E2eWorld) -> anyhow::Result<()> {
     let app = w.okta_app()?.clone();
     konnect::fill_client_credentials(w.browser(), &app.client_id, &app.client_secret).await
 }
 
+/// Types the issuer into Konnect's Okta settings, `https://{OKTA_DOMAIN}` replaced by the Okta
+/// org's URL.
+///
 /// The guide writes the issuer as `https://{OKTA_DOMAIN}/oauth2/default`; the scenario uses
 /// the org's real URL (scheme included) in place of `https://{OKTA_DOMAIN}`.
 #[when(expr = "I enter the issuer {string} of the Okta org")]
 async fn enter_issuer(w: &mut E2eWorld, template: String) -> anyhow::Result<()> {
-    let issuer = template.replace("https://{OKTA_DOMAIN}", w.okta().base_url());
+    let issuer = template.replace("https://{OKTA_DOMAIN}", w.okta_org());
     konnect::fill_issuer(w.browser(), &issuer).await
 }
 
+/// Clicks Save on Konnect's Okta settings.
 #[when("I save the Okta settings")]
 async fn save(w: &mut E2eWorld) -> anyhow::Result<()> {
     konnect::save_okta(w.browser()).await
 }
 
+/// Checks the saved Okta settings show a login URL `{konnect}/login/{path}`.
 #[then("Konnect shows the generated login URL")]
 async fn shows_login_url(w: &mut E2eWorld) -> anyhow::Result<()> {
     let url = konnect::generated_login_url(w.browser()).await?;
-    let prefix = w.konnect_url("/login/");
+    let prefix = konnect::login_url_prefix(w.konnect_base());
     anyhow::ensure!(
         url.starts_with(&prefix) && url.len() > prefix.len(),
         "the login URL shown is {url:?}"
@@ -90,12 +105,14 @@ async fn shows_login_url(w: &mut E2eWorld) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Reads the login URL from the saved Okta settings (the page, not the clipboard) for later steps.
 #[then("I copy the login URL")]
 async fn copy_login_url(w: &mut E2eWorld) -> anyhow::Result<()> {
     w.login_url = Some(konnect::generated_login_url(w.browser()).await?);
     Ok(())
 }
 
+/// Checks Konnect's Okta settings show an error containing the words (case ignored).
 #[then(expr = "Konnect refuses the settings saying {string}")]
 async fn refuses_settings(w: &mut E2eWorld, word: String) -> anyhow::Result<()> {
     let message = konnect::okta_error(w.browser()).await?;
@@ -106,6 +123,7 @@ async fn refuses_settings(w: &mut E2eWorld, word: String) -> anyhow::Result<()> 
     Ok(())
 }
 
+/// Opens the login URL in the browser.
 #[when("I paste the login URL into the browser")]
 async fn paste_login_url(w: &mut E2eWorld) -> anyhow::Result<()> {
     let url = w.login_url()?.to_owned();
@@ -113,6 +131,7 @@ async fn paste_login_url(w: &mut E2eWorld) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Checks Konnect's login form shows an error and a link to the login URL.
 #[then("Konnect refuses the login and links to the organization's login URL")]
 async fn refuses_login(w: &mut E2eWorld) -> anyhow::Result<()> {
     let message = konnect::login_error(w.browser()).await?;
@@ -124,11 +143,13 @@ async fn refuses_login(w: &mut E2eWorld) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Clicks the link to the organization's login URL on Konnect's login form.
 #[when("I follow the link to the organization's login URL")]
 async fn follow_link(w: &mut E2eWorld) -> anyhow::Result<()> {
     konnect::follow_sso_link(w.browser()).await
 }
 
+/// Checks the Okta settings show the Enterprise badge and no enabled Save button.
 #[then("Konnect shows the Enterprise badge and does not offer to save")]
 async fn enterprise_only(w: &mut E2eWorld) -> anyhow::Result<()> {
     konnect::enterprise_badge_shown(w.browser()).await?;
@@ -139,14 +160,13 @@ async fn enterprise_only(w: &mut E2eWorld) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Opens Konnect's Okta settings page by its URL, without the menus.
 #[when("I open the Identity Management settings directly")]
 async fn open_identity_directly(w: &mut E2eWorld) -> anyhow::Result<()> {
-    w.browser()
-        .goto(&w.konnect_url("/settings/identity-management/okta"))
-        .await?;
-    Ok(())
+    konnect::open_okta_settings_page(w.browser(), w.konnect_base()).await
 }
 
+/// Checks Konnect's error page says only an Organization Admin may open the page.
 #[then("Konnect says that only an Organization Admin may open it")]
 async fn admin_only(w: &mut E2eWorld) -> anyhow::Result<()> {
     let (title, message) = konnect::error_page(w.browser()).await?;
@@ -155,9 +175,11 @@ async fn admin_only(w: &mut E2eWorld) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Checks the browser is back on Konnect with an error page naming the client authentication
+/// (invalid_client).
 #[then("Konnect shows a login error that names the client authentication")]
 async fn client_auth_error(w: &mut E2eWorld) -> anyhow::Result<()> {
-    pages::wait_for_url(w.browser(), w.konnect().base_url()).await?;
+    pages::wait_for_url(w.browser(), w.konnect_base()).await?;
     let (title, message) = konnect::error_page(w.browser()).await?;
     let all = format!("{title} {message}");
     anyhow::ensure!(
@@ -167,9 +189,11 @@ async fn client_auth_error(w: &mut E2eWorld) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Checks the browser is back on Konnect with Okta's "User is not assigned to the client
+/// application."
 #[then("Konnect shows a login error saying the user is not assigned to the application")]
 async fn not_assigned_error(w: &mut E2eWorld) -> anyhow::Result<()> {
-    pages::wait_for_url(w.browser(), w.konnect().base_url()).await?;
+    pages::wait_for_url(w.browser(), w.konnect_base()).await?;
     let (title, message) = konnect::error_page(w.browser()).await?;
     let all = format!("{title} {message}");
     anyhow::ensure!(

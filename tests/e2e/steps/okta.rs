@@ -1,8 +1,7 @@
 //! Okta: the Admin Console, the sign-in page, the dashboard and Okta's error page.
 
-use anyhow::Context as _;
 use cucumber::{given, then, when};
-use serde_json::Value;
+use serde_json::json;
 
 use super::{OKTA_ADMIN, Person};
 use crate::{
@@ -10,37 +9,44 @@ use crate::{
     support::world::{E2eWorld, OktaApp},
 };
 
+/// Opens Okta's Admin Console and signs in as the org's seeded super admin.
 #[given("I am signed in to the Okta Admin Console as an administrator")]
 async fn signed_in_console(w: &mut E2eWorld) -> anyhow::Result<()> {
-    let org = w.okta().base_url().to_owned();
-    console::open(w.browser(), &org, "/admin/dashboard").await?;
+    let org = w.okta_org().to_owned();
+    console::open_dashboard(w.browser(), &org).await?;
     okta_signin::sign_in(w.browser(), OKTA_ADMIN.0, OKTA_ADMIN.1).await?;
     console::wait_for_console(w.browser(), &org).await
 }
 
+/// In the Admin Console: the Applications menu, then the named button.
 #[when(expr = "I go to Applications and click {string}")]
 async fn applications_create(w: &mut E2eWorld, button: String) -> anyhow::Result<()> {
     pages::click_text(w.browser(), "Applications").await?;
     pages::click_text(w.browser(), &button).await
 }
 
+/// In the app integration wizard: picks the sign-in method by its label.
 #[when(expr = "I select {string} as the sign-in method")]
 async fn sign_in_method(w: &mut E2eWorld, method: String) -> anyhow::Result<()> {
     console::set_checked(w.browser(), &method, true).await
 }
 
+/// In the app integration wizard: picks the application type by its label, then clicks the named
+/// button.
 #[when(expr = "I select {string} as the application type and click {string}")]
 async fn app_type(w: &mut E2eWorld, kind: String, next: String) -> anyhow::Result<()> {
     console::set_checked(w.browser(), &kind, true).await?;
     pages::click_text(w.browser(), &next).await
 }
 
+/// Types the App integration name; later steps find the dashboard tile by it.
 #[when(expr = "I give the app integration the unique name {string}")]
 async fn app_name(w: &mut E2eWorld, name: String) -> anyhow::Result<()> {
-    w.notes.insert("app label".into(), name.clone());
+    w.app_label = Some(name.clone());
     console::fill_labeled(w.browser(), "App integration name", &name).await
 }
 
+/// Checks the grant type is ticked and unticks Refresh Token and Implicit (hybrid).
 #[when(expr = "I keep {string} as the only grant type")]
 async fn only_grant(w: &mut E2eWorld, grant: String) -> anyhow::Result<()> {
     anyhow::ensure!(
@@ -53,39 +59,37 @@ async fn only_grant(w: &mut E2eWorld, grant: String) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Types Konnect's redirect URI (`{konnect}/login`) as sign-in and sign-out redirect URI.
 #[when("I enter the Konnect login redirect URI as sign-in and sign-out redirect URI")]
 async fn redirect_uris(w: &mut E2eWorld) -> anyhow::Result<()> {
-    let uri = w.konnect().redirect_uri();
+    let uri = w.konnect_redirect_uri();
     console::fill_labeled(w.browser(), "Sign-in redirect URIs", &uri).await?;
     console::fill_labeled(w.browser(), "Sign-out redirect URIs", &uri).await
 }
 
+/// Types the text as sign-in redirect URI.
 #[when(expr = "I enter {string} as sign-in redirect URI")]
 async fn redirect_uri_literal(w: &mut E2eWorld, uri: String) -> anyhow::Result<()> {
     console::fill_labeled(w.browser(), "Sign-in redirect URIs", &uri).await
 }
 
+/// Clicks Save in the app integration wizard.
 #[when("I save the app integration")]
 async fn save_app(w: &mut E2eWorld) -> anyhow::Result<()> {
     pages::click_text(w.browser(), "Save").await
 }
 
+/// Waits for the new app's General tab and reads its Client ID and Client secret for later steps.
 #[then("the app's General tab shows its Client ID and Client secret")]
 async fn reads_credentials(w: &mut E2eWorld) -> anyhow::Result<()> {
-    let org = w.okta().base_url().to_owned();
-    let url = pages::wait_for_url(
-        w.browser(),
-        &format!("{org}/admin/app/oidc_client/instance/"),
-    )
-    .await?;
-    let id = url.path().rsplit('/').next().unwrap_or_default().to_owned();
+    let id = console::wait_for_new_app(w.browser(), w.okta_org()).await?;
     let client_id = console::client_id(w.browser()).await?;
     let client_secret = console::client_secret(w.browser()).await?;
     anyhow::ensure!(
         !client_id.is_empty() && client_secret.len() >= 14,
         "Client ID {client_id:?}, secret {client_secret:?}"
     );
-    let label = w.notes.get("app label").cloned().unwrap_or_default();
+    let label = w.app_label.clone().unwrap_or_default();
     w.okta_app = Some(OktaApp {
         id,
         label,
@@ -95,85 +99,80 @@ async fn reads_credentials(w: &mut E2eWorld) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Checks through the Management API that the app is a web app with only the authorization code
+/// grant and Konnect's redirect URIs.
 #[then("the Okta app integration is an OIDC web application with the Konnect redirect URI")]
 async fn app_is_right(w: &mut E2eWorld) -> anyhow::Result<()> {
     let app = w.okta_app()?.clone();
-    let v: Value = reqwest::Client::new()
-        .get(w.okta_url(&format!("/api/v1/apps/{}", app.id)))
-        .header(
-            "authorization",
-            format!("SSWS {}", mock_okta::config::DEFAULT_API_TOKEN),
-        )
-        .send()
-        .await?
-        .json()
-        .await?;
+    let v = w.okta_api().app(&app.id).await?;
     let s = &v["settings"]["oauthClient"];
-    let uri = w.konnect().redirect_uri();
+    let uri = w.konnect_redirect_uri();
     anyhow::ensure!(
         v["credentials"]["oauthClient"]["client_id"] == app.client_id.as_str(),
         "client id differs: {v}"
     );
     anyhow::ensure!(s["application_type"] == "web", "{s}");
+    anyhow::ensure!(s["grant_types"] == json!(["authorization_code"]), "{s}");
     anyhow::ensure!(
-        s["grant_types"] == serde_json::json!(["authorization_code"]),
-        "{s}"
-    );
-    anyhow::ensure!(
-        s["redirect_uris"] == serde_json::json!([uri])
-            && s["post_logout_redirect_uris"] == serde_json::json!([uri]),
+        s["redirect_uris"] == json!([uri]) && s["post_logout_redirect_uris"] == json!([uri]),
         "{s}"
     );
     Ok(())
 }
 
+/// Checks the wizard shows an error about '/login' and, through the Management API, that no app was
+/// made.
 #[then("Okta refuses the redirect URI")]
 async fn refuses_redirect(w: &mut E2eWorld) -> anyhow::Result<()> {
     let errors = console::form_errors(w.browser()).await?;
     anyhow::ensure!(errors.contains("'/login'"), "the form says: {errors}");
-    let apps = w
-        .okta()
-        .directory()
-        .list_apps(None, &|_| true, None, 10)
-        .items;
-    anyhow::ensure!(apps.is_empty(), "an app was created anyway");
+    let apps = w.okta_api().apps().await?;
+    anyhow::ensure!(apps.is_empty(), "an app was created anyway: {apps:?}");
     Ok(())
 }
 
+/// Opens the Okta app's General tab and clicks Edit on General Settings.
 #[when("I open the Konnect app integration and edit its General Settings")]
 async fn edit_general(w: &mut E2eWorld) -> anyhow::Result<()> {
-    let org = w.okta().base_url().to_owned();
+    let org = w.okta_org().to_owned();
     let id = w.okta_app()?.id.clone();
     console::open_app(w.browser(), &org, &id).await?;
     console::edit_section(w.browser(), "General Settings").await
 }
 
+/// Ticks a grant type by its label.
 #[when(expr = "I tick the {string} grant type")]
 async fn tick_grant(w: &mut E2eWorld, grant: String) -> anyhow::Result<()> {
     console::set_checked(w.browser(), &grant, true).await
 }
 
+/// Picks an option of a drop-down by the field's label.
 #[when(expr = "I set {string} to {string}")]
 async fn set_select(w: &mut E2eWorld, field: String, option: String) -> anyhow::Result<()> {
     console::select_labeled(w.browser(), &field, &option).await
 }
 
+/// Ticks a checkbox by its label.
 #[when(expr = "I tick {string}")]
 async fn tick(w: &mut E2eWorld, label: String) -> anyhow::Result<()> {
     console::set_checked(w.browser(), &label, true).await
 }
 
+/// Types the login URL as the Initiate login URI.
 #[when("I set the Initiate login URI to the Konnect login URL")]
 async fn initiate_uri(w: &mut E2eWorld) -> anyhow::Result<()> {
     let url = w.login_url()?.to_owned();
     console::fill_labeled(w.browser(), "Initiate login URI", &url).await
 }
 
+/// Clicks Save on the General Settings.
 #[when("I save the General Settings")]
 async fn save_general(w: &mut E2eWorld) -> anyhow::Result<()> {
     pages::click_text(w.browser(), "Save").await
 }
 
+/// Checks the form shows an error about the Initiate login URI and, through the Management API,
+/// that the change was not saved.
 #[then("Okta refuses the General Settings")]
 async fn refuses_general(w: &mut E2eWorld) -> anyhow::Result<()> {
     let errors = console::form_errors(w.browser()).await?;
@@ -181,51 +180,54 @@ async fn refuses_general(w: &mut E2eWorld) -> anyhow::Result<()> {
         errors.to_lowercase().contains("initiate login uri"),
         "the form says: {errors}"
     );
-    let app = w.okta().directory().app(&w.okta_app()?.id).context("app")?;
-    anyhow::ensure!(
-        app.settings.idp_initiated_login.mode == mock_okta::directory::IdpMode::Disabled,
-        "the change was saved"
-    );
+    let app = w.okta_api().app(&w.okta_app()?.id).await?;
+    let mode = &app["settings"]["oauthClient"]["idp_initiated_login"]["mode"];
+    anyhow::ensure!(mode == "DISABLED", "the change was saved: {app}");
     Ok(())
 }
 
+/// Signs out of Okta and waits for its sign-in page.
 #[when("I sign out of Okta")]
 async fn sign_out(w: &mut E2eWorld) -> anyhow::Result<()> {
-    w.browser().goto(&w.okta_url("/login/signout")).await?;
+    okta_signin::sign_out(w.browser(), w.okta_org()).await?;
     okta_signin::is_shown(w.browser()).await
 }
 
+/// Opens the Okta end-user dashboard, signs in as the person and waits for the dashboard.
 #[when(expr = "I sign in to the Okta dashboard as {person}")]
 async fn dashboard_sign_in(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
-    let org = w.okta().base_url().to_owned();
+    let org = w.okta_org().to_owned();
     okta_dashboard::open(w.browser(), &org).await?;
     let (login, password) = who.credentials();
     okta_signin::sign_in(w.browser(), login, password).await?;
-    pages::wait_for_url(w.browser(), &format!("{org}/app/UserHome")).await?;
-    Ok(())
+    okta_dashboard::wait_for_dashboard(w.browser(), &org).await
 }
 
+/// Clicks the Okta app's tile on the Okta dashboard.
 #[when("I click the Konnect tile")]
 async fn click_tile(w: &mut E2eWorld) -> anyhow::Result<()> {
     let label = w.okta_app()?.label.clone();
     okta_dashboard::click_tile(w.browser(), &label).await
 }
 
+/// Checks the browser is on Okta's hosted sign-in page.
 #[then("I see the Okta login screen")]
 async fn sees_okta_login(w: &mut E2eWorld) -> anyhow::Result<()> {
-    pages::wait_for_url(w.browser(), w.okta().base_url()).await?;
+    pages::wait_for_url(w.browser(), w.okta_org()).await?;
     okta_signin::is_shown(w.browser()).await
 }
 
+/// Signs in on Okta's sign-in page as the person (username, Next, password, Verify).
 #[when(expr = "I log in to Okta as {person}")]
 async fn log_in_okta(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
     let (login, password) = who.credentials();
     okta_signin::sign_in(w.browser(), login, password).await
 }
 
+/// Checks the browser is on Okta's 400 error page about the redirect_uri parameter.
 #[then("Okta shows its 400 error page about the redirect URI")]
 async fn okta_400(w: &mut E2eWorld) -> anyhow::Result<()> {
-    pages::wait_for_url(w.browser(), w.okta().base_url()).await?;
+    pages::wait_for_url(w.browser(), w.okta_org()).await?;
     pages::wait_for_text(w.browser(), "400 Bad Request").await?;
     pages::wait_for_text(
         w.browser(),

@@ -1,155 +1,90 @@
 //! Set-up done "earlier in the guide", through the products' APIs as an automation would.
 
-use anyhow::Context as _;
 use cucumber::given;
-use serde_json::{Value, json};
+use harness::guide::{KonnectApp, OktaInKonnect};
 
-use crate::support::world::{E2eWorld, OktaApp};
+use crate::{pages::konnect, support::world::E2eWorld};
 
-const API_TOKEN: &str = mock_okta::config::DEFAULT_API_TOKEN;
-const KONNECT_PAT: &str = "kpat_e2e0000000000000000000000000000000000000000000000";
+/// The app's name, as the guide suggests it.
+const APP_LABEL: &str = "Kong Konnect";
 
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(std::time::Duration::from_secs(15))
-        .build()
-        .unwrap_or_default()
-}
-
-/// Creates the guide's Okta web app through Okta's Management API; optionally assigns it
-/// to Everyone.
-async fn create_okta_app(
-    w: &mut E2eWorld,
-    redirect_uri: &str,
-    assign_everyone: bool,
-) -> anyhow::Result<()> {
-    let http = http();
-    let auth = format!("SSWS {API_TOKEN}");
-    let res = http
-        .post(w.okta_url("/api/v1/apps"))
-        .header("authorization", &auth)
-        .json(&json!({
-            "name": "oidc_client", "label": "Kong Konnect", "signOnMode": "OPENID_CONNECT",
-            "credentials": {"oauthClient": {"token_endpoint_auth_method": "client_secret_basic"}},
-            "settings": {"oauthClient": {"application_type": "web",
-                "redirect_uris": [redirect_uri], "post_logout_redirect_uris": [redirect_uri],
-                "grant_types": ["authorization_code"], "response_types": ["code"]}}
-        }))
-        .send()
+/// The guide's Okta web app for Konnect, made through Okta's Management API; assigned to
+/// Everyone unless `assign` is false.
+async fn okta_app(w: &mut E2eWorld, redirect_uri: &str, assign: bool) -> anyhow::Result<()> {
+    let okta = w.okta_api();
+    let app = okta
+        .create_konnect_app(&KonnectApp::new(APP_LABEL, redirect_uri))
         .await?;
-    anyhow::ensure!(
-        res.status().is_success(),
-        "creating the Okta app: {}",
-        res.text().await?
-    );
-    let app: Value = res.json().await?;
-    let id = app["id"].as_str().context("app id")?.to_owned();
-    if assign_everyone {
-        let everyone = w.okta().directory().everyone().id;
-        let res = http
-            .put(w.okta_url(&format!("/api/v1/apps/{id}/groups/{everyone}")))
-            .header("authorization", &auth)
-            .json(&json!({}))
-            .send()
-            .await?;
-        anyhow::ensure!(
-            res.status().is_success(),
-            "assigning Everyone: {}",
-            res.status()
-        );
+    if assign {
+        okta.assign_to_everyone(&app.id).await?;
     }
-    w.okta_app = Some(OktaApp {
-        id,
-        label: "Kong Konnect".into(),
-        client_id: app["credentials"]["oauthClient"]["client_id"]
-            .as_str()
-            .context("client_id")?
-            .to_owned(),
-        client_secret: app["credentials"]["oauthClient"]["client_secret"]
-            .as_str()
-            .context("client_secret")?
-            .to_owned(),
-    });
+    w.okta_app = Some(app);
     Ok(())
 }
 
-/// Configures and turns on Okta in Konnect through its identity API, as the settings page
-/// does, and remembers the organization's login URL.
-async fn configure_konnect(w: &mut E2eWorld, client_secret: &str) -> anyhow::Result<()> {
-    let http = http();
-    let app = w.okta_app()?.clone();
-    let res = http
-        .patch(w.konnect_url("/v2/identity-provider"))
-        .bearer_auth(KONNECT_PAT)
-        .json(&json!({"issuer": w.okta().issuer(), "client_id": app.client_id, "client_secret": client_secret}))
-        .send()
-        .await?;
-    anyhow::ensure!(
-        res.status().is_success(),
-        "configuring Konnect's identity provider: {}",
-        res.text().await?
-    );
-    let idp: Value = res.json().await?;
-    let res = http
-        .patch(w.konnect_url("/v2/authentication-settings"))
-        .bearer_auth(KONNECT_PAT)
-        .json(&json!({"oidc_auth_enabled": true}))
-        .send()
-        .await?;
-    anyhow::ensure!(
-        res.status().is_success(),
-        "turning Okta on in Konnect: {}",
-        res.text().await?
-    );
-    let path = idp["login_path"].as_str().context("login_path")?;
-    w.login_url = Some(w.konnect_url(&format!("/login/{path}")));
+/// Okta configured and turned on in Konnect through its v2 API, as the settings page's Save
+/// does, with the app's client ID and `client_secret`; Konnect's answer gives the login URL.
+async fn okta_in_konnect(w: &mut E2eWorld, client_secret: &str) -> anyhow::Result<()> {
+    let okta = OktaInKonnect {
+        issuer: w.okta_issuer(),
+        client_id: w.okta_app()?.client_id.clone(),
+        client_secret: client_secret.to_owned(),
+        login_path: None,
+    };
+    w.login_url = Some(w.konnect_api().use_okta(&okta).await?);
     Ok(())
 }
 
+/// Through Okta's Management API: the guide's OIDC web app for Konnect, assigned to Everyone.
 #[given("an Okta web application for Konnect whose sign-in redirect URI is the Konnect login URI")]
 async fn okta_app_for_konnect(w: &mut E2eWorld) -> anyhow::Result<()> {
-    let redirect = w.konnect().redirect_uri();
-    create_okta_app(w, &redirect, true).await
+    let redirect = w.konnect_redirect_uri();
+    okta_app(w, &redirect, true).await
 }
 
+/// Through both products' APIs: the Okta app assigned to Everyone, Okta configured and turned on in
+/// Konnect.
 #[given("Okta is set up as the identity provider of the Konnect organization")]
 async fn okta_set_up(w: &mut E2eWorld) -> anyhow::Result<()> {
-    let redirect = w.konnect().redirect_uri();
-    create_okta_app(w, &redirect, true).await?;
+    let redirect = w.konnect_redirect_uri();
+    okta_app(w, &redirect, true).await?;
     let secret = w.okta_app()?.client_secret.clone();
-    configure_konnect(w, &secret).await
+    okta_in_konnect(w, &secret).await
 }
 
+/// As `Okta is set up …`, but Konnect is given a client secret Okta did not make.
 #[given(
     "Okta is set up as the identity provider of the Konnect organization with a wrong client secret"
 )]
 async fn okta_set_up_wrong_secret(w: &mut E2eWorld) -> anyhow::Result<()> {
-    let redirect = w.konnect().redirect_uri();
-    create_okta_app(w, &redirect, true).await?;
-    configure_konnect(w, "not-the-secret-Okta-made-000000").await
+    let redirect = w.konnect_redirect_uri();
+    okta_app(w, &redirect, true).await?;
+    okta_in_konnect(w, "not-the-secret-Okta-made-000000").await
 }
 
+/// As `Okta is set up …`, but the Okta app's redirect URI is `{konnect}/login/callback`.
 #[given(
     "Okta is set up as the identity provider of the Konnect organization but the Okta app lists another redirect URI"
 )]
 async fn okta_set_up_other_redirect(w: &mut E2eWorld) -> anyhow::Result<()> {
-    let other = w.konnect_url("/login/callback");
-    create_okta_app(w, &other, true).await?;
+    let other = konnect::unregistered_redirect_uri(w.konnect_base());
+    okta_app(w, &other, true).await?;
     let secret = w.okta_app()?.client_secret.clone();
-    configure_konnect(w, &secret).await
+    okta_in_konnect(w, &secret).await
 }
 
+/// As `Okta is set up …`, but the Okta app is assigned to nobody.
 #[given(
     "Okta is set up as the identity provider of the Konnect organization but the Okta app is assigned to nobody"
 )]
 async fn okta_set_up_unassigned(w: &mut E2eWorld) -> anyhow::Result<()> {
-    let redirect = w.konnect().redirect_uri();
-    create_okta_app(w, &redirect, false).await?;
+    let redirect = w.konnect_redirect_uri();
+    okta_app(w, &redirect, false).await?;
     let secret = w.okta_app()?.client_secret.clone();
-    configure_konnect(w, &secret).await
+    okta_in_konnect(w, &secret).await
 }
 
+/// Replaces this scenario's Konnect organization with one on the Free plan.
 #[given("a Konnect organization on the Free plan")]
 async fn free_plan(w: &mut E2eWorld) -> anyhow::Result<()> {
     w.restart_konnect(konnect_stub::Tier::Free).await

@@ -25,6 +25,27 @@ pub fn scenario_dir(browser: &str, feature: &str, scenario: &str) -> PathBuf {
         .join(format!("{}--{}", slug(feature), slug(scenario)))
 }
 
+/// Removes what earlier runs left (failure artifacts, JUnit files), so a folder or report
+/// found after a run is this run's; keeps the cached signing key.
+pub fn fresh_output(out: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(out)?;
+    match std::fs::remove_dir_all(out.join("artifacts")) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    for entry in std::fs::read_dir(out)? {
+        let path = entry?.path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if name.starts_with("junit") && name.ends_with(".xml") {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
+}
+
 /// Saves everything that helps to see why the step failed; returns the folder.
 pub async fn save_failure(
     world: &E2eWorld,

@@ -3,6 +3,8 @@
 pub mod artifacts;
 pub mod browsers;
 pub mod logs;
+pub mod output;
+pub mod preflight;
 pub mod servers;
 pub mod world;
 

@@ -1,26 +1,17 @@
-//! The World: one scenario's servers, browser session and what the scenario has learned
-//! (the Okta app's credentials, the login URL read from the page).
-
-use std::collections::HashMap;
+//! The World: one scenario's Okta org and Konnect organization (reached by their URLs, their
+//! public APIs and the browser, never by their internals), the browser session and what the
+//! scenario has learned (the Okta app's credentials, the login URL read from the page).
 
 use anyhow::Context as _;
 use fantoccini::Client;
-use konnect_stub::{KonnectStub, Tier};
-use mock_okta::MockOkta;
+pub use harness::guide::OktaApp;
+use harness::guide::{KonnectAdmin, OktaAdmin};
+use konnect_stub::Tier;
 
 use super::{
     browsers::{BrowserKind, Lease},
     servers::Servers,
 };
-
-/// The Okta app integration made for Konnect, as an admin would have copied it.
-#[derive(Debug, Clone, Default)]
-pub struct OktaApp {
-    pub id: String,
-    pub label: String,
-    pub client_id: String,
-    pub client_secret: String,
-}
 
 #[derive(cucumber::World)]
 #[world(init = Self::new)]
@@ -33,8 +24,8 @@ pub struct E2eWorld {
     pub okta_app: Option<OktaApp>,
     /// The organization's login URL as read from Konnect's page.
     pub login_url: Option<String>,
-    /// Values read from pages, by name.
-    pub notes: HashMap<String, String>,
+    /// The name typed for the app integration in Okta's wizard, before Okta made the app.
+    pub app_label: Option<String>,
 }
 
 impl std::fmt::Debug for E2eWorld {
@@ -43,17 +34,18 @@ impl std::fmt::Debug for E2eWorld {
             .field("browser", &self.kind)
             .field(
                 "okta",
-                &self.servers.as_ref().map(|s| s.okta.base_url().to_owned()),
+                &self.servers.as_ref().map(|s| s.stack.okta_url().to_owned()),
             )
             .field(
                 "konnect",
                 &self
                     .servers
                     .as_ref()
-                    .map(|s| s.konnect.base_url().to_owned()),
+                    .map(|s| s.stack.konnect_url().to_owned()),
             )
             .field("okta_app", &self.okta_app)
             .field("login_url", &self.login_url)
+            .field("app_label", &self.app_label)
             .finish()
     }
 }
@@ -62,7 +54,7 @@ impl E2eWorld {
     /// Fresh servers and a fresh browser session for every scenario: nothing leaks.
     async fn new() -> anyhow::Result<Self> {
         let run = super::current()?;
-        let servers = Servers::start(Tier::Enterprise).await?;
+        let servers = Servers::start().await?;
         let (client, lease) = run.drivers.session().await?;
         Ok(Self {
             kind: run.drivers.kind,
@@ -71,7 +63,7 @@ impl E2eWorld {
             servers: Some(servers),
             okta_app: None,
             login_url: None,
-            notes: HashMap::new(),
+            app_label: None,
         })
     }
 
@@ -87,39 +79,60 @@ impl E2eWorld {
             .unwrap_or_else(|| unreachable!("servers live until the after hook"))
     }
 
-    pub fn okta(&self) -> &MockOkta {
-        &self.servers().okta
+    /// The Okta org's URL (`https://{yourOktaDomain}` in the guide).
+    pub fn okta_org(&self) -> &str {
+        self.servers().stack.okta_url()
     }
 
-    pub fn konnect(&self) -> &KonnectStub {
-        &self.servers().konnect
+    /// The Okta org's default authorization server, the issuer Konnect is given.
+    pub fn okta_issuer(&self) -> String {
+        self.servers().stack.okta.issuer()
     }
 
-    pub fn okta_url(&self, path: &str) -> String {
-        format!("{}{}", self.okta().base_url(), path)
+    /// The Konnect organization's URL.
+    pub fn konnect_base(&self) -> &str {
+        self.servers().stack.konnect_url()
     }
 
-    pub fn konnect_url(&self, path: &str) -> String {
-        format!("{}{}", self.konnect().base_url(), path)
+    /// The redirect URI Konnect asks Okta to register (`{konnect}/login`).
+    pub fn konnect_redirect_uri(&self) -> String {
+        self.servers().stack.konnect.redirect_uri()
+    }
+
+    /// Okta's Management API, with the org's API token.
+    pub fn okta_api(&self) -> OktaAdmin {
+        self.servers().stack.okta_admin()
+    }
+
+    /// Konnect's v2 API, with the Organization Admin's PAT.
+    pub fn konnect_api(&self) -> KonnectAdmin {
+        self.servers().stack.konnect_admin()
     }
 
     pub fn okta_app(&self) -> anyhow::Result<&OktaApp> {
-        self.okta_app
-            .as_ref()
-            .context("no Okta app integration has been made in this scenario")
+        self.okta_app.as_ref().context(
+            "no Okta app integration has been made in this scenario: an earlier step must \
+                 make one (`Given an Okta web application for Konnect …`, `Given Okta is set up \
+                 …`, or the wizard and `Then the app's General tab shows its Client ID …`)",
+        )
     }
 
     pub fn login_url(&self) -> anyhow::Result<&str> {
-        self.login_url
-            .as_deref()
-            .context("the login URL has not been read from Konnect yet")
+        self.login_url.as_deref().context(
+            "the login URL has not been read from Konnect yet: an earlier step must give it \
+                 (`Then I copy the login URL` or `Given Okta is set up …`)",
+        )
     }
 
+    /// Replaces the Konnect organization with a fresh one on another plan.
     pub async fn restart_konnect(&mut self, tier: Tier) -> anyhow::Result<()> {
+        let mut config = konnect_stub::Config::for_tests();
+        config.tier = tier;
         self.servers
             .as_mut()
             .context("no servers")?
-            .restart_konnect(tier)
+            .stack
+            .replace_konnect(config)
             .await
     }
 

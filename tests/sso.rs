@@ -1,72 +1,84 @@
 //! The guide end to end, in-process and over HTTP: an admin registers Konnect in mock-okta
 //! through the Management API, configures Okta on Konnect's settings page, and users sign in
-//! through mock-okta. Every hop is asserted (redirects are not followed).
+//! through mock-okta. Every hop is asserted (redirects are not followed). It tests the whole
+//! stack, started by `harness::Stack` as `cargo run` starts it (Okta on 127.0.0.1, Konnect on
+//! localhost), so it lives in the harness package; the Okta set-up is the harness's own
+//! (`harness::guide`), the Konnect side is done on the settings page a person uses.
 
-use konnect_stub::{Config, KonnectStub};
-use mock_okta::MockOkta;
-use reqwest::{Client, StatusCode};
+use harness::{
+    Stack, StackConfig,
+    guide::{KonnectApp, OktaAdmin},
+    konnect_stub::{
+        KonnectStub,
+        config::{DEFAULT_ADMIN_EMAIL as ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD as ADMIN_PASSWORD},
+    },
+};
+use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 use url::Url;
-
-use crate::helpers::*;
 
 const OKTA_TOKEN: &str = "SSWS 00mock-okta-api-token";
 const OKTA_USER: &str = "user@example.com";
 const OKTA_USER_PASSWORD: &str = "User-Passw0rd!";
+/// Konnect's seeded member, who is also the Okta user.
+const MEMBER_EMAIL: &str = OKTA_USER;
+const MEMBER_PASSWORD: &str = OKTA_USER_PASSWORD;
 
-/// The guide's first part: an OIDC web app for Konnect, assigned to everyone.
-async fn register_konnect_in_okta(okta: &MockOkta, redirect_uri: &str) -> (String, String) {
-    let api = Client::new();
-    let app: Value = api
-        .post(format!("{}/api/v1/apps", okta.base_url()))
-        .header("authorization", OKTA_TOKEN)
-        .json(&json!({
-            "name": "oidc_client", "label": "Konnect", "signOnMode": "OPENID_CONNECT",
-            "credentials": {"oauthClient": {"token_endpoint_auth_method": "client_secret_basic"}},
-            "settings": {"oauthClient": {
-                "redirect_uris": [redirect_uri], "post_logout_redirect_uris": [redirect_uri],
-                "response_types": ["code"], "grant_types": ["authorization_code"],
-                "application_type": "web"}}
-        }))
+/// A client that neither follows redirects (each hop is asserted) nor forgets cookies.
+fn browser() -> Client {
+    Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
+fn location(response: &Response) -> String {
+    response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .unwrap_or_else(|| panic!("no Location on a {} answer", response.status()))
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Logs in with email and password through Konnect's JSON endpoint.
+async fn basic_login(http: &Client, base: &str, email: &str, password: &str) -> Response {
+    http.post(format!("{base}/kauth/api/v1/authenticate"))
+        .json(&json!({"username": email, "password": password}))
         .send()
         .await
         .unwrap()
-        .error_for_status()
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let client_id = app["credentials"]["oauthClient"]["client_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let client_secret = app["credentials"]["oauthClient"]["client_secret"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let groups: Value = api
-        .get(format!("{}/api/v1/groups?q=Everyone", okta.base_url()))
-        .header("authorization", OKTA_TOKEN)
+}
+
+/// The email of the Konnect session `http` holds.
+async fn session_email(http: &Client, base: &str) -> String {
+    let me = http
+        .get(format!("{base}/v2/users/me"))
         .send()
         .await
+        .unwrap();
+    assert_eq!(me.status(), StatusCode::OK, "no session");
+    me.json::<Value>().await.unwrap()["email"]
+        .as_str()
         .unwrap()
-        .json()
+        .to_owned()
+}
+
+async fn start() -> Stack {
+    Stack::start(StackConfig::for_tests()).await.unwrap()
+}
+
+/// The guide's first part, through the Management API as the harness does it: an OIDC web
+/// app for Konnect, assigned to everyone.
+async fn register_konnect_in_okta(okta: &OktaAdmin, redirect_uri: &str) -> (String, String) {
+    let app = okta
+        .create_konnect_app(&KonnectApp::new("Konnect", redirect_uri))
         .await
         .unwrap();
-    let everyone = groups[0]["id"].as_str().unwrap();
-    api.put(format!(
-        "{}/api/v1/apps/{}/groups/{everyone}",
-        okta.base_url(),
-        app["id"].as_str().unwrap()
-    ))
-    .header("authorization", OKTA_TOKEN)
-    .json(&json!({}))
-    .send()
-    .await
-    .unwrap()
-    .error_for_status()
-    .unwrap();
-    (client_id, client_secret)
+    okta.assign_to_everyone(&app.id).await.unwrap();
+    (app.client_id, app.client_secret)
 }
 
 /// The guide's second part, on Konnect's settings page as the Organization Admin. Returns the
@@ -160,13 +172,12 @@ async fn land_in_konnect(browser: &Client, stub: &KonnectStub, callback: &str, s
 
 #[tokio::test]
 async fn a_member_signs_in_through_mock_okta_and_lands_in_konnect() {
-    let okta = MockOkta::start(mock_okta::Config::for_tests())
-        .await
-        .unwrap();
-    let stub = start_stub(Config::for_tests()).await;
-    let (client_id, client_secret) = register_konnect_in_okta(&okta, &stub.redirect_uri()).await;
+    let stack = start().await;
+    let (okta, stub) = (&stack.okta, &stack.konnect);
+    let (client_id, client_secret) =
+        register_konnect_in_okta(&stack.okta_admin(), &stub.redirect_uri()).await;
     let login_url =
-        configure_okta_in_konnect(&stub, &okta.issuer(), &client_id, &client_secret).await;
+        configure_okta_in_konnect(stub, &okta.issuer(), &client_id, &client_secret).await;
 
     // The member opens the login URL: straight to Okta's authorize endpoint.
     let member = browser();
@@ -226,7 +237,7 @@ async fn a_member_signs_in_through_mock_okta_and_lands_in_konnect() {
         .await
         .unwrap();
     assert!(resume.status().is_redirection(), "{}", resume.status());
-    land_in_konnect(&member, &stub, &location(&resume), &state).await;
+    land_in_konnect(&member, stub, &location(&resume), &state).await;
     assert_eq!(session_email(&member, stub.base_url()).await, OKTA_USER);
     let home = member
         .get(format!("{}/", stub.base_url()))
@@ -256,7 +267,7 @@ async fn a_member_signs_in_through_mock_okta_and_lands_in_konnect() {
         .into_owned();
     let silent = member.get(authorize).send().await.unwrap();
     assert!(silent.status().is_redirection());
-    land_in_konnect(&member, &stub, &location(&silent), &state).await;
+    land_in_konnect(&member, stub, &location(&silent), &state).await;
 
     // The guide's rule: the member's basic-auth login is refused, the admin's still works.
     let refused = basic_login(&browser(), stub.base_url(), MEMBER_EMAIL, MEMBER_PASSWORD).await;
@@ -266,19 +277,17 @@ async fn a_member_signs_in_through_mock_okta_and_lands_in_konnect() {
     let admin = basic_login(&browser(), stub.base_url(), ADMIN_EMAIL, ADMIN_PASSWORD).await;
     assert_eq!(admin.status(), StatusCode::OK);
 
-    stub.shutdown().await;
-    okta.shutdown().await;
+    stack.shutdown().await;
 }
 
 #[tokio::test]
 async fn a_session_token_from_authn_signs_a_new_okta_user_in_as_a_member() {
-    let okta = MockOkta::start(mock_okta::Config::for_tests())
-        .await
-        .unwrap();
-    let stub = start_stub(Config::for_tests()).await;
-    let (client_id, client_secret) = register_konnect_in_okta(&okta, &stub.redirect_uri()).await;
+    let stack = start().await;
+    let (okta, stub) = (&stack.okta, &stack.konnect);
+    let (client_id, client_secret) =
+        register_konnect_in_okta(&stack.okta_admin(), &stub.redirect_uri()).await;
     let login_url =
-        configure_okta_in_konnect(&stub, &okta.issuer(), &client_id, &client_secret).await;
+        configure_okta_in_konnect(stub, &okta.issuer(), &client_id, &client_secret).await;
 
     // A user Konnect has never seen (created in Okta only).
     let api = Client::new();
@@ -323,7 +332,7 @@ async fn a_session_token_from_authn_signs_a_new_okta_user_in_as_a_member() {
         .append_pair("sessionToken", session_token);
     let code = browser.get(authorize).send().await.unwrap();
     assert!(code.status().is_redirection(), "{}", code.status());
-    land_in_konnect(&browser, &stub, &location(&code), &state).await;
+    land_in_konnect(&browser, stub, &location(&code), &state).await;
 
     let me: Value = browser
         .get(format!("{}/v2/users/me", stub.base_url()))
@@ -346,6 +355,5 @@ async fn a_session_token_from_authn_signs_a_new_okta_user_in_as_a_member() {
         .unwrap();
     assert_eq!(settings.status(), StatusCode::FORBIDDEN);
 
-    stub.shutdown().await;
-    okta.shutdown().await;
+    stack.shutdown().await;
 }

@@ -1,0 +1,251 @@
+//! The guide's set-up as an automation does it, through the products' public HTTP APIs only:
+//! Okta's Management API (an SSWS token) and Konnect's v2 identity API (a personal access
+//! token). The same calls work against a real Okta org and Konnect organization, which is why
+//! `Stack::configure_okta`, the e2e scenarios' set-up steps and the whole-stack tests all use
+//! these and nothing else.
+
+use anyhow::Context as _;
+use serde_json::{Value, json};
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(15))
+        .build()
+        .unwrap_or_default()
+}
+
+/// The Okta app integration made for Konnect, as an admin copies it from its General tab.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OktaApp {
+    pub id: String,
+    pub label: String,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+/// The guide's OIDC web application for Konnect.
+#[derive(Debug, Clone)]
+pub struct KonnectApp {
+    /// The app's name in Okta (the dashboard tile's label).
+    pub label: String,
+    /// The sign-in and sign-out redirect URI (Konnect's `{konnect}/login`).
+    pub redirect_uri: String,
+    /// With a login URL: a dashboard tile that starts there (the guide's optional part,
+    /// "Login initiated by: Either Okta or App"). Without: login starts at Konnect only.
+    pub dashboard_login_url: Option<String>,
+}
+
+impl KonnectApp {
+    pub fn new(label: &str, redirect_uri: &str) -> Self {
+        Self {
+            label: label.to_owned(),
+            redirect_uri: redirect_uri.to_owned(),
+            dashboard_login_url: None,
+        }
+    }
+}
+
+/// An Okta org's Management API (`/api/v1`), as an admin with an API token uses it.
+#[derive(Debug, Clone)]
+pub struct OktaAdmin {
+    http: reqwest::Client,
+    org: String,
+    ssws: String,
+}
+
+impl OktaAdmin {
+    /// `org` is the org URL (`https://{yourOktaDomain}`), `api_token` the SSWS token.
+    pub fn new(org: &str, api_token: &str) -> Self {
+        Self {
+            http: http(),
+            org: org.trim_end_matches('/').to_owned(),
+            ssws: format!("SSWS {api_token}"),
+        }
+    }
+
+    async fn call(&self, request: reqwest::RequestBuilder, what: &str) -> anyhow::Result<Value> {
+        call(request.header("authorization", &self.ssws), what, "Okta").await
+    }
+
+    /// Creates the guide's OIDC web app (authorization code only, client secret basic).
+    pub async fn create_konnect_app(&self, app: &KonnectApp) -> anyhow::Result<OktaApp> {
+        let mut oauth = json!({
+            "application_type": "web",
+            "redirect_uris": [app.redirect_uri],
+            "post_logout_redirect_uris": [app.redirect_uri],
+            "response_types": ["code"],
+            "grant_types": ["authorization_code"],
+        });
+        if let Some(login_url) = &app.dashboard_login_url {
+            oauth["initiate_login_uri"] = json!(login_url);
+            oauth["idp_initiated_login"] = json!({"mode": "SPEC", "default_scope": []});
+        }
+        let made = self
+            .call(
+                self.http
+                    .post(format!("{}/api/v1/apps", self.org))
+                    .json(&json!({
+                        "name": "oidc_client",
+                        "label": app.label,
+                        "signOnMode": "OPENID_CONNECT",
+                        "credentials": {"oauthClient": {"token_endpoint_auth_method": "client_secret_basic"}},
+                        "settings": {"oauthClient": oauth}
+                    })),
+                "create the Konnect app in Okta",
+            )
+            .await?;
+        let field = |pointer: &str| {
+            made.pointer(pointer)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .with_context(|| format!("Okta's new app has no {pointer}: {made}"))
+        };
+        Ok(OktaApp {
+            id: field("/id")?,
+            label: app.label.clone(),
+            client_id: field("/credentials/oauthClient/client_id")?,
+            client_secret: field("/credentials/oauthClient/client_secret")?,
+        })
+    }
+
+    /// The id of the group every user is in.
+    pub async fn everyone_group_id(&self) -> anyhow::Result<String> {
+        let groups = self
+            .call(
+                self.http
+                    .get(format!("{}/api/v1/groups", self.org))
+                    .query(&[("q", "Everyone")]),
+                "find the Everyone group",
+            )
+            .await?;
+        groups
+            .as_array()
+            .and_then(|g| {
+                g.iter()
+                    .find(|g| g.pointer("/profile/name") == Some(&json!("Everyone")))
+            })
+            .and_then(|g| g["id"].as_str())
+            .map(str::to_owned)
+            .context("Okta has no Everyone group")
+    }
+
+    /// Assigns the app to Everyone, so every user may sign in to it.
+    pub async fn assign_to_everyone(&self, app_id: &str) -> anyhow::Result<()> {
+        let everyone = self.everyone_group_id().await?;
+        self.call(
+            self.http
+                .put(format!(
+                    "{}/api/v1/apps/{app_id}/groups/{everyone}",
+                    self.org
+                ))
+                .json(&json!({})),
+            "assign the Konnect app to Everyone",
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// An app as the Management API shows it.
+    pub async fn app(&self, app_id: &str) -> anyhow::Result<Value> {
+        self.call(
+            self.http.get(format!("{}/api/v1/apps/{app_id}", self.org)),
+            "read the app",
+        )
+        .await
+    }
+
+    /// The org's apps.
+    pub async fn apps(&self) -> anyhow::Result<Vec<Value>> {
+        let apps = self
+            .call(
+                self.http.get(format!("{}/api/v1/apps", self.org)),
+                "list the apps",
+            )
+            .await?;
+        Ok(apps.as_array().cloned().unwrap_or_default())
+    }
+}
+
+/// What Konnect is told about Okta (Settings > Identity Management > Okta).
+#[derive(Debug, Clone)]
+pub struct OktaInKonnect {
+    /// `https://{yourOktaDomain}/oauth2/default`
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// The organization's login path; `None` keeps Konnect's (the organization's slug).
+    pub login_path: Option<String>,
+}
+
+/// A Konnect organization's v2 identity API, as its Organization Admin uses it with a PAT.
+#[derive(Debug, Clone)]
+pub struct KonnectAdmin {
+    http: reqwest::Client,
+    base: String,
+    pat: String,
+}
+
+impl KonnectAdmin {
+    pub fn new(base: &str, pat: &str) -> Self {
+        Self {
+            http: http(),
+            base: base.trim_end_matches('/').to_owned(),
+            pat: pat.to_owned(),
+        }
+    }
+
+    async fn call(&self, request: reqwest::RequestBuilder, what: &str) -> anyhow::Result<Value> {
+        call(request.bearer_auth(&self.pat), what, "Konnect").await
+    }
+
+    /// Configures Okta as the identity provider and turns OIDC login on, as the settings
+    /// page's Save does (Konnect checks the issuer by discovery). Returns the organization's
+    /// login URL.
+    pub async fn use_okta(&self, okta: &OktaInKonnect) -> anyhow::Result<String> {
+        let mut body = json!({
+            "issuer": okta.issuer,
+            "client_id": okta.client_id,
+            "client_secret": okta.client_secret,
+        });
+        if let Some(path) = &okta.login_path {
+            body["login_path"] = json!(path);
+        }
+        let idp = self
+            .call(
+                self.http
+                    .patch(format!("{}/v2/identity-provider", self.base))
+                    .json(&body),
+                "configure Okta in Konnect",
+            )
+            .await?;
+        self.call(
+            self.http
+                .patch(format!("{}/v2/authentication-settings", self.base))
+                .json(&json!({"oidc_auth_enabled": true})),
+            "turn OIDC on in Konnect",
+        )
+        .await?;
+        let path = idp["login_path"]
+            .as_str()
+            .with_context(|| format!("Konnect's identity provider has no login_path: {idp}"))?;
+        Ok(konnect_stub::paths::org_login_url(&self.base, path))
+    }
+}
+
+async fn call(request: reqwest::RequestBuilder, what: &str, who: &str) -> anyhow::Result<Value> {
+    let response = request
+        .send()
+        .await
+        .with_context(|| format!("cannot {what}: {who} is unreachable"))?;
+    let status = response.status();
+    let body = response.text().await.unwrap_or_default();
+    anyhow::ensure!(
+        status.is_success(),
+        "cannot {what}: {who} answered {status}: {body}"
+    );
+    if body.trim().is_empty() {
+        return Ok(Value::Null);
+    }
+    serde_json::from_str(&body).with_context(|| format!("cannot {what}: {who} sent {body}"))
+}
