@@ -24,8 +24,9 @@ pub struct Config {
     #[arg(long, env = "MOCK_OKTA_PUBLIC_URL")]
     pub public_url: Option<String>,
 
-    /// Management API token, sent as `Authorization: SSWS <token>`.
-    #[arg(long, env = "MOCK_OKTA_API_TOKEN", default_value = DEFAULT_API_TOKEN)]
+    /// Management API token, sent as `Authorization: SSWS <token>` (not empty).
+    #[arg(long, env = "MOCK_OKTA_API_TOKEN", default_value = DEFAULT_API_TOKEN,
+          value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub api_token: String,
 
     /// JSON seed file with users, groups, apps, scopes and assignments in Okta's

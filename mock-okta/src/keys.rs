@@ -76,9 +76,15 @@ impl SigningKey {
 
     /// Loads a PEM private key (PKCS#1 `RSA PRIVATE KEY` or PKCS#8 `PRIVATE KEY`).
     pub fn from_pem(pem: &str) -> anyhow::Result<Self> {
+        // The parsers' own errors repeat themselves and say little to a person: one sentence
+        // says what the file must be.
         let key = rsa::PrivateKey::from_pkcs1_pem(pem)
             .or_else(|_| rsa::PrivateKey::from_pkcs8_pem(pem))
-            .context("not an RSA private key in PKCS#1 or PKCS#8 PEM")?;
+            .map_err(|_| {
+                anyhow::anyhow!(
+                    "not a PEM RSA private key (it must begin with -----BEGIN RSA PRIVATE KEY----- or -----BEGIN PRIVATE KEY-----); leave the signing key out for a fresh one"
+                )
+            })?;
         let bits = key.n_bytes().len() * 8;
         anyhow::ensure!(
             bits >= 2048,

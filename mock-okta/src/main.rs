@@ -1,46 +1,47 @@
 //! mock-okta's binary: parse the configuration, set up logging, serve.
 
-use clap::Parser as _;
 use mock_okta::{Config, MockOkta};
 
 /// One thread answers HTTP: requests are short, and a second thread on a small machine
 /// mostly adds cross-thread wake-ups and takes CPU from the clients under test. The slow work
 /// (RSA signing) runs on tokio's blocking pool, one thread per core.
-fn main() {
+fn main() -> std::process::ExitCode {
+    let config = match server_kit::cli::parse::<Config>("mock-okta") {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .max_blocking_threads(cores)
         .build();
     match runtime {
-        Ok(rt) => rt.block_on(run()),
+        Ok(rt) => rt.block_on(run(config)),
         Err(err) => {
             eprintln!("mock-okta: cannot start the runtime: {err}");
-            std::process::exit(1);
+            std::process::ExitCode::FAILURE
         }
     }
 }
 
-async fn run() {
-    let config = Config::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "mock_okta=info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+async fn run(config: Config) -> std::process::ExitCode {
+    server_kit::cli::init_logging("mock_okta=info");
     match MockOkta::start(config).await {
         Ok(okta) => {
             tracing::info!(org = okta.base_url(), issuer = %okta.issuer(), "mock-okta is ready");
             println!("mock-okta org URL: {}", okta.base_url());
+            println!("mock-okta listening on {}", okta.local_addr());
             tokio::select! {
                 () = shutdown_signal() => okta.shutdown().await,
             }
+            std::process::ExitCode::SUCCESS
         }
         Err(err) => {
-            eprintln!("mock-okta: {err:#}");
-            std::process::exit(1);
+            eprintln!(
+                "mock-okta: {err:#}{}",
+                server_kit::cli::port_hint(&err, "--listen", "MOCK_OKTA_LISTEN")
+            );
+            std::process::ExitCode::FAILURE
         }
     }
 }

@@ -4,6 +4,10 @@
 //! and must never hang on a slow peer: headers must arrive within [`HEADER_READ_TIMEOUT`], a
 //! request body within [`BODY_TIMEOUT`], and a handler must answer within [`HANDLER_TIMEOUT`].
 //! `axum::serve` sets no header-read timer, so the accept loop here drives hyper directly.
+//!
+//! [`cli`] holds the command-line contract of every binary.
+
+pub mod cli;
 
 use std::{convert::Infallible, future::Future, net::SocketAddr, sync::Arc, time::Duration};
 

@@ -1,0 +1,204 @@
+//! The command-line contract every binary of the harness keeps: a bad flag or environment
+//! variable is one line on stderr that names it and says what would be accepted, with exit
+//! status 2; `--help` and `--version` print and exit 0; logs go to stderr, with colour codes
+//! only when stderr is a terminal.
+
+use std::{ffi::OsString, io::IsTerminal as _, process::ExitCode};
+
+use clap::{
+    CommandFactory, Parser,
+    error::{ContextKind, ContextValue, ErrorKind},
+};
+
+/// Parses the process's arguments and environment into `T`, or prints one line and returns
+/// the exit code to end with.
+pub fn parse<T: Parser>(name: &str) -> Result<T, ExitCode> {
+    parse_from::<T, _, _>(name, std::env::args_os(), |key| std::env::var_os(key))
+}
+
+/// [`parse`] over given arguments and environment (for tests).
+pub fn parse_from<T, I, E>(name: &str, args: I, env: E) -> Result<T, ExitCode>
+where
+    T: Parser,
+    I: IntoIterator<Item = OsString>,
+    E: Fn(&str) -> Option<OsString>,
+{
+    let args: Vec<OsString> = args.into_iter().collect();
+    match T::try_parse_from(&args) {
+        Ok(t) => Ok(t),
+        Err(e) if !e.use_stderr() => {
+            // --help and --version: clap prints them and exits 0.
+            e.exit()
+        }
+        Err(e) => {
+            eprintln!("{name}: {}", one_line::<T>(&e, &args, &env));
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
+/// clap's error as one line: what is wrong, which flag or variable it came from, and what
+/// would be accepted.
+pub fn one_line<T: CommandFactory>(
+    e: &clap::Error,
+    args: &[OsString],
+    env: &dyn Fn(&str) -> Option<OsString>,
+) -> String {
+    let text = e.to_string();
+    let mut line = text
+        .lines()
+        .next()
+        .unwrap_or("invalid arguments")
+        .trim_start_matches("error: ")
+        .to_owned();
+    let invalid_arg = match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    if let Some(full) = invalid_arg.as_deref()
+        && let Some(flag) = full.split_whitespace().next()
+        && let Some(var) = env_source::<T>(flag, args, env)
+    {
+        line = line.replacen(
+            &format!("'{full}'"),
+            &format!("'{var}' (the variable behind '{full}')"),
+            1,
+        );
+    }
+    let accepted = match e.get(ContextKind::ValidValue) {
+        Some(ContextValue::Strings(v)) if !v.is_empty() => Some(v.join(", ")),
+        _ => None,
+    };
+    if let Some(values) = accepted {
+        line.push_str(&format!("; accepted values: {values}"));
+    } else if e.kind() == ErrorKind::InvalidValue
+        && let Some(ContextValue::String(s)) = e.get(ContextKind::InvalidArg)
+        && !s.contains('<')
+    {
+        // A switch (no value of its own) given through its variable.
+        line.push_str("; accepted values: true, false");
+    }
+    match e.kind() {
+        ErrorKind::UnknownArgument | ErrorKind::MissingRequiredArgument => {
+            line.push_str(" (see --help)");
+        }
+        _ => {}
+    }
+    line
+}
+
+/// The environment variable a flag's bad value came from: it has one, it is set, and the
+/// flag is not on the command line.
+fn env_source<T: CommandFactory>(
+    flag: &str,
+    args: &[OsString],
+    env: &dyn Fn(&str) -> Option<OsString>,
+) -> Option<String> {
+    let long = flag.strip_prefix("--")?;
+    let cmd = T::command();
+    let arg = cmd.get_arguments().find(|a| a.get_long() == Some(long))?;
+    let var = arg.get_env()?.to_str()?.to_owned();
+    let on_command_line = args.iter().skip(1).any(|a| {
+        a.to_str()
+            .is_some_and(|a| a == flag || a.starts_with(&format!("{flag}=")))
+    });
+    (!on_command_line && env(&var).is_some()).then_some(var)
+}
+
+/// For an error that is a port already in use: how to pick another (empty otherwise).
+pub fn port_hint(err: &anyhow::Error, flag: &str, var: &str) -> String {
+    let in_use = err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::AddrInUse)
+    });
+    if in_use {
+        format!("; choose another address with {flag} or {var} (port 0 picks a free one)")
+    } else {
+        String::new()
+    }
+}
+
+/// Logs to stderr with `RUST_LOG` or `default_filter`; colour only on a terminal.
+pub fn init_logging(default_filter: &str) {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| default_filter.into()),
+        )
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Parser)]
+    #[command(name = "t")]
+    struct Args {
+        #[arg(long, env = "T_TIER", value_parser = ["free", "enterprise"], default_value = "free")]
+        tier: String,
+        #[arg(long, env = "T_SWITCH")]
+        switch: bool,
+    }
+
+    fn line(args: &[&str], env: &[(&str, &str)]) -> String {
+        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        let env: Vec<(String, OsString)> = env
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), OsString::from(v)))
+            .collect();
+        let lookup = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        let e = Args::try_parse_from(&args).unwrap_err();
+        one_line::<Args>(&e, &args, &lookup)
+    }
+
+    #[test]
+    fn a_bad_value_lists_what_is_accepted() {
+        assert_eq!(
+            line(&["t", "--tier", "gold"], &[]),
+            "invalid value 'gold' for '--tier <TIER>'; accepted values: free, enterprise"
+        );
+    }
+
+    /// Its own variables, read by no other test.
+    #[derive(Debug, Parser)]
+    #[command(name = "t")]
+    struct EnvArgs {
+        #[arg(long, env = "SERVER_KIT_CLI_TEST_TIER", value_parser = ["free", "enterprise"], default_value = "free")]
+        tier: String,
+        #[arg(long, env = "SERVER_KIT_CLI_TEST_SWITCH")]
+        switch: bool,
+    }
+
+    fn env_line(var: &str, value: &str) -> String {
+        // SAFETY: only this test reads these variables, and it sets and removes them on its
+        // own thread.
+        unsafe { std::env::set_var(var, value) };
+        let args = vec![OsString::from("t")];
+        let e = EnvArgs::try_parse_from(&args).unwrap_err();
+        let line = one_line::<EnvArgs>(&e, &args, &|k| std::env::var_os(k));
+        unsafe { std::env::remove_var(var) };
+        line
+    }
+
+    #[test]
+    fn a_bad_variable_is_named_as_the_source() {
+        assert_eq!(
+            env_line("SERVER_KIT_CLI_TEST_TIER", "gold"),
+            "invalid value 'gold' for 'SERVER_KIT_CLI_TEST_TIER' (the variable behind '--tier <TIER>'); accepted values: free, enterprise"
+        );
+        let l = env_line("SERVER_KIT_CLI_TEST_SWITCH", "1");
+        assert!(l.contains("'SERVER_KIT_CLI_TEST_SWITCH'"), "{l}");
+        assert!(l.ends_with("accepted values: true, false"), "{l}");
+    }
+
+    #[test]
+    fn an_unknown_flag_is_one_line_pointing_to_help() {
+        assert_eq!(
+            line(&["t", "--bogus"], &[]),
+            "unexpected argument '--bogus' found (see --help)"
+        );
+    }
+}
