@@ -54,13 +54,9 @@ impl Problem {
         )
     }
 
-    /// 401 from the basic-auth login.
-    pub fn bad_credentials() -> Self {
-        Self::new(
-            StatusCode::UNAUTHORIZED,
-            "Unauthenticated",
-            crate::login::BAD_CREDENTIALS,
-        )
+    /// 401 with a reason of its own (e.g. the basic-auth login's wrong password).
+    pub fn unauthenticated_because(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "Unauthenticated", detail)
     }
 
     /// 403 for a caller without the Organization Admin role.

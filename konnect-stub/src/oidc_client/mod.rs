@@ -1,14 +1,21 @@
 //! Konnect as an OpenID Connect relying party: discovery, the authorization request (state
 //! bound to a cookie, nonce, PKCE S256), the callback (RFC 9207 `iss`, code exchange with
 //! client_secret_basic, ID-token verification against the provider's JWKS, userinfo when the
-//! ID token lacks email or name). Provider-independent: nothing here knows about Okta.
+//! ID token lacks email or name). Provider-independent: nothing here knows about Okta, and
+//! nothing here knows about HTTP handlers or pages (`login/sso.rs` serves this to browsers).
+//!
+//! The hops: [`RelyingParty::begin`] (the authorization request) and
+//! [`RelyingParty::complete`] (the callback) here, the attempt in flight in `pending.rs`, the
+//! token exchange in `token.rs`, the ID-token check in `id_token.rs`, the identity from the
+//! claims in `claims.rs`.
 
+mod claims;
 pub mod discovery;
 pub mod fetch;
 pub mod id_token;
 mod pending;
 pub mod pkce;
-pub mod routes;
+mod token;
 
 use std::{
     collections::HashMap,
@@ -16,15 +23,12 @@ use std::{
     time::{Duration, Instant, SystemTime},
 };
 
-use axum::http::StatusCode;
-use base64::{Engine as _, engine::general_purpose::STANDARD};
 use jsonwebtoken::jwk::JwkSet;
 use serde::Deserialize;
-use serde_json::{Map, Value};
 
 use self::discovery::{DiscoveryError, ProviderMetadata, discovery_url, parse_metadata};
-use self::fetch::{Endpoint, FetchError, FetchFailure};
-use self::id_token::{Claims, Expected, IdTokenError};
+use self::fetch::{Endpoint, FetchError};
+use self::id_token::{Expected, IdTokenError};
 use self::pending::{PendingLogin, PendingLogins};
 use self::pkce::Verifier;
 use crate::crypto::{ct_eq, random_token};
@@ -87,26 +91,6 @@ pub enum SsoError {
     MissingEmail(String),
     #[error("The identity provider's email address is not valid: {0}.")]
     InvalidEmail(String),
-}
-
-impl SsoError {
-    /// 400 for a broken or foreign callback, 504 when the provider is too slow, 502 for any
-    /// other failure of the provider.
-    pub fn status(&self) -> StatusCode {
-        match self {
-            SsoError::MissingStateCookie
-            | SsoError::StateMismatch
-            | SsoError::UnknownState
-            | SsoError::ProviderRefused { .. }
-            | SsoError::MissingCode
-            | SsoError::WrongResponseIssuer { .. }
-            | SsoError::MissingResponseIssuer
-            | SsoError::UnknownInitiator(_) => StatusCode::BAD_REQUEST,
-            SsoError::Discovery(e) if e.is_timeout() => StatusCode::GATEWAY_TIMEOUT,
-            SsoError::Fetch(e) if e.is_timeout() => StatusCode::GATEWAY_TIMEOUT,
-            _ => StatusCode::BAD_GATEWAY,
-        }
-    }
 }
 
 /// The redirect that starts a sign-in, and the state value to bind to the browser.
@@ -346,150 +330,6 @@ impl RelyingParty {
         self.identity(&meta, &pending, &claims, tokens.access_token.as_deref())
             .await
     }
-
-    async fn exchange_code(
-        &self,
-        meta: &ProviderMetadata,
-        pending: &PendingLogin,
-        code: &str,
-    ) -> Result<Tokens, SsoError> {
-        // RFC 6749 §2.3.1: id and secret are form-encoded before they are joined.
-        let encode =
-            |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-        let credentials = STANDARD.encode(format!(
-            "{}:{}",
-            encode(&pending.client.client_id),
-            encode(&pending.client.client_secret)
-        ));
-        let request = self
-            .http
-            .post(&meta.token_endpoint)
-            .header(
-                reqwest::header::AUTHORIZATION,
-                format!("Basic {credentials}"),
-            )
-            .header(reqwest::header::ACCEPT, "application/json")
-            .form(&[
-                ("grant_type", "authorization_code"),
-                ("code", code),
-                ("redirect_uri", pending.redirect_uri.as_str()),
-                ("code_verifier", pending.verifier.as_str()),
-            ]);
-        let (status, _, body) = fetch::send(Endpoint::Token, &meta.token_endpoint, request).await?;
-        if !(200..300).contains(&status) {
-            #[derive(Deserialize)]
-            struct OAuthError {
-                error: String,
-                error_description: Option<String>,
-            }
-            return Err(match serde_json::from_slice::<OAuthError>(&body) {
-                Ok(e) => SsoError::TokenRejected {
-                    status,
-                    error: e.error,
-                    description: e.error_description,
-                },
-                Err(_) => SsoError::Fetch(FetchError {
-                    endpoint: Endpoint::Token,
-                    url: meta.token_endpoint.clone(),
-                    failure: FetchFailure::Status {
-                        status,
-                        body: body.into_iter().take(512).collect(),
-                    },
-                }),
-            });
-        }
-        #[derive(Deserialize)]
-        struct Raw {
-            id_token: Option<String>,
-            access_token: Option<String>,
-            token_type: Option<String>,
-        }
-        let raw: Raw = serde_json::from_slice(&body)
-            .map_err(|e| SsoError::BadTokenResponse(format!("not JSON ({e})")))?;
-        let id_token = raw
-            .id_token
-            .ok_or_else(|| SsoError::BadTokenResponse("it has no id_token".to_owned()))?;
-        if raw
-            .token_type
-            .as_deref()
-            .is_some_and(|t| !t.eq_ignore_ascii_case("bearer"))
-        {
-            return Err(SsoError::BadTokenResponse(
-                "its token_type is not Bearer".to_owned(),
-            ));
-        }
-        Ok(Tokens {
-            id_token,
-            access_token: raw.access_token,
-        })
-    }
-
-    /// Email and name from the ID token, completed from userinfo where the provider keeps
-    /// them only there.
-    async fn identity(
-        &self,
-        meta: &ProviderMetadata,
-        pending: &PendingLogin,
-        claims: &Claims,
-        access_token: Option<&str>,
-    ) -> Result<SsoIdentity, SsoError> {
-        let mappings = &pending.client.claim_mappings;
-        let mut email = claims.string(&mappings.email).map(str::to_owned);
-        let mut name = claims.string(&mappings.name).map(str::to_owned);
-        if (email.is_none() || name.is_none())
-            && let (Some(endpoint), Some(token)) = (&meta.userinfo_endpoint, access_token)
-        {
-            let info = self.userinfo(endpoint, token, claims.subject()).await?;
-            let info = Claims(info);
-            email = email.or_else(|| info.string(&mappings.email).map(str::to_owned));
-            name = name.or_else(|| info.string(&mappings.name).map(str::to_owned));
-        }
-        let email = email.ok_or_else(|| SsoError::MissingEmail(mappings.email.clone()))?;
-        let email = Email::parse(&email).map_err(SsoError::InvalidEmail)?;
-        Ok(SsoIdentity {
-            org_id: pending.org_id.clone(),
-            issuer: pending.client.issuer.clone(),
-            subject: claims.subject().to_owned(),
-            email,
-            name,
-        })
-    }
-
-    async fn userinfo(
-        &self,
-        endpoint: &str,
-        access_token: &str,
-        subject: &str,
-    ) -> Result<Map<String, Value>, SsoError> {
-        let request = self
-            .http
-            .get(endpoint)
-            .bearer_auth(access_token)
-            .header(reqwest::header::ACCEPT, "application/json");
-        let (content_type, body) = fetch::send_ok(Endpoint::Userinfo, endpoint, request).await?;
-        if content_type
-            .as_deref()
-            .is_some_and(|t| t.starts_with("application/jwt"))
-        {
-            return Err(SsoError::BadUserinfo(
-                "signed userinfo responses are not supported".to_owned(),
-            ));
-        }
-        let info: Map<String, Value> = serde_json::from_slice(&body)
-            .map_err(|_| SsoError::BadUserinfo("it is not a JSON object".to_owned()))?;
-        // OpenID Connect Core §5.3.2: the sub must be the ID token's.
-        if info.get("sub").and_then(Value::as_str) != Some(subject) {
-            return Err(SsoError::BadUserinfo(
-                "its sub differs from the ID token's".to_owned(),
-            ));
-        }
-        Ok(info)
-    }
-}
-
-struct Tokens {
-    id_token: String,
-    access_token: Option<String>,
 }
 
 pub fn unix_seconds(t: SystemTime) -> u64 {
@@ -515,23 +355,5 @@ mod tests {
             "https://dev-1.okta.test/oauth2/defaultx"
         ));
         assert!(!initiated_by(issuer, "dev-1.okta.test"));
-    }
-
-    #[test]
-    fn sso_errors_map_to_statuses() {
-        assert_eq!(SsoError::StateMismatch.status(), StatusCode::BAD_REQUEST);
-        let timeout = FetchError {
-            endpoint: Endpoint::Token,
-            url: "u".into(),
-            failure: FetchFailure::Timeout,
-        };
-        assert_eq!(
-            SsoError::Fetch(timeout).status(),
-            StatusCode::GATEWAY_TIMEOUT
-        );
-        assert_eq!(
-            SsoError::IdToken(IdTokenError::BadSignature).status(),
-            StatusCode::BAD_GATEWAY
-        );
     }
 }

@@ -4,20 +4,17 @@
 use std::{
     collections::HashMap,
     sync::{PoisonError, RwLock},
-    time::{Duration, SystemTime},
+    time::SystemTime,
 };
-
-use serde::Deserialize;
 
 use super::identity::{
     AuthSettings, AuthSettingsPatch, IdentityProvider, IdentityProviderPatch, InvalidParameter,
     OidcClient, SettingsRefusal,
 };
+use super::seed::Seed;
+use super::sessions::{SessionToken, Sessions};
 use super::types::{Email, LoginPath, Role, Tier};
-use crate::crypto::{ct_eq, hash_password, new_uuid, random_token};
-
-/// How long a browser session lasts (Konnect: 12 hours overall, SSO sessions included).
-pub const SESSION_LIFETIME: Duration = Duration::from_secs(12 * 60 * 60);
+use crate::crypto::{ct_eq, hash_password, new_uuid};
 
 #[derive(Debug, Clone)]
 pub struct Organization {
@@ -53,13 +50,13 @@ impl Organization {
 }
 
 #[derive(Debug, Clone)]
-struct Password {
+pub(super) struct Password {
     salt: [u8; 16],
     hash: [u8; 32],
 }
 
 impl Password {
-    fn new(clear: &str) -> Self {
+    pub(super) fn new(clear: &str) -> Self {
         let salt: [u8; 16] = rand::random();
         Self {
             salt,
@@ -81,7 +78,7 @@ pub struct User {
     pub role: Role,
     pub created_at: SystemTime,
     pub updated_at: SystemTime,
-    password: Option<Password>,
+    pub(super) password: Option<Password>,
 }
 
 impl User {
@@ -89,16 +86,6 @@ impl User {
     pub fn has_password(&self) -> bool {
         self.password.is_some()
     }
-}
-
-/// A browser session's secret, as kept in the session cookie.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct SessionToken(pub String);
-
-#[derive(Debug, Clone)]
-struct Session {
-    user_id: String,
-    expires_at: SystemTime,
 }
 
 /// Why a basic-auth login was refused.
@@ -130,216 +117,35 @@ pub enum ProvisionError {
     EmailInOtherOrganization { email: Email },
 }
 
-// ---------------------------------------------------------------------------------------------
-// Seed: the initial state, from the command line and an optional seed file.
-
-/// The initial organizations. Built by `Config` from flags and the seed file, or in code.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Seed {
-    pub organizations: Vec<SeedOrganization>,
-    /// When true, any bearer token starting with `kpat_` authenticates as the first
-    /// organization's owner (the default when no `--admin-token` is given).
-    #[serde(default)]
-    pub any_kpat_is_admin: bool,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SeedOrganization {
-    pub name: String,
-    #[serde(default = "enterprise")]
-    pub tier: Tier,
-    /// The first Organization Admin listed becomes the owner.
-    pub users: Vec<SeedUser>,
-    #[serde(default)]
-    pub identity_provider: Option<SeedIdentityProvider>,
-    #[serde(default = "yes")]
-    pub basic_auth_enabled: bool,
-}
-
-fn enterprise() -> Tier {
-    Tier::Enterprise
-}
-
-fn yes() -> bool {
-    true
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SeedUser {
-    pub email: String,
-    /// Without a password the user can only log in through SSO.
-    #[serde(default)]
-    pub password: Option<String>,
-    #[serde(default)]
-    pub full_name: Option<String>,
-    #[serde(default = "member")]
-    pub role: Role,
-    /// A personal access token (`kpat_…`) for the v2 API.
-    #[serde(default)]
-    pub token: Option<String>,
-}
-
-fn member() -> Role {
-    Role::Member
-}
-
-/// A pre-configured OIDC provider. Discovery is not checked at start-up: the provider may
-/// start later than the stub.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SeedIdentityProvider {
-    pub issuer: String,
-    pub client_id: String,
-    pub client_secret: String,
-    #[serde(default)]
-    pub login_path: Option<String>,
-    #[serde(default)]
-    pub scopes: Option<Vec<String>>,
-    /// Turns `oidc_auth_enabled` on (the default).
-    #[serde(default = "yes")]
-    pub enabled: bool,
-}
-
-// ---------------------------------------------------------------------------------------------
-
+/// The directory's contents, under one lock (filled by `seed.rs`).
 #[derive(Debug, Default)]
-struct State {
-    orgs: HashMap<String, Organization>,
+pub(super) struct State {
+    pub(super) orgs: HashMap<String, Organization>,
     /// Organization ids in seed order.
-    org_order: Vec<String>,
-    users: HashMap<String, User>,
+    pub(super) org_order: Vec<String>,
+    pub(super) users: HashMap<String, User>,
     /// Lower-cased email -> user id. Emails are unique across organizations, since Konnect
     /// matches a person to an organization by email.
-    by_email: HashMap<Email, String>,
+    pub(super) by_email: HashMap<Email, String>,
     /// Personal access token -> user id.
-    tokens: HashMap<String, String>,
+    pub(super) tokens: HashMap<String, String>,
     /// The user a wildcard `kpat_…` token stands for.
-    any_kpat_user: Option<String>,
-    sessions: HashMap<SessionToken, Session>,
+    pub(super) any_kpat_user: Option<String>,
 }
 
 /// All organizations, users and sessions.
 #[derive(Debug)]
 pub struct Directory {
     state: RwLock<State>,
+    sessions: Sessions,
 }
 
 impl Directory {
     /// Builds the store from a seed; every problem names the organization or user at fault.
     pub fn new(seed: Seed, now: SystemTime) -> Result<Self, String> {
-        let mut st = State::default();
-        let mut login_paths: Vec<LoginPath> = Vec::new();
-        for (i, o) in seed.organizations.into_iter().enumerate() {
-            let name = o.name.trim().to_owned();
-            if name.is_empty() {
-                return Err(format!("organization #{}: name cannot be blank", i + 1));
-            }
-            let org_id = new_uuid();
-            let mut owner = None;
-            for u in o.users {
-                let email = Email::parse(&u.email).map_err(|e| format!("{name}: {e}"))?;
-                if st.by_email.contains_key(&email) {
-                    return Err(format!("{name}: user {email} is listed twice"));
-                }
-                if let Some(token) = &u.token
-                    && (!token.starts_with("kpat_") || token.len() < 6)
-                {
-                    return Err(format!("{name}: token of {email} must start with kpat_"));
-                }
-                if u.password.as_deref().is_some_and(str::is_empty) {
-                    return Err(format!("{name}: password of {email} is empty"));
-                }
-                let id = new_uuid();
-                if u.role.is_admin() && owner.is_none() {
-                    owner = Some(id.clone());
-                }
-                if let Some(token) = u.token
-                    && st.tokens.insert(token, id.clone()).is_some()
-                {
-                    return Err(format!("{name}: token of {email} is used twice"));
-                }
-                st.by_email.insert(email.clone(), id.clone());
-                st.users.insert(
-                    id.clone(),
-                    User {
-                        id,
-                        org_id: org_id.clone(),
-                        full_name: u
-                            .full_name
-                            .filter(|n| !n.trim().is_empty())
-                            .unwrap_or_else(|| email.local_part().to_owned()),
-                        email,
-                        role: u.role,
-                        created_at: now,
-                        updated_at: now,
-                        password: u.password.as_deref().map(Password::new),
-                    },
-                );
-            }
-            let owner_id = owner.ok_or_else(|| {
-                format!("{name}: needs at least one user with role organization-admin")
-            })?;
-            let mut org = Organization {
-                id: org_id.clone(),
-                name,
-                tier: o.tier,
-                owner_id,
-                created_at: now,
-                updated_at: now,
-                identity_provider: None,
-                auth_settings: AuthSettings {
-                    basic_auth_enabled: o.basic_auth_enabled,
-                    ..AuthSettings::default()
-                },
-            };
-            if let Some(idp) = o.identity_provider {
-                let patch = IdentityProviderPatch {
-                    issuer: Some(idp.issuer),
-                    login_path: idp.login_path,
-                    client_id: Some(idp.client_id),
-                    client_secret: Some(idp.client_secret),
-                    scopes: idp.scopes,
-                    claim_mappings: None,
-                };
-                let provider = IdentityProvider::apply(None, &patch, org.default_login_path())
-                    .map_err(|errs| {
-                        let list: Vec<String> = errs
-                            .iter()
-                            .map(|e| format!("{} {}", e.field, e.reason))
-                            .collect();
-                        format!("{}: identity_provider: {}", org.name, list.join("; "))
-                    })?;
-                if login_paths.contains(&provider.login_path) {
-                    return Err(format!(
-                        "{}: login path {} is used by another organization",
-                        org.name, provider.login_path
-                    ));
-                }
-                login_paths.push(provider.login_path.clone());
-                org.identity_provider = Some(provider);
-                let enable = AuthSettingsPatch {
-                    oidc_auth_enabled: Some(idp.enabled),
-                    ..Default::default()
-                };
-                org.auth_settings = org
-                    .auth_settings
-                    .apply(&enable, true, org.tier)
-                    .map_err(|e| format!("{}: cannot enable OIDC: {e:?}", org.name))?;
-            }
-            if i == 0 && seed.any_kpat_is_admin {
-                st.any_kpat_user = Some(org.owner_id.clone());
-            }
-            st.org_order.push(org_id.clone());
-            st.orgs.insert(org_id, org);
-        }
-        if st.orgs.is_empty() {
-            return Err("at least one organization is needed".to_owned());
-        }
         Ok(Self {
-            state: RwLock::new(st),
+            state: RwLock::new(super::seed::load(seed, now)?),
+            sessions: Sessions::default(),
         })
     }
 
@@ -560,37 +366,22 @@ impl Directory {
         Ok(next)
     }
 
-    /// Opens a session; expired sessions are dropped on the way.
+    /// Opens a Konnect session for the user (see `sessions.rs`).
     pub fn open_session(&self, user_id: &str, now: SystemTime) -> SessionToken {
-        let token = SessionToken(random_token());
-        let mut st = self.write();
-        st.sessions.retain(|_, s| s.expires_at > now);
-        st.sessions.insert(
-            token.clone(),
-            Session {
-                user_id: user_id.to_owned(),
-                expires_at: now + SESSION_LIFETIME,
-            },
-        );
-        token
+        self.sessions.open(user_id, now)
     }
 
     /// The user and organization of a live session.
     pub fn session(&self, token: &str, now: SystemTime) -> Option<(User, Organization)> {
+        let user_id = self.sessions.user_id(token, now)?;
         let st = self.read();
-        let session = st.sessions.get(&SessionToken(token.to_owned()))?;
-        if session.expires_at <= now {
-            return None;
-        }
-        let user = st.users.get(&session.user_id)?;
+        let user = st.users.get(&user_id)?;
         let org = st.orgs.get(&user.org_id)?;
         Some((user.clone(), org.clone()))
     }
 
     pub fn close_session(&self, token: &str) {
-        self.write()
-            .sessions
-            .remove(&SessionToken(token.to_owned()));
+        self.sessions.close(token);
     }
 
     /// Configures and enables SSO directly (used by the whole-stack launcher's set-up and by
@@ -630,7 +421,8 @@ impl Directory {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::org::{ClaimMappings, default_scopes};
+    use crate::org::sessions::SESSION_LIFETIME;
+    use crate::org::{ClaimMappings, SeedOrganization, SeedUser, default_scopes};
 
     fn seed() -> Seed {
         Seed {
@@ -779,7 +571,7 @@ mod tests {
     }
 
     #[test]
-    fn sessions_expire_and_close() {
+    fn a_session_stands_for_its_user_until_it_expires_or_closes() {
         let now = SystemTime::now();
         let dir = Directory::new(seed(), now).unwrap();
         let admin = dir

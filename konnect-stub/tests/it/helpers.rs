@@ -11,7 +11,7 @@ use jsonwebtoken::{
     jwk::{Jwk, JwkSet, PublicKeyUse},
 };
 use konnect_stub::{Config, KonnectStub};
-use reqwest::{Client, Response, StatusCode, header};
+use reqwest::{Client, RequestBuilder, Response, StatusCode, header};
 use serde_json::{Value, json};
 use url::Url;
 use wiremock::{
@@ -69,6 +69,55 @@ pub fn now() -> u64 {
         .as_secs()
 }
 
+/// An API answer: status, content type and JSON body (`Null` when the body is not JSON).
+pub type ApiReply = (StatusCode, String, Value);
+
+/// Sends an API request and reads the whole answer.
+pub async fn send(request: RequestBuilder) -> ApiReply {
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let body = response.json().await.unwrap_or(Value::Null);
+    (status, content_type, body)
+}
+
+/// Asserts a Konnect problem+json answer with `status` and `title`.
+pub fn assert_problem(got: &ApiReply, status: u16, title: &str) {
+    let (code, content_type, body) = got;
+    assert_eq!(code.as_u16(), status, "{body}");
+    assert!(
+        content_type.starts_with("application/problem+json"),
+        "{content_type}"
+    );
+    assert_eq!(body["status"], status);
+    assert_eq!(body["title"], title);
+    assert!(
+        body["instance"]
+            .as_str()
+            .unwrap()
+            .starts_with("konnect:trace:"),
+        "{body}"
+    );
+}
+
+/// Sends `request`, asserts a 200 and returns the body as text (a page).
+pub async fn text_ok(request: RequestBuilder) -> String {
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{text}");
+    text
+}
+
+/// Sends `request`, asserts a 200 and returns the JSON body.
+pub async fn json_ok(request: RequestBuilder) -> Value {
+    serde_json::from_str(&text_ok(request).await).unwrap()
+}
+
 /// Logs in with email and password through Konnect's JSON endpoint.
 pub async fn basic_login(http: &Client, base: &str, email: &str, password: &str) -> Response {
     http.post(format!("{base}/kauth/api/v1/authenticate"))
@@ -87,13 +136,7 @@ pub async fn assert_no_session(http: &Client, base: &str) {
 
 /// The signed-in user's email, from the v2 API with the browser session.
 pub async fn session_email(http: &Client, base: &str) -> String {
-    let me = http
-        .get(format!("{base}/v2/users/me"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(me.status(), StatusCode::OK, "no session");
-    me.json::<Value>().await.unwrap()["email"]
+    json_ok(http.get(format!("{base}/v2/users/me"))).await["email"]
         .as_str()
         .unwrap()
         .to_owned()

@@ -119,15 +119,7 @@ async fn a_good_sign_in_exchanges_the_code_and_opens_a_session() {
     assert_eq!(home.status(), StatusCode::OK);
     let html = home.text().await.unwrap();
     assert!(html.contains("sam@example.com") && html.contains("Sam Sso"));
-    let me: Value = sso
-        .http
-        .get(format!("{}/v2/users/me", sso.base()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: Value = json_ok(sso.http.get(format!("{}/v2/users/me", sso.base()))).await;
     assert_eq!(me["full_name"], "Sam Sso");
 }
 
