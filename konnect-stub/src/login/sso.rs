@@ -68,6 +68,7 @@ fn sso_status(error: &SsoError) -> StatusCode {
         SsoError::MissingStateCookie
         | SsoError::StateMismatch
         | SsoError::UnknownState
+        | SsoError::OtherBrowser
         | SsoError::ProviderRefused { .. }
         | SsoError::MissingCode
         | SsoError::WrongResponseIssuer { .. }
@@ -137,7 +138,7 @@ async fn sso_start(
             SystemTime::now(),
         )
         .await?;
-    let jar = jar.add(state_cookie(redirect.state, urls.secure_cookies()));
+    let jar = jar.add(state_cookie(redirect.state_cookie, urls.secure_cookies()));
     Ok((jar, Redirect::to(&redirect.url)).into_response())
 }
 

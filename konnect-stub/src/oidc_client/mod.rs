@@ -29,9 +29,9 @@ use serde::Deserialize;
 use self::discovery::{DiscoveryError, ProviderMetadata, discovery_url, parse_metadata};
 use self::fetch::{Endpoint, FetchError};
 use self::id_token::{Expected, IdTokenError};
-use self::pending::{PendingLogin, PendingLogins};
+use self::pending::{BrowserBinding, PendingLogin, PendingLogins};
 use self::pkce::Verifier;
-use crate::crypto::{ct_eq, random_token};
+use crate::crypto::random_token;
 use crate::org::{Email, OidcClient};
 
 /// How long provider metadata is reused before it is fetched again.
@@ -52,6 +52,13 @@ pub enum SsoError {
     StateMismatch,
     #[error("This sign-in attempt has expired or was already used. Please start again.")]
     UnknownState,
+    /// The callback names a live attempt that this browser did not start (e.g. a leaked or
+    /// shared callback URL opened elsewhere).
+    #[error(
+        "This sign-in response belongs to a sign-in started in another browser, so it cannot \
+         sign you in here. Please start again from your organization's login URL."
+    )]
+    OtherBrowser,
     #[error("The identity provider refused the sign-in: {error}{}", .description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
     ProviderRefused {
         error: String,
@@ -93,11 +100,12 @@ pub enum SsoError {
     InvalidEmail(String),
 }
 
-/// The redirect that starts a sign-in, and the state value to bind to the browser.
+/// The redirect that starts a sign-in, and the value of the state cookie that binds the
+/// attempt to the browser (it holds a secret that is never in a URL).
 #[derive(Debug, Clone)]
 pub struct AuthorizationRedirect {
     pub url: String,
-    pub state: String,
+    pub state_cookie: String,
 }
 
 /// The query of the redirect back from the provider.
@@ -236,7 +244,7 @@ impl RelyingParty {
             return Err(SsoError::UnknownInitiator(iss.to_owned()));
         }
         let meta = self.provider(&client.issuer).await?;
-        let state = random_token();
+        let binding = BrowserBinding::generate();
         let nonce = random_token();
         let verifier = Verifier::generate();
         let mut url = url::Url::parse(&meta.authorization_endpoint).map_err(|_| {
@@ -247,12 +255,12 @@ impl RelyingParty {
             .append_pair("client_id", &client.client_id)
             .append_pair("redirect_uri", redirect_uri)
             .append_pair("scope", &client.scopes.join(" "))
-            .append_pair("state", &state)
+            .append_pair("state", binding.state())
             .append_pair("nonce", &nonce)
             .append_pair("code_challenge", &verifier.challenge())
             .append_pair("code_challenge_method", "S256");
         self.pending.insert(
-            state.clone(),
+            &binding,
             PendingLogin {
                 org_id: org_id.to_owned(),
                 client,
@@ -265,28 +273,21 @@ impl RelyingParty {
         );
         Ok(AuthorizationRedirect {
             url: url.into(),
-            state,
+            state_cookie: binding.cookie_value(),
         })
     }
 
-    /// Finishes a sign-in from the provider's redirect. `cookie_state` is the state bound to
-    /// the browser by [`RelyingParty::begin`]. The attempt is used up whatever the outcome.
+    /// Finishes a sign-in from the provider's redirect. `state_cookie` is the value
+    /// [`RelyingParty::begin`] bound to the browser; the attempt must be that browser's (see
+    /// `pending.rs`). The browser's attempt is used up whatever the outcome.
     pub async fn complete(
         &self,
         params: &CallbackParams,
-        cookie_state: Option<&str>,
+        state_cookie: Option<&str>,
         now: SystemTime,
     ) -> Result<SsoIdentity, SsoError> {
-        let cookie_state = cookie_state.ok_or(SsoError::MissingStateCookie)?;
-        let pending = self.pending.take(cookie_state, now);
-        let state_matches = params
-            .state
-            .as_deref()
-            .is_some_and(|s| ct_eq(s.as_bytes(), cookie_state.as_bytes()));
-        if !state_matches {
-            return Err(SsoError::StateMismatch);
-        }
-        let pending = pending.ok_or(SsoError::UnknownState)?;
+        let cookie = state_cookie.ok_or(SsoError::MissingStateCookie)?;
+        let pending = self.pending.take(params.state.as_deref(), cookie, now)?;
         let client = &pending.client;
         if let Some(iss) = &params.iss
             && iss != &client.issuer

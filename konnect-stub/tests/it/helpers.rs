@@ -62,6 +62,14 @@ pub fn set_cookies(response: &Response) -> Vec<String> {
         .collect()
 }
 
+/// The value of the `kauth_oidc_state` cookie a response sets, if it sets one with a value.
+pub fn state_cookie(response: &Response) -> Option<String> {
+    set_cookies(response).into_iter().find_map(|c| {
+        let value = c.strip_prefix("kauth_oidc_state=")?.split(';').next()?;
+        (!value.is_empty()).then(|| value.to_owned())
+    })
+}
+
 pub fn now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -301,6 +309,8 @@ pub struct Attempt {
     pub authorize: Url,
     pub state: String,
     pub nonce: String,
+    /// The value of the state cookie the browser got (it binds the attempt to the browser).
+    pub cookie: String,
 }
 
 impl Attempt {
@@ -350,6 +360,7 @@ impl Sso {
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let cookie = state_cookie(&response).expect("a state cookie");
         let authorize = Url::parse(&location(&response)).unwrap();
         assert!(
             authorize
@@ -361,6 +372,7 @@ impl Sso {
             authorize,
             state: String::new(),
             nonce: String::new(),
+            cookie,
         };
         attempt.state = attempt.param("state").unwrap();
         attempt.nonce = attempt.param("nonce").unwrap();

@@ -50,6 +50,12 @@ async fn login_url_redirects_to_the_provider_with_state_nonce_and_pkce() {
     assert_eq!(attempt.param("code_challenge").unwrap().len(), 43);
     assert!(attempt.state.len() >= 32 && attempt.nonce.len() >= 32);
     assert_ne!(attempt.state, attempt.nonce);
+    // The cookie binds the attempt with a secret of its own that no URL carries.
+    let (cookie_state, secret) = attempt.cookie.split_once('.').expect("state.secret");
+    assert_eq!(cookie_state, attempt.state);
+    assert!(secret.len() >= 32, "{secret}");
+    assert!(!attempt.authorize.as_str().contains(secret));
+    assert_ne!(secret, attempt.nonce);
 }
 
 #[tokio::test]
@@ -366,47 +372,117 @@ async fn a_replayed_callback_or_code_is_refused() {
         .await;
     assert_eq!(first.status(), StatusCode::SEE_OTHER);
 
-    // The same callback again, from a fresh browser that has the state cookie: the attempt is
-    // used up.
-    let replay_browser = browser();
-    let replay = replay_browser
-        .get(format!(
-            "{}/login?code=code-1&state={}",
-            sso.base(),
-            attempt.state
-        ))
-        .header("cookie", format!("kauth_oidc_state={}", attempt.state))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(replay.status(), StatusCode::BAD_REQUEST);
-    assert!(error_message(&replay.text().await.unwrap()).contains("already used"));
-    assert_no_session(&replay_browser, sso.base()).await;
+    // The same callback again, from a fresh browser with the victim's very cookie, or one
+    // forged from the URL: the attempt is used up.
+    for cookie in [attempt.cookie.clone(), attempt.state.clone()] {
+        let replay_browser = browser();
+        let replay = replay_browser
+            .get(format!(
+                "{}/login?code=code-1&state={}",
+                sso.base(),
+                attempt.state
+            ))
+            .header("cookie", format!("kauth_oidc_state={cookie}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(replay.status(), StatusCode::BAD_REQUEST);
+        assert!(
+            set_cookies(&replay)
+                .iter()
+                .all(|c| !c.starts_with("konnectaccesstoken="))
+        );
+        assert!(error_message(&replay.text().await.unwrap()).contains("already used"));
+        assert_no_session(&replay_browser, sso.base()).await;
+    }
+    assert_eq!(
+        token.received_requests().await.len(),
+        1,
+        "a replay reached the provider"
+    );
 
-    // The old code in a new attempt: the provider says invalid_grant, the stub says so.
+    // The old code in a new attempt of a fresh browser: the provider says invalid_grant, the
+    // stub says so.
     drop(token);
-    let again = sso.begin().await;
-    let _used = sso
+    let fresh = Sso {
+        http: browser(),
+        ..sso
+    };
+    let again = fresh.begin().await;
+    let _used = fresh
         .idp
         .mount_token(ResponseTemplate::new(400).set_body_json(json!({
             "error": "invalid_grant",
             "error_description": "The authorization code is invalid or has expired."
         })))
         .await;
-    let fresh = browser();
     let response = fresh
-        .get(format!(
-            "{}/login?code=code-1&state={}",
-            sso.base(),
-            again.state
-        ))
-        .header("cookie", format!("kauth_oidc_state={}", again.state))
-        .send()
-        .await
-        .unwrap();
+        .callback(&[("code", "code-1"), ("state", &again.state)])
+        .await;
     assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
     assert!(error_message(&response.text().await.unwrap()).contains("invalid_grant"));
-    assert_no_session(&fresh, sso.base()).await;
+    fresh.assert_no_session().await;
+}
+
+#[tokio::test]
+async fn a_leaked_callback_url_does_not_sign_in_another_browser() {
+    let sso = Sso::start().await;
+    let victim = sso.begin().await;
+    let id_token = sign(
+        Key::One,
+        Some(kid(Key::One)),
+        &sso.idp.claims(&victim.nonce),
+    );
+    let token = sso
+        .idp
+        .mount_token(TestIdp::token_response(&id_token))
+        .await;
+    let leaked = format!("{}/login?code=code-1&state={}", sso.base(), victim.state);
+
+    // The attacker has the callback URL (a log, a referrer, a screenshot) and builds the state
+    // cookie from what it shows, before the victim's browser gets there.
+    let forged = [
+        victim.state.clone(),
+        format!("{0}.{0}", victim.state),
+        format!("{}.code-1", victim.state),
+        format!("{}.{}", victim.state, victim.nonce),
+    ];
+    for cookie in &forged {
+        let attacker = browser();
+        let response = attacker
+            .get(&leaked)
+            .header("cookie", format!("kauth_oidc_state={cookie}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{cookie}");
+        let cookies = set_cookies(&response);
+        assert!(
+            cookies
+                .iter()
+                .all(|c| !c.starts_with("konnectaccesstoken=")),
+            "{cookies:?}"
+        );
+        let html = response.text().await.unwrap();
+        assert!(
+            error_message(&html).contains("started in another browser"),
+            "{html}"
+        );
+        assert_no_session(&attacker, sso.base()).await;
+    }
+    // The code was not even exchanged: the leak spent nothing...
+    assert!(token.received_requests().await.is_empty());
+
+    // ...so the victim's browser still finishes its own sign-in.
+    let response = sso
+        .callback(&[("code", "code-1"), ("state", &victim.state)])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        session_email(&sso.http, sso.base()).await,
+        "sam@example.com"
+    );
+    assert_eq!(token.received_requests().await.len(), 1);
 }
 
 #[tokio::test]
