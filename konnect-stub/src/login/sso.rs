@@ -19,7 +19,7 @@ use crate::{
     auth::session_cookie,
     error::ErrorPage,
     oidc_client::{CallbackParams, RelyingParty, SsoError},
-    org::{Directory, ProvisionError, User},
+    org::{Directory, ProvisionError, SsoSignIn, User},
     paths,
     state::{AppState, PublicUrls},
 };
@@ -186,9 +186,14 @@ async fn sign_in(
         ));
     }
     let user = directory.provision_sso_user(
-        &identity.org_id,
-        &identity.email,
-        identity.name.as_deref().unwrap_or(""),
+        &SsoSignIn {
+            org_id: &identity.org_id,
+            issuer: &identity.issuer,
+            subject: &identity.subject,
+            email: &identity.email,
+            verification: identity.email_verification,
+            full_name: identity.name.as_deref().unwrap_or(""),
+        },
         now,
     )?;
     tracing::info!(email = %user.email, subject = %identity.subject, "SSO login");

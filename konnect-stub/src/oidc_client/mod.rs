@@ -32,7 +32,7 @@ use self::id_token::{Expected, IdTokenError};
 use self::pending::{BrowserBinding, PendingLogin, PendingLogins};
 use self::pkce::Verifier;
 use crate::crypto::random_token;
-use crate::org::{Email, OidcClient};
+use crate::org::{Email, EmailVerification, OidcClient};
 
 /// How long provider metadata is reused before it is fetched again.
 const METADATA_TTL: Duration = Duration::from_secs(5 * 60);
@@ -131,6 +131,8 @@ pub struct SsoIdentity {
     pub issuer: String,
     pub subject: String,
     pub email: Email,
+    /// Whether the provider vouches for `email` (`email_verified`).
+    pub email_verification: EmailVerification,
     pub name: Option<String>,
 }
 

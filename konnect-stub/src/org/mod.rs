@@ -15,5 +15,7 @@ pub use identity::{
 };
 pub use seed::{Seed, SeedIdentityProvider, SeedOrganization, SeedUser};
 pub use sessions::{SESSION_LIFETIME, SessionToken};
-pub use store::{Directory, LoginRefusal, Organization, ProvisionError, UpdateError, User};
-pub use types::{Email, LOGIN_PATH_RULE, LoginPath, Role, Tier};
+pub use store::{
+    Directory, LoginRefusal, Organization, ProvisionError, SsoSignIn, UpdateError, User,
+};
+pub use types::{Email, EmailVerification, LOGIN_PATH_RULE, LoginPath, Role, Tier};

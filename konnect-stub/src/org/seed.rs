@@ -129,6 +129,7 @@ pub(super) fn load(seed: Seed, now: SystemTime) -> Result<State, String> {
                     created_at: now,
                     updated_at: now,
                     password: u.password.as_deref().map(Password::new),
+                    sso_identity: None,
                 },
             );
         }

@@ -271,11 +271,13 @@ impl TestIdp {
             .await;
     }
 
-    /// Okta-shaped ID-token claims for `nonce`.
+    /// Okta-shaped ID-token claims for `nonce`, with `email_verified` (as providers that put
+    /// every claim in the ID token send it).
     pub fn claims(&self, nonce: &str) -> Value {
         let now = now();
         json!({
-            "sub": "00u-sam", "name": "Sam Sso", "email": "sam@example.com", "ver": 1,
+            "sub": "00u-sam", "name": "Sam Sso", "email": "sam@example.com",
+            "email_verified": true, "ver": 1,
             "iss": self.issuer, "aud": CLIENT_ID, "iat": now, "exp": now + 3600,
             "jti": "ID.test", "amr": ["pwd"], "nonce": nonce,
             "preferred_username": "sam@example.com", "auth_time": now,
