@@ -152,7 +152,7 @@ impl Prepared {
             .public_url
             .unwrap_or_else(|| server_kit::default_public_url(addr, "localhost"));
         let state = AppState::new(self.directory, self.rp, base_url.clone());
-        let router = server_kit::with_limits(router(state.clone()));
+        let router = router(state.clone());
         let running = server_kit::Running::spawn(listener, router)?;
         tracing::info!(%addr, %base_url, "konnect-stub listening");
         Ok(KonnectStub {

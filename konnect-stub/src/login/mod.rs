@@ -6,7 +6,7 @@ use std::{sync::Arc, time::SystemTime};
 
 use axum::{
     Form, Json, Router,
-    extract::{Query, State},
+    extract::{RawQuery, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::{
     auth::{BrowserSession, SESSION_COOKIE, session_cookie, session_cookie_removal},
-    error::{ApiJson, Problem, render},
+    error::{ApiJson, ErrorPage, Problem, render},
     identity::views::UserView,
     oidc_client::{CallbackParams, RelyingParty},
     org::{Directory, LoginRefusal, User},
@@ -44,28 +44,54 @@ pub fn router() -> Router<AppState> {
         .merge(sso::router())
 }
 
-#[derive(Debug, Deserialize)]
-pub struct LoginQuery {
-    #[serde(flatten)]
-    callback: CallbackParams,
-    #[serde(rename = "basicAuth")]
-    basic_auth: Option<String>,
-    logout: Option<String>,
+/// The login page's own flags: `?basicAuth=true`, `?logout=true`.
+#[derive(Debug, Default)]
+struct PageFlags {
+    basic_auth: bool,
+    logout: bool,
+}
+
+impl PageFlags {
+    /// `None` when a flag is repeated (the query is ambiguous).
+    fn from_query(query: &str) -> Option<Self> {
+        let mut seen = (None, None);
+        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            let slot = match name.as_ref() {
+                "basicAuth" => &mut seen.0,
+                "logout" => &mut seen.1,
+                _ => continue,
+            };
+            if slot.replace(value == "true").is_some() {
+                return None;
+            }
+        }
+        Some(Self {
+            basic_auth: seen.0.unwrap_or(false),
+            logout: seen.1.unwrap_or(false),
+        })
+    }
 }
 
 /// `/login` is both the login page and the redirect URI registered at the identity provider.
+/// The query is read here, not by axum's `Query`, so that a malformed callback still gets the
+/// SSO error page and loses its state cookie.
 async fn login_page_or_callback(
     State(directory): State<Arc<Directory>>,
     State(rp): State<Arc<RelyingParty>>,
     State(urls): State<PublicUrls>,
     jar: CookieJar,
-    Query(query): Query<LoginQuery>,
+    RawQuery(query): RawQuery,
 ) -> Response {
-    if query.callback.is_callback() {
-        return sso::sso_callback(&directory, &rp, &urls, jar, &query.callback).await;
+    let query = query.unwrap_or_default();
+    let callback = CallbackParams::from_query(&query);
+    if callback.as_ref().map_or(true, CallbackParams::is_callback) {
+        return sso::sso_callback(&directory, &rp, &urls, jar, callback).await;
     }
-    let mut page = LoginPage::new(query.basic_auth.as_deref() == Some("true"));
-    if query.logout.as_deref() == Some("true") {
+    let Some(flags) = PageFlags::from_query(&query) else {
+        return ErrorPage::for_status(StatusCode::BAD_REQUEST).into_response();
+    };
+    let mut page = LoginPage::new(flags.basic_auth);
+    if flags.logout {
         page.notice = Some("You have been logged out.".to_owned());
     }
     render(&page)

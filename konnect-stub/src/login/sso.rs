@@ -71,6 +71,7 @@ fn sso_status(error: &SsoError) -> StatusCode {
         | SsoError::OtherBrowser
         | SsoError::ProviderRefused { .. }
         | SsoError::MissingCode
+        | SsoError::RepeatedParameter(_)
         | SsoError::WrongResponseIssuer { .. }
         | SsoError::MissingResponseIssuer
         | SsoError::UnknownInitiator(_) => StatusCode::BAD_REQUEST,
@@ -142,19 +143,24 @@ async fn sso_start(
     Ok((jar, Redirect::to(&redirect.url)).into_response())
 }
 
-/// The callback, reached through `/login?code&state` (or `?error`). The state cookie is
-/// cleared whatever happens; a session is opened only once everything checked out.
+/// The callback, reached through `/login?code&state` (or `?error`); `params` is what
+/// [`CallbackParams::from_query`] made of the query. The state cookie is cleared whatever
+/// happens, a malformed query included; a session is opened only once everything checked out.
 pub async fn sso_callback(
     directory: &Directory,
     rp: &RelyingParty,
     urls: &PublicUrls,
     jar: CookieJar,
-    params: &CallbackParams,
+    params: Result<CallbackParams, SsoError>,
 ) -> Response {
     let cookie = jar.get(STATE_COOKIE).map(|c| c.value().to_owned());
     let jar = jar.remove(state_cookie_removal());
     let now = SystemTime::now();
-    match sign_in(directory, rp, params, cookie.as_deref(), now).await {
+    let outcome = match params {
+        Ok(params) => sign_in(directory, rp, &params, cookie.as_deref(), now).await,
+        Err(error) => Err(error.into()),
+    };
+    match outcome {
         Ok(user) => {
             let token = directory.open_session(&user.id, now);
             let jar = jar.add(session_cookie(token.0, urls.secure_cookies()));

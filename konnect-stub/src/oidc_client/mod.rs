@@ -66,6 +66,8 @@ pub enum SsoError {
     },
     #[error("The sign-in response has no authorization code.")]
     MissingCode,
+    #[error("The sign-in response is malformed: it has more than one {0} parameter.")]
+    RepeatedParameter(&'static str),
     #[error(
         "The sign-in response comes from {found:?}, not from the configured issuer {expected:?}."
     )]
@@ -121,6 +123,26 @@ pub struct CallbackParams {
 impl CallbackParams {
     pub fn is_callback(&self) -> bool {
         self.code.is_some() || self.state.is_some() || self.error.is_some()
+    }
+
+    /// The callback parameters of a redirect URI's query (other parameters are ignored). A
+    /// repeated one makes the response ambiguous, so it is refused, naming the parameter.
+    pub fn from_query(query: &str) -> Result<Self, SsoError> {
+        let mut params = Self::default();
+        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            let (name, slot): (&'static str, _) = match name.as_ref() {
+                "code" => ("code", &mut params.code),
+                "state" => ("state", &mut params.state),
+                "error" => ("error", &mut params.error),
+                "error_description" => ("error_description", &mut params.error_description),
+                "iss" => ("iss", &mut params.iss),
+                _ => continue,
+            };
+            if slot.replace(value.into_owned()).is_some() {
+                return Err(SsoError::RepeatedParameter(name));
+            }
+        }
+        Ok(params)
     }
 }
 
@@ -344,6 +366,32 @@ pub fn unix_seconds(t: SystemTime) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn callback_parameters_are_read_once_each() {
+        let p =
+            CallbackParams::from_query("code=c%20d&state=s&iss=https%3A%2F%2Fi&x=1&x=2").unwrap();
+        assert_eq!(p.code.as_deref(), Some("c d"));
+        assert_eq!(p.state.as_deref(), Some("s"));
+        assert_eq!(p.iss.as_deref(), Some("https://i"));
+        assert!(p.is_callback());
+        assert!(
+            !CallbackParams::from_query("basicAuth=true")
+                .unwrap()
+                .is_callback()
+        );
+        for (query, name) in [
+            ("state=a&state=b", "state"),
+            ("code=a&state=s&code=a", "code"),
+            ("error=x&error=y", "error"),
+            ("state=s&iss=a&iss=a", "iss"),
+        ] {
+            assert!(
+                matches!(CallbackParams::from_query(query), Err(SsoError::RepeatedParameter(n)) if n == name),
+                "{query}"
+            );
+        }
+    }
 
     #[test]
     fn third_party_login_accepts_the_issuer_or_its_org_url() {

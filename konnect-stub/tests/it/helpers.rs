@@ -82,7 +82,11 @@ pub type ApiReply = (StatusCode, String, Value);
 
 /// Sends an API request and reads the whole answer.
 pub async fn send(request: RequestBuilder) -> ApiReply {
-    let response = request.send().await.unwrap();
+    send_reply(request.send().await.unwrap()).await
+}
+
+/// Reads the whole answer of an API request already sent.
+pub async fn send_reply(response: Response) -> ApiReply {
     let status = response.status();
     let content_type = response
         .headers()
@@ -124,6 +128,43 @@ pub async fn text_ok(request: RequestBuilder) -> String {
 /// Sends `request`, asserts a 200 and returns the JSON body.
 pub async fn json_ok(request: RequestBuilder) -> Value {
     serde_json::from_str(&text_ok(request).await).unwrap()
+}
+
+/// Sends `head` and then `body` on a fresh connection and returns the whole answer (status
+/// line, headers, body) as text. The connection stays open for writing, so a body shorter
+/// than its Content-Length is waited for until the server gives up on it.
+pub async fn raw_exchange(addr: std::net::SocketAddr, head: &str, body: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(body).await.unwrap();
+    let mut answer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let read = async {
+        // Until the body is complete (the answer has Content-Length) or the server closes.
+        loop {
+            let n = stream.read(&mut chunk).await.unwrap();
+            if n == 0 {
+                break;
+            }
+            answer.extend_from_slice(&chunk[..n]);
+            let text = String::from_utf8_lossy(&answer);
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let length = head.lines().find_map(|l| {
+                    let (name, value) = l.split_once(':')?;
+                    name.eq_ignore_ascii_case("content-length")
+                        .then(|| value.trim().parse::<usize>().ok())?
+                });
+                if length.is_some_and(|n| body.len() >= n) {
+                    break;
+                }
+            }
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(30), read)
+        .await
+        .expect("an answer");
+    String::from_utf8_lossy(&answer).into_owned()
 }
 
 /// Logs in with email and password through Konnect's JSON endpoint.

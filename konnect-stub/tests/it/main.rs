@@ -4,6 +4,7 @@
 mod api;
 mod binary;
 mod helpers;
+mod hostile;
 mod identity_ui;
 mod login;
 mod relying_party;
