@@ -15,12 +15,13 @@ use crate::{
     error::{ErrorPage, Problem},
     org::{Directory, Organization, User},
     paths,
+    state::PublicUrls,
 };
 
 /// The session cookie (the name real Konnect's access-token cookie has).
 pub const SESSION_COOKIE: &str = "konnectaccesstoken";
 
-pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
+fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
     Cookie::build((SESSION_COOKIE, token))
         .path("/")
         .http_only(true)
@@ -28,6 +29,19 @@ pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
         .same_site(SameSite::Lax)
         .max_age(time::Duration::hours(12))
         .build()
+}
+
+/// Opens a Konnect session for the user (a password or an SSO login) and adds its cookie to
+/// `jar`.
+pub fn open_session(
+    jar: CookieJar,
+    directory: &Directory,
+    urls: &PublicUrls,
+    user_id: &str,
+    now: SystemTime,
+) -> CookieJar {
+    let token = directory.open_session(user_id, now);
+    jar.add(session_cookie(token.0, urls.secure_cookies()))
 }
 
 pub fn session_cookie_removal() -> Cookie<'static> {

@@ -11,7 +11,7 @@
 //! | token exchange | `oidc_client/token.rs` |
 //! | ID-token check | `oidc_client/id_token.rs` |
 //! | who signed in (claims, userinfo) | `oidc_client/claims.rs` |
-//! | link or provision the user | `org/store.rs` (`Directory::provision_sso_user`) |
+//! | link or provision the user | `org/sso_users.rs` (`Directory::provision_sso_user`) |
 //! | Konnect session | `org/sessions.rs` (server side), `auth.rs` (cookie and extractors) |
 //!
 //! `app.rs` merges the surfaces' routers over the [`AppState`] of `state.rs`; `error.rs` has

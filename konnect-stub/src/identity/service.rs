@@ -156,15 +156,7 @@ pub async fn save_okta(
         claim_mappings: None,
     };
     let idp = update_identity_provider(state, caller, &patch, now).await?;
-    update_auth_settings(
-        state,
-        caller,
-        &AuthSettingsPatch {
-            oidc_auth_enabled: Some(true),
-            ..Default::default()
-        },
-        now,
-    )?;
+    update_auth_settings(state, caller, &AuthSettingsPatch::enable_oidc(), now)?;
     Ok(idp)
 }
 

@@ -15,7 +15,7 @@ use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 
 use crate::{
-    auth::{BrowserSession, SESSION_COOKIE, session_cookie, session_cookie_removal},
+    auth::{BrowserSession, SESSION_COOKIE, open_session, session_cookie_removal},
     error::{ApiJson, ErrorPage, Problem, render},
     identity::views::UserView,
     oidc_client::{CallbackParams, RelyingParty},
@@ -136,8 +136,7 @@ async fn authenticate(
 ) -> Response {
     match basic_login(&directory, &credentials) {
         Ok(user) => {
-            let token = directory.open_session(&user.id, SystemTime::now());
-            let jar = jar.add(session_cookie(token.0, urls.secure_cookies()));
+            let jar = open_session(jar, &directory, &urls, &user.id, SystemTime::now());
             (jar, Json(UserView::from(&user))).into_response()
         }
         Err(LoginRefusal::BadCredentials) => {
@@ -164,8 +163,7 @@ async fn login_form_submit(
 ) -> Response {
     match basic_login(&directory, &credentials) {
         Ok(user) => {
-            let token = directory.open_session(&user.id, SystemTime::now());
-            let jar = jar.add(session_cookie(token.0, urls.secure_cookies()));
+            let jar = open_session(jar, &directory, &urls, &user.id, SystemTime::now());
             (jar, Redirect::to(paths::HOME)).into_response()
         }
         Err(refusal) => {

@@ -16,7 +16,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use serde::Deserialize;
 
 use crate::{
-    auth::session_cookie,
+    auth::open_session,
     error::ErrorPage,
     oidc_client::{CallbackParams, RelyingParty, SsoError},
     org::{Directory, ProvisionError, SsoSignIn, User},
@@ -162,8 +162,7 @@ pub async fn sso_callback(
     };
     match outcome {
         Ok(user) => {
-            let token = directory.open_session(&user.id, now);
-            let jar = jar.add(session_cookie(token.0, urls.secure_cookies()));
+            let jar = open_session(jar, directory, urls, &user.id, now);
             (jar, Redirect::to(paths::HOME)).into_response()
         }
         Err(page) => (jar, page).into_response(),

@@ -62,6 +62,27 @@ pub fn set_cookies(response: &Response) -> Vec<String> {
         .collect()
 }
 
+/// Asserts that a response opens no Konnect session (sets no `konnectaccesstoken`).
+pub fn assert_no_session_cookie(response: &Response) {
+    let cookies = set_cookies(response);
+    assert!(
+        cookies
+            .iter()
+            .all(|c| !c.starts_with("konnectaccesstoken=")),
+        "{cookies:?}"
+    );
+}
+
+/// Asserts that a response clears the state cookie.
+pub fn assert_state_cookie_cleared(response: &Response) {
+    let cookies = set_cookies(response);
+    assert!(
+        cookies.iter().any(|c| c.starts_with("kauth_oidc_state=;")
+            || c.starts_with("kauth_oidc_state=") && c.contains("Max-Age=0")),
+        "state cookie not cleared: {cookies:?}"
+    );
+}
+
 /// The value of the `kauth_oidc_state` cookie a response sets, if it sets one with a value.
 pub fn state_cookie(response: &Response) -> Option<String> {
     set_cookies(response).into_iter().find_map(|c| {
@@ -325,6 +346,11 @@ impl TestIdp {
         })
     }
 
+    /// An ID token with the default claims for `nonce`, signed with key one.
+    pub fn id_token(&self, nonce: &str) -> String {
+        sign(Key::One, Some(kid(Key::One)), &self.claims(nonce))
+    }
+
     /// A token response carrying `id_token`.
     pub fn token_response(id_token: &str) -> ResponseTemplate {
         ResponseTemplate::new(200).set_body_json(json!({
@@ -476,6 +502,16 @@ pub async fn configure_sso(http: &Client, base: &str, issuer: &str, secret: &str
         .await
         .unwrap();
     assert_eq!(settings.status(), StatusCode::OK);
+}
+
+/// Asserts a refused SSO login: `status`, no session cookie, and a page saying `why`.
+pub async fn assert_refused(response: Response, status: StatusCode, why: &[&str]) {
+    assert_eq!(response.status(), status);
+    assert_no_session_cookie(&response);
+    let message = error_message(&response.text().await.unwrap());
+    for text in why {
+        assert!(message.contains(text), "{message:?} does not say {text:?}");
+    }
 }
 
 /// The error page's message (the text of `data-testid="error-message"`).

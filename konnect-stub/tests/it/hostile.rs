@@ -225,18 +225,8 @@ async fn a_malformed_callback_gets_the_error_page_and_loses_its_state_cookie() {
             query.replace("{s}", &attempt.state)
         );
         let response = sso.http.get(&url).send().await.unwrap();
-        let cookies = set_cookies(&response);
-        assert!(
-            cookies.iter().any(|c| c.starts_with("kauth_oidc_state=")
-                && (c.contains("Max-Age=0") || c.starts_with("kauth_oidc_state=;"))),
-            "state cookie not cleared: {cookies:?}"
-        );
-        assert!(
-            cookies
-                .iter()
-                .all(|c| !c.starts_with("konnectaccesstoken=")),
-            "{cookies:?}"
-        );
+        assert_state_cookie_cleared(&response);
+        assert_no_session_cookie(&response);
         let message = assert_error_page(response, StatusCode::BAD_REQUEST).await;
         assert!(
             message.contains(&format!("more than one {name} parameter")),

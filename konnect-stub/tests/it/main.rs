@@ -3,9 +3,11 @@
 
 mod api;
 mod binary;
+mod callback;
 mod helpers;
 mod hostile;
 mod identity_ui;
 mod login;
 mod relying_party;
+mod sso_accounts;
 mod sso_mock_okta;
