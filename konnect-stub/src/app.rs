@@ -1,77 +1,70 @@
-//! The application state and the router that merges every surface.
-
-use std::{ops::Deref, sync::Arc, time::SystemTime};
+//! The composition root: merges every surface's router over the one [`AppState`], adds the
+//! harness's limits, answers what no surface serves (the stylesheet, and a 404 in the caller's
+//! format), and keeps every refusal in the surface's format.
 
 use axum::{
     Router,
-    extract::OriginalUri,
+    body::to_bytes,
+    extract::{OriginalUri, Request},
     http::{HeaderValue, header},
+    middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::get,
 };
 
 use crate::{
     error::{ErrorPage, Problem},
-    identity, login, oidc_client,
-    oidc_client::RelyingParty,
-    org::Directory,
-    paths,
+    identity, login, paths,
+    state::AppState,
 };
 
-/// Everything a handler may need, cheap to clone.
-#[derive(Clone)]
-pub struct AppState(Arc<Inner>);
-
-pub struct Inner {
-    pub directory: Directory,
-    pub rp: RelyingParty,
-    /// The public base URL, without a trailing slash.
-    pub base_url: String,
-    /// Cookies get `Secure` when the public URL is https.
-    pub secure_cookies: bool,
-}
-
-impl AppState {
-    pub fn new(directory: Directory, rp: RelyingParty, base_url: String) -> Self {
-        let secure_cookies = base_url.starts_with("https://");
-        Self(Arc::new(Inner {
-            directory,
-            rp,
-            base_url,
-            secure_cookies,
-        }))
-    }
-
-    /// The current time; handlers read it once and pass it to the domain.
-    pub fn now(&self) -> SystemTime {
-        SystemTime::now()
-    }
-
-    pub fn redirect_uri(&self) -> String {
-        paths::redirect_uri(&self.base_url)
-    }
-
-    pub fn org_login_url(&self, login_path: &str) -> String {
-        paths::org_login_url(&self.base_url, login_path)
-    }
-}
-
-impl Deref for AppState {
-    type Target = Inner;
-    fn deref(&self) -> &Inner {
-        &self.0
-    }
-}
-
-/// All routes of the stub.
+/// All routes of the stub, with the harness's limits (timeouts, body size).
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let routes = Router::new()
         .merge(login::router())
-        .merge(oidc_client::routes::router())
         .merge(identity::router())
         .route(paths::STYLESHEET, get(stylesheet))
         .fallback(not_found)
-        .with_state(state)
+        .with_state(state);
+    server_kit::with_limits(routes).layer(middleware::from_fn(in_surface_format))
+}
+
+/// Every answer a client can provoke is in the surface's format. The framework's own
+/// refusals (an unsupported method, a wrong Content-Type, a query or form it cannot read, a
+/// body too large or shorter than its Content-Length, a timeout) come as text/plain or with
+/// no body; they are rewritten here as problem+json on the API and as the error page on the
+/// browser routes, keeping their status and `Allow`. They come before any handler ran, so
+/// nothing changed and no cookie is set.
+async fn in_surface_format(request: Request, next: Next) -> Response {
+    let api = paths::is_api(request.uri().path());
+    let response = next.run(request).await;
+    let status = response.status();
+    let refused = status.is_client_error() || status.is_server_error();
+    if !refused || in_a_surface_format(&response) {
+        return response;
+    }
+    let allow = response.headers().get(header::ALLOW).cloned();
+    let reason = to_bytes(response.into_body(), 4096)
+        .await
+        .unwrap_or_default();
+    tracing::debug!(%status, reason = %String::from_utf8_lossy(&reason), "refused a request");
+    let mut answer = if api {
+        Problem::for_status(status).into_response()
+    } else {
+        ErrorPage::for_status(status).into_response()
+    };
+    if let Some(allow) = allow {
+        answer.headers_mut().insert(header::ALLOW, allow);
+    }
+    answer
+}
+
+fn in_a_surface_format(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/problem+json") || t.starts_with("text/html"))
 }
 
 const STYLE: &str = include_str!("../assets/konnect.css");
@@ -94,7 +87,7 @@ async fn stylesheet() -> Response {
 }
 
 async fn not_found(OriginalUri(uri): OriginalUri) -> Response {
-    if uri.path().starts_with("/v2/") || uri.path().starts_with("/v3/") {
+    if paths::is_api(uri.path()) {
         Problem::not_found("The requested resource was not found").into_response()
     } else {
         ErrorPage::not_found().into_response()

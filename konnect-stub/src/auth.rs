@@ -2,24 +2,26 @@
 //! session for the v2 API. Rejections speak the surface's format (a redirect to the login
 //! page, a 403 page, or problem+json).
 
+use std::{sync::Arc, time::SystemTime};
+
 use axum::{
-    extract::FromRequestParts,
+    extract::{FromRef, FromRequestParts},
     http::{HeaderMap, header, request::Parts},
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 
 use crate::{
-    app::AppState,
     error::{ErrorPage, Problem},
-    org::{Organization, User},
+    org::{Directory, Organization, User},
     paths,
+    state::PublicUrls,
 };
 
 /// The session cookie (the name real Konnect's access-token cookie has).
 pub const SESSION_COOKIE: &str = "konnectaccesstoken";
 
-pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
+fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
     Cookie::build((SESSION_COOKIE, token))
         .path("/")
         .http_only(true)
@@ -27,6 +29,19 @@ pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
         .same_site(SameSite::Lax)
         .max_age(time::Duration::hours(12))
         .build()
+}
+
+/// Opens a Konnect session for the user (a password or an SSO login) and adds its cookie to
+/// `jar`.
+pub fn open_session(
+    jar: CookieJar,
+    directory: &Directory,
+    urls: &PublicUrls,
+    user_id: &str,
+    now: SystemTime,
+) -> CookieJar {
+    let token = directory.open_session(user_id, now);
+    jar.add(session_cookie(token.0, urls.secure_cookies()))
 }
 
 pub fn session_cookie_removal() -> Cookie<'static> {
@@ -46,21 +61,25 @@ impl Caller {
     }
 }
 
-fn from_session(headers: &HeaderMap, state: &AppState) -> Option<Caller> {
+fn from_session(headers: &HeaderMap, directory: &Directory) -> Option<Caller> {
     let jar = CookieJar::from_headers(headers);
     let token = jar.get(SESSION_COOKIE)?.value().to_owned();
-    let (user, org) = state.directory.session(&token, state.now())?;
+    let (user, org) = directory.session(&token, SystemTime::now())?;
     Some(Caller { user, org })
 }
 
 /// A logged-in browser; others are sent to the login page.
 pub struct BrowserSession(pub Caller);
 
-impl FromRequestParts<AppState> for BrowserSession {
+impl<S> FromRequestParts<S> for BrowserSession
+where
+    S: Send + Sync,
+    Arc<Directory>: FromRef<S>,
+{
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        from_session(&parts.headers, state)
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        from_session(&parts.headers, &Arc::<Directory>::from_ref(state))
             .map(BrowserSession)
             .ok_or_else(|| Redirect::to(paths::LOGIN).into_response())
     }
@@ -69,10 +88,14 @@ impl FromRequestParts<AppState> for BrowserSession {
 /// A logged-in Organization Admin; other users get a 403 page.
 pub struct AdminSession(pub Caller);
 
-impl FromRequestParts<AppState> for AdminSession {
+impl<S> FromRequestParts<S> for AdminSession
+where
+    S: Send + Sync,
+    Arc<Directory>: FromRef<S>,
+{
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
         let BrowserSession(caller) = BrowserSession::from_request_parts(parts, state).await?;
         if caller.is_admin() {
             Ok(AdminSession(caller))
@@ -90,12 +113,17 @@ impl FromRequestParts<AppState> for AdminSession {
 /// Authorization header.
 pub struct ApiCaller(pub Caller);
 
-impl FromRequestParts<AppState> for ApiCaller {
+impl<S> FromRequestParts<S> for ApiCaller
+where
+    S: Send + Sync,
+    Arc<Directory>: FromRef<S>,
+{
     type Rejection = Problem;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        let directory = Arc::<Directory>::from_ref(state);
         let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
-            return from_session(&parts.headers, state)
+            return from_session(&parts.headers, &directory)
                 .map(ApiCaller)
                 .ok_or_else(Problem::unauthenticated);
         };
@@ -108,12 +136,10 @@ impl FromRequestParts<AppState> for ApiCaller {
             })
             .map(str::trim)
             .ok_or_else(Problem::unauthenticated)?;
-        let user = state
-            .directory
+        let user = directory
             .user_by_token(token)
             .ok_or_else(Problem::unauthenticated)?;
-        let org = state
-            .directory
+        let org = directory
             .organization(&user.org_id)
             .ok_or_else(Problem::unauthenticated)?;
         Ok(ApiCaller(Caller { user, org }))

@@ -3,6 +3,7 @@
 
 use askama::Template;
 use axum::{
+    extract::rejection::JsonRejection,
     http::{HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Response},
 };
@@ -54,13 +55,9 @@ impl Problem {
         )
     }
 
-    /// 401 from the basic-auth login.
-    pub fn bad_credentials() -> Self {
-        Self::new(
-            StatusCode::UNAUTHORIZED,
-            "Unauthenticated",
-            crate::login::BAD_CREDENTIALS,
-        )
+    /// 401 with a reason of its own (e.g. the basic-auth login's wrong password).
+    pub fn unauthenticated_because(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "Unauthenticated", detail)
     }
 
     /// 403 for a caller without the Organization Admin role.
@@ -114,6 +111,34 @@ impl Problem {
             "Internal Server Error",
             "An unexpected error occurred",
         )
+    }
+
+    /// Konnect's shape for a refusal that the framework decided (a method the endpoint does
+    /// not have, a body that is not JSON, too large or cut short, a timeout).
+    pub fn for_status(status: StatusCode) -> Self {
+        let title = status.canonical_reason().unwrap_or("Error");
+        let detail = match status {
+            StatusCode::METHOD_NOT_ALLOWED => {
+                "The endpoint does not support the provided HTTP method"
+            }
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                "The request body must be JSON, sent with Content-Type: application/json"
+            }
+            StatusCode::PAYLOAD_TOO_LARGE => "The request body is too large",
+            StatusCode::REQUEST_TIMEOUT => "The request took too long",
+            StatusCode::NOT_FOUND => "The requested resource was not found",
+            s if s.is_server_error() => "An unexpected error occurred",
+            _ => "The request could not be read",
+        };
+        let mut problem = Self::new(status, title, detail);
+        if status == StatusCode::BAD_REQUEST {
+            // Konnect's 400s always name what is wrong.
+            problem.invalid_parameters = vec![InvalidParameter::new(
+                "request",
+                "request format is invalid",
+            )];
+        }
+        problem
     }
 }
 
@@ -202,6 +227,40 @@ impl ErrorPage {
             "An unexpected error occurred. Please try again.",
         )
     }
+
+    /// The page for a refusal that the framework decided (a method the page does not have, a
+    /// form it cannot read, a body too large or cut short, a timeout).
+    pub fn for_status(status: StatusCode) -> Self {
+        let (title, message) = match status {
+            StatusCode::NOT_FOUND => return Self::not_found(),
+            StatusCode::METHOD_NOT_ALLOWED => (
+                "Not available",
+                "This page does not support this kind of request.",
+            ),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+                "Request not understood",
+                "This page accepts only its own form. Please go back and submit the form again.",
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE => (
+                "Request too large",
+                "What was sent is too large for this page.",
+            ),
+            StatusCode::REQUEST_TIMEOUT => (
+                "Request timed out",
+                "The request took too long. Please try again.",
+            ),
+            s if s.is_server_error() => return Self::internal(),
+            _ => (
+                "Request not understood",
+                "This request could not be read. Please go back and try again.",
+            ),
+        };
+        Self::new(status, title, message).link(
+            crate::paths::HOME,
+            "Back to the home page",
+            "error-home-link",
+        )
+    }
 }
 
 impl IntoResponse for ErrorPage {
@@ -247,7 +306,12 @@ where
             Ok(axum::Json(value)) => Ok(ApiJson(value)),
             Err(rejection) => {
                 tracing::debug!(%rejection, "refused a request body");
-                Err(Problem::invalid_body())
+                Err(match rejection {
+                    JsonRejection::MissingJsonContentType(_) => {
+                        Problem::for_status(StatusCode::UNSUPPORTED_MEDIA_TYPE)
+                    }
+                    _ => Problem::invalid_body(),
+                })
             }
         }
     }

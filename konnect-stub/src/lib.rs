@@ -2,6 +2,21 @@
 //! Identity Management > Okta, the organization's SSO login URL, SSO as a real OpenID Connect
 //! relying party (it works with any standards-compliant provider), and the v2 identity API.
 //!
+//! The SSO login, hop by hop:
+//!
+//! | Hop | File |
+//! |---|---|
+//! | Konnect login URL `/login/{path}` -> the provider | `login/sso.rs` (`sso_start`), `oidc_client/mod.rs` (`RelyingParty::begin`) |
+//! | callback `/login?code&state` | `login/sso.rs` (`sso_callback`), `oidc_client/mod.rs` (`RelyingParty::complete`), `oidc_client/pending.rs` (the attempt bound to the browser) |
+//! | token exchange | `oidc_client/token.rs` |
+//! | ID-token check | `oidc_client/id_token.rs` |
+//! | who signed in (claims, userinfo) | `oidc_client/claims.rs` |
+//! | link or provision the user | `org/sso_users.rs` (`Directory::provision_sso_user`) |
+//! | Konnect session | `org/sessions.rs` (server side), `auth.rs` (cookie and extractors) |
+//!
+//! `app.rs` merges the surfaces' routers over the [`AppState`] of `state.rs`; `error.rs` has
+//! the two error formats (problem+json for the API, an HTML page for the browser).
+//!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
 //! let stub = konnect_stub::KonnectStub::start(konnect_stub::Config::for_tests()).await?;
@@ -21,12 +36,14 @@ pub mod oidc_client;
 pub mod org;
 mod pages;
 pub mod paths;
+mod state;
 
 use std::{net::SocketAddr, time::SystemTime};
 
-pub use app::{AppState, router};
+pub use app::router;
 pub use config::Config;
 pub use org::{OidcClient, Tier};
+pub use state::AppState;
 
 /// A running konnect-stub.
 pub struct KonnectStub {
@@ -90,7 +107,7 @@ impl KonnectStub {
             .directory()
             .enable_sso(&org.id, client, login_path, SystemTime::now())
             .map_err(|e| anyhow::anyhow!("cannot enable SSO for {}: {e:?}", org.name))?;
-        Ok(self.state.org_login_url(idp.login_path.as_str()))
+        Ok(self.state.urls.org_login_url(idp.login_path.as_str()))
     }
 
     /// Stops accepting connections, drains open ones and waits for the server.
@@ -135,7 +152,7 @@ impl Prepared {
             .public_url
             .unwrap_or_else(|| server_kit::default_public_url(addr, "localhost"));
         let state = AppState::new(self.directory, self.rp, base_url.clone());
-        let router = server_kit::with_limits(router(state.clone()));
+        let router = router(state.clone());
         let running = server_kit::Running::spawn(listener, router)?;
         tracing::info!(%addr, %base_url, "konnect-stub listening");
         Ok(KonnectStub {

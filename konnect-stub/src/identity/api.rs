@@ -1,5 +1,7 @@
 //! The v2 identity API: thin handlers over [`super::service`], answering problem+json.
 
+use std::time::SystemTime;
+
 use axum::{
     Json, Router,
     extract::State,
@@ -12,11 +14,11 @@ use super::{
     views::{IdentityProviderView, OrganizationView, UserView},
 };
 use crate::{
-    app::AppState,
     auth::ApiCaller,
     error::{ApiJson, Problem},
     org::{AuthSettingsPatch, IdentityProviderPatch, InvalidParameter},
     paths,
+    state::{AppState, IdentityState},
 };
 
 pub fn router() -> Router<AppState> {
@@ -59,11 +61,11 @@ async fn identity_provider_get(ApiCaller(caller): ApiCaller) -> Result<Response,
 }
 
 async fn identity_provider_patch(
-    State(state): State<AppState>,
+    State(state): State<IdentityState>,
     ApiCaller(caller): ApiCaller,
     ApiJson(patch): ApiJson<IdentityProviderPatch>,
 ) -> Result<Response, Problem> {
-    let idp = service::update_identity_provider(&state, &caller, &patch).await?;
+    let idp = service::update_identity_provider(&state, &caller, &patch, SystemTime::now()).await?;
     Ok(Json(IdentityProviderView::from(&idp)).into_response())
 }
 
@@ -72,11 +74,11 @@ async fn authentication_settings_get(ApiCaller(caller): ApiCaller) -> Response {
 }
 
 async fn authentication_settings_patch(
-    State(state): State<AppState>,
+    State(state): State<IdentityState>,
     ApiCaller(caller): ApiCaller,
     ApiJson(patch): ApiJson<AuthSettingsPatch>,
 ) -> Result<Response, Problem> {
-    let settings = service::update_auth_settings(&state, &caller, &patch)?;
+    let settings = service::update_auth_settings(&state, &caller, &patch, SystemTime::now())?;
     Ok(Json(settings).into_response())
 }
 

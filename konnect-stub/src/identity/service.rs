@@ -1,13 +1,17 @@
-//! The identity rules shared by the v2 API and the settings page.
+//! The identity rules shared by the v2 API and the settings page. They take only the
+//! [`IdentityState`] (the directory, and the relying party for the discovery check) and the
+//! time, so they are tested here without HTTP handlers.
+
+use std::time::SystemTime;
 
 use crate::{
-    app::AppState,
     auth::Caller,
     oidc_client::discovery::DiscoveryError,
     org::{
         AuthSettings, AuthSettingsPatch, IdentityProvider, IdentityProviderPatch, InvalidParameter,
         SettingsRefusal, Tier, UpdateError, parse_issuer,
     },
+    state::IdentityState,
 };
 
 /// Why an identity change was refused.
@@ -57,9 +61,10 @@ pub fn identity_provider(caller: &Caller) -> Result<Option<IdentityProvider>, Id
 /// Changes the identity provider. A new issuer is checked for real: its discovery document is
 /// fetched and must name exactly that issuer.
 pub async fn update_identity_provider(
-    state: &AppState,
+    state: &IdentityState,
     caller: &Caller,
     patch: &IdentityProviderPatch,
+    now: SystemTime,
 ) -> Result<IdentityProvider, IdentityError> {
     require_admin(caller)?;
     if caller.org.tier != Tier::Enterprise {
@@ -92,28 +97,30 @@ pub async fn update_identity_provider(
     }
     Ok(state
         .directory
-        .update_identity_provider(&org.id, patch, state.now())?)
+        .update_identity_provider(&org.id, patch, now)?)
 }
 
 /// Changes the authentication settings (admins only; OIDC needs Enterprise and a complete
 /// provider).
 pub fn update_auth_settings(
-    state: &AppState,
+    state: &IdentityState,
     caller: &Caller,
     patch: &AuthSettingsPatch,
+    now: SystemTime,
 ) -> Result<AuthSettings, IdentityError> {
     require_admin(caller)?;
     Ok(state
         .directory
-        .update_auth_settings(&caller.org.id, patch, state.now())?)
+        .update_auth_settings(&caller.org.id, patch, now)?)
 }
 
 /// The settings page's Save: the provider as entered (issuer, client id, a secret unless one
 /// is stored, login path or the default), checked by discovery, and OIDC turned on.
 pub async fn save_okta(
-    state: &AppState,
+    state: &IdentityState,
     caller: &Caller,
     form: OktaForm,
+    now: SystemTime,
 ) -> Result<IdentityProvider, IdentityError> {
     require_admin(caller)?;
     if caller.org.tier != Tier::Enterprise {
@@ -148,15 +155,8 @@ pub async fn save_okta(
         scopes: None,
         claim_mappings: None,
     };
-    let idp = update_identity_provider(state, caller, &patch).await?;
-    update_auth_settings(
-        state,
-        caller,
-        &AuthSettingsPatch {
-            oidc_auth_enabled: Some(true),
-            ..Default::default()
-        },
-    )?;
+    let idp = update_identity_provider(state, caller, &patch, now).await?;
+    update_auth_settings(state, caller, &AuthSettingsPatch::enable_oidc(), now)?;
     Ok(idp)
 }
 
@@ -171,4 +171,199 @@ pub struct OktaForm {
     pub client_secret: String,
     #[serde(default)]
     pub login_path: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{sync::Arc, time::Duration};
+
+    use super::*;
+    use crate::{
+        oidc_client::RelyingParty,
+        org::{Directory, Email, Role, Seed, SeedOrganization, SeedUser},
+    };
+
+    /// Nothing listens on port 9 (discard): discovery there fails at once.
+    const DEAD_ISSUER: &str = "http://127.0.0.1:9/oauth2/default";
+
+    fn user(email: &str, role: Role) -> SeedUser {
+        SeedUser {
+            email: email.into(),
+            password: Some("pw".into()),
+            full_name: None,
+            role,
+            token: None,
+        }
+    }
+
+    fn identity_state() -> IdentityState {
+        let org = |name: &str, tier, users| SeedOrganization {
+            name: name.into(),
+            tier,
+            users,
+            identity_provider: None,
+            basic_auth_enabled: true,
+        };
+        let seed = Seed {
+            organizations: vec![
+                org(
+                    "Acme Co.",
+                    Tier::Enterprise,
+                    vec![
+                        user("admin@acme.test", Role::OrganizationAdmin),
+                        user("member@acme.test", Role::Member),
+                    ],
+                ),
+                org(
+                    "Free Org",
+                    Tier::Free,
+                    vec![user("admin@free.test", Role::OrganizationAdmin)],
+                ),
+            ],
+            any_kpat_is_admin: false,
+        };
+        IdentityState {
+            directory: Arc::new(Directory::new(seed, SystemTime::now()).unwrap()),
+            rp: Arc::new(RelyingParty::new(Duration::from_secs(2)).unwrap()),
+        }
+    }
+
+    fn caller(state: &IdentityState, email: &str) -> Caller {
+        let user = state
+            .directory
+            .user_by_email(&Email::parse(email).unwrap())
+            .unwrap();
+        let org = state.directory.organization(&user.org_id).unwrap();
+        Caller { user, org }
+    }
+
+    fn form(issuer: &str) -> OktaForm {
+        OktaForm {
+            issuer: issuer.into(),
+            client_id: "cid".into(),
+            client_secret: "secret".into(),
+            login_path: String::new(),
+        }
+    }
+
+    fn stored_provider(state: &IdentityState, caller: &Caller) -> Option<IdentityProvider> {
+        state
+            .directory
+            .organization(&caller.org.id)
+            .unwrap()
+            .identity_provider
+    }
+
+    #[tokio::test]
+    async fn only_an_organization_admin_may_read_or_change_identity_settings() {
+        let state = identity_state();
+        let member = caller(&state, "member@acme.test");
+        let now = SystemTime::now();
+        assert!(matches!(
+            identity_provider(&member),
+            Err(IdentityError::NotAdmin)
+        ));
+        let patch = IdentityProviderPatch {
+            issuer: Some(DEAD_ISSUER.into()),
+            ..Default::default()
+        };
+        assert!(matches!(
+            update_identity_provider(&state, &member, &patch, now).await,
+            Err(IdentityError::NotAdmin)
+        ));
+        assert!(matches!(
+            update_auth_settings(&state, &member, &AuthSettingsPatch::default(), now),
+            Err(IdentityError::NotAdmin)
+        ));
+        assert!(matches!(
+            save_okta(&state, &member, form(DEAD_ISSUER), now).await,
+            Err(IdentityError::NotAdmin)
+        ));
+        assert!(stored_provider(&state, &member).is_none());
+        let admin = caller(&state, "admin@acme.test");
+        assert!(identity_provider(&admin).unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn a_free_organization_is_refused_before_any_other_check() {
+        let state = identity_state();
+        let admin = caller(&state, "admin@free.test");
+        let now = SystemTime::now();
+        // Even with blank fields: the tier comes first.
+        assert!(matches!(
+            save_okta(&state, &admin, OktaForm::default(), now).await,
+            Err(IdentityError::NotEnterprise)
+        ));
+        let patch = IdentityProviderPatch {
+            issuer: Some("not a url".into()),
+            ..Default::default()
+        };
+        assert!(matches!(
+            update_identity_provider(&state, &admin, &patch, now).await,
+            Err(IdentityError::NotEnterprise)
+        ));
+    }
+
+    #[tokio::test]
+    async fn field_errors_come_before_any_request_to_the_provider() {
+        let state = identity_state();
+        let admin = caller(&state, "admin@acme.test");
+        let now = SystemTime::now();
+        // A bad login path next to a dead issuer: the field error wins, so no discovery ran.
+        let patch = IdentityProviderPatch {
+            issuer: Some(DEAD_ISSUER.into()),
+            login_path: Some("not a path".into()),
+            ..Default::default()
+        };
+        match update_identity_provider(&state, &admin, &patch, now).await {
+            Err(IdentityError::Invalid { params, .. }) => {
+                assert_eq!(params[0].field, "login_path");
+            }
+            other => panic!("{other:?}"),
+        }
+        match save_okta(&state, &admin, OktaForm::default(), now).await {
+            Err(IdentityError::Invalid { params, .. }) => {
+                let fields: Vec<&str> = params.iter().map(|p| p.field.as_str()).collect();
+                assert_eq!(fields, ["issuer", "client_id", "client_secret"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(stored_provider(&state, &admin).is_none());
+    }
+
+    #[tokio::test]
+    async fn an_issuer_that_discovery_cannot_confirm_is_not_stored() {
+        let state = identity_state();
+        let admin = caller(&state, "admin@acme.test");
+        let now = SystemTime::now();
+        let result = save_okta(&state, &admin, form(DEAD_ISSUER), now).await;
+        match result {
+            Err(IdentityError::Discovery(error)) => {
+                assert!(
+                    error.to_string().contains("could not be reached"),
+                    "{error}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(stored_provider(&state, &admin).is_none());
+        let org = state.directory.organization(&admin.org.id).unwrap();
+        assert!(!org.auth_settings.oidc_auth_enabled);
+    }
+
+    #[tokio::test]
+    async fn oidc_cannot_be_turned_on_without_a_complete_provider() {
+        let state = identity_state();
+        let admin = caller(&state, "admin@acme.test");
+        let patch = AuthSettingsPatch {
+            oidc_auth_enabled: Some(true),
+            ..Default::default()
+        };
+        match update_auth_settings(&state, &admin, &patch, SystemTime::now()) {
+            Err(IdentityError::Invalid { params, .. }) => {
+                assert_eq!(params[0].field, "oidc_auth_enabled");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }

@@ -1,5 +1,7 @@
 //! Settings > Identity Management > Okta: server-rendered pages over [`super::service`].
 
+use std::time::SystemTime;
+
 use askama::Template;
 use axum::{
     Form, Router,
@@ -12,12 +14,12 @@ use serde::Deserialize;
 
 use super::service::{self, IdentityError, OktaForm};
 use crate::{
-    app::AppState,
     auth::{AdminSession, Caller},
     error::{ErrorPage, render},
     org::Tier,
     pages::Nav,
     paths,
+    state::{AppState, IdentityState, PublicUrls},
 };
 
 pub fn router() -> Router<AppState> {
@@ -87,7 +89,7 @@ struct OktaPage {
 }
 
 impl OktaPage {
-    fn new(state: &AppState, caller: &Caller) -> Self {
+    fn new(urls: &PublicUrls, caller: &Caller) -> Self {
         let idp = caller.org.identity_provider.as_ref();
         Self {
             nav: Nav::new(caller),
@@ -97,11 +99,11 @@ impl OktaPage {
             login_path: idp.map(|i| i.login_path.to_string()).unwrap_or_default(),
             default_login_path: caller.org.default_login_path().to_string(),
             has_secret: idp.is_some_and(|i| i.has_client_secret()),
-            redirect_uri: state.redirect_uri(),
+            redirect_uri: urls.redirect_uri(),
             login_url: caller
                 .org
                 .sso_login_path()
-                .map(|p| state.org_login_url(p.as_str())),
+                .map(|p| urls.org_login_url(p.as_str())),
             saved: false,
             error: None,
             field_errors: Vec::new(),
@@ -123,22 +125,23 @@ struct OktaQuery {
 }
 
 async fn okta_form(
-    State(state): State<AppState>,
+    State(urls): State<PublicUrls>,
     AdminSession(caller): AdminSession,
     Query(query): Query<OktaQuery>,
 ) -> Response {
-    let mut page = OktaPage::new(&state, &caller);
+    let mut page = OktaPage::new(&urls, &caller);
     page.saved = query.saved.as_deref() == Some("true") && page.login_url.is_some();
     render(&page)
 }
 
 async fn okta_submit(
-    State(state): State<AppState>,
+    State(state): State<IdentityState>,
+    State(urls): State<PublicUrls>,
     AdminSession(caller): AdminSession,
     Form(form): Form<OktaForm>,
 ) -> Response {
     let entered = form.clone();
-    match service::save_okta(&state, &caller, form).await {
+    match service::save_okta(&state, &caller, form, SystemTime::now()).await {
         Ok(_) => Redirect::to(&format!("{}?saved=true", paths::IDENTITY_OKTA)).into_response(),
         Err(error) => {
             // Show the values as entered (never the secret), with the reasons.
@@ -146,7 +149,7 @@ async fn okta_submit(
                 Some(org) => Caller { org, ..caller },
                 None => return ErrorPage::internal().into_response(),
             };
-            let mut page = OktaPage::new(&state, &caller);
+            let mut page = OktaPage::new(&urls, &caller);
             page.issuer = entered.issuer;
             page.client_id = entered.client_id;
             page.login_path = entered.login_path;

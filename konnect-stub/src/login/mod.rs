@@ -1,9 +1,12 @@
-//! Built-in login: the `/login` page (which is also the OIDC redirect URI), Konnect's
-//! `POST /kauth/api/v1/authenticate`, log out, and the home page.
+//! Logging in: the `/login` page (which is also the OIDC redirect URI, handed to `sso.rs`),
+//! Konnect's `POST /kauth/api/v1/authenticate`, log out, and the home page. Single sign-on's
+//! browser side is in `sso.rs`.
+
+use std::{sync::Arc, time::SystemTime};
 
 use axum::{
     Form, Json, Router,
-    extract::{Query, State},
+    extract::{RawQuery, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -12,16 +15,17 @@ use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 
 use crate::{
-    app::AppState,
-    auth::{BrowserSession, SESSION_COOKIE, session_cookie, session_cookie_removal},
-    error::{ApiJson, Problem, render},
+    auth::{BrowserSession, SESSION_COOKIE, open_session, session_cookie_removal},
+    error::{ApiJson, ErrorPage, Problem, render},
     identity::views::UserView,
-    oidc_client::{CallbackParams, routes::finish_sso},
-    org::{LoginRefusal, User},
+    oidc_client::{CallbackParams, RelyingParty},
+    org::{Directory, LoginRefusal, User},
     paths,
+    state::{AppState, PublicUrls},
 };
 
 mod pages;
+pub mod sso;
 
 use pages::{HomePage, LoginMessage, LoginPage};
 
@@ -37,28 +41,57 @@ pub fn router() -> Router<AppState> {
         )
         .route(paths::AUTHENTICATE, post(authenticate))
         .route(paths::LOGOUT, post(logout))
+        .merge(sso::router())
 }
 
-#[derive(Debug, Deserialize)]
-pub struct LoginQuery {
-    #[serde(flatten)]
-    callback: CallbackParams,
-    #[serde(rename = "basicAuth")]
-    basic_auth: Option<String>,
-    logout: Option<String>,
+/// The login page's own flags: `?basicAuth=true`, `?logout=true`.
+#[derive(Debug, Default)]
+struct PageFlags {
+    basic_auth: bool,
+    logout: bool,
+}
+
+impl PageFlags {
+    /// `None` when a flag is repeated (the query is ambiguous).
+    fn from_query(query: &str) -> Option<Self> {
+        let mut seen = (None, None);
+        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            let slot = match name.as_ref() {
+                "basicAuth" => &mut seen.0,
+                "logout" => &mut seen.1,
+                _ => continue,
+            };
+            if slot.replace(value == "true").is_some() {
+                return None;
+            }
+        }
+        Some(Self {
+            basic_auth: seen.0.unwrap_or(false),
+            logout: seen.1.unwrap_or(false),
+        })
+    }
 }
 
 /// `/login` is both the login page and the redirect URI registered at the identity provider.
+/// The query is read here, not by axum's `Query`, so that a malformed callback still gets the
+/// SSO error page and loses its state cookie.
 async fn login_page_or_callback(
-    State(state): State<AppState>,
+    State(directory): State<Arc<Directory>>,
+    State(rp): State<Arc<RelyingParty>>,
+    State(urls): State<PublicUrls>,
     jar: CookieJar,
-    Query(query): Query<LoginQuery>,
+    RawQuery(query): RawQuery,
 ) -> Response {
-    if query.callback.is_callback() {
-        return finish_sso(&state, jar, &query.callback).await;
+    let query = query.unwrap_or_default();
+    let callback = CallbackParams::from_query(&query);
+    if callback.as_ref().map_or(true, CallbackParams::is_callback) {
+        return sso::sso_callback(&directory, &rp, &urls, jar, callback).await;
     }
-    let mut page = LoginPage::new(query.basic_auth.as_deref() == Some("true"));
-    if query.logout.as_deref() == Some("true") {
+    let Some(flags) = PageFlags::from_query(&query) else {
+        return ErrorPage::for_status(StatusCode::BAD_REQUEST).into_response();
+    };
+    let mut page = LoginPage::new(flags.basic_auth);
+    if flags.logout {
         page.notice = Some("You have been logged out.".to_owned());
     }
     render(&page)
@@ -71,13 +104,11 @@ struct Credentials {
 }
 
 /// What the login form and the JSON endpoint share: check the credentials and the SSO rule.
-fn basic_login(state: &AppState, credentials: &Credentials) -> Result<User, LoginRefusal> {
-    state
-        .directory
-        .check_password(&credentials.username, &credentials.password)
+fn basic_login(directory: &Directory, credentials: &Credentials) -> Result<User, LoginRefusal> {
+    directory.check_password(&credentials.username, &credentials.password)
 }
 
-fn refusal_message(state: &AppState, refusal: &LoginRefusal) -> LoginMessage {
+fn refusal_message(urls: &PublicUrls, refusal: &LoginRefusal) -> LoginMessage {
     match refusal {
         LoginRefusal::BadCredentials => LoginMessage {
             text: BAD_CREDENTIALS.to_owned(),
@@ -90,7 +121,7 @@ fn refusal_message(state: &AppState, refusal: &LoginRefusal) -> LoginMessage {
             text: format!(
                 "{org_name} uses single sign-on. Log in through your organization's login URL:"
             ),
-            login_url: Some(state.org_login_url(login_path.as_str())),
+            login_url: Some(urls.org_login_url(login_path.as_str())),
         },
     }
 }
@@ -98,19 +129,21 @@ fn refusal_message(state: &AppState, refusal: &LoginRefusal) -> LoginMessage {
 /// `POST /kauth/api/v1/authenticate` with `{"username", "password"}`: 200 and the session
 /// cookie, 401 for bad credentials, 403 (naming the login URL) when SSO is required.
 async fn authenticate(
-    State(state): State<AppState>,
+    State(directory): State<Arc<Directory>>,
+    State(urls): State<PublicUrls>,
     jar: CookieJar,
     ApiJson(credentials): ApiJson<Credentials>,
 ) -> Response {
-    match basic_login(&state, &credentials) {
+    match basic_login(&directory, &credentials) {
         Ok(user) => {
-            let token = state.directory.open_session(&user.id, state.now());
-            let jar = jar.add(session_cookie(token.0, state.secure_cookies));
+            let jar = open_session(jar, &directory, &urls, &user.id, SystemTime::now());
             (jar, Json(UserView::from(&user))).into_response()
         }
-        Err(LoginRefusal::BadCredentials) => Problem::bad_credentials().into_response(),
+        Err(LoginRefusal::BadCredentials) => {
+            Problem::unauthenticated_because(BAD_CREDENTIALS).into_response()
+        }
         Err(refusal @ LoginRefusal::SsoRequired { .. }) => {
-            let message = refusal_message(&state, &refusal);
+            let message = refusal_message(&urls, &refusal);
             let url = message.login_url.unwrap_or_default();
             let mut problem = Problem::forbidden(format!(
                 "Your organization uses single sign-on; log in at {url}"
@@ -123,14 +156,14 @@ async fn authenticate(
 
 /// The login form without JavaScript: the same rules, answered with a redirect or the page.
 async fn login_form_submit(
-    State(state): State<AppState>,
+    State(directory): State<Arc<Directory>>,
+    State(urls): State<PublicUrls>,
     jar: CookieJar,
     Form(credentials): Form<Credentials>,
 ) -> Response {
-    match basic_login(&state, &credentials) {
+    match basic_login(&directory, &credentials) {
         Ok(user) => {
-            let token = state.directory.open_session(&user.id, state.now());
-            let jar = jar.add(session_cookie(token.0, state.secure_cookies));
+            let jar = open_session(jar, &directory, &urls, &user.id, SystemTime::now());
             (jar, Redirect::to(paths::HOME)).into_response()
         }
         Err(refusal) => {
@@ -140,24 +173,24 @@ async fn login_form_submit(
             };
             let mut page = LoginPage::new(false);
             page.email = credentials.username.trim().to_owned();
-            page.error = Some(refusal_message(&state, &refusal));
+            page.error = Some(refusal_message(&urls, &refusal));
             (status, render(&page)).into_response()
         }
     }
 }
 
-async fn logout(State(state): State<AppState>, jar: CookieJar) -> Response {
+async fn logout(State(directory): State<Arc<Directory>>, jar: CookieJar) -> Response {
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
-        state.directory.close_session(cookie.value());
+        directory.close_session(cookie.value());
     }
     let jar = jar.remove(session_cookie_removal());
     (jar, Redirect::to("/login?logout=true")).into_response()
 }
 
-async fn home(State(state): State<AppState>, BrowserSession(caller): BrowserSession) -> Response {
+async fn home(State(urls): State<PublicUrls>, BrowserSession(caller): BrowserSession) -> Response {
     let login_url = caller
         .org
         .sso_login_path()
-        .map(|p| state.org_login_url(p.as_str()));
+        .map(|p| urls.org_login_url(p.as_str()));
     render(&HomePage::new(&caller, login_url))
 }

@@ -1,14 +1,21 @@
 //! Konnect as an OpenID Connect relying party: discovery, the authorization request (state
 //! bound to a cookie, nonce, PKCE S256), the callback (RFC 9207 `iss`, code exchange with
 //! client_secret_basic, ID-token verification against the provider's JWKS, userinfo when the
-//! ID token lacks email or name). Provider-independent: nothing here knows about Okta.
+//! ID token lacks email or name). Provider-independent: nothing here knows about Okta, and
+//! nothing here knows about HTTP handlers or pages (`login/sso.rs` serves this to browsers).
+//!
+//! The hops: [`RelyingParty::begin`] (the authorization request) and
+//! [`RelyingParty::complete`] (the callback) here, the attempt in flight in `pending.rs`, the
+//! token exchange in `token.rs`, the ID-token check in `id_token.rs`, the identity from the
+//! claims in `claims.rs`.
 
+mod claims;
 pub mod discovery;
 pub mod fetch;
 pub mod id_token;
 mod pending;
 pub mod pkce;
-pub mod routes;
+mod token;
 
 use std::{
     collections::HashMap,
@@ -16,19 +23,16 @@ use std::{
     time::{Duration, Instant, SystemTime},
 };
 
-use axum::http::StatusCode;
-use base64::{Engine as _, engine::general_purpose::STANDARD};
 use jsonwebtoken::jwk::JwkSet;
 use serde::Deserialize;
-use serde_json::{Map, Value};
 
 use self::discovery::{DiscoveryError, ProviderMetadata, discovery_url, parse_metadata};
-use self::fetch::{Endpoint, FetchError, FetchFailure};
-use self::id_token::{Claims, Expected, IdTokenError};
-use self::pending::{PendingLogin, PendingLogins};
+use self::fetch::{Endpoint, FetchError};
+use self::id_token::{Expected, IdTokenError};
+use self::pending::{BrowserBinding, PendingLogin, PendingLogins};
 use self::pkce::Verifier;
-use crate::crypto::{ct_eq, random_token};
-use crate::org::{Email, OidcClient};
+use crate::crypto::random_token;
+use crate::org::{Email, EmailVerification, OidcClient};
 
 /// How long provider metadata is reused before it is fetched again.
 const METADATA_TTL: Duration = Duration::from_secs(5 * 60);
@@ -48,6 +52,13 @@ pub enum SsoError {
     StateMismatch,
     #[error("This sign-in attempt has expired or was already used. Please start again.")]
     UnknownState,
+    /// The callback names a live attempt that this browser did not start (e.g. a leaked or
+    /// shared callback URL opened elsewhere).
+    #[error(
+        "This sign-in response belongs to a sign-in started in another browser, so it cannot \
+         sign you in here. Please start again from your organization's login URL."
+    )]
+    OtherBrowser,
     #[error("The identity provider refused the sign-in: {error}{}", .description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
     ProviderRefused {
         error: String,
@@ -55,6 +66,8 @@ pub enum SsoError {
     },
     #[error("The sign-in response has no authorization code.")]
     MissingCode,
+    #[error("The sign-in response is malformed: it has more than one {0} parameter.")]
+    RepeatedParameter(&'static str),
     #[error(
         "The sign-in response comes from {found:?}, not from the configured issuer {expected:?}."
     )]
@@ -89,31 +102,12 @@ pub enum SsoError {
     InvalidEmail(String),
 }
 
-impl SsoError {
-    /// 400 for a broken or foreign callback, 504 when the provider is too slow, 502 for any
-    /// other failure of the provider.
-    pub fn status(&self) -> StatusCode {
-        match self {
-            SsoError::MissingStateCookie
-            | SsoError::StateMismatch
-            | SsoError::UnknownState
-            | SsoError::ProviderRefused { .. }
-            | SsoError::MissingCode
-            | SsoError::WrongResponseIssuer { .. }
-            | SsoError::MissingResponseIssuer
-            | SsoError::UnknownInitiator(_) => StatusCode::BAD_REQUEST,
-            SsoError::Discovery(e) if e.is_timeout() => StatusCode::GATEWAY_TIMEOUT,
-            SsoError::Fetch(e) if e.is_timeout() => StatusCode::GATEWAY_TIMEOUT,
-            _ => StatusCode::BAD_GATEWAY,
-        }
-    }
-}
-
-/// The redirect that starts a sign-in, and the state value to bind to the browser.
+/// The redirect that starts a sign-in, and the value of the state cookie that binds the
+/// attempt to the browser (it holds a secret that is never in a URL).
 #[derive(Debug, Clone)]
 pub struct AuthorizationRedirect {
     pub url: String,
-    pub state: String,
+    pub state_cookie: String,
 }
 
 /// The query of the redirect back from the provider.
@@ -130,6 +124,26 @@ impl CallbackParams {
     pub fn is_callback(&self) -> bool {
         self.code.is_some() || self.state.is_some() || self.error.is_some()
     }
+
+    /// The callback parameters of a redirect URI's query (other parameters are ignored). A
+    /// repeated one makes the response ambiguous, so it is refused, naming the parameter.
+    pub fn from_query(query: &str) -> Result<Self, SsoError> {
+        let mut params = Self::default();
+        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            let (name, slot): (&'static str, _) = match name.as_ref() {
+                "code" => ("code", &mut params.code),
+                "state" => ("state", &mut params.state),
+                "error" => ("error", &mut params.error),
+                "error_description" => ("error_description", &mut params.error_description),
+                "iss" => ("iss", &mut params.iss),
+                _ => continue,
+            };
+            if slot.replace(value.into_owned()).is_some() {
+                return Err(SsoError::RepeatedParameter(name));
+            }
+        }
+        Ok(params)
+    }
 }
 
 /// Who signed in, as the provider vouches.
@@ -139,6 +153,8 @@ pub struct SsoIdentity {
     pub issuer: String,
     pub subject: String,
     pub email: Email,
+    /// Whether the provider vouches for `email` (`email_verified`).
+    pub email_verification: EmailVerification,
     pub name: Option<String>,
 }
 
@@ -252,7 +268,7 @@ impl RelyingParty {
             return Err(SsoError::UnknownInitiator(iss.to_owned()));
         }
         let meta = self.provider(&client.issuer).await?;
-        let state = random_token();
+        let binding = BrowserBinding::generate();
         let nonce = random_token();
         let verifier = Verifier::generate();
         let mut url = url::Url::parse(&meta.authorization_endpoint).map_err(|_| {
@@ -263,12 +279,12 @@ impl RelyingParty {
             .append_pair("client_id", &client.client_id)
             .append_pair("redirect_uri", redirect_uri)
             .append_pair("scope", &client.scopes.join(" "))
-            .append_pair("state", &state)
+            .append_pair("state", binding.state())
             .append_pair("nonce", &nonce)
             .append_pair("code_challenge", &verifier.challenge())
             .append_pair("code_challenge_method", "S256");
         self.pending.insert(
-            state.clone(),
+            &binding,
             PendingLogin {
                 org_id: org_id.to_owned(),
                 client,
@@ -281,28 +297,21 @@ impl RelyingParty {
         );
         Ok(AuthorizationRedirect {
             url: url.into(),
-            state,
+            state_cookie: binding.cookie_value(),
         })
     }
 
-    /// Finishes a sign-in from the provider's redirect. `cookie_state` is the state bound to
-    /// the browser by [`RelyingParty::begin`]. The attempt is used up whatever the outcome.
+    /// Finishes a sign-in from the provider's redirect. `state_cookie` is the value
+    /// [`RelyingParty::begin`] bound to the browser; the attempt must be that browser's (see
+    /// `pending.rs`). The browser's attempt is used up whatever the outcome.
     pub async fn complete(
         &self,
         params: &CallbackParams,
-        cookie_state: Option<&str>,
+        state_cookie: Option<&str>,
         now: SystemTime,
     ) -> Result<SsoIdentity, SsoError> {
-        let cookie_state = cookie_state.ok_or(SsoError::MissingStateCookie)?;
-        let pending = self.pending.take(cookie_state, now);
-        let state_matches = params
-            .state
-            .as_deref()
-            .is_some_and(|s| ct_eq(s.as_bytes(), cookie_state.as_bytes()));
-        if !state_matches {
-            return Err(SsoError::StateMismatch);
-        }
-        let pending = pending.ok_or(SsoError::UnknownState)?;
+        let cookie = state_cookie.ok_or(SsoError::MissingStateCookie)?;
+        let pending = self.pending.take(params.state.as_deref(), cookie, now)?;
         let client = &pending.client;
         if let Some(iss) = &params.iss
             && iss != &client.issuer
@@ -346,150 +355,6 @@ impl RelyingParty {
         self.identity(&meta, &pending, &claims, tokens.access_token.as_deref())
             .await
     }
-
-    async fn exchange_code(
-        &self,
-        meta: &ProviderMetadata,
-        pending: &PendingLogin,
-        code: &str,
-    ) -> Result<Tokens, SsoError> {
-        // RFC 6749 §2.3.1: id and secret are form-encoded before they are joined.
-        let encode =
-            |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-        let credentials = STANDARD.encode(format!(
-            "{}:{}",
-            encode(&pending.client.client_id),
-            encode(&pending.client.client_secret)
-        ));
-        let request = self
-            .http
-            .post(&meta.token_endpoint)
-            .header(
-                reqwest::header::AUTHORIZATION,
-                format!("Basic {credentials}"),
-            )
-            .header(reqwest::header::ACCEPT, "application/json")
-            .form(&[
-                ("grant_type", "authorization_code"),
-                ("code", code),
-                ("redirect_uri", pending.redirect_uri.as_str()),
-                ("code_verifier", pending.verifier.as_str()),
-            ]);
-        let (status, _, body) = fetch::send(Endpoint::Token, &meta.token_endpoint, request).await?;
-        if !(200..300).contains(&status) {
-            #[derive(Deserialize)]
-            struct OAuthError {
-                error: String,
-                error_description: Option<String>,
-            }
-            return Err(match serde_json::from_slice::<OAuthError>(&body) {
-                Ok(e) => SsoError::TokenRejected {
-                    status,
-                    error: e.error,
-                    description: e.error_description,
-                },
-                Err(_) => SsoError::Fetch(FetchError {
-                    endpoint: Endpoint::Token,
-                    url: meta.token_endpoint.clone(),
-                    failure: FetchFailure::Status {
-                        status,
-                        body: body.into_iter().take(512).collect(),
-                    },
-                }),
-            });
-        }
-        #[derive(Deserialize)]
-        struct Raw {
-            id_token: Option<String>,
-            access_token: Option<String>,
-            token_type: Option<String>,
-        }
-        let raw: Raw = serde_json::from_slice(&body)
-            .map_err(|e| SsoError::BadTokenResponse(format!("not JSON ({e})")))?;
-        let id_token = raw
-            .id_token
-            .ok_or_else(|| SsoError::BadTokenResponse("it has no id_token".to_owned()))?;
-        if raw
-            .token_type
-            .as_deref()
-            .is_some_and(|t| !t.eq_ignore_ascii_case("bearer"))
-        {
-            return Err(SsoError::BadTokenResponse(
-                "its token_type is not Bearer".to_owned(),
-            ));
-        }
-        Ok(Tokens {
-            id_token,
-            access_token: raw.access_token,
-        })
-    }
-
-    /// Email and name from the ID token, completed from userinfo where the provider keeps
-    /// them only there.
-    async fn identity(
-        &self,
-        meta: &ProviderMetadata,
-        pending: &PendingLogin,
-        claims: &Claims,
-        access_token: Option<&str>,
-    ) -> Result<SsoIdentity, SsoError> {
-        let mappings = &pending.client.claim_mappings;
-        let mut email = claims.string(&mappings.email).map(str::to_owned);
-        let mut name = claims.string(&mappings.name).map(str::to_owned);
-        if (email.is_none() || name.is_none())
-            && let (Some(endpoint), Some(token)) = (&meta.userinfo_endpoint, access_token)
-        {
-            let info = self.userinfo(endpoint, token, claims.subject()).await?;
-            let info = Claims(info);
-            email = email.or_else(|| info.string(&mappings.email).map(str::to_owned));
-            name = name.or_else(|| info.string(&mappings.name).map(str::to_owned));
-        }
-        let email = email.ok_or_else(|| SsoError::MissingEmail(mappings.email.clone()))?;
-        let email = Email::parse(&email).map_err(SsoError::InvalidEmail)?;
-        Ok(SsoIdentity {
-            org_id: pending.org_id.clone(),
-            issuer: pending.client.issuer.clone(),
-            subject: claims.subject().to_owned(),
-            email,
-            name,
-        })
-    }
-
-    async fn userinfo(
-        &self,
-        endpoint: &str,
-        access_token: &str,
-        subject: &str,
-    ) -> Result<Map<String, Value>, SsoError> {
-        let request = self
-            .http
-            .get(endpoint)
-            .bearer_auth(access_token)
-            .header(reqwest::header::ACCEPT, "application/json");
-        let (content_type, body) = fetch::send_ok(Endpoint::Userinfo, endpoint, request).await?;
-        if content_type
-            .as_deref()
-            .is_some_and(|t| t.starts_with("application/jwt"))
-        {
-            return Err(SsoError::BadUserinfo(
-                "signed userinfo responses are not supported".to_owned(),
-            ));
-        }
-        let info: Map<String, Value> = serde_json::from_slice(&body)
-            .map_err(|_| SsoError::BadUserinfo("it is not a JSON object".to_owned()))?;
-        // OpenID Connect Core §5.3.2: the sub must be the ID token's.
-        if info.get("sub").and_then(Value::as_str) != Some(subject) {
-            return Err(SsoError::BadUserinfo(
-                "its sub differs from the ID token's".to_owned(),
-            ));
-        }
-        Ok(info)
-    }
-}
-
-struct Tokens {
-    id_token: String,
-    access_token: Option<String>,
 }
 
 pub fn unix_seconds(t: SystemTime) -> u64 {
@@ -501,6 +366,32 @@ pub fn unix_seconds(t: SystemTime) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn callback_parameters_are_read_once_each() {
+        let p =
+            CallbackParams::from_query("code=c%20d&state=s&iss=https%3A%2F%2Fi&x=1&x=2").unwrap();
+        assert_eq!(p.code.as_deref(), Some("c d"));
+        assert_eq!(p.state.as_deref(), Some("s"));
+        assert_eq!(p.iss.as_deref(), Some("https://i"));
+        assert!(p.is_callback());
+        assert!(
+            !CallbackParams::from_query("basicAuth=true")
+                .unwrap()
+                .is_callback()
+        );
+        for (query, name) in [
+            ("state=a&state=b", "state"),
+            ("code=a&state=s&code=a", "code"),
+            ("error=x&error=y", "error"),
+            ("state=s&iss=a&iss=a", "iss"),
+        ] {
+            assert!(
+                matches!(CallbackParams::from_query(query), Err(SsoError::RepeatedParameter(n)) if n == name),
+                "{query}"
+            );
+        }
+    }
 
     #[test]
     fn third_party_login_accepts_the_issuer_or_its_org_url() {
@@ -515,23 +406,5 @@ mod tests {
             "https://dev-1.okta.test/oauth2/defaultx"
         ));
         assert!(!initiated_by(issuer, "dev-1.okta.test"));
-    }
-
-    #[test]
-    fn sso_errors_map_to_statuses() {
-        assert_eq!(SsoError::StateMismatch.status(), StatusCode::BAD_REQUEST);
-        let timeout = FetchError {
-            endpoint: Endpoint::Token,
-            url: "u".into(),
-            failure: FetchFailure::Timeout,
-        };
-        assert_eq!(
-            SsoError::Fetch(timeout).status(),
-            StatusCode::GATEWAY_TIMEOUT
-        );
-        assert_eq!(
-            SsoError::IdToken(IdTokenError::BadSignature).status(),
-            StatusCode::BAD_GATEWAY
-        );
     }
 }

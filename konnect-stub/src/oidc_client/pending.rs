@@ -1,5 +1,12 @@
-//! Sign-in attempts between the redirect to the provider and its callback, keyed by `state`.
-//! An attempt is taken out when the callback arrives, so a state (and its code) works once.
+//! Sign-in attempts between the redirect to the provider and its callback, keyed by `state`
+//! and bound to the browser that started them.
+//!
+//! The `state` travels in URLs (the authorization request, the callback), so it proves
+//! nothing: anyone holding a leaked callback URL has it. Each attempt therefore also has a
+//! secret that only the starting browser holds, in its HttpOnly state cookie, and that is never
+//! in a URL; the attempt keeps only the secret's SHA-256. A callback completes the attempt its
+//! URL names only when the cookie carries that attempt's secret. The browser's own attempt is
+//! used up by its callback whatever the outcome; another browser's attempt is never touched.
 
 use std::{
     collections::HashMap,
@@ -7,8 +14,11 @@ use std::{
     time::{Duration, SystemTime},
 };
 
-use super::pkce::Verifier;
-use crate::org::OidcClient;
+use super::{SsoError, pkce::Verifier};
+use crate::{
+    crypto::{ct_eq, random_token, sha256_b64url},
+    org::OidcClient,
+};
 
 /// How long a user may spend at the provider before the attempt is forgotten.
 pub const PENDING_LIFETIME: Duration = Duration::from_secs(10 * 60);
@@ -26,36 +36,117 @@ pub struct PendingLogin {
     pub started_at: SystemTime,
 }
 
+/// The state cookie's value: `{state}.{secret}`. Both halves are base64url, which has no `.`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrowserBinding {
+    state: String,
+    secret: String,
+}
+
+impl BrowserBinding {
+    /// A fresh state and secret.
+    pub fn generate() -> Self {
+        Self {
+            state: random_token(),
+            secret: random_token(),
+        }
+    }
+
+    /// The `state` to send in the authorization request.
+    pub fn state(&self) -> &str {
+        &self.state
+    }
+
+    pub fn cookie_value(&self) -> String {
+        format!("{}.{}", self.state, self.secret)
+    }
+
+    pub fn parse(cookie: &str) -> Option<Self> {
+        let (state, secret) = cookie.split_once('.')?;
+        (!state.is_empty() && !secret.is_empty()).then(|| Self {
+            state: state.to_owned(),
+            secret: secret.to_owned(),
+        })
+    }
+
+    fn fingerprint(&self) -> String {
+        sha256_b64url(self.secret.as_bytes())
+    }
+}
+
+/// An attempt and the fingerprint of its browser's secret.
+#[derive(Debug)]
+struct Bound {
+    login: PendingLogin,
+    fingerprint: String,
+}
+
+impl Bound {
+    fn held_by(&self, binding: &BrowserBinding) -> bool {
+        ct_eq(
+            self.fingerprint.as_bytes(),
+            binding.fingerprint().as_bytes(),
+        )
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct PendingLogins {
-    map: Mutex<HashMap<String, PendingLogin>>,
+    map: Mutex<HashMap<String, Bound>>,
 }
 
 impl PendingLogins {
-    pub fn insert(&self, state: String, login: PendingLogin, now: SystemTime) {
+    /// Remembers the attempt under the binding's state, bound to the binding's secret.
+    pub fn insert(&self, binding: &BrowserBinding, login: PendingLogin, now: SystemTime) {
         let mut map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
-        map.retain(|_, p| !expired(p, now));
+        map.retain(|_, p| !expired(&p.login, now));
         while map.len() >= MAX_PENDING {
             let oldest = map
                 .iter()
-                .min_by_key(|(_, p)| p.started_at)
+                .min_by_key(|(_, p)| p.login.started_at)
                 .map(|(k, _)| k.clone());
             match oldest {
                 Some(k) => map.remove(&k),
                 None => break,
             };
         }
-        map.insert(state, login);
+        map.insert(
+            binding.state.clone(),
+            Bound {
+                login,
+                fingerprint: binding.fingerprint(),
+            },
+        );
     }
 
-    /// Removes and returns the attempt for `state`, if it exists and is still fresh.
-    pub fn take(&self, state: &str, now: SystemTime) -> Option<PendingLogin> {
-        let login = self
-            .map
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(state)?;
-        (!expired(&login, now)).then_some(login)
+    /// The attempt a callback completes: the one its URL's `state` names, if the state cookie
+    /// holds that attempt's secret. The browser's own attempt (the one its cookie names) is
+    /// removed whatever the outcome, so a state works once.
+    pub fn take(
+        &self,
+        url_state: Option<&str>,
+        cookie: &str,
+        now: SystemTime,
+    ) -> Result<PendingLogin, SsoError> {
+        let binding = BrowserBinding::parse(cookie);
+        let mut map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(binding) = &binding
+            && map.get(&binding.state).is_some_and(|p| p.held_by(binding))
+            && let Some(own) = map.remove(&binding.state)
+        {
+            let named = url_state.is_some_and(|s| ct_eq(s.as_bytes(), binding.state.as_bytes()));
+            return match (named, expired(&own.login, now)) {
+                (false, _) => Err(SsoError::StateMismatch),
+                (true, true) => Err(SsoError::UnknownState),
+                (true, false) => Ok(own.login),
+            };
+        }
+        // This browser holds no live attempt. An attempt the URL names belongs to another
+        // browser: refused, and left for that browser.
+        match url_state.and_then(|s| map.get(s)) {
+            Some(other) if !expired(&other.login, now) => Err(SsoError::OtherBrowser),
+            _ => Err(SsoError::UnknownState),
+        }
     }
 }
 
@@ -86,24 +177,100 @@ mod tests {
         }
     }
 
+    fn started(p: &PendingLogins, now: SystemTime) -> BrowserBinding {
+        let binding = BrowserBinding::generate();
+        p.insert(&binding, login(now), now);
+        binding
+    }
+
     #[test]
-    fn an_attempt_is_taken_once() {
+    fn an_attempt_is_taken_once_by_its_browser() {
         let now = SystemTime::now();
         let p = PendingLogins::default();
-        p.insert("s1".into(), login(now), now);
-        assert!(p.take("s1", now).is_some());
-        assert!(p.take("s1", now).is_none());
-        assert!(p.take("other", now).is_none());
+        let b = started(&p, now);
+        let cookie = b.cookie_value();
+        assert!(p.take(Some(b.state()), &cookie, now).is_ok());
+        assert!(matches!(
+            p.take(Some(b.state()), &cookie, now),
+            Err(SsoError::UnknownState)
+        ));
+        assert!(matches!(
+            p.take(Some("other"), &cookie, now),
+            Err(SsoError::UnknownState)
+        ));
+    }
+
+    #[test]
+    fn the_secret_is_never_the_state() {
+        let b = BrowserBinding::generate();
+        assert_ne!(b.secret, b.state);
+        assert_eq!(BrowserBinding::parse(&b.cookie_value()), Some(b.clone()));
+        for bad in ["", "nodot", ".x", "x."] {
+            assert_eq!(BrowserBinding::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_cookie_forged_from_the_url_does_not_complete_or_spend_the_attempt() {
+        let now = SystemTime::now();
+        let p = PendingLogins::default();
+        let b = started(&p, now);
+        // What a leaked callback URL tells: the state (and the code).
+        let forged = [
+            b.state().to_owned(),
+            format!("{0}.{0}", b.state()),
+            format!("{}.code-1", b.state()),
+            format!("{}.{}", b.state(), b.fingerprint()),
+        ];
+        for cookie in &forged {
+            assert!(
+                matches!(
+                    p.take(Some(b.state()), cookie, now),
+                    Err(SsoError::OtherBrowser)
+                ),
+                "{cookie}"
+            );
+        }
+        // The real browser still finishes.
+        assert!(p.take(Some(b.state()), &b.cookie_value(), now).is_ok());
+    }
+
+    #[test]
+    fn a_state_mismatch_uses_the_browsers_own_attempt_up() {
+        let now = SystemTime::now();
+        let p = PendingLogins::default();
+        let mine = started(&p, now);
+        let theirs = started(&p, now);
+        // My browser arrives with their state: refused, and my attempt is spent...
+        assert!(matches!(
+            p.take(Some(theirs.state()), &mine.cookie_value(), now),
+            Err(SsoError::StateMismatch)
+        ));
+        assert!(matches!(
+            p.take(Some(mine.state()), &mine.cookie_value(), now),
+            Err(SsoError::UnknownState)
+        ));
+        // ...but theirs is not.
+        assert!(
+            p.take(Some(theirs.state()), &theirs.cookie_value(), now)
+                .is_ok()
+        );
+        let again = started(&p, now);
+        assert!(matches!(
+            p.take(None, &again.cookie_value(), now),
+            Err(SsoError::StateMismatch)
+        ));
     }
 
     #[test]
     fn old_attempts_expire() {
         let now = SystemTime::now();
         let p = PendingLogins::default();
-        p.insert("s1".into(), login(now), now);
-        assert!(
-            p.take("s1", now + PENDING_LIFETIME + Duration::from_secs(1))
-                .is_none()
-        );
+        let b = started(&p, now);
+        let later = now + PENDING_LIFETIME + Duration::from_secs(1);
+        assert!(matches!(
+            p.take(Some(b.state()), &b.cookie_value(), later),
+            Err(SsoError::UnknownState)
+        ));
     }
 }

@@ -56,6 +56,16 @@ pub struct AuthSettingsPatch {
     pub konnect_mapping_enabled: Option<bool>,
 }
 
+impl AuthSettingsPatch {
+    /// Turns OIDC on and leaves the rest (the settings page's Save, set-up code).
+    pub fn enable_oidc() -> Self {
+        Self {
+            oidc_auth_enabled: Some(true),
+            ..Self::default()
+        }
+    }
+}
+
 /// Why an authentication-settings change was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SettingsRefusal {

@@ -1,6 +1,12 @@
-//! Organizations, users, roles and sessions, behind the typed API of [`Directory`].
+//! Organizations, users, roles and sessions, behind the typed API of [`Directory`]
+//! (`store.rs`), which the seed (`seed.rs`), the v2 API, the settings page and SSO all go
+//! through. Konnect sessions are in `sessions.rs`; linking or provisioning an SSO user is in
+//! `sso_users.rs`.
 
 mod identity;
+mod seed;
+mod sessions;
+mod sso_users;
 mod store;
 mod types;
 
@@ -9,8 +15,8 @@ pub use identity::{
     IdentityProviderPatch, InvalidParameter, OidcClient, SettingsRefusal, default_scopes,
     parse_issuer,
 };
-pub use store::{
-    Directory, LoginRefusal, Organization, ProvisionError, Seed, SeedIdentityProvider,
-    SeedOrganization, SeedUser, SessionToken, UpdateError, User,
-};
-pub use types::{Email, LOGIN_PATH_RULE, LoginPath, Role, Tier};
+pub use seed::{Seed, SeedIdentityProvider, SeedOrganization, SeedUser};
+pub use sessions::{SESSION_LIFETIME, SessionToken};
+pub use sso_users::{ProvisionError, SsoSignIn};
+pub use store::{Directory, LoginRefusal, Organization, UpdateError, User};
+pub use types::{Email, EmailVerification, LOGIN_PATH_RULE, LoginPath, Role, Tier};

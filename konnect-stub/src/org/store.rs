@@ -4,20 +4,17 @@
 use std::{
     collections::HashMap,
     sync::{PoisonError, RwLock},
-    time::{Duration, SystemTime},
+    time::SystemTime,
 };
-
-use serde::Deserialize;
 
 use super::identity::{
     AuthSettings, AuthSettingsPatch, IdentityProvider, IdentityProviderPatch, InvalidParameter,
     OidcClient, SettingsRefusal,
 };
+use super::seed::Seed;
+use super::sessions::{SessionToken, Sessions};
 use super::types::{Email, LoginPath, Role, Tier};
-use crate::crypto::{ct_eq, hash_password, new_uuid, random_token};
-
-/// How long a browser session lasts (Konnect: 12 hours overall, SSO sessions included).
-pub const SESSION_LIFETIME: Duration = Duration::from_secs(12 * 60 * 60);
+use crate::crypto::{ct_eq, hash_password};
 
 #[derive(Debug, Clone)]
 pub struct Organization {
@@ -53,13 +50,13 @@ impl Organization {
 }
 
 #[derive(Debug, Clone)]
-struct Password {
+pub(super) struct Password {
     salt: [u8; 16],
     hash: [u8; 32],
 }
 
 impl Password {
-    fn new(clear: &str) -> Self {
+    pub(super) fn new(clear: &str) -> Self {
         let salt: [u8; 16] = rand::random();
         Self {
             salt,
@@ -81,7 +78,9 @@ pub struct User {
     pub role: Role,
     pub created_at: SystemTime,
     pub updated_at: SystemTime,
-    password: Option<Password>,
+    pub(super) password: Option<Password>,
+    /// The provider identity (issuer, subject) SSO created or linked this user for.
+    pub(super) sso_identity: Option<(String, String)>,
 }
 
 impl User {
@@ -89,16 +88,6 @@ impl User {
     pub fn has_password(&self) -> bool {
         self.password.is_some()
     }
-}
-
-/// A browser session's secret, as kept in the session cookie.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct SessionToken(pub String);
-
-#[derive(Debug, Clone)]
-struct Session {
-    user_id: String,
-    expires_at: SystemTime,
 }
 
 /// Why a basic-auth login was refused.
@@ -122,224 +111,35 @@ pub enum UpdateError {
     InvalidProvider(Vec<InvalidParameter>),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ProvisionError {
-    #[error("the organization does not exist")]
-    NoSuchOrganization,
-    #[error("{email} already belongs to another Konnect organization")]
-    EmailInOtherOrganization { email: Email },
-}
-
-// ---------------------------------------------------------------------------------------------
-// Seed: the initial state, from the command line and an optional seed file.
-
-/// The initial organizations. Built by `Config` from flags and the seed file, or in code.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Seed {
-    pub organizations: Vec<SeedOrganization>,
-    /// When true, any bearer token starting with `kpat_` authenticates as the first
-    /// organization's owner (the default when no `--admin-token` is given).
-    #[serde(default)]
-    pub any_kpat_is_admin: bool,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SeedOrganization {
-    pub name: String,
-    #[serde(default = "enterprise")]
-    pub tier: Tier,
-    /// The first Organization Admin listed becomes the owner.
-    pub users: Vec<SeedUser>,
-    #[serde(default)]
-    pub identity_provider: Option<SeedIdentityProvider>,
-    #[serde(default = "yes")]
-    pub basic_auth_enabled: bool,
-}
-
-fn enterprise() -> Tier {
-    Tier::Enterprise
-}
-
-fn yes() -> bool {
-    true
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SeedUser {
-    pub email: String,
-    /// Without a password the user can only log in through SSO.
-    #[serde(default)]
-    pub password: Option<String>,
-    #[serde(default)]
-    pub full_name: Option<String>,
-    #[serde(default = "member")]
-    pub role: Role,
-    /// A personal access token (`kpat_…`) for the v2 API.
-    #[serde(default)]
-    pub token: Option<String>,
-}
-
-fn member() -> Role {
-    Role::Member
-}
-
-/// A pre-configured OIDC provider. Discovery is not checked at start-up: the provider may
-/// start later than the stub.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SeedIdentityProvider {
-    pub issuer: String,
-    pub client_id: String,
-    pub client_secret: String,
-    #[serde(default)]
-    pub login_path: Option<String>,
-    #[serde(default)]
-    pub scopes: Option<Vec<String>>,
-    /// Turns `oidc_auth_enabled` on (the default).
-    #[serde(default = "yes")]
-    pub enabled: bool,
-}
-
-// ---------------------------------------------------------------------------------------------
-
+/// The directory's contents, under one lock (filled by `seed.rs`).
 #[derive(Debug, Default)]
-struct State {
-    orgs: HashMap<String, Organization>,
+pub(super) struct State {
+    pub(super) orgs: HashMap<String, Organization>,
     /// Organization ids in seed order.
-    org_order: Vec<String>,
-    users: HashMap<String, User>,
+    pub(super) org_order: Vec<String>,
+    pub(super) users: HashMap<String, User>,
     /// Lower-cased email -> user id. Emails are unique across organizations, since Konnect
     /// matches a person to an organization by email.
-    by_email: HashMap<Email, String>,
+    pub(super) by_email: HashMap<Email, String>,
     /// Personal access token -> user id.
-    tokens: HashMap<String, String>,
+    pub(super) tokens: HashMap<String, String>,
     /// The user a wildcard `kpat_…` token stands for.
-    any_kpat_user: Option<String>,
-    sessions: HashMap<SessionToken, Session>,
+    pub(super) any_kpat_user: Option<String>,
 }
 
 /// All organizations, users and sessions.
 #[derive(Debug)]
 pub struct Directory {
     state: RwLock<State>,
+    sessions: Sessions,
 }
 
 impl Directory {
     /// Builds the store from a seed; every problem names the organization or user at fault.
     pub fn new(seed: Seed, now: SystemTime) -> Result<Self, String> {
-        let mut st = State::default();
-        let mut login_paths: Vec<LoginPath> = Vec::new();
-        for (i, o) in seed.organizations.into_iter().enumerate() {
-            let name = o.name.trim().to_owned();
-            if name.is_empty() {
-                return Err(format!("organization #{}: name cannot be blank", i + 1));
-            }
-            let org_id = new_uuid();
-            let mut owner = None;
-            for u in o.users {
-                let email = Email::parse(&u.email).map_err(|e| format!("{name}: {e}"))?;
-                if st.by_email.contains_key(&email) {
-                    return Err(format!("{name}: user {email} is listed twice"));
-                }
-                if let Some(token) = &u.token
-                    && (!token.starts_with("kpat_") || token.len() < 6)
-                {
-                    return Err(format!("{name}: token of {email} must start with kpat_"));
-                }
-                if u.password.as_deref().is_some_and(str::is_empty) {
-                    return Err(format!("{name}: password of {email} is empty"));
-                }
-                let id = new_uuid();
-                if u.role.is_admin() && owner.is_none() {
-                    owner = Some(id.clone());
-                }
-                if let Some(token) = u.token
-                    && st.tokens.insert(token, id.clone()).is_some()
-                {
-                    return Err(format!("{name}: token of {email} is used twice"));
-                }
-                st.by_email.insert(email.clone(), id.clone());
-                st.users.insert(
-                    id.clone(),
-                    User {
-                        id,
-                        org_id: org_id.clone(),
-                        full_name: u
-                            .full_name
-                            .filter(|n| !n.trim().is_empty())
-                            .unwrap_or_else(|| email.local_part().to_owned()),
-                        email,
-                        role: u.role,
-                        created_at: now,
-                        updated_at: now,
-                        password: u.password.as_deref().map(Password::new),
-                    },
-                );
-            }
-            let owner_id = owner.ok_or_else(|| {
-                format!("{name}: needs at least one user with role organization-admin")
-            })?;
-            let mut org = Organization {
-                id: org_id.clone(),
-                name,
-                tier: o.tier,
-                owner_id,
-                created_at: now,
-                updated_at: now,
-                identity_provider: None,
-                auth_settings: AuthSettings {
-                    basic_auth_enabled: o.basic_auth_enabled,
-                    ..AuthSettings::default()
-                },
-            };
-            if let Some(idp) = o.identity_provider {
-                let patch = IdentityProviderPatch {
-                    issuer: Some(idp.issuer),
-                    login_path: idp.login_path,
-                    client_id: Some(idp.client_id),
-                    client_secret: Some(idp.client_secret),
-                    scopes: idp.scopes,
-                    claim_mappings: None,
-                };
-                let provider = IdentityProvider::apply(None, &patch, org.default_login_path())
-                    .map_err(|errs| {
-                        let list: Vec<String> = errs
-                            .iter()
-                            .map(|e| format!("{} {}", e.field, e.reason))
-                            .collect();
-                        format!("{}: identity_provider: {}", org.name, list.join("; "))
-                    })?;
-                if login_paths.contains(&provider.login_path) {
-                    return Err(format!(
-                        "{}: login path {} is used by another organization",
-                        org.name, provider.login_path
-                    ));
-                }
-                login_paths.push(provider.login_path.clone());
-                org.identity_provider = Some(provider);
-                let enable = AuthSettingsPatch {
-                    oidc_auth_enabled: Some(idp.enabled),
-                    ..Default::default()
-                };
-                org.auth_settings = org
-                    .auth_settings
-                    .apply(&enable, true, org.tier)
-                    .map_err(|e| format!("{}: cannot enable OIDC: {e:?}", org.name))?;
-            }
-            if i == 0 && seed.any_kpat_is_admin {
-                st.any_kpat_user = Some(org.owner_id.clone());
-            }
-            st.org_order.push(org_id.clone());
-            st.orgs.insert(org_id, org);
-        }
-        if st.orgs.is_empty() {
-            return Err("at least one organization is needed".to_owned());
-        }
         Ok(Self {
-            state: RwLock::new(st),
+            state: RwLock::new(super::seed::load(seed, now)?),
+            sessions: Sessions::default(),
         })
     }
 
@@ -347,7 +147,7 @@ impl Directory {
         self.state.read().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, State> {
+    pub(super) fn write(&self) -> std::sync::RwLockWriteGuard<'_, State> {
         self.state.write().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -444,56 +244,6 @@ impl Directory {
         }
     }
 
-    /// The user an SSO login stands for, created as a member on first login.
-    pub fn provision_sso_user(
-        &self,
-        org_id: &str,
-        email: &Email,
-        full_name: &str,
-        now: SystemTime,
-    ) -> Result<User, ProvisionError> {
-        let mut st = self.write();
-        if !st.orgs.contains_key(org_id) {
-            return Err(ProvisionError::NoSuchOrganization);
-        }
-        if let Some(id) = st.by_email.get(email).cloned() {
-            let user = st
-                .users
-                .get_mut(&id)
-                .ok_or(ProvisionError::NoSuchOrganization)?;
-            if user.org_id != org_id {
-                return Err(ProvisionError::EmailInOtherOrganization {
-                    email: email.clone(),
-                });
-            }
-            let name = full_name.trim();
-            if !name.is_empty() && user.full_name != name {
-                user.full_name = name.to_owned();
-                user.updated_at = now;
-            }
-            return Ok(user.clone());
-        }
-        let id = new_uuid();
-        let name = full_name.trim();
-        let user = User {
-            id: id.clone(),
-            org_id: org_id.to_owned(),
-            email: email.clone(),
-            full_name: if name.is_empty() {
-                email.local_part().to_owned()
-            } else {
-                name.to_owned()
-            },
-            role: Role::Member,
-            created_at: now,
-            updated_at: now,
-            password: None,
-        };
-        st.by_email.insert(email.clone(), id.clone());
-        st.users.insert(id, user.clone());
-        Ok(user)
-    }
-
     /// Applies an identity-provider patch: Konnect's field rules, and a login path no other
     /// organization uses.
     pub fn update_identity_provider(
@@ -560,37 +310,22 @@ impl Directory {
         Ok(next)
     }
 
-    /// Opens a session; expired sessions are dropped on the way.
+    /// Opens a Konnect session for the user (see `sessions.rs`).
     pub fn open_session(&self, user_id: &str, now: SystemTime) -> SessionToken {
-        let token = SessionToken(random_token());
-        let mut st = self.write();
-        st.sessions.retain(|_, s| s.expires_at > now);
-        st.sessions.insert(
-            token.clone(),
-            Session {
-                user_id: user_id.to_owned(),
-                expires_at: now + SESSION_LIFETIME,
-            },
-        );
-        token
+        self.sessions.open(user_id, now)
     }
 
     /// The user and organization of a live session.
     pub fn session(&self, token: &str, now: SystemTime) -> Option<(User, Organization)> {
+        let user_id = self.sessions.user_id(token, now)?;
         let st = self.read();
-        let session = st.sessions.get(&SessionToken(token.to_owned()))?;
-        if session.expires_at <= now {
-            return None;
-        }
-        let user = st.users.get(&session.user_id)?;
+        let user = st.users.get(&user_id)?;
         let org = st.orgs.get(&user.org_id)?;
         Some((user.clone(), org.clone()))
     }
 
     pub fn close_session(&self, token: &str) {
-        self.write()
-            .sessions
-            .remove(&SessionToken(token.to_owned()));
+        self.sessions.close(token);
     }
 
     /// Configures and enables SSO directly (used by the whole-stack launcher's set-up and by
@@ -615,24 +350,18 @@ impl Directory {
             }),
         };
         let idp = self.update_identity_provider(org_id, &patch, now)?;
-        self.update_auth_settings(
-            org_id,
-            &AuthSettingsPatch {
-                oidc_auth_enabled: Some(true),
-                ..Default::default()
-            },
-            now,
-        )?;
+        self.update_auth_settings(org_id, &AuthSettingsPatch::enable_oidc(), now)?;
         Ok(idp)
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
-    use crate::org::{ClaimMappings, default_scopes};
+    use crate::org::sessions::SESSION_LIFETIME;
+    use crate::org::{ClaimMappings, SeedOrganization, SeedUser, default_scopes};
 
-    fn seed() -> Seed {
+    pub(in crate::org) fn seed() -> Seed {
         Seed {
             organizations: vec![
                 SeedOrganization {
@@ -685,7 +414,7 @@ mod tests {
         }
     }
 
-    fn acme(dir: &Directory) -> Organization {
+    pub(in crate::org) fn acme(dir: &Directory) -> Organization {
         dir.organizations()
             .into_iter()
             .find(|o| o.name == "Acme Co.")
@@ -779,7 +508,7 @@ mod tests {
     }
 
     #[test]
-    fn sessions_expire_and_close() {
+    fn a_session_stands_for_its_user_until_it_expires_or_closes() {
         let now = SystemTime::now();
         let dir = Directory::new(seed(), now).unwrap();
         let admin = dir
@@ -790,28 +519,6 @@ mod tests {
         assert!(dir.session(&token.0, now + SESSION_LIFETIME).is_none());
         dir.close_session(&token.0);
         assert!(dir.session(&token.0, now).is_none());
-    }
-
-    #[test]
-    fn provisioning_creates_members_once_and_refuses_other_orgs() {
-        let now = SystemTime::now();
-        let dir = Directory::new(seed(), now).unwrap();
-        let org = acme(&dir);
-        let email = Email::parse("new@example.com").unwrap();
-        let a = dir
-            .provision_sso_user(&org.id, &email, "New Person", now)
-            .unwrap();
-        let b = dir
-            .provision_sso_user(&org.id, &email, "New Person", now)
-            .unwrap();
-        assert_eq!(a.id, b.id);
-        assert_eq!(a.role, Role::Member);
-        assert!(!a.has_password());
-        let free = Email::parse("free@example.com").unwrap();
-        assert!(matches!(
-            dir.provision_sso_user(&org.id, &free, "x", now),
-            Err(ProvisionError::EmailInOtherOrganization { .. })
-        ));
     }
 
     #[test]

@@ -41,6 +41,17 @@ impl fmt::Display for Email {
     }
 }
 
+/// What an identity provider says about the email address it gave (`email_verified`, OpenID
+/// Connect Core §5.1). SSO links to an existing user only when `Verified`, and provisions a
+/// new one unless `Unverified`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailVerification {
+    Verified,
+    Unverified,
+    /// The provider did not say (no `email_verified` about this address).
+    Unknown,
+}
+
 /// The organization's SSO login path: `{public URL}/login/{login path}`. Konnect's UI calls it
 /// "any alphanumeric string"; its own examples use hyphens, so letters, digits, `-` and `_`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

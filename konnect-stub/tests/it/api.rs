@@ -1,7 +1,7 @@
 //! The v2 identity API: authentication, each endpoint, and Konnect's rules and errors.
 
 use konnect_stub::Config;
-use reqwest::{Client, RequestBuilder, StatusCode};
+use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -24,36 +24,6 @@ fn member_token_config() -> (Config, tempfile::NamedTempFile) {
     let mut config = Config::for_tests();
     config.seed = Some(file.path().to_owned());
     (config, file)
-}
-
-async fn send(request: RequestBuilder) -> (StatusCode, String, Value) {
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    let body = response.json().await.unwrap_or(Value::Null);
-    (status, content_type, body)
-}
-
-fn assert_problem(got: &(StatusCode, String, Value), status: u16, title: &str) {
-    let (code, content_type, body) = got;
-    assert_eq!(code.as_u16(), status, "{body}");
-    assert!(
-        content_type.starts_with("application/problem+json"),
-        "{content_type}"
-    );
-    assert_eq!(body["status"], status);
-    assert_eq!(body["title"], title);
-    assert!(
-        body["instance"]
-            .as_str()
-            .unwrap()
-            .starts_with("konnect:trace:"),
-        "{body}"
-    );
 }
 
 #[tokio::test]

@@ -7,6 +7,8 @@ use std::{
     time::Duration,
 };
 
+use crate::helpers::json_ok;
+
 const BIN: &str = env!("CARGO_BIN_EXE_konnect-stub");
 
 #[test]
@@ -76,15 +78,11 @@ async fn the_binary_serves_the_login_page() {
     let page = reqwest::get(&url).await.unwrap();
     assert_eq!(page.status(), reqwest::StatusCode::OK);
     let http = reqwest::Client::new();
-    let org: serde_json::Value = http
-        .get(url.replace("/login", "/v2/organizations/me"))
-        .bearer_auth("kpat_x")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let org: serde_json::Value = json_ok(
+        http.get(url.replace("/login", "/v2/organizations/me"))
+            .bearer_auth("kpat_x"),
+    )
+    .await;
     assert_eq!(org["name"], "Env Org");
     child.kill().unwrap();
     child.wait().unwrap();

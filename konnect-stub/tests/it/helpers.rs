@@ -11,7 +11,7 @@ use jsonwebtoken::{
     jwk::{Jwk, JwkSet, PublicKeyUse},
 };
 use konnect_stub::{Config, KonnectStub};
-use reqwest::{Client, Response, StatusCode, header};
+use reqwest::{Client, RequestBuilder, Response, StatusCode, header};
 use serde_json::{Value, json};
 use url::Url;
 use wiremock::{
@@ -62,11 +62,130 @@ pub fn set_cookies(response: &Response) -> Vec<String> {
         .collect()
 }
 
+/// Asserts that a response opens no Konnect session (sets no `konnectaccesstoken`).
+pub fn assert_no_session_cookie(response: &Response) {
+    let cookies = set_cookies(response);
+    assert!(
+        cookies
+            .iter()
+            .all(|c| !c.starts_with("konnectaccesstoken=")),
+        "{cookies:?}"
+    );
+}
+
+/// Asserts that a response clears the state cookie.
+pub fn assert_state_cookie_cleared(response: &Response) {
+    let cookies = set_cookies(response);
+    assert!(
+        cookies.iter().any(|c| c.starts_with("kauth_oidc_state=;")
+            || c.starts_with("kauth_oidc_state=") && c.contains("Max-Age=0")),
+        "state cookie not cleared: {cookies:?}"
+    );
+}
+
+/// The value of the `kauth_oidc_state` cookie a response sets, if it sets one with a value.
+pub fn state_cookie(response: &Response) -> Option<String> {
+    set_cookies(response).into_iter().find_map(|c| {
+        let value = c.strip_prefix("kauth_oidc_state=")?.split(';').next()?;
+        (!value.is_empty()).then(|| value.to_owned())
+    })
+}
+
 pub fn now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_secs()
+}
+
+/// An API answer: status, content type and JSON body (`Null` when the body is not JSON).
+pub type ApiReply = (StatusCode, String, Value);
+
+/// Sends an API request and reads the whole answer.
+pub async fn send(request: RequestBuilder) -> ApiReply {
+    send_reply(request.send().await.unwrap()).await
+}
+
+/// Reads the whole answer of an API request already sent.
+pub async fn send_reply(response: Response) -> ApiReply {
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let body = response.json().await.unwrap_or(Value::Null);
+    (status, content_type, body)
+}
+
+/// Asserts a Konnect problem+json answer with `status` and `title`.
+pub fn assert_problem(got: &ApiReply, status: u16, title: &str) {
+    let (code, content_type, body) = got;
+    assert_eq!(code.as_u16(), status, "{body}");
+    assert!(
+        content_type.starts_with("application/problem+json"),
+        "{content_type}"
+    );
+    assert_eq!(body["status"], status);
+    assert_eq!(body["title"], title);
+    assert!(
+        body["instance"]
+            .as_str()
+            .unwrap()
+            .starts_with("konnect:trace:"),
+        "{body}"
+    );
+}
+
+/// Sends `request`, asserts a 200 and returns the body as text (a page).
+pub async fn text_ok(request: RequestBuilder) -> String {
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{text}");
+    text
+}
+
+/// Sends `request`, asserts a 200 and returns the JSON body.
+pub async fn json_ok(request: RequestBuilder) -> Value {
+    serde_json::from_str(&text_ok(request).await).unwrap()
+}
+
+/// Sends `head` and then `body` on a fresh connection and returns the whole answer (status
+/// line, headers, body) as text. The connection stays open for writing, so a body shorter
+/// than its Content-Length is waited for until the server gives up on it.
+pub async fn raw_exchange(addr: std::net::SocketAddr, head: &str, body: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(body).await.unwrap();
+    let mut answer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let read = async {
+        // Until the body is complete (the answer has Content-Length) or the server closes.
+        loop {
+            let n = stream.read(&mut chunk).await.unwrap();
+            if n == 0 {
+                break;
+            }
+            answer.extend_from_slice(&chunk[..n]);
+            let text = String::from_utf8_lossy(&answer);
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let length = head.lines().find_map(|l| {
+                    let (name, value) = l.split_once(':')?;
+                    name.eq_ignore_ascii_case("content-length")
+                        .then(|| value.trim().parse::<usize>().ok())?
+                });
+                if length.is_some_and(|n| body.len() >= n) {
+                    break;
+                }
+            }
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(30), read)
+        .await
+        .expect("an answer");
+    String::from_utf8_lossy(&answer).into_owned()
 }
 
 /// Logs in with email and password through Konnect's JSON endpoint.
@@ -87,13 +206,7 @@ pub async fn assert_no_session(http: &Client, base: &str) {
 
 /// The signed-in user's email, from the v2 API with the browser session.
 pub async fn session_email(http: &Client, base: &str) -> String {
-    let me = http
-        .get(format!("{base}/v2/users/me"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(me.status(), StatusCode::OK, "no session");
-    me.json::<Value>().await.unwrap()["email"]
+    json_ok(http.get(format!("{base}/v2/users/me"))).await["email"]
         .as_str()
         .unwrap()
         .to_owned()
@@ -220,15 +333,22 @@ impl TestIdp {
             .await;
     }
 
-    /// Okta-shaped ID-token claims for `nonce`.
+    /// Okta-shaped ID-token claims for `nonce`, with `email_verified` (as providers that put
+    /// every claim in the ID token send it).
     pub fn claims(&self, nonce: &str) -> Value {
         let now = now();
         json!({
-            "sub": "00u-sam", "name": "Sam Sso", "email": "sam@example.com", "ver": 1,
+            "sub": "00u-sam", "name": "Sam Sso", "email": "sam@example.com",
+            "email_verified": true, "ver": 1,
             "iss": self.issuer, "aud": CLIENT_ID, "iat": now, "exp": now + 3600,
             "jti": "ID.test", "amr": ["pwd"], "nonce": nonce,
             "preferred_username": "sam@example.com", "auth_time": now,
         })
+    }
+
+    /// An ID token with the default claims for `nonce`, signed with key one.
+    pub fn id_token(&self, nonce: &str) -> String {
+        sign(Key::One, Some(kid(Key::One)), &self.claims(nonce))
     }
 
     /// A token response carrying `id_token`.
@@ -258,6 +378,8 @@ pub struct Attempt {
     pub authorize: Url,
     pub state: String,
     pub nonce: String,
+    /// The value of the state cookie the browser got (it binds the attempt to the browser).
+    pub cookie: String,
 }
 
 impl Attempt {
@@ -307,6 +429,7 @@ impl Sso {
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let cookie = state_cookie(&response).expect("a state cookie");
         let authorize = Url::parse(&location(&response)).unwrap();
         assert!(
             authorize
@@ -318,6 +441,7 @@ impl Sso {
             authorize,
             state: String::new(),
             nonce: String::new(),
+            cookie,
         };
         attempt.state = attempt.param("state").unwrap();
         attempt.nonce = attempt.param("nonce").unwrap();
@@ -378,6 +502,16 @@ pub async fn configure_sso(http: &Client, base: &str, issuer: &str, secret: &str
         .await
         .unwrap();
     assert_eq!(settings.status(), StatusCode::OK);
+}
+
+/// Asserts a refused SSO login: `status`, no session cookie, and a page saying `why`.
+pub async fn assert_refused(response: Response, status: StatusCode, why: &[&str]) {
+    assert_eq!(response.status(), status);
+    assert_no_session_cookie(&response);
+    let message = error_message(&response.text().await.unwrap());
+    for text in why {
+        assert!(message.contains(text), "{message:?} does not say {text:?}");
+    }
 }
 
 /// The error page's message (the text of `data-testid="error-message"`).

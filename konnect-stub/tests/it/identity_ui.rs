@@ -55,32 +55,11 @@ async fn members_get_a_403_page() {
 async fn the_admin_navigates_to_the_okta_form() {
     let (stub, http) = logged_in(Config::for_tests(), ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let base = stub.base_url();
-    let home = http
-        .get(format!("{base}/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let home = text_ok(http.get(format!("{base}/"))).await;
     assert!(home.contains(r#"href="/settings""#));
-    let settings = http
-        .get(format!("{base}/settings"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let settings = text_ok(http.get(format!("{base}/settings"))).await;
     assert!(settings.contains(r#"href="/settings/identity-management""#));
-    let im = http
-        .get(format!("{base}/settings/identity-management"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let im = text_ok(http.get(format!("{base}/settings/identity-management"))).await;
     assert!(im.contains(r#"href="/settings/identity-management/okta""#));
     assert!(im.contains("Not configured"));
     let response = http.get(okta_url(base)).send().await.unwrap();
@@ -125,14 +104,7 @@ async fn save_checks_the_issuer_enables_okta_and_shows_the_login_url() {
         location(&response),
         "/settings/identity-management/okta?saved=true"
     );
-    let html = http
-        .get(format!("{}?saved=true", okta_url(base)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = text_ok(http.get(format!("{}?saved=true", okta_url(base)))).await;
     let login_url = format!("{base}/login/acme-co");
     assert!(html.contains("Okta is enabled"));
     assert!(html.contains(&format!(
@@ -143,14 +115,7 @@ async fn save_checks_the_issuer_enables_okta_and_shows_the_login_url() {
     assert!(!html.contains(CLIENT_SECRET), "the secret is never shown");
 
     // Okta is on: the API agrees and the login URL leads to the provider.
-    let settings: Value = http
-        .get(format!("{base}/v2/authentication-settings"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let settings: Value = json_ok(http.get(format!("{base}/v2/authentication-settings"))).await;
     assert_eq!(settings["oidc_auth_enabled"], true);
     let go = http.get(&login_url).send().await.unwrap();
     assert_eq!(go.status(), StatusCode::SEE_OTHER);
@@ -169,14 +134,7 @@ async fn save_checks_the_issuer_enables_okta_and_shows_the_login_url() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let html = http
-        .get(okta_url(base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = text_ok(http.get(okta_url(base))).await;
     assert!(html.contains(&format!("{base}/login/acme\"")));
 }
 
@@ -205,14 +163,7 @@ async fn save_refuses_an_issuer_that_discovery_does_not_confirm() {
     assert!(html.contains(r#"data-testid="identity-okta-issuer-error""#));
     // What was typed stays in the form; nothing was stored.
     assert!(html.contains(r#"value="acme""#));
-    let settings: Value = http
-        .get(format!("{base}/v2/authentication-settings"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let settings: Value = json_ok(http.get(format!("{base}/v2/authentication-settings"))).await;
     assert_eq!(settings["oidc_auth_enabled"], false);
 
     // Unreachable issuer, and missing fields.
@@ -253,14 +204,7 @@ async fn a_free_organization_sees_the_enterprise_badge_and_cannot_save() {
     let mut config = Config::for_tests();
     config.tier = konnect_stub::Tier::Free;
     let (stub, http) = logged_in(config, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let html = http
-        .get(okta_url(stub.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = text_ok(http.get(okta_url(stub.base_url()))).await;
     assert!(html.contains(r#"data-testid="identity-enterprise-badge">Enterprise<"#));
     assert!(html.contains("<fieldset disabled>"));
     let response = http

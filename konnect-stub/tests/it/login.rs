@@ -139,14 +139,7 @@ async fn the_form_fallback_logs_in_and_out() {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&response), "/login?logout=true");
     assert_no_session(&http, stub.base_url()).await;
-    let page = http
-        .get(format!("{}/login?logout=true", stub.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = text_ok(http.get(format!("{}/login?logout=true", stub.base_url()))).await;
     assert!(page.contains("You have been logged out."));
 }
 

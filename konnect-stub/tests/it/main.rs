@@ -1,9 +1,13 @@
 //! Integration tests: the stub in-process over HTTP, a wiremock identity provider for every
-//! relying-party branch, and the whole SSO login against mock-okta.
+//! relying-party branch. (The whole SSO login against mock-okta is the root package's
+//! tests/sso.rs.)
 
 mod api;
 mod binary;
+mod callback;
 mod helpers;
+mod hostile;
 mod identity_ui;
 mod login;
 mod relying_party;
+mod sso_accounts;

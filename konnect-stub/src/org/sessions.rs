@@ -1,0 +1,90 @@
+//! The Konnect session: what the session cookie (`konnectaccesstoken`, set by `auth.rs`)
+//! stands for on the server. Opened by a basic-auth login or an SSO callback, closed by log
+//! out, expired after Konnect's 12 hours.
+
+use std::{
+    collections::HashMap,
+    sync::{Mutex, PoisonError},
+    time::{Duration, SystemTime},
+};
+
+use crate::crypto::random_token;
+
+/// How long a browser session lasts (Konnect: 12 hours overall, SSO sessions included).
+pub const SESSION_LIFETIME: Duration = Duration::from_secs(12 * 60 * 60);
+
+/// A browser session's secret, as kept in the session cookie.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SessionToken(pub String);
+
+#[derive(Debug, Clone)]
+struct Session {
+    user_id: String,
+    expires_at: SystemTime,
+}
+
+/// The open sessions, by token. Separate from the directory's lock: a session names a user
+/// id, which the directory resolves afterwards.
+#[derive(Debug, Default)]
+pub(super) struct Sessions {
+    map: Mutex<HashMap<SessionToken, Session>>,
+}
+
+impl Sessions {
+    /// Opens a session; expired sessions are dropped on the way.
+    pub(super) fn open(&self, user_id: &str, now: SystemTime) -> SessionToken {
+        let token = SessionToken(random_token());
+        let mut map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
+        map.retain(|_, s| s.expires_at > now);
+        map.insert(
+            token.clone(),
+            Session {
+                user_id: user_id.to_owned(),
+                expires_at: now + SESSION_LIFETIME,
+            },
+        );
+        token
+    }
+
+    /// The user id of a live session.
+    pub(super) fn user_id(&self, token: &str, now: SystemTime) -> Option<String> {
+        let map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
+        let session = map.get(&SessionToken(token.to_owned()))?;
+        (session.expires_at > now).then(|| session.user_id.clone())
+    }
+
+    pub(super) fn close(&self, token: &str) {
+        self.map
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&SessionToken(token.to_owned()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sessions_expire_and_close() {
+        let now = SystemTime::now();
+        let sessions = Sessions::default();
+        let token = sessions.open("u1", now);
+        assert_eq!(sessions.user_id(&token.0, now).as_deref(), Some("u1"));
+        assert!(sessions.user_id(&token.0, now + SESSION_LIFETIME).is_none());
+        assert!(sessions.user_id("other", now).is_none());
+        sessions.close(&token.0);
+        assert!(sessions.user_id(&token.0, now).is_none());
+    }
+
+    #[test]
+    fn opening_a_session_drops_expired_ones() {
+        let now = SystemTime::now();
+        let sessions = Sessions::default();
+        let old = sessions.open("u1", now);
+        let later = now + SESSION_LIFETIME + Duration::from_secs(1);
+        let new = sessions.open("u2", later);
+        let map = sessions.map.lock().unwrap();
+        assert!(!map.contains_key(&old) && map.contains_key(&new));
+    }
+}
