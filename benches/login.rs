@@ -1,0 +1,424 @@
+//! Login load benchmark: complete SSO logins over HTTP, Konnect login URL -> Okta authorize ->
+//! hosted sign-in -> callback -> code exchange -> Konnect session, by distinct users, against
+//! release builds of mock-okta and konnect-stub running as their own processes.
+//!
+//! `cargo bench -p harness --bench login`
+//!
+//! Prints, for 1, 10, 100 and 1,000 logins at once: logins/s, p50/p95/p99 of a whole login,
+//! errors by kind, whether every session belongs to the user who signed in, and both servers'
+//! RSS before and after; logins/s also as a share of the machine's signing bound
+//! (`openssl speed -multi <cores> rsa2048` / 2: each login costs two RS256 signatures, the ID
+//! token and the access token). The whole series runs twice, so a growth in RSS from the
+//! second identical run shows. `BENCH_LOGINS` scales the number of logins per level
+//! (default 1.0). The load generator runs on the same cores as the servers.
+
+use std::{
+    collections::BTreeMap,
+    io::{BufRead as _, BufReader},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context as _, bail};
+use harness::guide::{KonnectAdmin, KonnectApp, OktaAdmin, OktaInKonnect};
+use serde_json::json;
+
+const USERS: usize = 1000;
+const PASSWORD: &str = "Bench-Passw0rd!";
+const API_TOKEN: &str = "00bench-api-token";
+const PAT: &str = "kpat_bench000000000000000000000000000000000000000000000";
+
+/// (concurrent logins, logins at that level).
+const LEVELS: [(usize, usize); 4] = [(1, 100), (10, 500), (100, 1000), (1000, 2000)];
+
+fn main() -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
+    let bins = release_binaries()?;
+    let scale: f64 = std::env::var("BENCH_LOGINS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|s: &f64| *s > 0.0)
+        .unwrap_or(1.0);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let bound = openssl_signs_per_second(cores).map(|signs| signs / 2.0);
+
+    let dir = std::env::temp_dir().join(format!("login-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let seed = dir.join("okta-seed.json");
+    std::fs::write(&seed, seed_json().to_string())?;
+
+    let konnect_port = free_port()?;
+    let okta = Server::start(
+        "mock-okta",
+        Command::new(&bins.mock_okta)
+            .args(["--listen", "127.0.0.1:0", "--api-token", API_TOKEN])
+            .arg("--seed")
+            .arg(&seed),
+        "mock-okta org URL: ",
+    )?;
+    let konnect = Server::start(
+        "konnect-stub",
+        Command::new(&bins.konnect_stub).args([
+            "--listen",
+            &format!("127.0.0.1:{konnect_port}"),
+            "--public-url",
+            &format!("http://localhost:{konnect_port}"),
+            "--admin-token",
+            PAT,
+        ]),
+        "konnect-stub: ",
+    )?;
+    let konnect_url = konnect.url.trim_end_matches("/login").to_owned();
+
+    // The guide's set-up, through the products' APIs.
+    let okta_admin = OktaAdmin::new(&okta.url, API_TOKEN);
+    let app = okta_admin
+        .create_konnect_app(&KonnectApp::new(
+            "Kong Konnect",
+            &format!("{konnect_url}/login"),
+        ))
+        .await?;
+    okta_admin.assign_to_everyone(&app.id).await?;
+    let login_url = KonnectAdmin::new(&konnect_url, PAT)
+        .use_okta(&OktaInKonnect {
+            issuer: format!("{}/oauth2/default", okta.url),
+            client_id: app.client_id.clone(),
+            client_secret: app.client_secret.clone(),
+            login_path: None,
+        })
+        .await?;
+
+    println!("login bench: {cores} cores; load generator on the same cores");
+    match bound {
+        Some(b) => println!(
+            "signing bound: openssl speed -multi {cores} rsa2048 = {:.0} signs/s -> {b:.0} logins/s",
+            b * 2.0
+        ),
+        None => println!("signing bound: openssl not found; shares are not printed"),
+    }
+    let target = Arc::new(Target {
+        login_url,
+        okta: okta.url.clone(),
+    });
+    for round in 1..=2 {
+        println!(
+            "\nround {round}: RSS before: mock-okta {} MB, konnect-stub {} MB",
+            okta.rss_mb(),
+            konnect.rss_mb()
+        );
+        for (concurrency, logins) in LEVELS {
+            let logins = ((logins as f64 * scale).round() as usize).max(concurrency);
+            let result = level(&target, concurrency, logins).await;
+            result.print(concurrency, bound);
+        }
+        println!(
+            "round {round}: RSS after:  mock-okta {} MB, konnect-stub {} MB",
+            okta.rss_mb(),
+            konnect.rss_mb()
+        );
+    }
+    drop(okta);
+    drop(konnect);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+struct Binaries {
+    mock_okta: PathBuf,
+    konnect_stub: PathBuf,
+}
+
+/// Builds the two servers in release mode (once; cargo skips what is fresh) and finds them
+/// beside this benchmark's own binary.
+fn release_binaries() -> anyhow::Result<Binaries> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = Command::new(cargo)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "build",
+            "--release",
+            "-p",
+            "mock-okta",
+            "-p",
+            "konnect-stub",
+            "--bins",
+        ])
+        .status()
+        .context("running cargo build --release")?;
+    if !status.success() {
+        bail!("cargo build --release -p mock-okta -p konnect-stub failed");
+    }
+    // target/release/deps/login-<hash> -> target/release
+    let exe = std::env::current_exe()?;
+    let release = exe
+        .parent()
+        .and_then(Path::parent)
+        .context("the benchmark's own path")?;
+    Ok(Binaries {
+        mock_okta: release.join("mock-okta"),
+        konnect_stub: release.join("konnect-stub"),
+    })
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+fn seed_json() -> serde_json::Value {
+    let users: Vec<_> = (1..=USERS)
+        .map(|i| {
+            json!({"profile": {"firstName": "Bench", "lastName": format!("User {i}"),
+                "email": user(i), "login": user(i)},
+                "credentials": {"password": {"value": PASSWORD}}})
+        })
+        .collect();
+    json!({"users": users})
+}
+
+fn user(i: usize) -> String {
+    format!("bench{i:04}@example.com")
+}
+
+/// A server process, stopped when dropped.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    /// Starts the process and reads its URL from the first stdout line that starts with
+    /// `prefix`.
+    fn start(name: &str, cmd: &mut Command, prefix: &str) -> anyhow::Result<Self> {
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .env("RUST_LOG", "warn")
+            .spawn()
+            .with_context(|| format!("starting {name}"))?;
+        let stdout = child.stdout.take().context("stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let url = loop {
+            match lines.next() {
+                Some(Ok(line)) => {
+                    if let Some(rest) = line.strip_prefix(prefix) {
+                        break rest.trim().to_owned();
+                    }
+                }
+                _ => bail!("{name} ended before printing its URL"),
+            }
+        };
+        // Keep reading stdout so the process never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines.by_ref() {});
+        Ok(Self { child, url })
+    }
+
+    fn rss_mb(&self) -> String {
+        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmRSS:"))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|kb| kb.parse::<f64>().ok())
+            })
+            .map_or_else(|| "?".to_owned(), |kb| format!("{:.1}", kb / 1024.0))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Target {
+    login_url: String,
+    okta: String,
+}
+
+#[derive(Default)]
+struct LevelResult {
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+    errors: BTreeMap<String, usize>,
+    wrong_user: usize,
+}
+
+impl LevelResult {
+    fn print(&self, concurrency: usize, bound: Option<f64>) {
+        let ok = self.latencies.len();
+        let rate = ok as f64 / self.elapsed.as_secs_f64();
+        let mut sorted = self.latencies.clone();
+        sorted.sort();
+        let pct = |p: f64| {
+            sorted
+                .get(((sorted.len() as f64 * p).ceil() as usize).saturating_sub(1))
+                .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+        };
+        let share = bound.map_or(String::new(), |b| {
+            format!(" = {:.0}% of the signing bound", 100.0 * rate / b)
+        });
+        let errors: usize = self.errors.values().sum();
+        println!(
+            "{concurrency:>5} at once: {ok} logins in {:.2} s = {rate:.0} logins/s{share}; p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms; errors {errors}{}; sessions of the right user: {}",
+            self.elapsed.as_secs_f64(),
+            pct(0.50),
+            pct(0.95),
+            pct(0.99),
+            if self.errors.is_empty() {
+                String::new()
+            } else {
+                format!(" {:?}", self.errors)
+            },
+            if self.wrong_user == 0 {
+                format!("all {ok}")
+            } else {
+                format!("{} WRONG", self.wrong_user)
+            },
+        );
+    }
+}
+
+/// `logins` logins, `concurrency` at a time, each by the next user with a fresh cookie jar.
+async fn level(target: &Arc<Target>, concurrency: usize, logins: usize) -> LevelResult {
+    let started = Instant::now();
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..concurrency {
+        let target = target.clone();
+        let next = next.clone();
+        tasks.spawn(async move {
+            let mut out = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= logins {
+                    break;
+                }
+                let email = user(i % USERS + 1);
+                let t = Instant::now();
+                out.push(login(&target, &email).await.map(|()| t.elapsed()));
+            }
+            out
+        });
+    }
+    let mut result = LevelResult::default();
+    while let Some(joined) = tasks.join_next().await {
+        for r in joined.unwrap_or_default() {
+            match r {
+                Ok(d) => result.latencies.push(d),
+                Err(LoginError::WrongUser) => result.wrong_user += 1,
+                Err(LoginError::Failed(kind)) => *result.errors.entry(kind).or_default() += 1,
+            }
+        }
+    }
+    result.elapsed = started.elapsed();
+    result
+}
+
+enum LoginError {
+    Failed(String),
+    WrongUser,
+}
+
+fn failed(step: &str) -> impl Fn(reqwest::Error) -> LoginError + '_ {
+    move |e| {
+        let kind = if e.is_timeout() {
+            "timeout"
+        } else if e.is_connect() {
+            "connect"
+        } else {
+            "http"
+        };
+        LoginError::Failed(format!("{step}: {kind}"))
+    }
+}
+
+/// The value of a hidden input on a page.
+fn hidden(html: &str, name: &str) -> Option<String> {
+    let at = html.find(&format!("name=\"{name}\" value=\""))?;
+    let rest = &html[at + name.len() + 15..];
+    Some(rest[..rest.find('"')?].to_owned())
+}
+
+/// One whole login by `email`, ending on Konnect's home page.
+async fn login(target: &Target, email: &str) -> Result<(), LoginError> {
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::limited(10))
+        .timeout(Duration::from_secs(60))
+        .build()
+        .map_err(failed("client"))?;
+    let page = http
+        .get(&target.login_url)
+        .send()
+        .await
+        .map_err(failed("login URL"))?;
+    if !page.status().is_success() || !page.url().as_str().starts_with(&target.okta) {
+        return Err(LoginError::Failed(format!(
+            "login URL: {} at {}",
+            page.status(),
+            page.url().path()
+        )));
+    }
+    let html = page.text().await.map_err(failed("sign-in page"))?;
+    let token = hidden(&html, "stateToken")
+        .ok_or_else(|| LoginError::Failed("sign-in page: no stateToken".into()))?;
+    let identify = http
+        .post(format!("{}/idp/idx/identify", target.okta))
+        .form(&[("stateToken", token.as_str()), ("identifier", email)])
+        .send()
+        .await
+        .map_err(failed("identify"))?;
+    if !identify.status().is_success() {
+        return Err(LoginError::Failed(format!(
+            "identify: {}",
+            identify.status()
+        )));
+    }
+    let home = http
+        .post(format!("{}/idp/idx/challenge/answer", target.okta))
+        .form(&[
+            ("stateToken", token.as_str()),
+            ("credentials.passcode", PASSWORD),
+        ])
+        .send()
+        .await
+        .map_err(failed("password"))?;
+    let status = home.status();
+    let path = home.url().path().to_owned();
+    let html = home.text().await.map_err(failed("home page"))?;
+    if !status.is_success() || !html.contains("konnect-home-user-email") {
+        return Err(LoginError::Failed(format!("callback: {status} at {path}")));
+    }
+    if !html.contains(&format!("data-testid=\"konnect-home-user-email\">{email}<")) {
+        return Err(LoginError::WrongUser);
+    }
+    Ok(())
+}
+
+/// `openssl speed -multi <cores> rsa2048`'s RSA-2048 signs per second, when openssl exists.
+fn openssl_signs_per_second(cores: usize) -> Option<f64> {
+    let out = Command::new("openssl")
+        .args(["speed", "-seconds", "3", "-multi", &cores.to_string(), "rsa2048"])
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    // "rsa 2048 bits 0.000405s 0.000012s   2469.1  83333.3"
+    text.lines()
+        .filter(|l| l.trim_start().starts_with("rsa 2048 bits") || l.starts_with("rsa  2048"))
+        .find_map(|l| {
+            l.split_whitespace()
+                .filter_map(|w| w.parse::<f64>().ok())
+                .nth(1)
+        })
+}
