@@ -649,6 +649,117 @@ async fn app_lists_filter_by_status_name_and_assigned_user() {
     h.okta.shutdown().await;
 }
 
+/// `expr` wrapped in `depth` pairs of parentheses, as a query-string value.
+fn nested_query(key: &str, expr: &str, depth: usize) -> String {
+    let text = format!("{}{expr}{}", "(".repeat(depth), ")".repeat(depth));
+    url::form_urlencoded::Serializer::new(String::new())
+        .append_pair(key, &text)
+        .finish()
+}
+
+#[tokio::test]
+async fn deeply_nested_filters_are_e0000031_and_the_server_keeps_answering() {
+    let h = Harness::start().await;
+    let cases = [
+        ("/api/v1/users", r#"status eq "ACTIVE""#),
+        ("/api/v1/apps", r#"status eq "ACTIVE""#),
+        ("/api/v1/groups", r#"type eq "BUILT_IN""#),
+    ];
+    create_app(&h, "Nested").await;
+    for (path, expr) in cases {
+        for key in ["filter", "search"] {
+            let deep = get(&h, &format!("{path}?{}", nested_query(key, expr, 5_000))).await;
+            assert_eq!(
+                deep.assert_error(StatusCode::BAD_REQUEST, "E0000031"),
+                "Invalid search criteria.",
+                "{path} {key}"
+            );
+            let cause = deep.json["errorCauses"][0]["errorSummary"]
+                .as_str()
+                .unwrap_or_default();
+            assert!(
+                cause.starts_with(&format!("{key}: "))
+                    && cause.contains("more than 100 levels deep"),
+                "{path}: {cause}"
+            );
+            // Still serving, and nesting up to the limit still filters.
+            let fine = get(&h, &format!("{path}?{}", nested_query(key, expr, 100))).await;
+            assert_eq!(fine.status, StatusCode::OK, "{path}: {}", fine.text);
+            assert!(
+                fine.json.as_array().is_some_and(|a| !a.is_empty()),
+                "{path}: {}",
+                fine.text
+            );
+        }
+    }
+    h.okta.shutdown().await;
+}
+
+#[tokio::test]
+async fn deeply_nested_json_bodies_are_e0000003_and_the_server_keeps_answering() {
+    let h = Harness::start().await;
+    let app = create_app(&h, "Nested").await;
+    let app_id = app["id"].as_str().expect("id");
+    let everyone = everyone_id(&h).await;
+    let deep = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let cases = [
+        (
+            Method::POST,
+            "/api/v1/users".to_owned(),
+            format!(
+                r#"{{"profile": {{"login": "x@example.com", "nick": {}}}}}"#,
+                deep(5_000)
+            ),
+        ),
+        (
+            Method::POST,
+            "/api/v1/apps".to_owned(),
+            format!(
+                r#"{{"name": "oidc_client", "label": "x", "settings": {{"oauthClient": {{"jwks": {}}}}}}}"#,
+                deep(5_000)
+            ),
+        ),
+        (
+            Method::POST,
+            "/api/v1/groups".to_owned(),
+            format!(r#"{{"profile": {{"name": {}}}}}"#, deep(5_000)),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/apps/{app_id}/groups/{everyone}"),
+            format!(r#"{{"priority": {}}}"#, deep(5_000)),
+        ),
+    ];
+    for (method, path, body) in cases {
+        let r = send(
+            h.api(method, &path)
+                .header("content-type", "application/json")
+                .body(body),
+        )
+        .await;
+        assert_eq!(
+            r.assert_error(StatusCode::BAD_REQUEST, "E0000003"),
+            "The request body was not well-formed.",
+            "{path}"
+        );
+        assert_eq!(get(&h, "/api/v1/users/me").await.status, StatusCode::OK);
+    }
+    // Nothing was made by the refused requests.
+    assert_eq!(
+        get(&h, "/api/v1/apps").await.json.as_array().map(Vec::len),
+        Some(1)
+    );
+    assert_eq!(
+        get(&h, &format!("/api/v1/apps/{app_id}/groups"))
+            .await
+            .json
+            .as_array()
+            .map(Vec::len),
+        Some(0)
+    );
+    h.okta.shutdown().await;
+}
+
 #[tokio::test]
 async fn users_are_created_and_read_by_id_or_login_without_their_password() {
     let h = Harness::start().await;
