@@ -1,91 +1,13 @@
 //! The Management API over HTTP: shapes, errors, pagination, lifecycle and assignments.
 
-use reqwest::{Method, StatusCode, header::HeaderMap};
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use mock_okta::config::DEFAULT_API_TOKEN;
 
-use crate::support::{ClientKey, Harness, JWT_BEARER, REDIRECT, jwt_parts};
-
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    text: String,
-    json: Value,
-}
-
-impl Reply {
-    fn keys(&self) -> Vec<&str> {
-        keys(&self.json)
-    }
-
-    fn links(&self) -> Vec<String> {
-        self.headers
-            .get_all("link")
-            .iter()
-            .map(|v| v.to_str().unwrap_or_default().to_owned())
-            .collect()
-    }
-
-    /// Asserts an Okta error body with this status and code; returns the summary.
-    fn assert_error(&self, status: StatusCode, code: &str) -> String {
-        assert_eq!(self.status, status, "{}", self.text);
-        assert_eq!(self.json["errorCode"], code, "{}", self.text);
-        assert_eq!(self.json["errorLink"], code);
-        let id = self.json["errorId"].as_str().unwrap_or_default();
-        assert!(id.starts_with("oae") && id.len() == 25, "errorId {id}");
-        assert_eq!(
-            self.keys(),
-            [
-                "errorCode",
-                "errorSummary",
-                "errorLink",
-                "errorId",
-                "errorCauses"
-            ]
-        );
-        assert_eq!(
-            self.headers["content-type"], "application/json",
-            "error content type"
-        );
-        self.json["errorSummary"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
-    }
-}
-
-fn keys(v: &Value) -> Vec<&str> {
-    v.as_object()
-        .map(|o| o.keys().map(String::as_str).collect())
-        .unwrap_or_default()
-}
-
-async fn send(req: reqwest::RequestBuilder) -> Reply {
-    let res = req.send().await.expect("request");
-    let status = res.status();
-    let headers = res.headers().clone();
-    let text = res.text().await.expect("body");
-    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Reply {
-        status,
-        headers,
-        text,
-        json,
-    }
-}
-
-async fn call(h: &Harness, method: Method, path: &str, body: Option<Value>) -> Reply {
-    let mut req = h.api(method, path);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    send(req).await
-}
-
-async fn get(h: &Harness, path: &str) -> Reply {
-    call(h, Method::GET, path, None).await
-}
+use crate::support::{
+    ClientKey, Harness, JWT_BEARER, REDIRECT, Reply, ReplyExt as _, call, get, jwt_parts, keys,
+};
 
 fn app_body(label: &str, settings: Value, credentials: Value) -> Value {
     json!({
@@ -378,12 +300,12 @@ async fn invalid_apps_are_refused_with_oktas_validation_error_and_causes() {
 #[tokio::test]
 async fn malformed_bodies_are_e0000003_whatever_is_wrong_with_them() {
     let h = Harness::start().await;
-    let syntax = send(
-        h.api(Method::POST, "/api/v1/apps")
-            .header("content-type", "application/json")
-            .body("{\"name\": "),
-    )
-    .await;
+    let syntax = h
+        .api(Method::POST, "/api/v1/apps")
+        .header("content-type", "application/json")
+        .body("{\"name\": ")
+        .reply()
+        .await;
     let summary = syntax.assert_error(StatusCode::BAD_REQUEST, "E0000003");
     assert_eq!(summary, "The request body was not well-formed.");
     let shape = call(
@@ -394,18 +316,18 @@ async fn malformed_bodies_are_e0000003_whatever_is_wrong_with_them() {
     )
     .await;
     shape.assert_error(StatusCode::BAD_REQUEST, "E0000003");
-    let plain = send(
-        h.api(Method::POST, "/api/v1/groups")
-            .header("content-type", "text/plain")
-            .body("{\"profile\":{\"name\":\"x\"}}"),
-    )
-    .await;
+    let plain = h
+        .api(Method::POST, "/api/v1/groups")
+        .header("content-type", "text/plain")
+        .body("{\"profile\":{\"name\":\"x\"}}")
+        .reply()
+        .await;
     plain.assert_error(StatusCode::BAD_REQUEST, "E0000003");
-    let empty = send(
-        h.api(Method::POST, "/api/v1/users")
-            .header("content-length", "0"),
-    )
-    .await;
+    let empty = h
+        .api(Method::POST, "/api/v1/users")
+        .header("content-length", "0")
+        .reply()
+        .await;
     empty.assert_error(StatusCode::BAD_REQUEST, "E0000003");
     h.okta.shutdown().await;
 }
@@ -413,7 +335,7 @@ async fn malformed_bodies_are_e0000003_whatever_is_wrong_with_them() {
 #[tokio::test]
 async fn requests_without_a_token_are_e0000005_and_with_a_wrong_one_e0000011() {
     let h = Harness::start().await;
-    let none = send(h.http.get(h.url("/api/v1/users"))).await;
+    let none = h.http.get(h.url("/api/v1/users")).reply().await;
     assert_eq!(
         none.assert_error(StatusCode::FORBIDDEN, "E0000005"),
         "Invalid session"
@@ -424,12 +346,12 @@ async fn requests_without_a_token_are_e0000005_and_with_a_wrong_one_e0000011() {
         "SSWS",
         "garbage",
     ] {
-        let r = send(
-            h.http
-                .get(h.url("/api/v1/users"))
-                .header("authorization", value),
-        )
-        .await;
+        let r = h
+            .http
+            .get(h.url("/api/v1/users"))
+            .header("authorization", value)
+            .reply()
+            .await;
         let summary = r.assert_error(StatusCode::UNAUTHORIZED, "E0000011");
         assert_eq!(summary, "Invalid token provided", "{value}");
         assert_eq!(r.json["errorCauses"], json!([]));
@@ -437,12 +359,12 @@ async fn requests_without_a_token_are_e0000005_and_with_a_wrong_one_e0000011() {
     }
     // Okta's Python SDK sends the scheme and token without a space; Okta accepts it.
     for value in ["SSWS00mock-okta-api-token", "ssws  00mock-okta-api-token"] {
-        let r = send(
-            h.http
-                .get(h.url("/api/v1/users"))
-                .header("authorization", value),
-        )
-        .await;
+        let r = h
+            .http
+            .get(h.url("/api/v1/users"))
+            .header("authorization", value)
+            .reply()
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{value}");
     }
     h.okta.shutdown().await;
@@ -556,12 +478,12 @@ async fn app_lists_are_paged_with_link_headers_and_an_after_cursor() {
         ]
     );
     // Clients follow the next link as given.
-    let second = send(
-        h.http
-            .get(&next_url)
-            .header("authorization", format!("SSWS {DEFAULT_API_TOKEN}")),
-    )
-    .await;
+    let second = h
+        .http
+        .get(&next_url)
+        .header("authorization", format!("SSWS {DEFAULT_API_TOKEN}"))
+        .reply()
+        .await;
     let got: Vec<&str> = second
         .json
         .as_array()
@@ -731,12 +653,12 @@ async fn deeply_nested_json_bodies_are_e0000003_and_the_server_keeps_answering()
         ),
     ];
     for (method, path, body) in cases {
-        let r = send(
-            h.api(method, &path)
-                .header("content-type", "application/json")
-                .body(body),
-        )
-        .await;
+        let r = h
+            .api(method, &path)
+            .header("content-type", "application/json")
+            .body(body)
+            .reply()
+            .await;
         assert_eq!(
             r.assert_error(StatusCode::BAD_REQUEST, "E0000003"),
             "The request body was not well-formed.",
@@ -1367,14 +1289,7 @@ async fn custom_scopes_join_the_list_and_published_ones_reach_discovery() {
         let url = h.url("/oauth2/default/.well-known/openid-configuration");
         let client = h.http.clone();
         async move {
-            let v: Value = client
-                .get(url)
-                .send()
-                .await
-                .expect("discovery")
-                .json()
-                .await
-                .expect("json");
+            let v: Value = client.get(url).reply().await.json;
             v["scopes_supported"]
                 .as_array()
                 .map(|a| {
@@ -1451,11 +1366,10 @@ async fn oauth_for_okta_service_app_calls_the_api_within_its_granted_scopes() {
                 "grant_types": ["client_credentials"], "response_types": ["token"],
                 "jwks": {"keys": [key.jwk]}}}}),
         )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let app: Value = res.json().await.unwrap();
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let app: Value = res.json;
     let app_id = app["id"].as_str().unwrap().to_owned();
     let client_id = app["credentials"]["oauthClient"]["client_id"]
         .as_str()
@@ -1471,21 +1385,20 @@ async fn oauth_for_okta_service_app_calls_the_api_within_its_granted_scopes() {
                 ("client_assertion_type", JWT_BEARER),
                 ("client_assertion", &key.assertion(&client_id, &token_url)),
             ])
-            .send()
+            .reply()
     };
-    let res = ask("okta.users.read").await.unwrap();
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    let e: Value = res.json().await.unwrap();
+    let res = ask("okta.users.read").await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    let e: Value = res.json;
     assert_eq!(e["error"], "invalid_scope", "not granted yet: {e}");
 
     let res = h
         .api(Method::POST, &format!("/api/v1/apps/{app_id}/grants"))
         .json(&json!({"issuer": h.base, "scopeId": "okta.users.read"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let grant: Value = res.json().await.unwrap();
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED);
+    let grant: Value = res.json;
     assert!(grant["id"].as_str().unwrap().starts_with("oag"));
     assert_eq!(grant["scopeId"], "okta.users.read");
     assert_eq!(grant["clientId"], client_id.as_str());
@@ -1493,18 +1406,13 @@ async fn oauth_for_okta_service_app_calls_the_api_within_its_granted_scopes() {
     let res = h
         .api(Method::POST, &format!("/api/v1/apps/{app_id}/grants"))
         .json(&json!({"issuer": h.issuer(), "scopeId": "okta.users.read"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        res.status(),
-        StatusCode::BAD_REQUEST,
-        "custom server issuer"
-    );
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "custom server issuer");
 
-    let res = ask("okta.users.read").await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let t: Value = res.json().await.unwrap();
+    let res = ask("okta.users.read").await;
+    assert_eq!(res.status, StatusCode::OK);
+    let t: Value = res.json;
     assert_eq!(t["scope"], "okta.users.read");
     let access = t["access_token"].as_str().unwrap().to_owned();
     let (_, claims) = jwt_parts(&access);
@@ -1517,30 +1425,25 @@ async fn oauth_for_okta_service_app_calls_the_api_within_its_granted_scopes() {
             .request(method, h.url(path))
             .header("authorization", format!("Bearer {token}"))
             .header("accept", "application/json")
-            .send()
+            .reply()
     };
-    let res = with(Method::GET, "/api/v1/users", &access).await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.json::<Value>().await.unwrap().as_array().unwrap().len() >= 2);
-    let res = with(Method::POST, "/api/v1/users", &access).await.unwrap();
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let challenge = res.headers()["www-authenticate"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let res = with(Method::GET, "/api/v1/users", &access).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.json.as_array().unwrap().len() >= 2);
+    let res = with(Method::POST, "/api/v1/users", &access).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let challenge = res.headers["www-authenticate"].to_str().unwrap().to_owned();
     assert!(
         challenge.contains(r#"error="insufficient_scope""#)
             && challenge.contains(r#"scope="okta.users.manage""#),
         "{challenge}"
     );
-    assert_eq!(res.json::<Value>().await.unwrap()["errorCode"], "E0000006");
-    let res = with(Method::GET, "/api/v1/apps", &access).await.unwrap();
-    assert_eq!(res.status(), StatusCode::FORBIDDEN, "apps need okta.apps.*");
-    let res = with(Method::GET, "/api/v1/users", "not-a-token")
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(res.json::<Value>().await.unwrap()["errorCode"], "E0000011");
+    assert_eq!(res.json["errorCode"], "E0000006");
+    let res = with(Method::GET, "/api/v1/apps", &access).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "apps need okta.apps.*");
+    let res = with(Method::GET, "/api/v1/users", "not-a-token").await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(res.json["errorCode"], "E0000011");
 
     // Once the grant is revoked, the scope cannot be had again.
     let gid = grant["id"].as_str().unwrap();
@@ -1549,12 +1452,11 @@ async fn oauth_for_okta_service_app_calls_the_api_within_its_granted_scopes() {
             Method::DELETE,
             &format!("/api/v1/apps/{app_id}/grants/{gid}"),
         )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let res = ask("okta.users.read").await.unwrap();
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    let res = ask("okta.users.read").await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
 
     // A client-secret service app is refused at the org server, as in Okta.
     let svc = h
@@ -1571,12 +1473,11 @@ async fn oauth_for_okta_service_app_calls_the_api_within_its_granted_scopes() {
             ("grant_type", "client_credentials"),
             ("scope", "okta.users.read"),
         ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
-        res.json::<Value>().await.unwrap()["error_description"],
+        res.json["error_description"],
         "Client Credentials requests to the Org Authorization Server must use the private_key_jwt token_endpoint_auth_method."
     );
 }
@@ -1617,22 +1518,17 @@ async fn a_seeded_service_app_has_its_keys_and_grants() {
                 &key.assertion("0oaseededsvc0001", &token_url),
             ),
         ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let access = res.json::<Value>().await.unwrap()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let access = res.json["access_token"].as_str().unwrap().to_owned();
     let res = h
         .http
         .get(h.url("/api/v1/users"))
         .bearer_auth(&access)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
 
     std::fs::write(&seed, app(json!(["orders:read"])).to_string()).unwrap();
     let err = mock_okta::MockOkta::start(config)

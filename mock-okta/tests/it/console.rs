@@ -21,9 +21,8 @@ async fn admin(h: &Harness) -> reqwest::Client {
 }
 
 async fn page(b: &reqwest::Client, h: &Harness, path: &str) -> (StatusCode, String) {
-    let res = b.get(h.url(path)).send().await.expect("page");
-    let status = res.status();
-    (status, res.text().await.expect("html"))
+    let res = b.get(h.url(path)).reply().await;
+    (res.status, res.text)
 }
 
 /// The session's anti-forgery token, as every console form carries it.
@@ -39,20 +38,19 @@ async fn post(
     path: &str,
     token: &str,
     fields: &[(&str, &str)],
-) -> reqwest::Response {
+) -> Reply {
     let mut form = vec![("_xsrfToken", token)];
     form.extend_from_slice(fields);
-    b.post(h.url(path)).form(&form).send().await.expect("post")
+    b.post(h.url(path)).form(&form).reply().await
 }
 
 async fn api_app(h: &Harness, id: &str) -> Value {
     let res = h
         .api(Method::GET, &format!("/api/v1/apps/{id}"))
-        .send()
-        .await
-        .expect("get app");
-    assert_eq!(res.status(), StatusCode::OK);
-    res.json().await.expect("json")
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    res.json
 }
 
 fn app_count(h: &Harness) -> usize {
@@ -71,7 +69,7 @@ async fn create_in_console(
     fields: &[(&str, &str)],
 ) -> String {
     let res = post(b, h, WEB_WIZARD, token, fields).await;
-    assert_eq!(res.status(), StatusCode::FOUND, "Save creates the app");
+    assert_eq!(res.status, StatusCode::FOUND, "Save creates the app");
     let to = location(&res);
     let id = to
         .strip_prefix("/admin/app/oidc_client/instance/")
@@ -132,20 +130,18 @@ async fn a_user_without_an_admin_role_gets_the_no_permission_page_until_made_sup
     let res = b
         .post(h.url(WEB_WIZARD))
         .form(&[("label", "Sneaky"), ("redirect_uris", KONNECT_LOGIN)])
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert_eq!(app_count(&h), 0);
 
     let user_id = h.okta.directory().user(USER.0).expect("user").id;
     let res = h
         .api(Method::POST, &format!("/api/v1/users/{user_id}/roles"))
         .json(&json!({"type": "SUPER_ADMIN"}))
-        .send()
-        .await
-        .expect("assign role");
-    assert_eq!(res.status(), StatusCode::CREATED);
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED);
     let (status, html) = page(&b, &h, "/admin/dashboard").await;
     assert_eq!(status, StatusCode::OK, "the same session is now an admin's");
     assert!(html.contains(">Dashboard</h1>"));
@@ -282,11 +278,10 @@ async fn an_app_made_in_the_console_is_identical_to_its_api_twin() {
                 "post_logout_redirect_uris": ["https://cloud.konghq.com/"],
                 "grant_types": ["authorization_code", "refresh_token"]}}
         }))
-        .send()
-        .await
-        .expect("twin");
-    assert_eq!(res.status(), StatusCode::OK);
-    let twin: Value = res.json().await.expect("json");
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let twin: Value = res.json;
     let twin = api_app(&h, twin["id"].as_str().expect("id")).await;
     for key in [
         "name",
@@ -307,12 +302,9 @@ async fn an_app_made_in_the_console_is_identical_to_its_api_twin() {
     // "Allow everyone in your organization to access" assigned Everyone.
     let groups: Value = h
         .api(Method::GET, &format!("/api/v1/apps/{id}/groups"))
-        .send()
+        .reply()
         .await
-        .expect("groups")
-        .json()
-        .await
-        .expect("json");
+        .json;
     assert_eq!(groups.as_array().map(Vec::len), Some(1));
     assert_eq!(
         groups[0]["id"].as_str(),
@@ -380,7 +372,7 @@ async fn general_settings_edit_turns_on_the_dashboard_tile_as_the_kong_guide_say
         ],
     )
     .await;
-    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.status, StatusCode::FOUND);
     assert_eq!(location(&res), path);
     let app = api_app(&h, &id).await;
     let oc = &app["settings"]["oauthClient"];
@@ -421,7 +413,7 @@ async fn general_settings_edit_turns_on_the_dashboard_tile_as_the_kong_guide_say
         ],
     )
     .await;
-    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.status, StatusCode::FOUND);
     let app = api_app(&h, &id).await;
     assert_eq!(
         app["settings"]["oauthClient"]["idp_initiated_login"]["mode"],
@@ -449,7 +441,7 @@ async fn a_single_page_app_can_send_the_id_token_directly_with_okta_simplified()
         ],
     )
     .await;
-    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.status, StatusCode::FOUND);
     let path = location(&res);
     let id = path.rsplit('/').next().expect("id").to_owned();
     let (_, html) = page(&b, &h, &format!("{path}?edit=general")).await;
@@ -471,7 +463,7 @@ async fn a_single_page_app_can_send_the_id_token_directly_with_okta_simplified()
         ],
     )
     .await;
-    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.status, StatusCode::FOUND);
     let app = api_app(&h, &id).await;
     assert_eq!(
         app["settings"]["oauthClient"]["application_type"],
@@ -504,8 +496,8 @@ async fn refused_wizard(
 ) -> String {
     let before = app_count(h);
     let res = post(b, h, WEB_WIZARD, t, fields).await;
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{fields:?}");
-    let html = res.text().await.expect("html");
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "{fields:?}");
+    let html = res.text;
     assert!(html.contains("We found some errors. Please review the form and make corrections."));
     let shown = data_se(&html, error_se).unwrap_or_else(|| panic!("{error_se} in {html}"));
     assert!(shown.contains(message), "{shown:?} should say {message:?}");
@@ -644,8 +636,8 @@ async fn every_invalid_app_form_is_refused_inline_and_changes_nothing() {
     ];
     for (fields, error_se, message) in cases {
         let res = post(&b, &h, &general, &t, fields).await;
-        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{fields:?}");
-        let html = res.text().await.expect("html");
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{fields:?}");
+        let html = res.text;
         let shown = data_se(&html, error_se).unwrap_or_else(|| panic!("{error_se} in {html}"));
         assert!(shown.contains(message), "{shown:?} should say {message:?}");
         assert!(
@@ -656,7 +648,7 @@ async fn every_invalid_app_form_is_refused_inline_and_changes_nothing() {
     }
     // The typed values come back, so the admin only fixes the mistake.
     let res = post(&b, &h, &general, &t, cases[0].0).await;
-    let html = res.text().await.expect("html");
+    let html = res.text;
     assert!(html.contains("<option value=\"OKTA_OR_APP\" selected>Either Okta or App</option>"));
     assert!(html.contains("value=\"true\" data-se=\"display-application-icon\" checked>"));
 }
@@ -671,17 +663,12 @@ async fn console_forms_without_the_sessions_token_are_refused_and_change_nothing
     assert_ne!(t, other_token, "each session has its own token");
     let fields = [("label", "Forged"), ("redirect_uris", KONNECT_LOGIN)];
 
-    let res = b
-        .post(h.url(WEB_WIZARD))
-        .form(&fields)
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(res.status(), StatusCode::FORBIDDEN, "no token");
-    assert!(res.text().await.expect("html").contains("403 Forbidden"));
+    let res = b.post(h.url(WEB_WIZARD)).form(&fields).reply().await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "no token");
+    assert!(res.text.contains("403 Forbidden"));
     for bad in ["", "not-the-token", other_token.as_str()] {
         let res = post(&b, &h, WEB_WIZARD, bad, &fields).await;
-        assert_eq!(res.status(), StatusCode::FORBIDDEN, "token {bad:?}");
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "token {bad:?}");
     }
     assert_eq!(app_count(&h), 0);
 
@@ -709,7 +696,7 @@ async fn console_forms_without_the_sessions_token_are_refused_and_change_nothing
         ("/admin/users".to_owned(), vec![("first_name", "Eve")]),
     ] {
         let res = post(&b, &h, &path, &other_token, &form).await;
-        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{path}");
     }
     assert_eq!(api_app(&h, &id).await, before);
     assert!(h.okta.directory().app(&id).expect("app").users.is_empty());
@@ -752,16 +739,13 @@ async fn the_assignments_tab_assigns_and_removes_people_and_groups() {
         &[("user_id", &user.id)],
     )
     .await;
-    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.status, StatusCode::FOUND);
     assert_eq!(location(&res), tab);
     let assigned: Value = h
         .api(Method::GET, &format!("/api/v1/apps/{id}/users"))
-        .send()
+        .reply()
         .await
-        .expect("users")
-        .json()
-        .await
-        .expect("json");
+        .json;
     assert_eq!(assigned[0]["id"].as_str(), Some(user.id.as_str()));
     assert_eq!(assigned[0]["scope"], "USER");
     let (_, html) = page(&b, &h, &tab).await;
@@ -775,11 +759,9 @@ async fn the_assignments_tab_assigns_and_removes_people_and_groups() {
         &[("user_id", &user.id)],
     )
     .await;
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST, "assigned twice");
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "assigned twice");
     assert!(
-        res.text()
-            .await
-            .expect("html")
+        res.text
             .contains("The specified user is already assigned to the application.")
     );
 
@@ -791,7 +773,7 @@ async fn the_assignments_tab_assigns_and_removes_people_and_groups() {
         &[("group_id", &everyone)],
     )
     .await;
-    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.status, StatusCode::FOUND);
     let app = dir.app(&id).expect("app");
     assert!(app.groups.contains_key(&everyone));
     let (_, html) = page(&b, &h, &tab).await;
@@ -805,7 +787,7 @@ async fn the_assignments_tab_assigns_and_removes_people_and_groups() {
         &[("user_id", &user.id)],
     )
     .await;
-    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.status, StatusCode::FOUND);
     let res = post(
         &b,
         &h,
@@ -814,7 +796,7 @@ async fn the_assignments_tab_assigns_and_removes_people_and_groups() {
         &[("group_id", &everyone)],
     )
     .await;
-    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.status, StatusCode::FOUND);
     let app = dir.app(&id).expect("app");
     assert!(app.users.is_empty() && app.groups.is_empty());
     assert!(!dir.is_assigned(&app, &user.id));
@@ -884,8 +866,8 @@ async fn add_person_creates_an_active_user_who_can_sign_in() {
         ),
     ] {
         let res = post(&b, &h, "/admin/users", &t, &form).await;
-        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{form:?}");
-        let html = res.text().await.expect("html");
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{form:?}");
+        let html = res.text;
         let shown = data_se(&html, error_se).unwrap_or_else(|| panic!("{error_se} in {html}"));
         assert!(shown.contains(message), "{shown:?} should say {message:?}");
         assert!(html.contains("value=\"Grace\""), "input kept");
@@ -911,18 +893,15 @@ async fn add_person_creates_an_active_user_who_can_sign_in() {
         &person("grace@example.com", "Grace-Passw0rd!"),
     )
     .await;
-    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.status, StatusCode::FOUND);
     assert_eq!(location(&res), "/admin/users");
     let (_, html) = page(&b, &h, "/admin/users").await;
     assert!(html.contains("<strong>Grace Hopper</strong>"));
     let user: Value = h
         .api(Method::GET, "/api/v1/users/grace@example.com")
-        .send()
+        .reply()
         .await
-        .expect("user")
-        .json()
-        .await
-        .expect("json");
+        .json;
     assert_eq!(user["status"], "ACTIVE");
     assert_eq!(user["profile"]["firstName"], "Grace");
     let (_, back) = sign_in_at(&h, "/app/UserHome", "grace@example.com", "Grace-Passw0rd!").await;

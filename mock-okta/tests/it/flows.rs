@@ -157,17 +157,16 @@ async fn refresh_introspect_revoke_and_logout() {
                 ("sessionToken", &token),
             ],
         ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::FOUND);
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::FOUND);
     let code = params(&location(&res))["code"].clone();
     let res = exchange(&h, &app, &code, &[]).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.headers()["cache-control"], "no-cache, no-store");
-    assert_eq!(res.headers()["pragma"], "no-cache");
-    assert!(res.headers().contains_key("x-rate-limit-remaining"));
-    let body = res.text().await.unwrap();
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.headers["cache-control"], "no-cache, no-store");
+    assert_eq!(res.headers["pragma"], "no-cache");
+    assert!(res.headers.contains_key("x-rate-limit-remaining"));
+    let body = res.text;
     assert!(
         body.starts_with("{\"token_type\":\"Bearer\",\"expires_in\":3600,\"access_token\":\"ey"),
         "{body}"
@@ -186,11 +185,10 @@ async fn refresh_introspect_revoke_and_logout() {
             ("refresh_token", refresh.as_str()),
             ("scope", "openid offline_access"),
         ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let r: Value = res.json().await.unwrap();
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let r: Value = res.json;
     assert_eq!(r["refresh_token"], refresh.as_str());
     assert_eq!(r["scope"], "openid offline_access");
     assert!(r["id_token"].is_string());
@@ -204,11 +202,10 @@ async fn refresh_introspect_revoke_and_logout() {
             ("refresh_token", refresh.as_str()),
             ("scope", "openid email"),
         ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(res.json::<Value>().await.unwrap()["error"], "invalid_scope");
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert_eq!(res.json["error"], "invalid_scope");
 
     // Introspection of the access token, then revocation.
     let access = r["access_token"].as_str().unwrap().to_owned();
@@ -220,14 +217,9 @@ async fn refresh_introspect_revoke_and_logout() {
                 ("token", tok),
                 ("token_type_hint", "access_token".to_owned()),
             ])
-            .send()
+            .reply()
     };
-    let i: Value = introspect(access.clone())
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let i: Value = introspect(access.clone()).await.json;
     assert_eq!(i["active"], true);
     assert_eq!(i["username"], USER.0);
     assert_eq!(i["client_id"], app.client_id.as_str());
@@ -237,53 +229,35 @@ async fn refresh_introspect_revoke_and_logout() {
         .post(h.url("/oauth2/default/v1/revoke"))
         .basic_auth(&app.client_id, app.client_secret.as_deref())
         .form(&[("token", access.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.text().await.unwrap().is_empty());
-    let i: Value = introspect(access.clone())
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.text.is_empty());
+    let i: Value = introspect(access.clone()).await.json;
     assert_eq!(i, json!({"active": false}));
     let res = h
         .http
         .get(h.url("/oauth2/default/v1/userinfo"))
         .bearer_auth(&access)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert!(
-        res.headers()["www-authenticate"]
+        res.headers["www-authenticate"]
             .to_str()
             .unwrap()
             .contains("error=\"invalid_token\"")
     );
     // Revoking the refresh token ends it.
-    let i: Value = introspect(refresh.clone())
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let i: Value = introspect(refresh.clone()).await.json;
     assert_eq!(i["active"], true);
     h.http
         .post(h.url("/oauth2/default/v1/revoke"))
         .basic_auth(&app.client_id, app.client_secret.as_deref())
         .form(&[("token", refresh.as_str())])
-        .send()
-        .await
-        .unwrap();
-    let i: Value = introspect(refresh.clone())
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .reply()
+        .await;
+    let i: Value = introspect(refresh.clone()).await.json;
     assert_eq!(i["active"], false);
 
     // Logout ends the Okta session and returns to the registered sign-out URI with state.
@@ -293,15 +267,14 @@ async fn refresh_introspect_revoke_and_logout() {
         .append_pair("id_token_hint", id_token)
         .append_pair("post_logout_redirect_uri", LOGOUT_REDIRECT)
         .append_pair("state", "bye");
-    let res = h.http.get(url.as_str()).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::FOUND);
+    let res = h.http.get(url.as_str()).reply().await;
+    assert_eq!(res.status, StatusCode::FOUND);
     assert_eq!(location(&res), format!("{LOGOUT_REDIRECT}?state=bye"));
     let res = h
         .http
         .get(authorize_url(&h, &app.client_id, &[("prompt", "none")]))
-        .send()
-        .await
-        .unwrap();
+        .reply()
+        .await;
     let p = params(&location(&res));
     assert_eq!(p["error"], "login_required", "the session is gone");
     // An unregistered sign-out URI gets Okta's error page.
@@ -309,14 +282,9 @@ async fn refresh_introspect_revoke_and_logout() {
     url.query_pairs_mut()
         .append_pair("id_token_hint", id_token)
         .append_pair("post_logout_redirect_uri", "https://evil.example/");
-    let res = h.http.get(url.as_str()).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("must be a Logout redirect URI")
-    );
+    let res = h.http.get(url.as_str()).reply().await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.text.contains("must be a Logout redirect URI"));
 }
 
 #[tokio::test]
@@ -336,16 +304,15 @@ async fn one_sign_in_gives_sso_to_every_app_of_the_org() {
     let res = h
         .http
         .get(authorize_url(&h, &second.client_id, &[]))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::FOUND);
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::FOUND);
     let back = location(&res);
     assert!(back.starts_with(REDIRECT), "{back}");
     let code = params(&back)["code"].clone();
     let res = exchange(&h, &second, &code, &[]).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let t: Value = res.json().await.unwrap();
+    assert_eq!(res.status, StatusCode::OK);
+    let t: Value = res.json;
     let (_, id) = jwt_parts(t["id_token"].as_str().unwrap());
     assert_eq!(id["aud"], second.client_id.as_str());
     assert_eq!(id["nonce"], "nonce-123");
@@ -359,14 +326,13 @@ async fn one_sign_in_gives_sso_to_every_app_of_the_org() {
     .await;
     assert!(params(&back).contains_key("code"));
     // Sign-out ends SSO.
-    let res = h.http.get(h.url("/login/signout")).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::FOUND);
+    let res = h.http.get(h.url("/login/signout")).reply().await;
+    assert_eq!(res.status, StatusCode::FOUND);
     let res = h
         .http
         .get(authorize_url(&h, &first.client_id, &[]))
-        .send()
-        .await
-        .unwrap();
+        .reply()
+        .await;
     assert!(location(&res).contains("/login/login.htm"));
 }
 
@@ -392,10 +358,9 @@ async fn implicit_and_hybrid_responses_by_fragment_and_form_post() {
                 ("sessionToken", &token),
             ],
         ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::FOUND);
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::FOUND);
     let back = location(&res);
     assert!(back.starts_with(&format!("{REDIRECT}#id_token=")), "{back}");
     let p = params(&back);
@@ -413,9 +378,8 @@ async fn implicit_and_hybrid_responses_by_fragment_and_form_post() {
             &app.client_id,
             &[("response_type", "id_token")],
         ))
-        .send()
-        .await
-        .unwrap();
+        .reply()
+        .await;
     let (_, id) = jwt_parts(&params(&location(&res))["id_token"]);
     assert_eq!(id["given_name"], "Uma");
     assert_eq!(id["email_verified"], true);
@@ -430,11 +394,10 @@ async fn implicit_and_hybrid_responses_by_fragment_and_form_post() {
                 ("response_mode", "form_post"),
             ],
         ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let html = res.text().await.unwrap();
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let html = res.text;
     assert!(html.contains(&format!("action=\"{REDIRECT}\"")), "{html}");
     let code = hidden(&html, "code").expect("code field");
     assert!(hidden(&html, "id_token").is_some());
@@ -451,10 +414,9 @@ async fn implicit_and_hybrid_responses_by_fragment_and_form_post() {
             ("client_id", app.client_id.as_str()),
             ("client_secret", app.client_secret.as_deref().unwrap()),
         ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK, "client_secret_post works");
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "client_secret_post works");
 }
 
 #[tokio::test]
@@ -471,18 +433,18 @@ async fn client_credentials_needs_a_custom_scope_and_gives_a_client_token() {
             .post(h.url("/oauth2/default/v1/token"))
             .basic_auth(&svc.client_id, svc.client_secret.as_deref())
             .form(&[("grant_type", "client_credentials"), ("scope", scope)])
-            .send()
+            .reply()
     };
-    let res = ask("orders:read").await.unwrap();
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(res.json::<Value>().await.unwrap()["error"], "invalid_scope");
+    let res = ask("orders:read").await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert_eq!(res.json["error"], "invalid_scope");
     h.add_scope(json!({"name": "orders:read", "metadataPublish": "ALL_CLIENTS"}))
         .await;
-    let res = ask("openid").await.unwrap();
-    assert_eq!(res.json::<Value>().await.unwrap()["error"], "invalid_scope");
-    let res = ask("orders:read").await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let t: Value = res.json().await.unwrap();
+    let res = ask("openid").await;
+    assert_eq!(res.json["error"], "invalid_scope");
+    let res = ask("orders:read").await;
+    assert_eq!(res.status, StatusCode::OK);
+    let t: Value = res.json;
     assert!(t.get("id_token").is_none() && t.get("refresh_token").is_none());
     let (_, at) = jwt_parts(t["access_token"].as_str().unwrap());
     assert_eq!(at["sub"], svc.client_id.as_str());
@@ -492,12 +454,9 @@ async fn client_credentials_needs_a_custom_scope_and_gives_a_client_token() {
     let d: Value = h
         .http
         .get(h.url("/oauth2/default/.well-known/openid-configuration"))
-        .send()
+        .reply()
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json;
     assert!(
         d["scopes_supported"]
             .as_array()
@@ -514,13 +473,9 @@ async fn client_credentials_needs_a_custom_scope_and_gives_a_client_token() {
             ("grant_type", "client_credentials"),
             ("scope", "orders:read"),
         ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        res.json::<Value>().await.unwrap()["error"],
-        "invalid_client"
-    );
+        .reply()
+        .await;
+    assert_eq!(res.json["error"], "invalid_client");
 }
 
 #[tokio::test]
@@ -551,15 +506,14 @@ async fn public_spa_client_uses_pkce_and_rotating_refresh_tokens() {
                 ("code_challenge_method", "S256"),
             ],
         ))
-        .send()
-        .await
-        .unwrap();
+        .reply()
+        .await;
     let code = params(&location(&res))["code"].clone();
     let token_req = |form: Vec<(&'static str, String)>| {
         h.http
             .post(h.url("/oauth2/default/v1/token"))
             .form(&form)
-            .send()
+            .reply()
     };
     let res = token_req(vec![
         ("grant_type", "authorization_code".to_owned()),
@@ -568,19 +522,17 @@ async fn public_spa_client_uses_pkce_and_rotating_refresh_tokens() {
         ("client_id", spa.client_id.clone()),
         ("code_verifier", verifier.into()),
     ])
-    .await
-    .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let t: Value = res.json().await.unwrap();
+    .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let t: Value = res.json;
     let first = t["refresh_token"].as_str().unwrap().to_owned();
     let res = token_req(vec![
         ("grant_type", "refresh_token".to_owned()),
         ("refresh_token", first.clone()),
         ("client_id", spa.client_id.clone()),
     ])
-    .await
-    .unwrap();
-    let r: Value = res.json().await.unwrap();
+    .await;
+    let r: Value = res.json;
     let second = r["refresh_token"].as_str().unwrap().to_owned();
     assert_ne!(first, second, "SPAs rotate refresh tokens");
     // After the 30 s leeway the old one stops working.
@@ -590,17 +542,15 @@ async fn public_spa_client_uses_pkce_and_rotating_refresh_tokens() {
         ("refresh_token", first),
         ("client_id", spa.client_id.clone()),
     ])
-    .await
-    .unwrap();
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
     let res = token_req(vec![
         ("grant_type", "refresh_token".to_owned()),
         ("refresh_token", second),
         ("client_id", spa.client_id.clone()),
     ])
-    .await
-    .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
+    .await;
+    assert_eq!(res.status, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -610,17 +560,14 @@ async fn org_authorization_server_issues_tokens_for_its_own_issuer() {
     let d: Value = h
         .http
         .get(h.url("/.well-known/openid-configuration"))
-        .send()
+        .reply()
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json;
     assert_eq!(d["issuer"], h.base.as_str());
     let token = session_token(&h, USER.0, USER.1).await;
     let url = authorize_url(&h, &app.client_id, &[("sessionToken", &token)])
         .replace("/oauth2/default/v1/", "/oauth2/v1/");
-    let res = h.http.get(&url).send().await.unwrap();
+    let res = h.http.get(&url).reply().await;
     let code = params(&location(&res))["code"].clone();
     let res = h
         .http
@@ -631,11 +578,10 @@ async fn org_authorization_server_issues_tokens_for_its_own_issuer() {
             ("code", code.as_str()),
             ("redirect_uri", REDIRECT),
         ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let t: Value = res.json().await.unwrap();
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let t: Value = res.json;
     let (_, id) = jwt_parts(t["id_token"].as_str().unwrap());
     assert_eq!(id["iss"], h.base.as_str());
     let (_, at) = jwt_parts(t["access_token"].as_str().unwrap());
@@ -649,9 +595,8 @@ async fn org_authorization_server_issues_tokens_for_its_own_issuer() {
             &app.client_id,
             &[("sessionToken", &token)],
         ))
-        .send()
-        .await
-        .unwrap();
+        .reply()
+        .await;
     let code = params(&location(&res))["code"].clone();
     let res = h
         .http
@@ -662,10 +607,9 @@ async fn org_authorization_server_issues_tokens_for_its_own_issuer() {
             ("code", code.as_str()),
             ("redirect_uri", REDIRECT),
         ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.json::<Value>().await.unwrap()["error"], "invalid_grant");
+        .reply()
+        .await;
+    assert_eq!(res.json["error"], "invalid_grant");
 }
 
 /// `client_secret_jwt`: an assertion made by another JWT library (jsonwebtoken), with `aud`
@@ -709,18 +653,15 @@ async fn client_secret_jwt_authenticates_with_a_one_time_assertion() {
                 ("client_assertion_type", jwt_bearer),
                 ("client_assertion", &jwt),
             ])
-            .send()
+            .reply()
     };
     let jwt = assertion("token", "first");
-    let res = token(jwt.clone()).await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let access = res.json::<Value>().await.unwrap()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let res = token(jwt).await.unwrap();
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    let e: Value = res.json().await.unwrap();
+    let res = token(jwt.clone()).await;
+    assert_eq!(res.status, StatusCode::OK);
+    let access = res.json["access_token"].as_str().unwrap().to_owned();
+    let res = token(jwt).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    let e: Value = res.json;
     assert_eq!(e["error"], "invalid_client");
     assert_eq!(
         e["error_description"],
@@ -735,13 +676,13 @@ async fn client_secret_jwt_authenticates_with_a_one_time_assertion() {
                 ("client_assertion_type", jwt_bearer),
                 ("client_assertion", &jwt),
             ])
-            .send()
+            .reply()
     };
-    let res = introspect(assertion("token", "second")).await.unwrap();
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    let res = introspect(assertion("introspect", "third")).await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.json::<Value>().await.unwrap()["active"], true);
+    let res = introspect(assertion("token", "second")).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    let res = introspect(assertion("introspect", "third")).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.json["active"], true);
 }
 
 /// `private_key_jwt`: the app holds public keys in `settings.oauthClient.jwks` (RSA and EC);
@@ -765,11 +706,10 @@ async fn private_key_jwt_checks_the_assertion_against_the_apps_keys() {
     let res = h
         .api(reqwest::Method::POST, "/api/v1/apps")
         .json(&settings(None))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    let e: Value = res.json().await.unwrap();
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    let e: Value = res.json;
     assert_eq!(e["errorCode"], "E0000001");
     assert!(
         e["errorCauses"][0]["errorSummary"]
@@ -796,11 +736,10 @@ async fn private_key_jwt_checks_the_assertion_against_the_apps_keys() {
     let res = h
         .api(reqwest::Method::POST, "/api/v1/apps")
         .json(&settings(Some(jwks.clone())))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let app: Value = res.json().await.unwrap();
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let app: Value = res.json;
     assert_eq!(app["settings"]["oauthClient"]["jwks"], jwks);
     assert!(
         app["credentials"]["oauthClient"]
@@ -840,36 +779,25 @@ async fn private_key_jwt_checks_the_assertion_against_the_apps_keys() {
                 ),
                 ("client_assertion", &jwt),
             ])
-            .send()
+            .reply()
     };
     let rsa_key = &rsa.signing;
     let ec_key = jsonwebtoken::EncodingKey::from_ec_der(ec_der.as_ref());
-    let res = ask(sign(jsonwebtoken::Algorithm::RS256, "rsa-1", rsa_key))
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK, "RS256 with the RSA key");
-    let res = ask(sign(jsonwebtoken::Algorithm::ES256, "ec-1", &ec_key))
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK, "ES256 with the EC key");
+    let res = ask(sign(jsonwebtoken::Algorithm::RS256, "rsa-1", rsa_key)).await;
+    assert_eq!(res.status, StatusCode::OK, "RS256 with the RSA key");
+    let res = ask(sign(jsonwebtoken::Algorithm::ES256, "ec-1", &ec_key)).await;
+    assert_eq!(res.status, StatusCode::OK, "ES256 with the EC key");
 
-    let error = |res: reqwest::Response| async move {
-        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-        let e: Value = res.json().await.unwrap();
-        assert_eq!(e["error"], "invalid_client");
-        e["error_description"].as_str().unwrap().to_owned()
+    let error = |res: Reply| {
+        let (status, error, description) = res.oauth_error();
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(error, "invalid_client");
+        description
     };
     let other_pem = std::fs::read_to_string(signing_key_file()).unwrap();
     let other = jsonwebtoken::EncodingKey::from_rsa_pem(other_pem.as_bytes()).unwrap();
-    let res = ask(sign(jsonwebtoken::Algorithm::RS256, "rsa-1", &other))
-        .await
-        .unwrap();
-    assert_eq!(
-        error(res).await,
-        "The client_assertion signature is invalid."
-    );
-    let res = ask(sign(jsonwebtoken::Algorithm::RS256, "nope", rsa_key))
-        .await
-        .unwrap();
-    assert_eq!(error(res).await, "The client_assertion JWT kid is invalid.");
+    let res = ask(sign(jsonwebtoken::Algorithm::RS256, "rsa-1", &other)).await;
+    assert_eq!(error(res), "The client_assertion signature is invalid.");
+    let res = ask(sign(jsonwebtoken::Algorithm::RS256, "nope", rsa_key)).await;
+    assert_eq!(error(res), "The client_assertion JWT kid is invalid.");
 }
