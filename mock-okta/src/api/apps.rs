@@ -12,7 +12,7 @@ use axum::{
 use serde::Deserialize;
 
 use super::{
-    ApiError, ApiJson, ApiPath as Path, OptionalJson, Params, allow, expressions, no_content, ok,
+    ApiError, ApiJson, ApiPath as Path, ApiQuery, OptionalJson, allow, expressions, no_content, ok,
     page,
     views::{self, Assignment, Secret},
 };
@@ -51,11 +51,11 @@ pub(super) fn router() -> Router<AppState> {
         .route("/api/v1/apps/{app_id}/groups", allow(get(app_groups_list)))
         .route(
             "/api/v1/apps/{app_id}/grants",
-            allow(get(grants_list).post(grants_create)),
+            allow(get(scope_grants_list).post(scope_grants_create)),
         )
         .route(
             "/api/v1/apps/{app_id}/grants/{grant_id}",
-            allow(get(grants_get).delete(grants_revoke)),
+            allow(get(scope_grants_get).delete(scope_grants_revoke)),
         )
         .route(
             "/api/v1/apps/{app_id}/groups/{group_id}",
@@ -90,7 +90,7 @@ const APP_ATTRS: &[&str] = &[
     "settings.oauthClient.application_type",
 ];
 
-async fn apps_list(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
+async fn apps_list(State(state): State<AppState>, params: ApiQuery) -> Result<Response, ApiError> {
     let limit = params.limit(20, 200)?;
     let exprs = expressions(&params, |a| APP_ATTRS.contains(&a))?;
     // `user.id` filters need the user's groups; look them up before the directory's lock
@@ -166,7 +166,7 @@ async fn apps_list(State(state): State<AppState>, params: Params) -> Result<Resp
 
 async fn apps_create(
     State(state): State<AppState>,
-    params: Params,
+    params: ApiQuery,
     ApiJson(input): ApiJson<AppInput>,
 ) -> Result<Response, ApiError> {
     let activate = params.flag("activate", true)?;
@@ -250,7 +250,7 @@ fn assignments(state: &AppState, app: &App) -> Vec<(String, Assignment)> {
 async fn app_users_list(
     State(state): State<AppState>,
     Path(app_id): Path<String>,
-    params: Params,
+    params: ApiQuery,
 ) -> Result<Response, ApiError> {
     let limit = params.limit(50, 500)?;
     let app = state.dir.app(&app_id)?;
@@ -349,7 +349,7 @@ async fn app_users_unassign(
 async fn app_groups_list(
     State(state): State<AppState>,
     Path(app_id): Path<String>,
-    params: Params,
+    params: ApiQuery,
 ) -> Result<Response, ApiError> {
     let limit = params.limit(20, 200)?;
     let app = state.dir.app(&app_id)?;
@@ -432,15 +432,15 @@ async fn app_groups_unassign(
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct GrantBody {
+struct ScopeGrantBody {
     issuer: String,
     scope_id: String,
 }
 
-async fn grants_create(
+async fn scope_grants_create(
     State(state): State<AppState>,
     Path(app_id): Path<String>,
-    ApiJson(body): ApiJson<GrantBody>,
+    ApiJson(body): ApiJson<ScopeGrantBody>,
 ) -> Result<Response, ApiError> {
     // okta.* scopes belong to the org authorization server, whose issuer is the org URL.
     if body.issuer.trim_end_matches('/') != state.org.base() {
@@ -452,15 +452,15 @@ async fn grants_create(
             )],
         ));
     }
-    let grant = state.dir.grant_scope(&app_id, &body.scope_id)?;
+    let scope_grant = state.dir.grant_scope(&app_id, &body.scope_id)?;
     let app = state.dir.app(&app_id)?;
     Ok(super::json(
         axum::http::StatusCode::CREATED,
-        views::scope_grant(&state.org, &app, &grant),
+        views::scope_grant(&state.org, &app, &scope_grant),
     ))
 }
 
-async fn grants_list(
+async fn scope_grants_list(
     State(state): State<AppState>,
     Path(app_id): Path<String>,
 ) -> Result<Response, ApiError> {
@@ -472,20 +472,20 @@ async fn grants_list(
         .collect::<Vec<_>>()))
 }
 
-async fn grants_get(
+async fn scope_grants_get(
     State(state): State<AppState>,
     Path((app_id, grant_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let app = state.dir.app(&app_id)?;
-    let grant = app
+    let scope_grant = app
         .scope_grants
         .iter()
         .find(|g| g.id == grant_id)
         .ok_or_else(|| ApiError::not_found(&grant_id, "OAuth2ScopeConsentGrant"))?;
-    Ok(ok(views::scope_grant(&state.org, &app, grant)))
+    Ok(ok(views::scope_grant(&state.org, &app, scope_grant)))
 }
 
-async fn grants_revoke(
+async fn scope_grants_revoke(
     State(state): State<AppState>,
     Path((app_id, grant_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {

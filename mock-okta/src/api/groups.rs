@@ -4,7 +4,7 @@ use axum::{Router, extract::State, response::Response, routing::get};
 use serde::Deserialize;
 
 use super::{
-    ApiError, ApiJson, ApiPath as Path, Params, allow, expressions, no_content, ok, page, views,
+    ApiError, ApiJson, ApiPath as Path, ApiQuery, allow, expressions, no_content, ok, page, views,
 };
 use crate::{
     clock::okta_timestamp,
@@ -59,7 +59,10 @@ fn group_attr(g: &Group, attr: &str) -> Vec<String> {
     }
 }
 
-async fn groups_list(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
+async fn groups_list(
+    State(state): State<AppState>,
+    params: ApiQuery,
+) -> Result<Response, ApiError> {
     let limit = params.limit(10_000, 10_000)?;
     let exprs = expressions(&params, |a| GROUP_ATTRS.contains(&a))?;
     let matches = |g: &Group| exprs.iter().all(|e| e.matches(&|a| group_attr(g, a)));
@@ -139,7 +142,7 @@ async fn groups_delete(
 async fn group_members_list(
     State(state): State<AppState>,
     Path(group_id): Path<String>,
-    params: Params,
+    params: ApiQuery,
 ) -> Result<Response, ApiError> {
     let limit = params.limit(1000, 10_000)?;
     let members = state.dir.group_members(&group_id)?;
@@ -184,7 +187,7 @@ async fn group_members_remove(
 async fn group_apps_list(
     State(state): State<AppState>,
     Path(group_id): Path<String>,
-    params: Params,
+    params: ApiQuery,
 ) -> Result<Response, ApiError> {
     let limit = params.limit(20, 200)?;
     // Unknown groups are a 404, not an empty list.

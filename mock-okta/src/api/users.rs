@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::{
-    ApiError, ApiJson, ApiPath as Path, Params, allow, expressions, json as json_response,
+    ApiError, ApiJson, ApiPath as Path, ApiQuery, allow, expressions, json as json_response,
     no_content, ok, page, views,
 };
 use crate::{
@@ -117,7 +117,7 @@ fn user_attr(u: &User, type_id: &str, attr: &str) -> Vec<String> {
     }
 }
 
-async fn users_list(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
+async fn users_list(State(state): State<AppState>, params: ApiQuery) -> Result<Response, ApiError> {
     let limit = params.limit(200, 200)?;
     let exprs = expressions(&params, user_attr_known)?;
     let type_id = views::user_type_id(state.dir.org_id());
@@ -176,7 +176,7 @@ impl UserBody {
 
 async fn users_create(
     State(state): State<AppState>,
-    params: Params,
+    params: ApiQuery,
     ApiJson(body): ApiJson<UserBody>,
 ) -> Result<Response, ApiError> {
     let activate = params.flag("activate", true)?;
@@ -236,7 +236,7 @@ async fn users_delete(
 async fn users_lifecycle(
     State(state): State<AppState>,
     Path((user_id, op)): Path<(String, String)>,
-    params: Params,
+    params: ApiQuery,
 ) -> Result<Response, ApiError> {
     const OPS: &[&str] = &[
         "activate",

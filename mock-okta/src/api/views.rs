@@ -67,7 +67,7 @@ pub struct NamedLink {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct AppView {
+pub struct ApiAppView {
     pub id: String,
     pub name: &'static str,
     pub label: String,
@@ -193,11 +193,11 @@ pub enum Secret {
     Hide,
 }
 
-pub fn app(org: &OrgUrls, a: &App, secret: Secret, kid: Option<String>) -> AppView {
+pub fn app(org: &OrgUrls, a: &App, secret: Secret, kid: Option<String>) -> ApiAppView {
     let api = |p: &str| org.url(&format!("/api/v1/apps/{}{p}", a.id));
     let s = &a.settings;
     let active = a.status == AppStatus::Active;
-    AppView {
+    ApiAppView {
         id: a.id.clone(),
         name: "oidc_client",
         label: a.label.clone(),

@@ -5,9 +5,9 @@
 //! so an app made one way is identical to one made another way. Storage is an in-memory
 //! store behind this typed API; handlers never touch the lock.
 
-mod app_grants;
 mod apps;
 mod groups;
+mod scope_grants;
 mod scopes;
 mod users;
 
@@ -15,7 +15,6 @@ use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use indexmap::IndexMap;
 
-pub use app_grants::{OKTA_SCOPES, ScopeGrant};
 pub use apps::{
     App, AppGroup, AppInput, AppStatus, AppType, AppUser, ClientCredentials, CredentialsInput,
     HideInput, IdpInitiatedLogin, IdpInitiatedLoginInput, IdpMode, OAuthClientCredentialsInput,
@@ -23,6 +22,7 @@ pub use apps::{
     VisibilityInput,
 };
 pub use groups::{EVERYONE, Group, GroupType};
+pub use scope_grants::{OKTA_SCOPES, ScopeGrant};
 pub use scopes::{MetadataPublish, SYSTEM_SCOPES, Scope, ScopeInput};
 pub use users::{NewUser, Role, User, UserStatus};
 

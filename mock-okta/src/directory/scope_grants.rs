@@ -83,7 +83,7 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn grants_are_okta_scopes_once_each() {
+    fn scope_grants_are_okta_scopes_once_each() {
         let dir = Directory::new(Clock::default());
         let input: AppInput = serde_json::from_value(json!({"name": "oidc_client", "label": "S",
             "settings": {"oauthClient": {"application_type": "service",

@@ -10,7 +10,7 @@ use axum::{
 };
 
 use super::{
-    ApiError, ApiJson, ApiPath as Path, Params, allow, json, no_content, ok,
+    ApiError, ApiJson, ApiPath as Path, ApiQuery, allow, json, no_content, ok,
     views::{self, AuthServerView},
 };
 use crate::{
@@ -82,7 +82,7 @@ async fn servers_get(
 async fn scopes_list(
     State(state): State<AppState>,
     Path(server_id): Path<String>,
-    params: Params,
+    params: ApiQuery,
 ) -> Result<Response, ApiError> {
     check_server(&server_id)?;
     let q = params.get("q").map(str::to_lowercase);
