@@ -68,6 +68,14 @@ pub enum DirError {
 }
 
 impl DirError {
+    /// No app with this id: Okta names the kind `AppInstance`.
+    pub(crate) fn app_not_found(id: &str) -> Self {
+        Self::NotFound {
+            id: id.to_owned(),
+            kind: "AppInstance",
+        }
+    }
+
     pub(crate) fn validation(causes: Vec<Cause>) -> Self {
         let mut fields: Vec<&str> = causes.iter().map(|c| c.field.as_str()).collect();
         fields.dedup();
@@ -94,10 +102,9 @@ struct Store {
 impl Store {
     /// An app by id, to change it; Okta's `AppInstance` not-found otherwise.
     fn app_mut(&mut self, id: &str) -> DirResult<&mut App> {
-        self.apps.get_mut(id).ok_or_else(|| DirError::NotFound {
-            id: id.to_owned(),
-            kind: "AppInstance",
-        })
+        self.apps
+            .get_mut(id)
+            .ok_or_else(|| DirError::app_not_found(id))
     }
 }
 
