@@ -17,7 +17,7 @@ use super::{
     views::{self, Assignment, Secret},
 };
 use crate::{
-    directory::{App, AppInput, DirError, Page, paginate},
+    directory::{App, AppInput, Cause, DirError, paginate, starts_with_ci},
     state::AppState,
 };
 
@@ -147,20 +147,12 @@ async fn apps_list(State(state): State<AppState>, params: ApiQuery) -> Result<Re
         .dir
         .list_apps(params.get("q"), &matches, params.get("after"), limit);
     let kid = kid(&state).await;
-    let views: Vec<_> = listed
-        .items
-        .iter()
-        .map(|a| views::app(&state.org, a, Secret::Hide, kid.clone()))
-        .collect();
     Ok(page(
         &state,
         "/api/v1/apps",
         &params,
         limit,
-        Page {
-            items: views,
-            next: listed.next,
-        },
+        listed.map(|a| views::app(&state.org, a, Secret::Hide, kid.clone())),
     ))
 }
 
@@ -258,31 +250,14 @@ async fn app_users_list(
     let rows = assignments(&state, &app)
         .into_iter()
         .filter_map(|(uid, how)| state.dir.user(&uid).ok().map(|u| (uid, (u, how))))
-        .filter(|(_, (u, _))| {
-            q.is_none_or(|q| {
-                ["firstName", "lastName", "email", "login"].iter().any(|k| {
-                    u.profile
-                        .get(*k)
-                        .and_then(|v| v.as_str())
-                        .is_some_and(|v| v.to_lowercase().starts_with(&q.to_lowercase()))
-                })
-            })
-        });
+        .filter(|(_, (u, _))| q.is_none_or(|q| u.matches_q(q)));
     let listed = paginate(rows, params.get("after"), limit);
-    let items = listed
-        .items
-        .iter()
-        .map(|(u, how)| views::app_user(&state.org, &app.id, u, how))
-        .collect();
     Ok(page(
         &state,
         &format!("/api/v1/apps/{}/users", app.id),
         &params,
         limit,
-        Page {
-            items,
-            next: listed.next,
-        },
+        listed.map(|(u, how)| views::app_user(&state.org, &app.id, u, how)),
     ))
 }
 
@@ -298,10 +273,7 @@ async fn app_users_assign(
     ApiJson(body): ApiJson<AssignUserBody>,
 ) -> Result<Response, ApiError> {
     let Some(user_id) = body.id.filter(|s| !s.is_empty()) else {
-        return Err(ApiError::validation(
-            "id",
-            vec!["id: The field cannot be left blank".into()],
-        ));
+        return Err(DirError::validation(vec![Cause::blank("id")]).into());
     };
     if let Some(scope) = body.scope.as_deref()
         && scope != "USER"
@@ -362,25 +334,17 @@ async fn app_groups_list(
                 state
                     .dir
                     .group(&ag.group_id)
-                    .is_ok_and(|g| g.profile_name.to_lowercase().starts_with(&q.to_lowercase()))
+                    .is_ok_and(|g| starts_with_ci(&g.profile_name, q))
             })
         })
         .map(|ag| (ag.group_id.clone(), ag.clone()));
     let listed = paginate(rows, params.get("after"), limit);
-    let items = listed
-        .items
-        .iter()
-        .map(|ag| views::app_group(&state.org, &app.id, ag))
-        .collect();
     Ok(page(
         &state,
         &format!("/api/v1/apps/{}/groups", app.id),
         &params,
         limit,
-        Page {
-            items,
-            next: listed.next,
-        },
+        listed.map(|ag| views::app_group(&state.org, &app.id, ag)),
     ))
 }
 

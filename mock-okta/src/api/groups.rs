@@ -8,7 +8,7 @@ use super::{
 };
 use crate::{
     clock::okta_timestamp,
-    directory::{Group, Page, paginate},
+    directory::{Group, paginate},
     state::AppState,
 };
 
@@ -69,20 +69,12 @@ async fn groups_list(
     let listed = state
         .dir
         .list_groups(params.get("q"), &matches, params.get("after"), limit);
-    let items = listed
-        .items
-        .iter()
-        .map(|g| views::group(&state.org, g))
-        .collect();
     Ok(page(
         &state,
         "/api/v1/groups",
         &params,
         limit,
-        Page {
-            items,
-            next: listed.next,
-        },
+        listed.map(|g| views::group(&state.org, g)),
     ))
 }
 
@@ -151,20 +143,12 @@ async fn group_members_list(
         params.get("after"),
         limit,
     );
-    let items = listed
-        .items
-        .iter()
-        .map(|u| views::user(&state.org, state.dir.org_id(), u))
-        .collect();
     Ok(page(
         &state,
         &format!("/api/v1/groups/{group_id}/users"),
         &params,
         limit,
-        Page {
-            items,
-            next: listed.next,
-        },
+        listed.map(|u| views::user(&state.org, state.dir.org_id(), u)),
     ))
 }
 
@@ -198,19 +182,11 @@ async fn group_apps_list(
         params.get("after"),
         limit,
     );
-    let items = listed
-        .items
-        .iter()
-        .map(|a| views::app(&state.org, a, views::Secret::Hide, None))
-        .collect();
     Ok(page(
         &state,
         &format!("/api/v1/groups/{group_id}/apps"),
         &params,
         limit,
-        Page {
-            items,
-            next: listed.next,
-        },
+        listed.map(|a| views::app(&state.org, a, views::Secret::Hide, None)),
     ))
 }

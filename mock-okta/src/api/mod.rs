@@ -341,12 +341,7 @@ pub fn json<T: Serialize>(status: StatusCode, body: T) -> Response {
             .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "cannot serialise an API response");
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "E0000009",
-                "Internal Server Error",
-            )
-            .into_response()
+            ApiError::internal().into_response()
         }
     }
 }

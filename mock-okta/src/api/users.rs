@@ -16,7 +16,7 @@ use super::{
 };
 use crate::{
     clock::okta_timestamp,
-    directory::{DirError, DirResult, NewUser, Page, User, UserStatus},
+    directory::{Cause, DirError, DirResult, NewUser, User, UserStatus},
     state::AppState,
 };
 
@@ -129,20 +129,12 @@ async fn users_list(State(state): State<AppState>, params: ApiQuery) -> Result<R
     let listed = state
         .dir
         .list_users(params.get("q"), &matches, params.get("after"), limit);
-    let items = listed
-        .items
-        .iter()
-        .map(|u| views::user(&state.org, state.dir.org_id(), u))
-        .collect();
     Ok(page(
         &state,
         "/api/v1/users",
         &params,
         limit,
-        Page {
-            items,
-            next: listed.next,
-        },
+        listed.map(|u| views::user(&state.org, state.dir.org_id(), u)),
     ))
 }
 
@@ -330,10 +322,7 @@ async fn roles_assign(
 ) -> Result<Response, ApiError> {
     let user = resolve(&state, &user_id)?;
     let Some(role_type) = body.type_.filter(|t| !t.is_empty()) else {
-        return Err(ApiError::validation(
-            "type",
-            vec!["type: The field cannot be left blank".into()],
-        ));
+        return Err(DirError::validation(vec![Cause::blank("type")]).into());
     };
     let role = state.dir.assign_role(&user.id, &role_type)?;
     Ok(json_response(

@@ -57,16 +57,19 @@ impl Group {
     }
 }
 
+/// A group's name: trimmed, and not blank.
+fn group_name(name: &str) -> DirResult<&str> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(DirError::validation(vec![Cause::blank("name")]));
+    }
+    Ok(name)
+}
+
 impl Directory {
     /// Creates an Okta group (`POST /api/v1/groups`).
     pub fn create_group(&self, name: &str, description: Option<String>) -> DirResult<Group> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(DirError::validation(vec![Cause::new(
-                "name",
-                "name: The field cannot be left blank",
-            )]));
-        }
+        let name = group_name(name)?;
         let now = self.clock().now_datetime();
         let mut store = self.write();
         if store
@@ -74,10 +77,7 @@ impl Directory {
             .values()
             .any(|g| g.profile_name.eq_ignore_ascii_case(name))
         {
-            return Err(DirError::validation(vec![Cause::new(
-                "name",
-                "name: An object with this field already exists in the current organization",
-            )]));
+            return Err(DirError::validation(vec![Cause::taken("name")]));
         }
         let group = Group {
             id: okta_id("00g"),
@@ -151,13 +151,7 @@ impl Directory {
         if g.type_ == GroupType::BuiltIn {
             return Err(DirError::Forbidden);
         }
-        if name.trim().is_empty() {
-            return Err(DirError::validation(vec![Cause::new(
-                "name",
-                "name: The field cannot be left blank",
-            )]));
-        }
-        g.profile_name = name.trim().to_owned();
+        g.profile_name = group_name(name)?.to_owned();
         g.profile_description = description;
         g.last_updated = now;
         Ok(g.clone())

@@ -42,6 +42,31 @@ impl Cause {
             message: message.into(),
         }
     }
+
+    /// A required field left empty, in Okta's words. `field` is the JSON path; the message
+    /// names its last segment (`settings.oauthClient.application_type` -> `application_type`).
+    pub fn blank(field: &str) -> Self {
+        Self::new(
+            field,
+            format!("{}: The field cannot be left blank", last_segment(field)),
+        )
+    }
+
+    /// A value another object of the org already has, in Okta's words.
+    pub fn taken(field: &str) -> Self {
+        Self::new(
+            field,
+            format!(
+                "{}: An object with this field already exists in the current organization",
+                last_segment(field)
+            ),
+        )
+    }
+}
+
+/// The last segment of a JSON path, the name Okta's messages start with.
+pub(crate) fn last_segment(field: &str) -> &str {
+    field.rsplit('.').next().unwrap_or(field)
 }
 
 /// Why a directory operation was refused.
@@ -159,6 +184,16 @@ pub struct Page<T> {
     pub next: Option<String>,
 }
 
+impl<T> Page<T> {
+    /// The same page with each item rendered by `f` (the cursor stays).
+    pub fn map<U>(&self, f: impl FnMut(&T) -> U) -> Page<U> {
+        Page {
+            items: self.items.iter().map(f).collect(),
+            next: self.next.clone(),
+        }
+    }
+}
+
 pub(crate) fn paginate<T: Clone>(
     items: impl Iterator<Item = (String, T)>,
     after: Option<&str>,
@@ -196,6 +231,28 @@ pub(crate) fn starts_with_ci(value: &str, prefix: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn causes_name_the_last_segment_of_their_field_in_oktas_words() {
+        let blank = Cause::blank("settings.oauthClient.application_type");
+        assert_eq!(blank.field, "settings.oauthClient.application_type");
+        assert_eq!(
+            blank.message,
+            "application_type: The field cannot be left blank"
+        );
+        assert_eq!(
+            Cause::taken("login").message,
+            "login: An object with this field already exists in the current organization"
+        );
+    }
+
+    #[test]
+    fn a_rendered_page_keeps_its_cursor() {
+        let p = paginate((0..5).map(|i| (format!("id{i}"), i)), None, 2);
+        let shown = p.map(|i| i * 10);
+        assert_eq!(shown.items, vec![0, 10]);
+        assert_eq!(shown.next.as_deref(), Some("id1"));
+    }
 
     #[test]
     fn paginates_with_a_cursor() {

@@ -68,6 +68,13 @@ impl User {
     pub fn login(&self) -> &str {
         self.profile_str("login").unwrap_or_default()
     }
+    /// Okta's `q` for users: a prefix, ignoring case, of the first name, last name, email
+    /// or login.
+    pub fn matches_q(&self, q: &str) -> bool {
+        ["firstName", "lastName", "email", "login"]
+            .iter()
+            .any(|k| self.profile_str(k).is_some_and(|v| starts_with_ci(v, q)))
+    }
     pub fn email(&self) -> Option<&str> {
         self.profile_str("email")
     }
@@ -139,10 +146,7 @@ fn validate_profile(profile: &Map<String, Value>) -> Vec<Cause> {
     ] {
         match profile.get(key) {
             Some(Value::String(s)) if !s.trim().is_empty() => {}
-            _ => causes.push(Cause::new(
-                label,
-                format!("{label}: The field cannot be left blank"),
-            )),
+            _ => causes.push(Cause::blank(label)),
         }
     }
     if let Some(Value::String(login)) = profile.get("login")
@@ -186,6 +190,15 @@ fn validate_password(password: &str, login: &str) -> Option<Cause> {
     })
 }
 
+impl super::Store {
+    /// Logins are unique in the org, ignoring case; `except` is the user being changed.
+    fn login_taken(&self, login: &str, except: Option<&str>) -> bool {
+        self.users
+            .values()
+            .any(|u| Some(u.id.as_str()) != except && u.login().eq_ignore_ascii_case(login))
+    }
+}
+
 impl Directory {
     /// Creates a user (`POST /api/v1/users`). With `activate`, a user with a password is
     /// ACTIVE at once, one without is PROVISIONED; otherwise STAGED.
@@ -204,16 +217,8 @@ impl Directory {
         }
         let now = self.clock().now_datetime();
         let mut store = self.write();
-        if !login.is_empty()
-            && store
-                .users
-                .values()
-                .any(|u| u.login().eq_ignore_ascii_case(&login))
-        {
-            causes.push(Cause::new(
-                "login",
-                "login: An object with this field already exists in the current organization",
-            ));
+        if !login.is_empty() && store.login_taken(&login, None) {
+            causes.push(Cause::taken("login"));
         }
         for gid in &new.group_ids {
             if !store.groups.values().any(|g| &g.id == gid) {
@@ -285,15 +290,7 @@ impl Directory {
         let store = self.read();
         let items = store.users.values().filter(|u| {
             // Okta's `q` does not return DEPROVISIONED users.
-            let q_ok = q.is_none_or(|q| {
-                u.status != UserStatus::Deprovisioned
-                    && ["firstName", "lastName", "email", "login"].iter().any(|k| {
-                        u.profile
-                            .get(*k)
-                            .and_then(Value::as_str)
-                            .is_some_and(|v| starts_with_ci(v, q))
-                    })
-            });
+            let q_ok = q.is_none_or(|q| u.status != UserStatus::Deprovisioned && u.matches_q(q));
             q_ok && filter(u)
         });
         paginate(items.map(|u| (u.id.clone(), u.clone())), after, limit)
@@ -335,15 +332,8 @@ impl Directory {
         }
         let mut causes = validate_profile(&updated.profile);
         let login = updated.login().to_owned();
-        if store
-            .users
-            .values()
-            .any(|u| u.id != updated.id && u.login().eq_ignore_ascii_case(&login))
-        {
-            causes.push(Cause::new(
-                "login",
-                "login: An object with this field already exists in the current organization",
-            ));
+        if store.login_taken(&login, Some(&updated.id)) {
+            causes.push(Cause::taken("login"));
         }
         if let Some(p) = &password
             && let Some(c) = validate_password(p, &login)
@@ -533,6 +523,28 @@ mod tests {
             .as_object()
             .cloned()
             .unwrap()
+    }
+
+    #[test]
+    fn q_is_a_case_insensitive_prefix_of_names_email_or_login_and_logins_are_unique() {
+        let dir = Directory::new(Clock::default());
+        let ann = dir
+            .create_user(NewUser {
+                profile: profile("ann.lee@example.com"),
+                activate: true,
+                ..Default::default()
+            })
+            .unwrap();
+        for q in ["an", "LEE", "ann.lee@", "Ann.Lee@Example.com"] {
+            assert!(ann.matches_q(q), "{q}");
+        }
+        for q in ["nn", "example", "bob"] {
+            assert!(!ann.matches_q(q), "{q}");
+        }
+        let store = dir.read();
+        assert!(store.login_taken("ANN.LEE@example.com", None));
+        assert!(!store.login_taken("ann.lee@example.com", Some(&ann.id)));
+        assert!(!store.login_taken("bob@example.com", None));
     }
 
     #[test]

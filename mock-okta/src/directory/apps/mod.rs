@@ -238,9 +238,8 @@ impl Store {
             .values()
             .any(|a| Some(a.id.as_str()) != except && a.credentials.client_id == client_id);
         if taken {
-            return Err(DirError::validation(vec![Cause::new(
+            return Err(DirError::validation(vec![Cause::taken(
                 "credentials.oauthClient.client_id",
-                "client_id: An object with this field already exists in the current organization",
             )]));
         }
         Ok(())

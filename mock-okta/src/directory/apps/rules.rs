@@ -13,7 +13,10 @@ use super::{
         RefreshTokenInput,
     },
 };
-use crate::{directory::Cause, ids::alphanumeric};
+use crate::{
+    directory::{Cause, last_segment},
+    ids::alphanumeric,
+};
 
 /// What an app's input becomes once every rule holds: the parts of an [`App`] that its
 /// input sets.
@@ -161,7 +164,7 @@ fn check_kind(input: &AppInput, causes: &mut Causes) {
             "name",
             format!("name: Application name '{other}' is not supported here; only 'oidc_client' (OpenID Connect) apps are"),
         ),
-        None => causes.add("name", "name: The field cannot be left blank"),
+        None => causes.0.push(Cause::blank("name")),
     }
     if let Some(mode) = input.sign_on_mode.as_deref()
         && mode != "OPENID_CONNECT"
@@ -177,7 +180,7 @@ fn check_kind(input: &AppInput, causes: &mut Causes) {
 fn label(given: Option<String>, causes: &mut Causes) -> String {
     let label = given.unwrap_or_default().trim().to_owned();
     if label.is_empty() {
-        causes.add("label", "label: The field cannot be left blank");
+        causes.0.push(Cause::blank("label"));
     }
     label
 }
@@ -196,7 +199,7 @@ fn app_type(given: Option<AppType>, current: Option<&App>, causes: &mut Causes) 
         (Some(t), _) => t,
         (None, Some(cur)) => cur.settings.application_type,
         (None, None) => {
-            causes.add(FIELD, "application_type: The field cannot be left blank");
+            causes.0.push(Cause::blank(FIELD));
             AppType::Web
         }
     }
@@ -297,7 +300,7 @@ fn post_logout_redirect_uris(
 }
 
 fn check_each_redirect_uri(uris: &[String], app_type: AppType, field: &str, causes: &mut Causes) {
-    let name = field.rsplit('.').next().unwrap_or(field);
+    let name = last_segment(field);
     for uri in uris {
         if let Err(msg) = check_redirect_uri(uri, app_type) {
             causes.add(field, format!("{name}: {msg}"));
