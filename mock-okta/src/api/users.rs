@@ -61,10 +61,7 @@ fn resolve(state: &AppState, id_or_login: &str) -> DirResult<User> {
             .items
             .into_iter()
             .next()
-            .ok_or_else(|| DirError::NotFound {
-                id: "me".into(),
-                kind: "User",
-            });
+            .ok_or_else(|| DirError::user_not_found("me"));
     }
     state.dir.user(id_or_login)
 }

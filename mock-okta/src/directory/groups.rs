@@ -184,10 +184,7 @@ impl Directory {
         let now = self.clock().now_datetime();
         let mut store = self.write();
         if !store.users.contains_key(user_id) {
-            return Err(DirError::NotFound {
-                id: user_id.to_owned(),
-                kind: "User",
-            });
+            return Err(DirError::user_not_found(user_id));
         }
         let g = store
             .groups

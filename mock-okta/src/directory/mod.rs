@@ -7,6 +7,7 @@
 
 mod apps;
 mod groups;
+mod roles;
 mod scope_grants;
 mod scopes;
 mod users;
@@ -22,9 +23,10 @@ pub use apps::{
     VisibilityInput,
 };
 pub use groups::{EVERYONE, Group, GroupType};
+pub use roles::Role;
 pub use scope_grants::{OKTA_SCOPES, ScopeGrant};
 pub use scopes::{MetadataPublish, SYSTEM_SCOPES, Scope, ScopeInput};
-pub use users::{NewUser, Role, User, UserStatus};
+pub use users::{NewUser, User, UserStatus};
 
 use crate::clock::Clock;
 
@@ -93,6 +95,14 @@ pub enum DirError {
 }
 
 impl DirError {
+    /// No user with this id (or login).
+    pub(crate) fn user_not_found(id: &str) -> Self {
+        Self::NotFound {
+            id: id.to_owned(),
+            kind: "User",
+        }
+    }
+
     /// No app with this id: Okta names the kind `AppInstance`.
     pub(crate) fn app_not_found(id: &str) -> Self {
         Self::NotFound {

@@ -1,10 +1,13 @@
-//! Users: creation with a password, lookup by id or login, lifecycle, admin roles.
+//! Users: creation with a password, lookup by id or login, lifecycle. Their admin roles
+//! are in [`super::roles`].
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-use super::{Cause, DirError, DirResult, Directory, EVERYONE, Page, paginate, starts_with_ci};
+use super::{
+    Cause, DirError, DirResult, Directory, EVERYONE, Page, Role, Store, paginate, starts_with_ci,
+};
 use crate::ids::okta_id;
 
 /// Okta's user statuses.
@@ -34,14 +37,6 @@ impl UserStatus {
             Self::Deprovisioned => "DEPROVISIONED",
         }
     }
-}
-
-/// An admin role given to a user (`POST /api/v1/users/{id}/roles`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Role {
-    pub id: String,
-    pub role_type: String,
-    pub created: OffsetDateTime,
 }
 
 /// A user of the org.
@@ -123,19 +118,6 @@ pub struct NewUser {
     pub activate: bool,
 }
 
-const ROLE_TYPES: &[&str] = &[
-    "SUPER_ADMIN",
-    "ORG_ADMIN",
-    "APP_ADMIN",
-    "USER_ADMIN",
-    "HELP_DESK_ADMIN",
-    "READ_ONLY_ADMIN",
-    "MOBILE_ADMIN",
-    "API_ACCESS_MANAGEMENT_ADMIN",
-    "REPORT_ADMIN",
-    "GROUP_MEMBERSHIP_ADMIN",
-];
-
 fn validate_profile(profile: &Map<String, Value>) -> Vec<Cause> {
     let mut causes = Vec::new();
     for (key, label) in [
@@ -190,7 +172,26 @@ fn validate_password(password: &str, login: &str) -> Option<Cause> {
     })
 }
 
-impl super::Store {
+impl Store {
+    /// A user by id or by login (case-insensitive); Okta's `User` not-found otherwise.
+    fn find_user(&self, id_or_login: &str) -> DirResult<&User> {
+        self.users
+            .get(id_or_login)
+            .or_else(|| {
+                self.users
+                    .values()
+                    .find(|u| u.login().eq_ignore_ascii_case(id_or_login))
+            })
+            .ok_or_else(|| DirError::user_not_found(id_or_login))
+    }
+
+    /// A user by id, to change it.
+    pub(super) fn user_mut(&mut self, id: &str) -> DirResult<&mut User> {
+        self.users
+            .get_mut(id)
+            .ok_or_else(|| DirError::user_not_found(id))
+    }
+
     /// Logins are unique in the org, ignoring case; `except` is the user being changed.
     fn login_taken(&self, login: &str, except: Option<&str>) -> bool {
         self.users
@@ -261,21 +262,7 @@ impl Directory {
 
     /// A user by id or by login (case-insensitive), as `GET /api/v1/users/{idOrLogin}`.
     pub fn user(&self, id_or_login: &str) -> DirResult<User> {
-        let store = self.read();
-        store
-            .users
-            .get(id_or_login)
-            .or_else(|| {
-                store
-                    .users
-                    .values()
-                    .find(|u| u.login().eq_ignore_ascii_case(id_or_login))
-            })
-            .cloned()
-            .ok_or_else(|| DirError::NotFound {
-                id: id_or_login.to_owned(),
-                kind: "User",
-            })
+        self.read().find_user(id_or_login).cloned()
     }
 
     /// Lists users, optionally matching `q` (prefix of first name, last name, email or login)
@@ -306,20 +293,7 @@ impl Directory {
     ) -> DirResult<User> {
         let now = self.clock().now_datetime();
         let mut store = self.write();
-        let current = store
-            .users
-            .get(id)
-            .or_else(|| {
-                store
-                    .users
-                    .values()
-                    .find(|u| u.login().eq_ignore_ascii_case(id))
-            })
-            .cloned()
-            .ok_or_else(|| DirError::NotFound {
-                id: id.to_owned(),
-                kind: "User",
-            })?;
+        let current = store.find_user(id)?.clone();
         let mut updated = current.clone();
         if let Some(p) = profile {
             if merge {
@@ -358,10 +332,7 @@ impl Directory {
         use UserStatus::*;
         let now = self.clock().now_datetime();
         let mut store = self.write();
-        let user = store.users.get_mut(id).ok_or_else(|| DirError::NotFound {
-            id: id.to_owned(),
-            kind: "User",
-        })?;
+        let user = store.user_mut(id)?;
         let next = match (op, user.status) {
             ("activate", Staged | Deprovisioned) => {
                 if user.password.is_some() {
@@ -440,63 +411,6 @@ impl Directory {
         (can_sign_in && user.password_matches(password)).then_some(user)
     }
 
-    /// Gives a user an admin role (`POST /api/v1/users/{id}/roles`).
-    pub fn assign_role(&self, user_id: &str, role_type: &str) -> DirResult<Role> {
-        if !ROLE_TYPES.contains(&role_type) {
-            return Err(DirError::validation(vec![Cause::new(
-                "type",
-                format!("type: Invalid role type: {role_type}"),
-            )]));
-        }
-        let now = self.clock().now_datetime();
-        let mut store = self.write();
-        let user = store
-            .users
-            .get_mut(user_id)
-            .ok_or_else(|| DirError::NotFound {
-                id: user_id.to_owned(),
-                kind: "User",
-            })?;
-        if let Some(existing) = user.roles.iter().find(|r| r.role_type == role_type) {
-            return Err(DirError::Validation {
-                summary: "The role specified is already assigned to the user.".into(),
-                causes: vec![Cause::new(
-                    "type",
-                    format!("type: {} is already assigned", existing.role_type),
-                )],
-            });
-        }
-        let role = Role {
-            id: okta_id("ra1"),
-            role_type: role_type.to_owned(),
-            created: now,
-        };
-        user.roles.push(role.clone());
-        user.last_updated = now;
-        Ok(role)
-    }
-
-    /// Takes a role away.
-    pub fn unassign_role(&self, user_id: &str, role_id: &str) -> DirResult<()> {
-        let mut store = self.write();
-        let user = store
-            .users
-            .get_mut(user_id)
-            .ok_or_else(|| DirError::NotFound {
-                id: user_id.to_owned(),
-                kind: "User",
-            })?;
-        let before = user.roles.len();
-        user.roles.retain(|r| r.id != role_id);
-        if user.roles.len() == before {
-            return Err(DirError::NotFound {
-                id: role_id.to_owned(),
-                kind: "Role",
-            });
-        }
-        Ok(())
-    }
-
     /// The groups a user belongs to, Everyone included.
     pub fn user_groups(&self, user_id: &str) -> Vec<super::Group> {
         let store = self.read();
@@ -513,7 +427,7 @@ impl Directory {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::clock::Clock;
     use serde_json::json;

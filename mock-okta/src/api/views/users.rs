@@ -96,27 +96,10 @@ pub struct RoleView {
     pub links: Value,
 }
 
-/// The Admin Console's name of a standard role.
-pub fn role_label(role_type: &str) -> &'static str {
-    match role_type {
-        "SUPER_ADMIN" => "Super Organization Administrator",
-        "ORG_ADMIN" => "Organizational Administrator",
-        "APP_ADMIN" => "Application Administrator",
-        "USER_ADMIN" => "User Administrator",
-        "HELP_DESK_ADMIN" => "Help Desk Administrator",
-        "READ_ONLY_ADMIN" => "Read Only Administrator",
-        "MOBILE_ADMIN" => "Mobile Administrator",
-        "API_ACCESS_MANAGEMENT_ADMIN" => "API Access Management Administrator",
-        "REPORT_ADMIN" => "Report Administrator",
-        "GROUP_MEMBERSHIP_ADMIN" => "Group Membership Administrator",
-        _ => "Administrator",
-    }
-}
-
 pub fn role(org: &OrgUrls, user_id: &str, r: &Role) -> RoleView {
     RoleView {
         id: r.id.clone(),
-        label: role_label(&r.role_type),
+        label: r.label(),
         type_: r.role_type.clone(),
         status: "ACTIVE",
         created: ts(r.created),

@@ -10,10 +10,7 @@ impl Directory {
         let now = self.clock().now_datetime();
         let mut store = self.write();
         if !store.users.contains_key(user_id) {
-            return Err(DirError::NotFound {
-                id: user_id.to_owned(),
-                kind: "User",
-            });
+            return Err(DirError::user_not_found(user_id));
         }
         let app = store.app_mut(app_id)?;
         if app.users.contains_key(user_id) {
