@@ -233,6 +233,25 @@ pub(crate) fn paginate<T: Clone>(
     }
 }
 
+/// Removes the item whose id is `id` from a list an object holds (a user's roles, an app's
+/// scope grants); Okta's not-found of `kind` when none has it.
+fn remove_by_id<T>(
+    items: &mut Vec<T>,
+    id: &str,
+    kind: &'static str,
+    id_of: fn(&T) -> &str,
+) -> DirResult<()> {
+    let before = items.len();
+    items.retain(|x| id_of(x) != id);
+    if items.len() == before {
+        return Err(DirError::NotFound {
+            id: id.to_owned(),
+            kind,
+        });
+    }
+    Ok(())
+}
+
 /// Case-insensitive prefix match used by Okta's `q` parameter.
 pub(crate) fn starts_with_ci(value: &str, prefix: &str) -> bool {
     value.to_lowercase().starts_with(&prefix.to_lowercase())

@@ -3,7 +3,7 @@
 
 use time::OffsetDateTime;
 
-use super::{Cause, DirError, DirResult, Directory};
+use super::{Cause, DirError, DirResult, Directory, remove_by_id};
 use crate::ids::okta_id;
 
 /// Okta's standard role types, with the Admin Console's name of each.
@@ -76,15 +76,7 @@ impl Directory {
     pub fn unassign_role(&self, user_id: &str, role_id: &str) -> DirResult<()> {
         let mut store = self.write();
         let user = store.user_mut(user_id)?;
-        let before = user.roles.len();
-        user.roles.retain(|r| r.id != role_id);
-        if user.roles.len() == before {
-            return Err(DirError::NotFound {
-                id: role_id.to_owned(),
-                kind: "Role",
-            });
-        }
-        Ok(())
+        remove_by_id(&mut user.roles, role_id, "Role", |r| &r.id)
     }
 }
 

@@ -48,12 +48,7 @@ impl Directory {
     ) -> DirResult<AppGroup> {
         let now = self.clock().now_datetime();
         let mut store = self.write();
-        if !store.groups.values().any(|g| g.id == group_id) {
-            return Err(DirError::NotFound {
-                id: group_id.to_owned(),
-                kind: "UserGroup",
-            });
-        }
+        store.group_by_id(group_id)?;
         let app = store.app_mut(app_id)?;
         let next_priority = app.groups.len() as u32;
         let ag = app
