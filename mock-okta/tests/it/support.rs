@@ -344,6 +344,45 @@ pub fn params(url: &str) -> std::collections::HashMap<String, String> {
     out
 }
 
+/// On the hosted sign-in page at `url`: the identify step, then the password step, as a
+/// person would, checking each page; returns the answer that signs in (a redirect).
+pub async fn sign_in_on_page(
+    b: &reqwest::Client,
+    h: &Harness,
+    url: &str,
+    login: &str,
+    password: &str,
+) -> Reply {
+    let page = b.get(url).reply().await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text;
+    assert!(
+        html.contains(">Username</label>") && html.contains("value=\"Next\""),
+        "identify step"
+    );
+    let state_token = hidden(&html, "stateToken").expect("stateToken");
+    let html = b
+        .post(h.url("/idp/idx/identify"))
+        .form(&[("stateToken", state_token.as_str()), ("identifier", login)])
+        .reply()
+        .await
+        .text;
+    assert!(
+        html.contains(">Password</label>") && html.contains("value=\"Verify\""),
+        "password step: {html}"
+    );
+    let res = b
+        .post(h.url("/idp/idx/challenge/answer"))
+        .form(&[
+            ("stateToken", state_token.as_str()),
+            ("credentials.passcode", password),
+        ])
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::FOUND, "signed in as {login}");
+    res
+}
+
 /// Follows an authorize URL through the hosted sign-in page as a person would, checking
 /// each hop, and returns the final redirect to the client.
 pub async fn sign_in_through_page(
@@ -363,36 +402,7 @@ pub async fn sign_in_through_page(
         signin.starts_with(&h.url("/login/login.htm?fromURI=")),
         "{signin}"
     );
-    let page = h.http.get(&signin).reply().await;
-    assert_eq!(page.status, StatusCode::OK);
-    let html = page.text;
-    assert!(
-        html.contains(">Username</label>") && html.contains("value=\"Next\""),
-        "identify step"
-    );
-    let state_token = hidden(&html, "stateToken").expect("stateToken");
-    let res = h
-        .http
-        .post(h.url("/idp/idx/identify"))
-        .form(&[("stateToken", state_token.as_str()), ("identifier", login)])
-        .reply()
-        .await;
-    let html = res.text;
-    assert!(
-        html.contains(">Password</label>") && html.contains("value=\"Verify\""),
-        "password step: {html}"
-    );
-    let res = h
-        .http
-        .post(h.url("/idp/idx/challenge/answer"))
-        .form(&[
-            ("stateToken", state_token.as_str()),
-            ("credentials.passcode", password),
-        ])
-        .reply()
-        .await;
-    assert_eq!(res.status, StatusCode::FOUND, "signed in");
-    let back = location(&res);
+    let back = location(&sign_in_on_page(&h.http, h, &signin, login, password).await);
     assert!(back.starts_with("/oauth2/"), "returns to fromURI: {back}");
     let res = h.http.get(h.url(&back)).reply().await;
     assert_eq!(res.status, StatusCode::FOUND);
@@ -489,22 +499,7 @@ pub async fn sign_in_at(
         format!("{}?fromURI={from}", h.url("/login/login.htm")),
         "sign-in comes back to {path}"
     );
-    let html = b.get(location(&res)).reply().await.text;
-    let state_token = hidden(&html, "stateToken").expect("stateToken");
-    b.post(h.url("/idp/idx/identify"))
-        .form(&[("stateToken", state_token.as_str()), ("identifier", login)])
-        .reply()
-        .await;
-    let res = b
-        .post(h.url("/idp/idx/challenge/answer"))
-        .form(&[
-            ("stateToken", state_token.as_str()),
-            ("credentials.passcode", password),
-        ])
-        .reply()
-        .await;
-    assert_eq!(res.status, StatusCode::FOUND, "signed in as {login}");
-    let back = location(&res);
+    let back = location(&sign_in_on_page(&b, h, &location(&res), login, password).await);
     (b, back)
 }
 
