@@ -122,6 +122,33 @@ async fn unsupported_methods_on_known_paths_are_e0000022() {
     h.okta.shutdown().await;
 }
 
+/// Query strings and paths a client can garble: every answer is Okta's error body (or the
+/// list, for a repeated parameter, whose first value counts), never axum's plain text.
+#[tokio::test]
+async fn garbled_paths_and_query_strings_get_oktas_error_body() {
+    let h = Harness::start().await;
+    get(&h, "/api/v1/users/%FF%FE")
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "E0000007");
+    get(&h, "/api/v1/users?filter=%FF")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "E0000031");
+    get(&h, "/api/v1/users?limit=%00")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "E0000001");
+    get(&h, "/api/v1/users?activate=1&limit=x")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "E0000001");
+    let twice = get(&h, "/api/v1/users?limit=1&limit=x").await;
+    assert_eq!(twice.status, StatusCode::OK, "{}", twice.text);
+    assert_eq!(twice.json.as_array().map(Vec::len), Some(1));
+    let long = format!("/api/v1/users?q={}", "a".repeat(20_000));
+    let r = get(&h, &long).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json, serde_json::json!([]));
+    h.okta.shutdown().await;
+}
+
 /// `expr` wrapped in `depth` pairs of parentheses, as a query-string value.
 fn nested_query(key: &str, expr: &str, depth: usize) -> String {
     let text = format!("{}{expr}{}", "(".repeat(depth), ")".repeat(depth));
