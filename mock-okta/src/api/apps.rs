@@ -12,12 +12,12 @@ use axum::{
 use serde::Deserialize;
 
 use super::{
-    ApiError, ApiJson, ApiPath as Path, OptionalJson, Params, allow, expressions, no_content, ok,
+    ApiError, ApiJson, ApiPath as Path, ApiQuery, OptionalJson, allow, expressions, no_content, ok,
     page,
     views::{self, Assignment, Secret},
 };
 use crate::{
-    directory::{App, AppInput, DirError, Page, paginate},
+    directory::{App, AppInput, Cause, DirError, paginate, starts_with_ci},
     state::AppState,
 };
 
@@ -51,11 +51,11 @@ pub(super) fn router() -> Router<AppState> {
         .route("/api/v1/apps/{app_id}/groups", allow(get(app_groups_list)))
         .route(
             "/api/v1/apps/{app_id}/grants",
-            allow(get(grants_list).post(grants_create)),
+            allow(get(scope_grants_list).post(scope_grants_create)),
         )
         .route(
             "/api/v1/apps/{app_id}/grants/{grant_id}",
-            allow(get(grants_get).delete(grants_revoke)),
+            allow(get(scope_grants_get).delete(scope_grants_revoke)),
         )
         .route(
             "/api/v1/apps/{app_id}/groups/{group_id}",
@@ -90,7 +90,7 @@ const APP_ATTRS: &[&str] = &[
     "settings.oauthClient.application_type",
 ];
 
-async fn apps_list(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
+async fn apps_list(State(state): State<AppState>, params: ApiQuery) -> Result<Response, ApiError> {
     let limit = params.limit(20, 200)?;
     let exprs = expressions(&params, |a| APP_ATTRS.contains(&a))?;
     // `user.id` filters need the user's groups; look them up before the directory's lock
@@ -147,26 +147,18 @@ async fn apps_list(State(state): State<AppState>, params: Params) -> Result<Resp
         .dir
         .list_apps(params.get("q"), &matches, params.get("after"), limit);
     let kid = kid(&state).await;
-    let views: Vec<_> = listed
-        .items
-        .iter()
-        .map(|a| views::app(&state.org, a, Secret::Hide, kid.clone()))
-        .collect();
     Ok(page(
         &state,
         "/api/v1/apps",
         &params,
         limit,
-        Page {
-            items: views,
-            next: listed.next,
-        },
+        listed.map(|a| views::app(&state.org, a, Secret::Hide, kid.clone())),
     ))
 }
 
 async fn apps_create(
     State(state): State<AppState>,
-    params: Params,
+    params: ApiQuery,
     ApiJson(input): ApiJson<AppInput>,
 ) -> Result<Response, ApiError> {
     let activate = params.flag("activate", true)?;
@@ -250,7 +242,7 @@ fn assignments(state: &AppState, app: &App) -> Vec<(String, Assignment)> {
 async fn app_users_list(
     State(state): State<AppState>,
     Path(app_id): Path<String>,
-    params: Params,
+    params: ApiQuery,
 ) -> Result<Response, ApiError> {
     let limit = params.limit(50, 500)?;
     let app = state.dir.app(&app_id)?;
@@ -258,31 +250,14 @@ async fn app_users_list(
     let rows = assignments(&state, &app)
         .into_iter()
         .filter_map(|(uid, how)| state.dir.user(&uid).ok().map(|u| (uid, (u, how))))
-        .filter(|(_, (u, _))| {
-            q.is_none_or(|q| {
-                ["firstName", "lastName", "email", "login"].iter().any(|k| {
-                    u.profile
-                        .get(*k)
-                        .and_then(|v| v.as_str())
-                        .is_some_and(|v| v.to_lowercase().starts_with(&q.to_lowercase()))
-                })
-            })
-        });
+        .filter(|(_, (u, _))| q.is_none_or(|q| u.matches_q(q)));
     let listed = paginate(rows, params.get("after"), limit);
-    let items = listed
-        .items
-        .iter()
-        .map(|(u, how)| views::app_user(&state.org, &app.id, u, how))
-        .collect();
     Ok(page(
         &state,
         &format!("/api/v1/apps/{}/users", app.id),
         &params,
         limit,
-        Page {
-            items,
-            next: listed.next,
-        },
+        listed.map(|(u, how)| views::app_user(&state.org, &app.id, u, how)),
     ))
 }
 
@@ -298,10 +273,7 @@ async fn app_users_assign(
     ApiJson(body): ApiJson<AssignUserBody>,
 ) -> Result<Response, ApiError> {
     let Some(user_id) = body.id.filter(|s| !s.is_empty()) else {
-        return Err(ApiError::validation(
-            "id",
-            vec!["id: The field cannot be left blank".into()],
-        ));
+        return Err(DirError::validation(vec![Cause::blank("id")]).into());
     };
     if let Some(scope) = body.scope.as_deref()
         && scope != "USER"
@@ -349,7 +321,7 @@ async fn app_users_unassign(
 async fn app_groups_list(
     State(state): State<AppState>,
     Path(app_id): Path<String>,
-    params: Params,
+    params: ApiQuery,
 ) -> Result<Response, ApiError> {
     let limit = params.limit(20, 200)?;
     let app = state.dir.app(&app_id)?;
@@ -362,25 +334,17 @@ async fn app_groups_list(
                 state
                     .dir
                     .group(&ag.group_id)
-                    .is_ok_and(|g| g.profile_name.to_lowercase().starts_with(&q.to_lowercase()))
+                    .is_ok_and(|g| starts_with_ci(&g.profile_name, q))
             })
         })
         .map(|ag| (ag.group_id.clone(), ag.clone()));
     let listed = paginate(rows, params.get("after"), limit);
-    let items = listed
-        .items
-        .iter()
-        .map(|ag| views::app_group(&state.org, &app.id, ag))
-        .collect();
     Ok(page(
         &state,
         &format!("/api/v1/apps/{}/groups", app.id),
         &params,
         limit,
-        Page {
-            items,
-            next: listed.next,
-        },
+        listed.map(|ag| views::app_group(&state.org, &app.id, ag)),
     ))
 }
 
@@ -432,15 +396,15 @@ async fn app_groups_unassign(
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct GrantBody {
+struct ScopeGrantBody {
     issuer: String,
     scope_id: String,
 }
 
-async fn grants_create(
+async fn scope_grants_create(
     State(state): State<AppState>,
     Path(app_id): Path<String>,
-    ApiJson(body): ApiJson<GrantBody>,
+    ApiJson(body): ApiJson<ScopeGrantBody>,
 ) -> Result<Response, ApiError> {
     // okta.* scopes belong to the org authorization server, whose issuer is the org URL.
     if body.issuer.trim_end_matches('/') != state.org.base() {
@@ -452,15 +416,15 @@ async fn grants_create(
             )],
         ));
     }
-    let grant = state.dir.grant_scope(&app_id, &body.scope_id)?;
+    let scope_grant = state.dir.grant_scope(&app_id, &body.scope_id)?;
     let app = state.dir.app(&app_id)?;
     Ok(super::json(
         axum::http::StatusCode::CREATED,
-        views::scope_grant(&state.org, &app, &grant),
+        views::scope_grant(&state.org, &app, &scope_grant),
     ))
 }
 
-async fn grants_list(
+async fn scope_grants_list(
     State(state): State<AppState>,
     Path(app_id): Path<String>,
 ) -> Result<Response, ApiError> {
@@ -472,20 +436,20 @@ async fn grants_list(
         .collect::<Vec<_>>()))
 }
 
-async fn grants_get(
+async fn scope_grants_get(
     State(state): State<AppState>,
     Path((app_id, grant_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let app = state.dir.app(&app_id)?;
-    let grant = app
+    let scope_grant = app
         .scope_grants
         .iter()
         .find(|g| g.id == grant_id)
         .ok_or_else(|| ApiError::not_found(&grant_id, "OAuth2ScopeConsentGrant"))?;
-    Ok(ok(views::scope_grant(&state.org, &app, grant)))
+    Ok(ok(views::scope_grant(&state.org, &app, scope_grant)))
 }
 
-async fn grants_revoke(
+async fn scope_grants_revoke(
     State(state): State<AppState>,
     Path((app_id, grant_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {

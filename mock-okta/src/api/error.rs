@@ -113,6 +113,16 @@ impl ApiError {
         )
     }
 
+    /// E0000009, 500: something on the server's side failed (the cause is logged, never
+    /// sent).
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "E0000009",
+            "Internal Server Error",
+        )
+    }
+
     /// E0000004, 401: bad credentials at /api/v1/authn.
     pub fn authentication_failed() -> Self {
         Self::new(

@@ -5,6 +5,11 @@
 //!
 //! String comparisons ignore case, as Okta's search does; `gt`/`lt`/… compare timestamps
 //! when both sides are RFC 3339 dates, numbers when both are numbers, text otherwise.
+//!
+//! The parser recurses once per `(` or `not`, so nesting is capped at [`MAX_DEPTH`]: without
+//! a cap, a query of a few thousand parentheses overflows the stack of the thread serving
+//! every request and aborts the process. `and`/`or` chains are kept flat (a list of operands,
+//! not a left-leaning tree), so a long chain costs no depth when evaluated or dropped.
 
 use std::cmp::Ordering;
 
@@ -50,13 +55,19 @@ pub enum Lit {
     Null,
 }
 
+/// How deep parentheses and `not` may nest. Okta documents no figure; real filters nest a
+/// handful of levels, and a hundred keeps the parser's stack use small on any thread.
+pub const MAX_DEPTH: usize = 100;
+
 /// A parsed expression.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expr {
     Cmp(String, Op, Lit),
     Present(String),
-    And(Box<Expr>, Box<Expr>),
-    Or(Box<Expr>, Box<Expr>),
+    /// Every operand holds (two or more, in the order written).
+    And(Vec<Expr>),
+    /// Some operand holds (two or more, in the order written).
+    Or(Vec<Expr>),
     Not(Box<Expr>),
 }
 
@@ -123,6 +134,8 @@ fn tokenize(input: &str) -> Result<Vec<Tok>, FilterError> {
 struct Parser {
     toks: Vec<Tok>,
     pos: usize,
+    /// Parentheses and `not`s open at this point, at most [`MAX_DEPTH`].
+    depth: usize,
 }
 
 impl Parser {
@@ -137,38 +150,52 @@ impl Parser {
     }
 
     fn or_expr(&mut self) -> Result<Expr, FilterError> {
-        let mut left = self.and_expr()?;
+        let mut operands = vec![self.and_expr()?];
         while self.peek_keyword("or") {
             self.pos += 1;
-            let right = self.and_expr()?;
-            left = Expr::Or(Box::new(left), Box::new(right));
+            operands.push(self.and_expr()?);
         }
-        Ok(left)
+        Ok(flat(operands, Expr::Or))
     }
 
     fn and_expr(&mut self) -> Result<Expr, FilterError> {
-        let mut left = self.unary()?;
+        let mut operands = vec![self.unary()?];
         while self.peek_keyword("and") {
             self.pos += 1;
-            let right = self.unary()?;
-            left = Expr::And(Box::new(left), Box::new(right));
+            operands.push(self.unary()?);
         }
-        Ok(left)
+        Ok(flat(operands, Expr::And))
+    }
+
+    /// Runs `inner` one nesting level deeper, refusing to go past [`MAX_DEPTH`].
+    fn nested(
+        &mut self,
+        inner: impl FnOnce(&mut Self) -> Result<Expr, FilterError>,
+    ) -> Result<Expr, FilterError> {
+        if self.depth == MAX_DEPTH {
+            return Err(FilterError(format!(
+                "parentheses and 'not' nest more than {MAX_DEPTH} levels deep"
+            )));
+        }
+        self.depth += 1;
+        let e = inner(self);
+        self.depth -= 1;
+        e
     }
 
     fn unary(&mut self) -> Result<Expr, FilterError> {
         if self.peek_keyword("not") {
             self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+            return self.nested(|p| Ok(Expr::Not(Box::new(p.unary()?))));
         }
         match self.next() {
-            Some(Tok::Open) => {
-                let e = self.or_expr()?;
-                match self.next() {
+            Some(Tok::Open) => self.nested(|p| {
+                let e = p.or_expr()?;
+                match p.next() {
                     Some(Tok::Close) => Ok(e),
                     _ => Err(FilterError("missing ')'".into())),
                 }
-            }
+            }),
             Some(Tok::Word(attr)) if is_attribute(&attr) => {
                 let op = match self.next() {
                     Some(Tok::Word(w)) if w.eq_ignore_ascii_case("pr") => {
@@ -200,6 +227,15 @@ impl Parser {
     }
 }
 
+/// One operand stands for itself; several make an `and`/`or`.
+fn flat(mut operands: Vec<Expr>, combine: fn(Vec<Expr>) -> Expr) -> Expr {
+    if operands.len() == 1 {
+        operands.remove(0)
+    } else {
+        combine(operands)
+    }
+}
+
 fn is_attribute(w: &str) -> bool {
     !w.is_empty()
         && !["and", "or", "not"]
@@ -215,7 +251,11 @@ pub fn parse(input: &str) -> Result<Expr, FilterError> {
     if toks.is_empty() {
         return Err(FilterError("empty expression".into()));
     }
-    let mut p = Parser { toks, pos: 0 };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        depth: 0,
+    };
     let e = p.or_expr()?;
     match p.toks.get(p.pos) {
         None => Ok(e),
@@ -228,10 +268,8 @@ impl Expr {
     pub fn attributes(&self) -> Vec<&str> {
         match self {
             Self::Cmp(a, _, _) | Self::Present(a) => vec![a.as_str()],
-            Self::And(l, r) | Self::Or(l, r) => {
-                let mut v = l.attributes();
-                v.extend(r.attributes());
-                v
+            Self::And(operands) | Self::Or(operands) => {
+                operands.iter().flat_map(Self::attributes).collect()
             }
             Self::Not(e) => e.attributes(),
         }
@@ -267,8 +305,8 @@ impl Expr {
                 }
             }
             Self::Present(attr) => !get(attr).is_empty(),
-            Self::And(l, r) => l.matches(get) && r.matches(get),
-            Self::Or(l, r) => l.matches(get) || r.matches(get),
+            Self::And(operands) => operands.iter().all(|e| e.matches(get)),
+            Self::Or(operands) => operands.iter().any(|e| e.matches(get)),
             Self::Not(e) => !e.matches(get),
         }
     }
@@ -326,7 +364,24 @@ mod tests {
         );
         let e = parse(r#"a eq "1" or b eq "2" and c pr"#).unwrap();
         // `and` binds tighter than `or`.
-        assert!(matches!(e, Expr::Or(_, ref r) if matches!(**r, Expr::And(_, _))));
+        let Expr::Or(ref either) = e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(either.len(), 2);
+        assert_eq!(
+            either[0],
+            Expr::Cmp("a".into(), Op::Eq, Lit::Str("1".into()))
+        );
+        assert!(matches!(either[1], Expr::And(ref both) if both.len() == 2));
+        // A chain is one flat list, in the order written.
+        assert_eq!(
+            parse(r#"a pr and b pr and c pr"#).unwrap(),
+            Expr::And(vec![
+                Expr::Present("a".into()),
+                Expr::Present("b".into()),
+                Expr::Present("c".into())
+            ])
+        );
         assert_eq!(
             parse(r#"(a eq "x") AND NOT (b sw "y")"#)
                 .unwrap()
@@ -371,5 +426,52 @@ mod tests {
         let e = parse(r#"color eq "red""#).unwrap();
         assert!(e.check(|a| a == "status").is_err());
         assert!(e.check(|a| a == "color").is_ok());
+    }
+
+    fn nested(depth: usize) -> String {
+        format!(
+            "{}status eq \"ACTIVE\"{}",
+            "(".repeat(depth),
+            ")".repeat(depth)
+        )
+    }
+
+    #[test]
+    fn nesting_is_refused_past_the_depth_limit_without_exhausting_the_stack() {
+        assert!(eval(&nested(MAX_DEPTH)), "the limit itself is allowed");
+        assert!(eval(&format!(
+            "{}status pr",
+            "not not ".repeat(MAX_DEPTH / 2)
+        )));
+        for bad in [
+            nested(MAX_DEPTH + 1),
+            nested(5_000),
+            nested(200_000),
+            format!("{}status pr", "not ".repeat(MAX_DEPTH + 1)),
+            format!("{}status pr", "not (".repeat(5_000)),
+            // Unbalanced: the depth is refused before the missing ')' is noticed.
+            "(".repeat(100_000),
+        ] {
+            let err = parse(&bad).unwrap_err();
+            assert!(
+                err.0.contains(&format!("more than {MAX_DEPTH} levels")),
+                "{err:?}"
+            );
+        }
+        // Depth is counted per nesting, not per expression: siblings do not add up.
+        let siblings = vec![nested(MAX_DEPTH); 50].join(" and ");
+        assert!(eval(&siblings));
+    }
+
+    #[test]
+    fn long_chains_stay_flat_so_evaluating_and_dropping_them_uses_no_stack() {
+        let chain = vec![r#"status eq "SUSPENDED""#; 100_000].join(" or ");
+        let e = parse(&format!("{chain} or group.id eq \"00g2\"")).unwrap();
+        assert!(matches!(&e, Expr::Or(v) if v.len() == 100_001));
+        assert!(e.matches(&user));
+        assert_eq!(e.attributes().len(), 100_001);
+        drop(e);
+        let chain = vec!["status pr"; 100_000].join(" and ");
+        assert!(eval(&chain));
     }
 }

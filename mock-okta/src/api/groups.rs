@@ -4,11 +4,11 @@ use axum::{Router, extract::State, response::Response, routing::get};
 use serde::Deserialize;
 
 use super::{
-    ApiError, ApiJson, ApiPath as Path, Params, allow, expressions, no_content, ok, page, views,
+    ApiError, ApiJson, ApiPath as Path, ApiQuery, allow, expressions, no_content, ok, page, views,
 };
 use crate::{
     clock::okta_timestamp,
-    directory::{Group, Page, paginate},
+    directory::{Group, paginate},
     state::AppState,
 };
 
@@ -59,27 +59,22 @@ fn group_attr(g: &Group, attr: &str) -> Vec<String> {
     }
 }
 
-async fn groups_list(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
+async fn groups_list(
+    State(state): State<AppState>,
+    params: ApiQuery,
+) -> Result<Response, ApiError> {
     let limit = params.limit(10_000, 10_000)?;
     let exprs = expressions(&params, |a| GROUP_ATTRS.contains(&a))?;
     let matches = |g: &Group| exprs.iter().all(|e| e.matches(&|a| group_attr(g, a)));
     let listed = state
         .dir
         .list_groups(params.get("q"), &matches, params.get("after"), limit);
-    let items = listed
-        .items
-        .iter()
-        .map(|g| views::group(&state.org, g))
-        .collect();
     Ok(page(
         &state,
         "/api/v1/groups",
         &params,
         limit,
-        Page {
-            items,
-            next: listed.next,
-        },
+        listed.map(|g| views::group(&state.org, g)),
     ))
 }
 
@@ -139,7 +134,7 @@ async fn groups_delete(
 async fn group_members_list(
     State(state): State<AppState>,
     Path(group_id): Path<String>,
-    params: Params,
+    params: ApiQuery,
 ) -> Result<Response, ApiError> {
     let limit = params.limit(1000, 10_000)?;
     let members = state.dir.group_members(&group_id)?;
@@ -148,20 +143,12 @@ async fn group_members_list(
         params.get("after"),
         limit,
     );
-    let items = listed
-        .items
-        .iter()
-        .map(|u| views::user(&state.org, state.dir.org_id(), u))
-        .collect();
     Ok(page(
         &state,
         &format!("/api/v1/groups/{group_id}/users"),
         &params,
         limit,
-        Page {
-            items,
-            next: listed.next,
-        },
+        listed.map(|u| views::user(&state.org, state.dir.org_id(), u)),
     ))
 }
 
@@ -184,7 +171,7 @@ async fn group_members_remove(
 async fn group_apps_list(
     State(state): State<AppState>,
     Path(group_id): Path<String>,
-    params: Params,
+    params: ApiQuery,
 ) -> Result<Response, ApiError> {
     let limit = params.limit(20, 200)?;
     // Unknown groups are a 404, not an empty list.
@@ -195,19 +182,11 @@ async fn group_apps_list(
         params.get("after"),
         limit,
     );
-    let items = listed
-        .items
-        .iter()
-        .map(|a| views::app(&state.org, a, views::Secret::Hide, None))
-        .collect();
     Ok(page(
         &state,
         &format!("/api/v1/groups/{group_id}/apps"),
         &params,
         limit,
-        Page {
-            items,
-            next: listed.next,
-        },
+        listed.map(|a| views::app(&state.org, a, views::Secret::Hide, None)),
     ))
 }

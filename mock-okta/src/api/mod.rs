@@ -11,7 +11,7 @@ pub mod filter;
 pub mod views;
 
 mod apps;
-mod authz;
+mod authorization_servers;
 mod groups;
 mod users;
 
@@ -35,7 +35,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(apps::router())
         .merge(users::router())
         .merge(groups::router())
-        .merge(authz::router())
+        .merge(authorization_servers::router())
         .route_layer(middleware::from_extractor_with_state::<ApiToken, _>(
             state.clone(),
         ))
@@ -216,9 +216,9 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
 /// The query string as ordered pairs; never rejects (bad values are checked by the getters,
 /// which answer in Okta's format).
 #[derive(Debug, Clone, Default)]
-pub struct Params(Vec<(String, String)>);
+pub struct ApiQuery(Vec<(String, String)>);
 
-impl<S: Send + Sync> FromRequestParts<S> for Params {
+impl<S: Send + Sync> FromRequestParts<S> for ApiQuery {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
@@ -226,7 +226,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
     }
 }
 
-impl Params {
+impl ApiQuery {
     pub fn parse(query: &str) -> Self {
         Self(
             url::form_urlencoded::parse(query.as_bytes())
@@ -302,7 +302,7 @@ pub fn invalid_search(cause: String) -> ApiError {
 /// The expressions in `filter` and `search` (both must hold), checked against the
 /// resource's attributes.
 pub fn expressions(
-    params: &Params,
+    params: &ApiQuery,
     known: impl Fn(&str) -> bool,
 ) -> Result<Vec<filter::Expr>, ApiError> {
     let mut out = Vec::new();
@@ -338,12 +338,7 @@ pub fn json<T: Serialize>(status: StatusCode, body: T) -> Response {
             .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "cannot serialise an API response");
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "E0000009",
-                "Internal Server Error",
-            )
-            .into_response()
+            ApiError::internal().into_response()
         }
     }
 }
@@ -358,7 +353,7 @@ pub fn no_content() -> Response {
 pub fn page<T: Serialize>(
     state: &AppState,
     path: &str,
-    params: &Params,
+    params: &ApiQuery,
     limit: usize,
     page: Page<T>,
 ) -> Response {
@@ -411,21 +406,21 @@ mod tests {
 
     #[test]
     fn params_keep_filters_in_page_links_and_replace_the_cursor() {
-        let p = Params::parse("q=ab&limit=2&filter=status+eq+%22ACTIVE%22&after=00u1");
+        let p = ApiQuery::parse("q=ab&limit=2&filter=status+eq+%22ACTIVE%22&after=00u1");
         assert_eq!(p.get("filter"), Some("status eq \"ACTIVE\""));
         assert_eq!(
             p.link_query(2, Some("00u9")),
             "limit=2&q=ab&filter=status+eq+%22ACTIVE%22&after=00u9"
         );
         assert_eq!(p.limit(20, 200), Ok(2));
-        assert_eq!(Params::parse("limit=5000").limit(20, 200), Ok(200));
-        assert!(Params::parse("limit=x").limit(20, 200).is_err());
+        assert_eq!(ApiQuery::parse("limit=5000").limit(20, 200), Ok(200));
+        assert!(ApiQuery::parse("limit=x").limit(20, 200).is_err());
         assert_eq!(
-            Params::parse("activate=FALSE").flag("activate", true),
+            ApiQuery::parse("activate=FALSE").flag("activate", true),
             Ok(false)
         );
         assert!(
-            Params::parse("activate=maybe")
+            ApiQuery::parse("activate=maybe")
                 .flag("activate", true)
                 .is_err()
         );

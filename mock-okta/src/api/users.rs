@@ -11,12 +11,12 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::{
-    ApiError, ApiJson, ApiPath as Path, Params, allow, expressions, json as json_response,
+    ApiError, ApiJson, ApiPath as Path, ApiQuery, allow, expressions, json as json_response,
     no_content, ok, page, views,
 };
 use crate::{
     clock::okta_timestamp,
-    directory::{DirError, DirResult, NewUser, Page, User, UserStatus},
+    directory::{Cause, DirError, DirResult, NewUser, User, UserStatus},
     state::AppState,
 };
 
@@ -61,10 +61,7 @@ fn resolve(state: &AppState, id_or_login: &str) -> DirResult<User> {
             .items
             .into_iter()
             .next()
-            .ok_or_else(|| DirError::NotFound {
-                id: "me".into(),
-                kind: "User",
-            });
+            .ok_or_else(|| DirError::user_not_found("me"));
     }
     state.dir.user(id_or_login)
 }
@@ -117,7 +114,7 @@ fn user_attr(u: &User, type_id: &str, attr: &str) -> Vec<String> {
     }
 }
 
-async fn users_list(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
+async fn users_list(State(state): State<AppState>, params: ApiQuery) -> Result<Response, ApiError> {
     let limit = params.limit(200, 200)?;
     let exprs = expressions(&params, user_attr_known)?;
     let type_id = views::user_type_id(state.dir.org_id());
@@ -129,20 +126,12 @@ async fn users_list(State(state): State<AppState>, params: Params) -> Result<Res
     let listed = state
         .dir
         .list_users(params.get("q"), &matches, params.get("after"), limit);
-    let items = listed
-        .items
-        .iter()
-        .map(|u| views::user(&state.org, state.dir.org_id(), u))
-        .collect();
     Ok(page(
         &state,
         "/api/v1/users",
         &params,
         limit,
-        Page {
-            items,
-            next: listed.next,
-        },
+        listed.map(|u| views::user(&state.org, state.dir.org_id(), u)),
     ))
 }
 
@@ -176,7 +165,7 @@ impl UserBody {
 
 async fn users_create(
     State(state): State<AppState>,
-    params: Params,
+    params: ApiQuery,
     ApiJson(body): ApiJson<UserBody>,
 ) -> Result<Response, ApiError> {
     let activate = params.flag("activate", true)?;
@@ -236,7 +225,7 @@ async fn users_delete(
 async fn users_lifecycle(
     State(state): State<AppState>,
     Path((user_id, op)): Path<(String, String)>,
-    params: Params,
+    params: ApiQuery,
 ) -> Result<Response, ApiError> {
     const OPS: &[&str] = &[
         "activate",
@@ -330,10 +319,7 @@ async fn roles_assign(
 ) -> Result<Response, ApiError> {
     let user = resolve(&state, &user_id)?;
     let Some(role_type) = body.type_.filter(|t| !t.is_empty()) else {
-        return Err(ApiError::validation(
-            "type",
-            vec!["type: The field cannot be left blank".into()],
-        ));
+        return Err(DirError::validation(vec![Cause::blank("type")]).into());
     };
     let role = state.dir.assign_role(&user.id, &role_type)?;
     Ok(json_response(

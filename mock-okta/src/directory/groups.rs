@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use time::OffsetDateTime;
 
-use super::{Cause, DirError, DirResult, Directory, Page, paginate, starts_with_ci};
+use super::{Cause, DirError, DirResult, Directory, Page, Store, paginate, starts_with_ci};
 use crate::ids::okta_id;
 
 /// The name of the built-in group every user belongs to.
@@ -57,16 +57,49 @@ impl Group {
     }
 }
 
+impl Store {
+    /// A group by id; Okta's `UserGroup` not-found otherwise.
+    pub(super) fn group_by_id(&self, id: &str) -> DirResult<&Group> {
+        self.groups
+            .values()
+            .find(|g| g.id == id)
+            .ok_or_else(|| group_not_found(id))
+    }
+
+    /// A group by id, to change it: Okta groups change, the built-in Everyone does not.
+    fn changeable_group(&mut self, id: &str) -> DirResult<&mut Group> {
+        let g = self
+            .groups
+            .values_mut()
+            .find(|g| g.id == id)
+            .ok_or_else(|| group_not_found(id))?;
+        if g.type_ == GroupType::BuiltIn {
+            return Err(DirError::Forbidden);
+        }
+        Ok(g)
+    }
+}
+
+fn group_not_found(id: &str) -> DirError {
+    DirError::NotFound {
+        id: id.to_owned(),
+        kind: "UserGroup",
+    }
+}
+
+/// A group's name: trimmed, and not blank.
+fn group_name(name: &str) -> DirResult<&str> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(DirError::validation(vec![Cause::blank("name")]));
+    }
+    Ok(name)
+}
+
 impl Directory {
     /// Creates an Okta group (`POST /api/v1/groups`).
     pub fn create_group(&self, name: &str, description: Option<String>) -> DirResult<Group> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(DirError::validation(vec![Cause::new(
-                "name",
-                "name: The field cannot be left blank",
-            )]));
-        }
+        let name = group_name(name)?;
         let now = self.clock().now_datetime();
         let mut store = self.write();
         if store
@@ -74,10 +107,7 @@ impl Directory {
             .values()
             .any(|g| g.profile_name.eq_ignore_ascii_case(name))
         {
-            return Err(DirError::validation(vec![Cause::new(
-                "name",
-                "name: An object with this field already exists in the current organization",
-            )]));
+            return Err(DirError::validation(vec![Cause::taken("name")]));
         }
         let group = Group {
             id: okta_id("00g"),
@@ -95,15 +125,7 @@ impl Directory {
 
     /// A group by id.
     pub fn group(&self, id: &str) -> DirResult<Group> {
-        self.read()
-            .groups
-            .values()
-            .find(|g| g.id == id)
-            .cloned()
-            .ok_or_else(|| DirError::NotFound {
-                id: id.to_owned(),
-                kind: "UserGroup",
-            })
+        self.read().group_by_id(id).cloned()
     }
 
     /// The built-in Everyone group.
@@ -140,24 +162,8 @@ impl Directory {
     ) -> DirResult<Group> {
         let now = self.clock().now_datetime();
         let mut store = self.write();
-        let g = store
-            .groups
-            .values_mut()
-            .find(|g| g.id == id)
-            .ok_or_else(|| DirError::NotFound {
-                id: id.to_owned(),
-                kind: "UserGroup",
-            })?;
-        if g.type_ == GroupType::BuiltIn {
-            return Err(DirError::Forbidden);
-        }
-        if name.trim().is_empty() {
-            return Err(DirError::validation(vec![Cause::new(
-                "name",
-                "name: The field cannot be left blank",
-            )]));
-        }
-        g.profile_name = name.trim().to_owned();
+        let g = store.changeable_group(id)?;
+        g.profile_name = group_name(name)?.to_owned();
         g.profile_description = description;
         g.last_updated = now;
         Ok(g.clone())
@@ -166,19 +172,8 @@ impl Directory {
     /// Deletes an Okta group (the built-in one cannot be deleted).
     pub fn delete_group(&self, id: &str) -> DirResult<()> {
         let mut store = self.write();
-        let key = store
-            .groups
-            .iter()
-            .find(|(_, g)| g.id == id)
-            .map(|(k, g)| (k.clone(), g.type_))
-            .ok_or_else(|| DirError::NotFound {
-                id: id.to_owned(),
-                kind: "UserGroup",
-            })?;
-        if key.1 == GroupType::BuiltIn {
-            return Err(DirError::Forbidden);
-        }
-        store.groups.shift_remove(&key.0);
+        store.changeable_group(id)?;
+        store.groups.retain(|_, g| g.id != id);
         for app in store.apps.values_mut() {
             app.groups.shift_remove(id);
         }
@@ -190,22 +185,9 @@ impl Directory {
         let now = self.clock().now_datetime();
         let mut store = self.write();
         if !store.users.contains_key(user_id) {
-            return Err(DirError::NotFound {
-                id: user_id.to_owned(),
-                kind: "User",
-            });
+            return Err(DirError::user_not_found(user_id));
         }
-        let g = store
-            .groups
-            .values_mut()
-            .find(|g| g.id == group_id)
-            .ok_or_else(|| DirError::NotFound {
-                id: group_id.to_owned(),
-                kind: "UserGroup",
-            })?;
-        if g.type_ == GroupType::BuiltIn {
-            return Err(DirError::Forbidden);
-        }
+        let g = store.changeable_group(group_id)?;
         let changed = if member {
             g.members.insert(user_id.to_owned())
         } else {
@@ -220,14 +202,7 @@ impl Directory {
     /// A group's members (every user for Everyone).
     pub fn group_members(&self, group_id: &str) -> DirResult<Vec<super::User>> {
         let store = self.read();
-        let g = store
-            .groups
-            .values()
-            .find(|g| g.id == group_id)
-            .ok_or_else(|| DirError::NotFound {
-                id: group_id.to_owned(),
-                kind: "UserGroup",
-            })?;
+        let g = store.group_by_id(group_id)?;
         Ok(store
             .users
             .values()

@@ -5,9 +5,10 @@
 //! so an app made one way is identical to one made another way. Storage is an in-memory
 //! store behind this typed API; handlers never touch the lock.
 
-mod app_grants;
 mod apps;
 mod groups;
+mod roles;
+mod scope_grants;
 mod scopes;
 mod users;
 
@@ -15,7 +16,6 @@ use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use indexmap::IndexMap;
 
-pub use app_grants::{OKTA_SCOPES, ScopeGrant};
 pub use apps::{
     App, AppGroup, AppInput, AppStatus, AppType, AppUser, ClientCredentials, CredentialsInput,
     HideInput, IdpInitiatedLogin, IdpInitiatedLoginInput, IdpMode, OAuthClientCredentialsInput,
@@ -23,8 +23,10 @@ pub use apps::{
     VisibilityInput,
 };
 pub use groups::{EVERYONE, Group, GroupType};
+pub use roles::Role;
+pub use scope_grants::{OKTA_SCOPES, ScopeGrant};
 pub use scopes::{MetadataPublish, SYSTEM_SCOPES, Scope, ScopeInput};
-pub use users::{NewUser, Role, User, UserStatus};
+pub use users::{NewUser, User, UserStatus};
 
 use crate::clock::Clock;
 
@@ -42,6 +44,31 @@ impl Cause {
             message: message.into(),
         }
     }
+
+    /// A required field left empty, in Okta's words. `field` is the JSON path; the message
+    /// names its last segment (`settings.oauthClient.application_type` -> `application_type`).
+    pub fn blank(field: &str) -> Self {
+        Self::new(
+            field,
+            format!("{}: The field cannot be left blank", last_segment(field)),
+        )
+    }
+
+    /// A value another object of the org already has, in Okta's words.
+    pub fn taken(field: &str) -> Self {
+        Self::new(
+            field,
+            format!(
+                "{}: An object with this field already exists in the current organization",
+                last_segment(field)
+            ),
+        )
+    }
+}
+
+/// The last segment of a JSON path, the name Okta's messages start with.
+pub(crate) fn last_segment(field: &str) -> &str {
+    field.rsplit('.').next().unwrap_or(field)
 }
 
 /// Why a directory operation was refused.
@@ -68,6 +95,22 @@ pub enum DirError {
 }
 
 impl DirError {
+    /// No user with this id (or login).
+    pub(crate) fn user_not_found(id: &str) -> Self {
+        Self::NotFound {
+            id: id.to_owned(),
+            kind: "User",
+        }
+    }
+
+    /// No app with this id: Okta names the kind `AppInstance`.
+    pub(crate) fn app_not_found(id: &str) -> Self {
+        Self::NotFound {
+            id: id.to_owned(),
+            kind: "AppInstance",
+        }
+    }
+
     pub(crate) fn validation(causes: Vec<Cause>) -> Self {
         let mut fields: Vec<&str> = causes.iter().map(|c| c.field.as_str()).collect();
         fields.dedup();
@@ -94,10 +137,9 @@ struct Store {
 impl Store {
     /// An app by id, to change it; Okta's `AppInstance` not-found otherwise.
     fn app_mut(&mut self, id: &str) -> DirResult<&mut App> {
-        self.apps.get_mut(id).ok_or_else(|| DirError::NotFound {
-            id: id.to_owned(),
-            kind: "AppInstance",
-        })
+        self.apps
+            .get_mut(id)
+            .ok_or_else(|| DirError::app_not_found(id))
     }
 }
 
@@ -152,6 +194,16 @@ pub struct Page<T> {
     pub next: Option<String>,
 }
 
+impl<T> Page<T> {
+    /// The same page with each item rendered by `f` (the cursor stays).
+    pub fn map<U>(&self, f: impl FnMut(&T) -> U) -> Page<U> {
+        Page {
+            items: self.items.iter().map(f).collect(),
+            next: self.next.clone(),
+        }
+    }
+}
+
 pub(crate) fn paginate<T: Clone>(
     items: impl Iterator<Item = (String, T)>,
     after: Option<&str>,
@@ -181,6 +233,25 @@ pub(crate) fn paginate<T: Clone>(
     }
 }
 
+/// Removes the item whose id is `id` from a list an object holds (a user's roles, an app's
+/// scope grants); Okta's not-found of `kind` when none has it.
+fn remove_by_id<T>(
+    items: &mut Vec<T>,
+    id: &str,
+    kind: &'static str,
+    id_of: fn(&T) -> &str,
+) -> DirResult<()> {
+    let before = items.len();
+    items.retain(|x| id_of(x) != id);
+    if items.len() == before {
+        return Err(DirError::NotFound {
+            id: id.to_owned(),
+            kind,
+        });
+    }
+    Ok(())
+}
+
 /// Case-insensitive prefix match used by Okta's `q` parameter.
 pub(crate) fn starts_with_ci(value: &str, prefix: &str) -> bool {
     value.to_lowercase().starts_with(&prefix.to_lowercase())
@@ -189,6 +260,28 @@ pub(crate) fn starts_with_ci(value: &str, prefix: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn causes_name_the_last_segment_of_their_field_in_oktas_words() {
+        let blank = Cause::blank("settings.oauthClient.application_type");
+        assert_eq!(blank.field, "settings.oauthClient.application_type");
+        assert_eq!(
+            blank.message,
+            "application_type: The field cannot be left blank"
+        );
+        assert_eq!(
+            Cause::taken("login").message,
+            "login: An object with this field already exists in the current organization"
+        );
+    }
+
+    #[test]
+    fn a_rendered_page_keeps_its_cursor() {
+        let p = paginate((0..5).map(|i| (format!("id{i}"), i)), None, 2);
+        let shown = p.map(|i| i * 10);
+        assert_eq!(shown.items, vec![0, 10]);
+        assert_eq!(shown.next.as_deref(), Some("id1"));
+    }
 
     #[test]
     fn paginates_with_a_cursor() {

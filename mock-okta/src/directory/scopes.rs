@@ -77,10 +77,7 @@ impl Directory {
         }
         let mut store = self.write();
         if SYSTEM_SCOPES.contains(&name.as_str()) || store.scopes.contains_key(&name) {
-            return Err(DirError::validation(vec![Cause::new(
-                "name",
-                "name: An object with this field already exists in the current organization",
-            )]));
+            return Err(DirError::validation(vec![Cause::taken("name")]));
         }
         let scope = Scope {
             id: okta_id("scp"),

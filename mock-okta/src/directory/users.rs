@@ -1,10 +1,13 @@
-//! Users: creation with a password, lookup by id or login, lifecycle, admin roles.
+//! Users: creation with a password, lookup by id or login, lifecycle. Their admin roles
+//! are in [`super::roles`].
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-use super::{Cause, DirError, DirResult, Directory, EVERYONE, Page, paginate, starts_with_ci};
+use super::{
+    Cause, DirError, DirResult, Directory, EVERYONE, Page, Role, Store, paginate, starts_with_ci,
+};
 use crate::ids::okta_id;
 
 /// Okta's user statuses.
@@ -34,14 +37,6 @@ impl UserStatus {
             Self::Deprovisioned => "DEPROVISIONED",
         }
     }
-}
-
-/// An admin role given to a user (`POST /api/v1/users/{id}/roles`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Role {
-    pub id: String,
-    pub role_type: String,
-    pub created: OffsetDateTime,
 }
 
 /// A user of the org.
@@ -76,6 +71,13 @@ impl User {
     }
     pub fn login(&self) -> &str {
         self.profile_str("login").unwrap_or_default()
+    }
+    /// Okta's `q` for users: a prefix, ignoring case, of the first name, last name, email
+    /// or login.
+    pub fn matches_q(&self, q: &str) -> bool {
+        ["firstName", "lastName", "email", "login"]
+            .iter()
+            .any(|k| self.profile_str(k).is_some_and(|v| starts_with_ci(v, q)))
     }
     pub fn email(&self) -> Option<&str> {
         self.profile_str("email")
@@ -125,19 +127,6 @@ pub struct NewUser {
     pub activate: bool,
 }
 
-const ROLE_TYPES: &[&str] = &[
-    "SUPER_ADMIN",
-    "ORG_ADMIN",
-    "APP_ADMIN",
-    "USER_ADMIN",
-    "HELP_DESK_ADMIN",
-    "READ_ONLY_ADMIN",
-    "MOBILE_ADMIN",
-    "API_ACCESS_MANAGEMENT_ADMIN",
-    "REPORT_ADMIN",
-    "GROUP_MEMBERSHIP_ADMIN",
-];
-
 fn validate_profile(profile: &Map<String, Value>) -> Vec<Cause> {
     let mut causes = Vec::new();
     for (key, label) in [
@@ -148,10 +137,7 @@ fn validate_profile(profile: &Map<String, Value>) -> Vec<Cause> {
     ] {
         match profile.get(key) {
             Some(Value::String(s)) if !s.trim().is_empty() => {}
-            _ => causes.push(Cause::new(
-                label,
-                format!("{label}: The field cannot be left blank"),
-            )),
+            _ => causes.push(Cause::blank(label)),
         }
     }
     if let Some(Value::String(login)) = profile.get("login")
@@ -195,6 +181,34 @@ fn validate_password(password: &str, login: &str) -> Option<Cause> {
     })
 }
 
+impl Store {
+    /// A user by id or by login (case-insensitive); Okta's `User` not-found otherwise.
+    fn find_user(&self, id_or_login: &str) -> DirResult<&User> {
+        self.users
+            .get(id_or_login)
+            .or_else(|| {
+                self.users
+                    .values()
+                    .find(|u| u.login().eq_ignore_ascii_case(id_or_login))
+            })
+            .ok_or_else(|| DirError::user_not_found(id_or_login))
+    }
+
+    /// A user by id, to change it.
+    pub(super) fn user_mut(&mut self, id: &str) -> DirResult<&mut User> {
+        self.users
+            .get_mut(id)
+            .ok_or_else(|| DirError::user_not_found(id))
+    }
+
+    /// Logins are unique in the org, ignoring case; `except` is the user being changed.
+    fn login_taken(&self, login: &str, except: Option<&str>) -> bool {
+        self.users
+            .values()
+            .any(|u| Some(u.id.as_str()) != except && u.login().eq_ignore_ascii_case(login))
+    }
+}
+
 impl Directory {
     /// Creates a user (`POST /api/v1/users`). With `activate`, a user with a password is
     /// ACTIVE at once, one without is PROVISIONED; otherwise STAGED.
@@ -213,16 +227,8 @@ impl Directory {
         }
         let now = self.clock().now_datetime();
         let mut store = self.write();
-        if !login.is_empty()
-            && store
-                .users
-                .values()
-                .any(|u| u.login().eq_ignore_ascii_case(&login))
-        {
-            causes.push(Cause::new(
-                "login",
-                "login: An object with this field already exists in the current organization",
-            ));
+        if !login.is_empty() && store.login_taken(&login, None) {
+            causes.push(Cause::taken("login"));
         }
         for gid in &new.group_ids {
             if !store.groups.values().any(|g| &g.id == gid) {
@@ -265,21 +271,7 @@ impl Directory {
 
     /// A user by id or by login (case-insensitive), as `GET /api/v1/users/{idOrLogin}`.
     pub fn user(&self, id_or_login: &str) -> DirResult<User> {
-        let store = self.read();
-        store
-            .users
-            .get(id_or_login)
-            .or_else(|| {
-                store
-                    .users
-                    .values()
-                    .find(|u| u.login().eq_ignore_ascii_case(id_or_login))
-            })
-            .cloned()
-            .ok_or_else(|| DirError::NotFound {
-                id: id_or_login.to_owned(),
-                kind: "User",
-            })
+        self.read().find_user(id_or_login).cloned()
     }
 
     /// Lists users, optionally matching `q` (prefix of first name, last name, email or login)
@@ -294,15 +286,7 @@ impl Directory {
         let store = self.read();
         let items = store.users.values().filter(|u| {
             // Okta's `q` does not return DEPROVISIONED users.
-            let q_ok = q.is_none_or(|q| {
-                u.status != UserStatus::Deprovisioned
-                    && ["firstName", "lastName", "email", "login"].iter().any(|k| {
-                        u.profile
-                            .get(*k)
-                            .and_then(Value::as_str)
-                            .is_some_and(|v| starts_with_ci(v, q))
-                    })
-            });
+            let q_ok = q.is_none_or(|q| u.status != UserStatus::Deprovisioned && u.matches_q(q));
             q_ok && filter(u)
         });
         paginate(items.map(|u| (u.id.clone(), u.clone())), after, limit)
@@ -318,20 +302,7 @@ impl Directory {
     ) -> DirResult<User> {
         let now = self.clock().now_datetime();
         let mut store = self.write();
-        let current = store
-            .users
-            .get(id)
-            .or_else(|| {
-                store
-                    .users
-                    .values()
-                    .find(|u| u.login().eq_ignore_ascii_case(id))
-            })
-            .cloned()
-            .ok_or_else(|| DirError::NotFound {
-                id: id.to_owned(),
-                kind: "User",
-            })?;
+        let current = store.find_user(id)?.clone();
         let mut updated = current.clone();
         if let Some(p) = profile {
             if merge {
@@ -344,15 +315,8 @@ impl Directory {
         }
         let mut causes = validate_profile(&updated.profile);
         let login = updated.login().to_owned();
-        if store
-            .users
-            .values()
-            .any(|u| u.id != updated.id && u.login().eq_ignore_ascii_case(&login))
-        {
-            causes.push(Cause::new(
-                "login",
-                "login: An object with this field already exists in the current organization",
-            ));
+        if store.login_taken(&login, Some(&updated.id)) {
+            causes.push(Cause::taken("login"));
         }
         if let Some(p) = &password
             && let Some(c) = validate_password(p, &login)
@@ -377,10 +341,7 @@ impl Directory {
         use UserStatus::*;
         let now = self.clock().now_datetime();
         let mut store = self.write();
-        let user = store.users.get_mut(id).ok_or_else(|| DirError::NotFound {
-            id: id.to_owned(),
-            kind: "User",
-        })?;
+        let user = store.user_mut(id)?;
         let next = match (op, user.status) {
             ("activate", Staged | Deprovisioned) => {
                 if user.password.is_some() {
@@ -455,63 +416,6 @@ impl Directory {
         (user.may_sign_in() && user.password_matches(password)).then_some(user)
     }
 
-    /// Gives a user an admin role (`POST /api/v1/users/{id}/roles`).
-    pub fn assign_role(&self, user_id: &str, role_type: &str) -> DirResult<Role> {
-        if !ROLE_TYPES.contains(&role_type) {
-            return Err(DirError::validation(vec![Cause::new(
-                "type",
-                format!("type: Invalid role type: {role_type}"),
-            )]));
-        }
-        let now = self.clock().now_datetime();
-        let mut store = self.write();
-        let user = store
-            .users
-            .get_mut(user_id)
-            .ok_or_else(|| DirError::NotFound {
-                id: user_id.to_owned(),
-                kind: "User",
-            })?;
-        if let Some(existing) = user.roles.iter().find(|r| r.role_type == role_type) {
-            return Err(DirError::Validation {
-                summary: "The role specified is already assigned to the user.".into(),
-                causes: vec![Cause::new(
-                    "type",
-                    format!("type: {} is already assigned", existing.role_type),
-                )],
-            });
-        }
-        let role = Role {
-            id: okta_id("ra1"),
-            role_type: role_type.to_owned(),
-            created: now,
-        };
-        user.roles.push(role.clone());
-        user.last_updated = now;
-        Ok(role)
-    }
-
-    /// Takes a role away.
-    pub fn unassign_role(&self, user_id: &str, role_id: &str) -> DirResult<()> {
-        let mut store = self.write();
-        let user = store
-            .users
-            .get_mut(user_id)
-            .ok_or_else(|| DirError::NotFound {
-                id: user_id.to_owned(),
-                kind: "User",
-            })?;
-        let before = user.roles.len();
-        user.roles.retain(|r| r.id != role_id);
-        if user.roles.len() == before {
-            return Err(DirError::NotFound {
-                id: role_id.to_owned(),
-                kind: "Role",
-            });
-        }
-        Ok(())
-    }
-
     /// The groups a user belongs to, Everyone included.
     pub fn user_groups(&self, user_id: &str) -> Vec<super::Group> {
         let store = self.read();
@@ -528,7 +432,7 @@ impl Directory {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::clock::Clock;
     use serde_json::json;
@@ -538,6 +442,28 @@ mod tests {
             .as_object()
             .cloned()
             .unwrap()
+    }
+
+    #[test]
+    fn q_is_a_case_insensitive_prefix_of_names_email_or_login_and_logins_are_unique() {
+        let dir = Directory::new(Clock::default());
+        let ann = dir
+            .create_user(NewUser {
+                profile: profile("ann.lee@example.com"),
+                activate: true,
+                ..Default::default()
+            })
+            .unwrap();
+        for q in ["an", "LEE", "ann.lee@", "Ann.Lee@Example.com"] {
+            assert!(ann.matches_q(q), "{q}");
+        }
+        for q in ["nn", "example", "bob"] {
+            assert!(!ann.matches_q(q), "{q}");
+        }
+        let store = dir.read();
+        assert!(store.login_taken("ANN.LEE@example.com", None));
+        assert!(!store.login_taken("ann.lee@example.com", Some(&ann.id)));
+        assert!(!store.login_taken("bob@example.com", None));
     }
 
     #[test]

@@ -2,6 +2,8 @@
 
 use std::process::Command;
 
+use crate::support::ReplyExt as _;
+
 fn run(args: &[&str]) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_mock-okta"))
         .args(args)
@@ -85,14 +87,13 @@ async fn serve_uses_the_callers_listener_and_public_url() {
     let okta = mock_okta::MockOkta::serve(listener, config).await.unwrap();
     assert_eq!(okta.local_addr().port(), port);
     assert_eq!(okta.base_url(), format!("http://okta.localhost:{port}"));
-    let doc: serde_json::Value = reqwest::get(format!(
-        "http://127.0.0.1:{port}/oauth2/default/.well-known/openid-configuration"
-    ))
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
+    let doc = crate::support::browser()
+        .get(format!(
+            "http://127.0.0.1:{port}/oauth2/default/.well-known/openid-configuration"
+        ))
+        .reply()
+        .await
+        .json;
     assert_eq!(
         doc["issuer"],
         format!("http://okta.localhost:{port}/oauth2/default")

@@ -24,11 +24,10 @@ async fn app(
             "visibility": {"hide": {"iOS": !visible, "web": !visible}},
             "settings": {"oauthClient": settings}
         }))
-        .send()
-        .await
-        .expect("create");
-    assert_eq!(res.status(), StatusCode::OK);
-    let app: Value = res.json().await.expect("json");
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let app: Value = res.json;
     let id = app["id"].as_str().expect("id").to_owned();
     if assign {
         let everyone = h.okta.directory().everyone().id;
@@ -68,9 +67,9 @@ async fn the_dashboard_asks_for_sign_in_and_comes_back_to_my_apps() {
     let h = Harness::start().await;
     let (b, back) = sign_in_at(&h, "/app/UserHome", USER.0, USER.1).await;
     assert_eq!(back, "/app/UserHome");
-    let res = b.get(h.url(&back)).send().await.expect("dashboard");
-    assert_eq!(res.status(), StatusCode::OK);
-    let html = res.text().await.expect("html");
+    let res = b.get(h.url(&back)).reply().await;
+    assert_eq!(res.status, StatusCode::OK);
+    let html = res.text;
     assert!(html.contains("<h1 data-se=\"page-heading\">My Apps</h1>"));
     assert_eq!(data_se(&html, "user-name").as_deref(), Some("Uma User"));
     assert!(html.contains("data-se=\"no-apps\""));
@@ -88,14 +87,7 @@ async fn tiles_show_only_for_assigned_apps_with_okta_initiated_login_and_a_visib
     let (_, hidden) = app(&h, "Hidden Icon", web("SPEC"), false, true).await;
     let (_, app_only) = app(&h, "App Only", web("DISABLED"), true, true).await;
     let (b, back) = sign_in_at(&h, "/app/UserHome", USER.0, USER.1).await;
-    let html = b
-        .get(h.url(&back))
-        .send()
-        .await
-        .expect("dashboard")
-        .text()
-        .await
-        .expect("html");
+    let html = b.get(h.url(&back)).reply().await.text;
     assert_eq!(html.matches("data-se=\"app-card\"").count(), 1, "{html}");
     assert!(html.contains(&format!("href=\"{shown}\" data-se=\"app-card\"")));
     assert_eq!(data_se(&html, "app-card-title").as_deref(), Some("Konnect"));
@@ -108,14 +100,7 @@ async fn tiles_show_only_for_assigned_apps_with_okta_initiated_login_and_a_visib
     }
     // An admin's dashboard links back to the console.
     let (b, back) = sign_in_at(&h, "/app/UserHome", ADMIN.0, ADMIN.1).await;
-    let html = b
-        .get(h.url(&back))
-        .send()
-        .await
-        .expect("dashboard")
-        .text()
-        .await
-        .expect("html");
+    let html = b.get(h.url(&back)).reply().await.text;
     assert!(html.contains("href=\"/admin/dashboard\" data-se=\"admin-button\">Admin</a>"));
 }
 
@@ -127,8 +112,8 @@ async fn an_oidc_compliant_tile_redirects_to_the_initiate_login_uri_with_the_org
     // Following the tile without a session signs in first and comes back to the tile.
     let (b, back) = sign_in_at(&h, &link_path, USER.0, USER.1).await;
     assert_eq!(back, link_path);
-    let res = b.get(h.url(&back)).send().await.expect("tile");
-    assert_eq!(res.status(), StatusCode::FOUND);
+    let res = b.get(h.url(&back)).reply().await;
+    assert_eq!(res.status, StatusCode::FOUND);
     let iss: String = url::form_urlencoded::byte_serialize(h.base.as_bytes()).collect();
     assert_eq!(location(&res), format!("{INITIATE}?iss={iss}"));
 
@@ -143,8 +128,8 @@ async fn an_oidc_compliant_tile_redirects_to_the_initiate_login_uri_with_the_org
         true,
     )
     .await;
-    let res = b.get(&link).send().await.expect("tile");
-    assert_eq!(res.status(), StatusCode::FOUND);
+    let res = b.get(&link).reply().await;
+    assert_eq!(res.status, StatusCode::FOUND);
     let to = location(&res);
     assert_eq!(
         to,
@@ -159,9 +144,9 @@ async fn an_oidc_compliant_tile_redirects_to_the_initiate_login_uri_with_the_org
 async fn simplified_form_post(h: &Harness) -> (String, String) {
     let (id, link) = app(h, "SPA", spa_simplified(), true, true).await;
     let (b, _) = sign_in_at(h, "/app/UserHome", USER.0, USER.1).await;
-    let res = b.get(&link).send().await.expect("tile");
-    assert_eq!(res.status(), StatusCode::OK);
-    (id, res.text().await.expect("html"))
+    let res = b.get(&link).reply().await;
+    assert_eq!(res.status, StatusCode::OK);
+    (id, res.text)
 }
 
 fn form_action(html: &str) -> String {
@@ -241,9 +226,9 @@ async fn a_tile_link_that_may_not_launch_answers_with_oktas_error_page() {
             "User is not assigned to the client application.",
         ),
     ] {
-        let res = b.get(&link).send().await.expect("tile link");
-        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{link}");
-        let html = res.text().await.expect("html");
+        let res = b.get(&link).reply().await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{link}");
+        let html = res.text;
         assert!(html.contains("400 Bad Request"));
         assert_eq!(
             data_se(&html, "error-code").as_deref(),

@@ -1,9 +1,13 @@
-//! Shared helpers: start the server, make apps, walk the hosted sign-in page.
+//! The test-support layer every test file uses: start the server, send a request and read
+//! its whole answer ([`Reply`]), check Okta's error bodies, make apps, walk the hosted
+//! sign-in page.
 
 #![allow(dead_code)]
 
+use std::future::Future;
+
 use mock_okta::{Config, MockOkta, config::DEFAULT_API_TOKEN};
-use reqwest::{StatusCode, header};
+use reqwest::{Method, StatusCode, header, header::HeaderMap};
 use serde_json::{Value, json};
 
 pub const ADMIN: (&str, &str) = ("admin@example.com", "Admin-Passw0rd!");
@@ -58,6 +62,135 @@ impl ClientKey {
         )
         .expect("assertion")
     }
+}
+
+// ---- Answers ----
+
+/// An answer read whole: status, headers, the body as text and as JSON (`Null` when the
+/// body is not JSON; a body labelled JSON that does not parse fails the test), so a test
+/// checks any of them without a chain of awaits.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub text: String,
+    pub json: Value,
+}
+
+impl Reply {
+    /// The JSON body's keys, in the order sent.
+    pub fn keys(&self) -> Vec<&str> {
+        keys(&self.json)
+    }
+
+    /// Every `link` header.
+    pub fn links(&self) -> Vec<String> {
+        self.headers
+            .get_all("link")
+            .iter()
+            .map(|v| v.to_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    /// A header as text (empty when absent).
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    /// Asserts an Okta error body with this status and code, in Okta's key order and
+    /// content type; returns the summary.
+    pub fn assert_error(&self, status: StatusCode, code: &str) -> String {
+        assert_eq!(self.status, status, "{}", self.text);
+        assert_eq!(self.json["errorCode"], code, "{}", self.text);
+        assert_eq!(self.json["errorLink"], code);
+        let id = self.json["errorId"].as_str().unwrap_or_default();
+        assert!(id.starts_with("oae") && id.len() == 25, "errorId {id}");
+        assert_eq!(
+            self.keys(),
+            [
+                "errorCode",
+                "errorSummary",
+                "errorLink",
+                "errorId",
+                "errorCauses"
+            ]
+        );
+        assert_eq!(
+            self.headers["content-type"], "application/json",
+            "error content type"
+        );
+        self.json["errorSummary"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// An OAuth error body's status, `error` and `error_description`, after checking that
+    /// the body is JSON.
+    pub fn oauth_error(&self) -> (StatusCode, String, String) {
+        assert!(self.json.is_object(), "a JSON error body: {}", self.text);
+        let field = |k: &str| self.json[k].as_str().unwrap_or_default().to_owned();
+        (self.status, field("error"), field("error_description"))
+    }
+}
+
+/// The keys of a JSON object, in order.
+pub fn keys(v: &Value) -> Vec<&str> {
+    v.as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// Sends a request and reads its whole answer.
+async fn send(req: reqwest::RequestBuilder) -> Reply {
+    let res = req.send().await.expect("request");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let text = res.text().await.expect("body");
+    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+    let says_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    assert!(
+        !says_json || !json.is_null() || text.trim() == "null",
+        "a body sent as JSON must parse: {text}"
+    );
+    Reply {
+        status,
+        headers,
+        text,
+        json,
+    }
+}
+
+/// `.reply()` ends a request builder chain: it sends the request and reads the whole
+/// answer into a [`Reply`].
+pub trait ReplyExt {
+    fn reply(self) -> impl Future<Output = Reply>;
+}
+
+impl ReplyExt for reqwest::RequestBuilder {
+    fn reply(self) -> impl Future<Output = Reply> {
+        send(self)
+    }
+}
+
+/// A Management API call with the default SSWS token and an optional JSON body.
+pub async fn call(h: &Harness, method: Method, path: &str, body: Option<Value>) -> Reply {
+    let mut req = h.api(method, path);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    req.reply().await
+}
+
+/// A Management API `GET`.
+pub async fn get(h: &Harness, path: &str) -> Reply {
+    call(h, Method::GET, path, None).await
 }
 
 pub const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -119,10 +252,9 @@ impl Harness {
                 "/api/v1/authorizationServers/default/scopes",
             )
             .json(&scope)
-            .send()
-            .await
-            .expect("create scope");
-        assert!(res.status().is_success(), "create scope: {}", res.status());
+            .reply()
+            .await;
+        assert!(res.status.is_success(), "create scope: {}", res.status);
     }
 
     /// Creates an OIDC app through the Management API and assigns it to Everyone.
@@ -135,19 +267,15 @@ impl Harness {
         let res = self
             .api(reqwest::Method::POST, "/api/v1/apps")
             .json(&body)
-            .send()
-            .await
-            .expect("create app");
-        assert_eq!(res.status(), StatusCode::OK, "create app");
-        let app: Value = res.json().await.expect("app json");
+            .reply()
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "create app");
+        let app: Value = res.json;
         let groups: Value = self
             .api(reqwest::Method::GET, "/api/v1/groups?q=Everyone")
-            .send()
+            .reply()
             .await
-            .expect("groups")
-            .json()
-            .await
-            .expect("groups json");
+            .json;
         let everyone = groups[0]["id"].as_str().expect("everyone id").to_owned();
         let id = app["id"].as_str().expect("app id").to_owned();
         let res = self
@@ -156,10 +284,9 @@ impl Harness {
                 &format!("/api/v1/apps/{id}/groups/{everyone}"),
             )
             .json(&json!({}))
-            .send()
-            .await
-            .expect("assign");
-        assert_eq!(res.status(), StatusCode::OK, "assign Everyone");
+            .reply()
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "assign Everyone");
         App {
             id,
             client_id: app["credentials"]["oauthClient"]["client_id"]
@@ -193,12 +320,9 @@ pub struct App {
     pub json: Value,
 }
 
-pub fn location(res: &reqwest::Response) -> String {
-    res.headers()
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
+/// The `Location` header (empty when absent).
+pub fn location(res: &Reply) -> String {
+    res.header(header::LOCATION.as_str()).to_owned()
 }
 
 /// The value of a hidden input in an HTML page.
@@ -220,6 +344,45 @@ pub fn params(url: &str) -> std::collections::HashMap<String, String> {
     out
 }
 
+/// On the hosted sign-in page at `url`: the identify step, then the password step, as a
+/// person would, checking each page; returns the answer that signs in (a redirect).
+pub async fn sign_in_on_page(
+    b: &reqwest::Client,
+    h: &Harness,
+    url: &str,
+    login: &str,
+    password: &str,
+) -> Reply {
+    let page = b.get(url).reply().await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text;
+    assert!(
+        html.contains(">Username</label>") && html.contains("value=\"Next\""),
+        "identify step"
+    );
+    let state_token = hidden(&html, "stateToken").expect("stateToken");
+    let html = b
+        .post(h.url("/idp/idx/identify"))
+        .form(&[("stateToken", state_token.as_str()), ("identifier", login)])
+        .reply()
+        .await
+        .text;
+    assert!(
+        html.contains(">Password</label>") && html.contains("value=\"Verify\""),
+        "password step: {html}"
+    );
+    let res = b
+        .post(h.url("/idp/idx/challenge/answer"))
+        .form(&[
+            ("stateToken", state_token.as_str()),
+            ("credentials.passcode", password),
+        ])
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::FOUND, "signed in as {login}");
+    res
+}
+
 /// Follows an authorize URL through the hosted sign-in page as a person would, checking
 /// each hop, and returns the final redirect to the client.
 pub async fn sign_in_through_page(
@@ -228,9 +391,9 @@ pub async fn sign_in_through_page(
     login: &str,
     password: &str,
 ) -> String {
-    let res = h.http.get(authorize_url).send().await.expect("authorize");
+    let res = h.http.get(authorize_url).reply().await;
     assert_eq!(
-        res.status(),
+        res.status,
         StatusCode::FOUND,
         "authorize without a session redirects to sign-in"
     );
@@ -239,41 +402,10 @@ pub async fn sign_in_through_page(
         signin.starts_with(&h.url("/login/login.htm?fromURI=")),
         "{signin}"
     );
-    let page = h.http.get(&signin).send().await.expect("sign-in page");
-    assert_eq!(page.status(), StatusCode::OK);
-    let html = page.text().await.expect("html");
-    assert!(
-        html.contains(">Username</label>") && html.contains("value=\"Next\""),
-        "identify step"
-    );
-    let state_token = hidden(&html, "stateToken").expect("stateToken");
-    let res = h
-        .http
-        .post(h.url("/idp/idx/identify"))
-        .form(&[("stateToken", state_token.as_str()), ("identifier", login)])
-        .send()
-        .await
-        .expect("identify");
-    let html = res.text().await.expect("html");
-    assert!(
-        html.contains(">Password</label>") && html.contains("value=\"Verify\""),
-        "password step: {html}"
-    );
-    let res = h
-        .http
-        .post(h.url("/idp/idx/challenge/answer"))
-        .form(&[
-            ("stateToken", state_token.as_str()),
-            ("credentials.passcode", password),
-        ])
-        .send()
-        .await
-        .expect("answer");
-    assert_eq!(res.status(), StatusCode::FOUND, "signed in");
-    let back = location(&res);
+    let back = location(&sign_in_on_page(&h.http, h, &signin, login, password).await);
     assert!(back.starts_with("/oauth2/"), "returns to fromURI: {back}");
-    let res = h.http.get(h.url(&back)).send().await.expect("resume");
-    assert_eq!(res.status(), StatusCode::FOUND);
+    let res = h.http.get(h.url(&back)).reply().await;
+    assert_eq!(res.status, StatusCode::FOUND);
     location(&res)
 }
 
@@ -304,21 +436,15 @@ pub async fn session_token(h: &Harness, login: &str, password: &str) -> String {
         .http
         .post(h.url("/api/v1/authn"))
         .json(&json!({"username": login, "password": password}))
-        .send()
-        .await
-        .expect("authn");
-    assert_eq!(res.status(), StatusCode::OK);
-    let v: Value = res.json().await.expect("json");
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let v: Value = res.json;
     v["sessionToken"].as_str().expect("sessionToken").to_owned()
 }
 
 /// Exchanges a code at the token endpoint with client_secret_basic.
-pub async fn exchange(
-    h: &Harness,
-    app: &App,
-    code: &str,
-    extra: &[(&str, &str)],
-) -> reqwest::Response {
+pub async fn exchange(h: &Harness, app: &App, code: &str, extra: &[(&str, &str)]) -> Reply {
     let mut form = vec![
         ("grant_type", "authorization_code"),
         ("code", code),
@@ -329,9 +455,8 @@ pub async fn exchange(
         .post(h.url("/oauth2/default/v1/token"))
         .basic_auth(&app.client_id, app.client_secret.as_deref())
         .form(&form)
-        .send()
+        .reply()
         .await
-        .expect("token")
 }
 
 pub fn jwt_parts(jwt: &str) -> (Value, Value) {
@@ -366,39 +491,15 @@ pub async fn sign_in_at(
     password: &str,
 ) -> (reqwest::Client, String) {
     let b = browser();
-    let res = b.get(h.url(path)).send().await.expect("page");
-    assert_eq!(res.status(), StatusCode::FOUND, "{path} needs a session");
+    let res = b.get(h.url(path)).reply().await;
+    assert_eq!(res.status, StatusCode::FOUND, "{path} needs a session");
     let from: String = url::form_urlencoded::byte_serialize(path.as_bytes()).collect();
     assert_eq!(
         location(&res),
         format!("{}?fromURI={from}", h.url("/login/login.htm")),
         "sign-in comes back to {path}"
     );
-    let html = b
-        .get(location(&res))
-        .send()
-        .await
-        .expect("sign-in page")
-        .text()
-        .await
-        .expect("html");
-    let state_token = hidden(&html, "stateToken").expect("stateToken");
-    b.post(h.url("/idp/idx/identify"))
-        .form(&[("stateToken", state_token.as_str()), ("identifier", login)])
-        .send()
-        .await
-        .expect("identify");
-    let res = b
-        .post(h.url("/idp/idx/challenge/answer"))
-        .form(&[
-            ("stateToken", state_token.as_str()),
-            ("credentials.passcode", password),
-        ])
-        .send()
-        .await
-        .expect("answer");
-    assert_eq!(res.status(), StatusCode::FOUND, "signed in as {login}");
-    let back = location(&res);
+    let back = location(&sign_in_on_page(&b, h, &location(&res), login, password).await);
     (b, back)
 }
 

@@ -4,7 +4,7 @@
 
 use time::OffsetDateTime;
 
-use super::{Cause, DirError, DirResult, Directory};
+use super::{Cause, DirError, DirResult, Directory, remove_by_id};
 use crate::ids::okta_id;
 
 /// The `okta.*` scopes the mock's Management API checks, read and manage per resource.
@@ -64,15 +64,12 @@ impl Directory {
     pub fn revoke_scope_grant(&self, app_id: &str, grant_id: &str) -> DirResult<()> {
         let mut store = self.write();
         let app = store.app_mut(app_id)?;
-        let before = app.scope_grants.len();
-        app.scope_grants.retain(|g| g.id != grant_id);
-        if app.scope_grants.len() == before {
-            return Err(DirError::NotFound {
-                id: grant_id.to_owned(),
-                kind: "OAuth2ScopeConsentGrant",
-            });
-        }
-        Ok(())
+        remove_by_id(
+            &mut app.scope_grants,
+            grant_id,
+            "OAuth2ScopeConsentGrant",
+            |g| &g.id,
+        )
     }
 }
 
@@ -83,7 +80,7 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn grants_are_okta_scopes_once_each() {
+    fn scope_grants_are_okta_scopes_once_each() {
         let dir = Directory::new(Clock::default());
         let input: AppInput = serde_json::from_value(json!({"name": "oidc_client", "label": "S",
             "settings": {"oauthClient": {"application_type": "service",

@@ -10,11 +10,11 @@ use axum::{
 };
 
 use super::{
-    ApiError, ApiJson, ApiPath as Path, Params, allow, json, no_content, ok,
+    ApiError, ApiJson, ApiPath as Path, ApiQuery, allow, json, no_content, ok,
     views::{self, AuthServerView},
 };
 use crate::{
-    directory::{DirError, ScopeInput},
+    directory::{DirError, ScopeInput, starts_with_ci},
     state::AppState,
 };
 
@@ -55,11 +55,7 @@ fn check_server(server_id: &str) -> Result<(), ApiError> {
 async fn default_server(state: &AppState) -> Result<AuthServerView, ApiError> {
     let key = state.keys.active().await.map_err(|e| {
         tracing::error!(error = %e, "no signing key");
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "E0000009",
-            "Internal Server Error",
-        )
+        ApiError::internal()
     })?;
     // The org's creation time: the built-in group is made with the org.
     let created = state.dir.everyone().created;
@@ -82,10 +78,10 @@ async fn servers_get(
 async fn scopes_list(
     State(state): State<AppState>,
     Path(server_id): Path<String>,
-    params: Params,
+    params: ApiQuery,
 ) -> Result<Response, ApiError> {
     check_server(&server_id)?;
-    let q = params.get("q").map(str::to_lowercase);
+    let q = params.get("q");
     let mut scopes = views::system_scopes(&state.org, state.dir.org_id());
     scopes.extend(
         state
@@ -94,10 +90,7 @@ async fn scopes_list(
             .iter()
             .map(|s| views::scope(&state.org, s)),
     );
-    scopes.retain(|s| {
-        q.as_ref()
-            .is_none_or(|q| s.name.to_lowercase().starts_with(q))
-    });
+    scopes.retain(|s| q.is_none_or(|q| starts_with_ci(&s.name, q)));
     Ok(ok(scopes))
 }
 
@@ -155,11 +148,7 @@ async fn keys_rotate(
     check_server(&server_id)?;
     state.keys.rotate().await.map_err(|e| {
         tracing::error!(error = %e, "key rotation failed");
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "E0000009",
-            "Internal Server Error",
-        )
+        ApiError::internal()
     })?;
     Ok(ok(state.keys.jwks().await.keys))
 }

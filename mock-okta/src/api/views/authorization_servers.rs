@@ -1,0 +1,147 @@
+//! The `default` authorization server and its scopes, in the Management API's JSON.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+
+use super::ts;
+use crate::{
+    directory::{MetadataPublish, SYSTEM_SCOPES, Scope},
+    paths::OrgUrls,
+};
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScopeView {
+    pub id: String,
+    pub name: String,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    pub system: bool,
+    pub metadata_publish: &'static str,
+    pub consent: String,
+    pub default: bool,
+    #[serde(rename = "_links")]
+    pub links: Value,
+}
+
+fn scope_links(org: &OrgUrls, id: &str, system: bool) -> Value {
+    let allow: &[&str] = if system {
+        &["GET", "PUT"]
+    } else {
+        &["GET", "PUT", "DELETE"]
+    };
+    json!({"self": {
+        "href": org.url(&format!("/api/v1/authorizationServers/default/scopes/{id}")),
+        "hints": {"allow": allow},
+    }})
+}
+
+pub fn scope(org: &OrgUrls, s: &Scope) -> ScopeView {
+    ScopeView {
+        id: s.id.clone(),
+        name: s.name.clone(),
+        display_name: s.display_name.clone(),
+        description: s.description.clone(),
+        system: false,
+        metadata_publish: s.metadata_publish.as_str(),
+        consent: s.consent.clone(),
+        default: s.default,
+        links: scope_links(org, &s.id, false),
+    }
+}
+
+/// The id of a system scope, stable for the org.
+pub fn system_scope_id(org_id: &str, name: &str) -> String {
+    crate::api::stable_id("scp", &[org_id, "system-scope", name])
+}
+
+fn system_scope_description(name: &str) -> &'static str {
+    match name {
+        "openid" => "Signals that a request is an OpenID request.",
+        "profile" => "Allows access to the user's default profile claims.",
+        "email" => "Allows access to the user's email address.",
+        "address" => "Allows access to the user's address.",
+        "phone" => "Allows access to the user's phone number.",
+        "offline_access" => {
+            "Allows access to requested scopes even when the user is not logged in."
+        }
+        "device_sso" => "Allows the client to request a device secret for native SSO.",
+        _ => "",
+    }
+}
+
+/// The system scopes of the `default` server, in discovery order.
+pub fn system_scopes(org: &OrgUrls, org_id: &str) -> Vec<ScopeView> {
+    SYSTEM_SCOPES
+        .iter()
+        .map(|name| {
+            let id = system_scope_id(org_id, name);
+            ScopeView {
+                links: scope_links(org, &id, true),
+                id,
+                name: (*name).to_owned(),
+                display_name: Some((*name).to_owned()),
+                description: Some(system_scope_description(name).to_owned()),
+                system: true,
+                metadata_publish: MetadataPublish::AllClients.as_str(),
+                consent: "IMPLICIT".to_owned(),
+                default: false,
+            }
+        })
+        .collect()
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthServerView {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub description: &'static str,
+    pub audiences: Vec<&'static str>,
+    pub issuer: String,
+    pub issuer_mode: &'static str,
+    pub status: &'static str,
+    pub created: String,
+    pub last_updated: String,
+    pub credentials: Value,
+    #[serde(rename = "_links")]
+    pub links: Value,
+}
+
+/// The `default` custom authorization server. `created` is when the org was made;
+/// `kid` the current signing key.
+pub fn default_auth_server(org: &OrgUrls, created: OffsetDateTime, kid: &str) -> AuthServerView {
+    let me = org.url("/api/v1/authorizationServers/default");
+    let issuer = org.issuer(crate::paths::AuthServer::Default);
+    AuthServerView {
+        id: "default",
+        name: "default",
+        description: "Default Authorization Server for your Applications",
+        audiences: vec!["api://default"],
+        issuer: issuer.clone(),
+        issuer_mode: "ORG_URL",
+        status: "ACTIVE",
+        created: ts(created),
+        last_updated: ts(created),
+        credentials: json!({"signing": {
+            "rotationMode": "AUTO",
+            "lastRotated": ts(created),
+            "nextRotation": ts(created + time::Duration::days(90)),
+            "kid": kid,
+            "use": "sig",
+        }}),
+        links: json!({
+            "scopes": {"href": format!("{me}/scopes"), "hints": {"allow": ["GET"]}},
+            "claims": {"href": format!("{me}/claims"), "hints": {"allow": ["GET"]}},
+            "policies": {"href": format!("{me}/policies"), "hints": {"allow": ["GET"]}},
+            "self": {"href": me, "hints": {"allow": ["GET", "DELETE", "PUT"]}},
+            "metadata": [
+                {"name": "oauth-authorization-server", "href": format!("{issuer}/.well-known/oauth-authorization-server"), "hints": {"allow": ["GET"]}},
+                {"name": "openid-configuration", "href": format!("{issuer}/.well-known/openid-configuration"), "hints": {"allow": ["GET"]}},
+            ],
+            "rotateKey": {"href": format!("{me}/credentials/lifecycle/keyRotate"), "hints": {"allow": ["POST"]}},
+            "deactivate": {"href": format!("{me}/lifecycle/deactivate"), "hints": {"allow": ["POST"]}},
+        }),
+    }
+}
