@@ -408,7 +408,14 @@ async fn login(target: &Target, email: &str) -> Result<(), LoginError> {
 /// `openssl speed -multi <cores> rsa2048`'s RSA-2048 signs per second, when openssl exists.
 fn openssl_signs_per_second(cores: usize) -> Option<f64> {
     let out = Command::new("openssl")
-        .args(["speed", "-seconds", "3", "-multi", &cores.to_string(), "rsa2048"])
+        .args([
+            "speed",
+            "-seconds",
+            "3",
+            "-multi",
+            &cores.to_string(),
+            "rsa2048",
+        ])
         .stderr(Stdio::null())
         .output()
         .ok()?;

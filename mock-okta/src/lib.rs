@@ -27,6 +27,7 @@ pub mod ledger;
 pub mod oidc;
 pub mod params;
 pub mod paths;
+mod refusals;
 pub mod seed;
 pub mod signin;
 pub mod state;
@@ -121,7 +122,11 @@ impl Prepared {
             }),
             rate: RateLimits::default(),
         };
-        let app = server_kit::with_limits(router(state.clone()));
+        let app = server_kit::refusals::in_surface_format(
+            server_kit::with_limits(router(state.clone())),
+            refusals::in_format,
+            refusals::answer,
+        );
         let fast_state = state.clone();
         let fast: server_kit::FastPath =
             Arc::new(move |req| oidc::discovery::fast_path(&fast_state, req));

@@ -5,9 +5,11 @@
 //! request body within [`BODY_TIMEOUT`], and a handler must answer within [`HANDLER_TIMEOUT`].
 //! `axum::serve` sets no header-read timer, so the accept loop here drives hyper directly.
 //!
-//! [`cli`] holds the command-line contract of every binary.
+//! [`cli`] holds the command-line contract of every binary; [`refusals`] keeps the framework's
+//! own refusals in each server's format.
 
 pub mod cli;
+pub mod refusals;
 
 use std::{convert::Infallible, future::Future, net::SocketAddr, sync::Arc, time::Duration};
 

@@ -6,5 +6,6 @@ mod cli;
 mod console;
 mod dashboard;
 mod flows;
+mod hostile;
 mod oidc_errors;
 mod support;
