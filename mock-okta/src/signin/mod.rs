@@ -22,6 +22,7 @@ use axum::{
 };
 
 use crate::{
+    control::{Endpoint, named},
     html::PageError,
     params::{BrowserForm, BrowserQuery},
     paths,
@@ -30,21 +31,29 @@ use crate::{
 };
 
 pub fn router(state: &AppState) -> Router<AppState> {
+    // Each route carries its endpoint name for test control's faults and journal.
     let api = Router::new()
-        .route("/api/v1/authn", post(authn::authn))
+        .route("/api/v1/authn", named(Endpoint::Authn, post(authn::authn)))
         .route(
             "/api/v1/sessions/me",
-            get(authn::session_me).delete(authn::session_me_delete),
+            named(
+                Endpoint::Api,
+                get(authn::session_me).delete(authn::session_me_delete),
+            ),
         )
         .layer(web::cors(&state.dir));
+    let page = |mr| named(Endpoint::Signin, mr);
     Router::new()
-        .route(paths::SIGNIN_PAGE, get(signin_page))
-        .route("/login/default", get(signin_page))
+        .route(paths::SIGNIN_PAGE, page(get(signin_page)))
+        .route("/login/default", page(get(signin_page)))
         .route("/", get(root))
-        .route(paths::SIGNIN_IDENTIFY, post(identify_submit))
-        .route(paths::SIGNIN_ANSWER, post(answer_submit))
-        .route(paths::SIGNOUT, get(signout))
-        .route(paths::SESSION_COOKIE_REDIRECT, get(session_cookie_redirect))
+        .route(paths::SIGNIN_IDENTIFY, page(post(identify_submit)))
+        .route(paths::SIGNIN_ANSWER, page(post(answer_submit)))
+        .route(paths::SIGNOUT, page(get(signout)))
+        .route(
+            paths::SESSION_COOKIE_REDIRECT,
+            page(get(session_cookie_redirect)),
+        )
         .merge(api)
 }
 
