@@ -69,7 +69,10 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/okta.css", get(web::stylesheet))
         .nest(control::PREFIX, control::router(&state))
         .fallback(not_found)
-        .layer(middleware::from_fn(web::okta_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clock.clone(),
+            web::okta_headers,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             control::observe,

@@ -387,7 +387,8 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
 }
 
 /// The discovery fast path, kept honest: it steps aside (the router answers, with faults)
-/// while a discovery fault is set, and journals what it answers.
+/// while a discovery fault is set, journals what it answers, and dates it by the server's
+/// clock as the router's answers are.
 pub fn fast_path(
     state: &AppState,
     req: &axum::http::Request<hyper::body::Incoming>,
@@ -397,7 +398,8 @@ pub fn fast_path(
         return None;
     }
     let mut seen = Incoming::read(state, req.headers(), req.method().as_str(), req.uri());
-    let res = inner(state, req)?;
+    let mut res = inner(state, req)?;
+    crate::web::date(res.headers_mut(), &state.clock);
     seen.credentials = credentials(req.headers(), &seen.form);
     let server = match req.uri().path().strip_prefix("/oauth2/") {
         Some(rest) => rest.split('/').next().unwrap_or_default().to_owned(),
