@@ -37,6 +37,11 @@ use crate::{
     state::AppState,
 };
 
+/// The README's Rust example is compiled with the doc tests, so it cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExamples;
+
 /// The reserved prefix: no Okta path starts with it.
 pub const PREFIX: &str = "/__mock";
 

@@ -937,3 +937,71 @@ async fn http_dates_follow_the_server_clock() {
         );
     }
 }
+
+/// The README's `curl` lines, run as written (with `$OKTA`, `$AUTH` and `$JSON` filled in),
+/// each answering 2xx.
+#[tokio::test]
+async fn the_readme_curl_session_works() {
+    let org = Org::start().await;
+    let readme = include_str!("../../README.md");
+    let lines: Vec<&str> = readme.lines().filter(|l| l.starts_with("curl ")).collect();
+    assert!(lines.len() >= 10, "the README shows the control session");
+    for line in lines {
+        let line = line
+            .replace(
+                "\"$AUTH\"",
+                &format!("'Authorization: SSWS {DEFAULT_API_TOKEN}'"),
+            )
+            .replace("\"$JSON\"", "'Content-Type: application/json'");
+        let mut method = Method::GET;
+        let mut headers = Vec::new();
+        let mut url = None;
+        let mut body = None;
+        let mut rest = line.trim_start_matches("curl -s ").trim();
+        while !rest.is_empty() {
+            let (word, tail) = if let Some(t) = rest.strip_prefix('\'') {
+                let end = t.find('\'').expect("closing quote");
+                (&t[..end], &t[end + 1..])
+            } else if let Some(t) = rest.strip_prefix('"') {
+                let end = t.find('"').expect("closing quote");
+                (&t[..end], &t[end + 1..])
+            } else {
+                rest.split_at(rest.find(' ').unwrap_or(rest.len()))
+            };
+            rest = tail.trim_start();
+            match word {
+                "-H" | "-X" | "-d" => {
+                    let (value, tail) = match rest.strip_prefix('\'') {
+                        Some(t) => {
+                            let end = t.find('\'').expect("closing quote");
+                            (&t[..end], &t[end + 1..])
+                        }
+                        None => rest.split_at(rest.find(' ').unwrap_or(rest.len())),
+                    };
+                    rest = tail.trim_start();
+                    match word {
+                        "-H" => headers.push(value.to_owned()),
+                        "-X" => method = Method::from_bytes(value.as_bytes()).unwrap(),
+                        _ => body = Some(value.to_owned()),
+                    }
+                }
+                w if w.starts_with("$OKTA") => {
+                    url = Some(org.url(w.trim_start_matches("$OKTA")));
+                }
+                other => panic!("unexpected word {other:?} in {line}"),
+            }
+        }
+        let mut req = org.http.request(method, url.expect("a URL"));
+        for h in headers {
+            let (k, v) = h.split_once(": ").expect("header");
+            req = req.header(k, v);
+        }
+        if let Some(b) = body {
+            req = req.body(b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        assert!(status.is_success(), "{line}: {status} {text}");
+    }
+}
