@@ -462,7 +462,7 @@ async fn discovery_faults_and_the_journal_hold_on_the_fast_path_too() {
 }
 
 #[tokio::test]
-async fn advancing_the_clock_expires_a_code() {
+async fn advancing_the_clock_expires_codes_tokens_and_sessions() {
     let org = Org::start().await;
     let client = org.web_app().await;
     let (_, before) = org.json(Method::GET, "/__mock/clock", None).await;
@@ -491,7 +491,27 @@ async fn advancing_the_clock_expires_a_code() {
     );
     // A fresh code within its five minutes still works on the moved clock.
     let code = org.code(&client).await;
-    assert_eq!(org.redeem(&client, &code).await.status(), StatusCode::OK);
+    let tokens: Value = org.redeem(&client, &code).await.json().await.unwrap();
+    let access = tokens["access_token"].as_str().unwrap().to_owned();
+    let session = org.session_cookie().await;
+    let userinfo = || {
+        org.http
+            .get(org.url("/oauth2/default/v1/userinfo"))
+            .bearer_auth(&access)
+            .send()
+    };
+    let me = || {
+        org.http
+            .get(org.url("/api/v1/sessions/me"))
+            .header(header::COOKIE, &session)
+            .send()
+    };
+    assert_eq!(userinfo().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(me().await.unwrap().status(), StatusCode::OK);
+    // Past the access token's hour and the session's two idle hours.
+    org.okta.advance_clock(2 * 3600 + 1);
+    assert_eq!(userinfo().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_ne!(me().await.unwrap().status(), StatusCode::OK);
 }
 
 #[tokio::test]
