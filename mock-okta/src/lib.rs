@@ -204,8 +204,8 @@ impl MockOkta {
     // ---- Test control: the same operations as `/__mock` ----
 
     /// The faults in place: `okta.faults().add(FaultSpec::status(Endpoint::Token, 503).times(1))`.
-    pub fn faults(&self) -> Faults<'_> {
-        Faults(&self.state)
+    pub fn faults(&self) -> &control::Faults {
+        &self.state.control.faults
     }
 
     /// Moves the server's clock by `seconds` (`POST /__mock/clock`).
@@ -220,15 +220,19 @@ impl MockOkta {
 
     /// A new signing key signs from now on; the previous one stays in JWKS with
     /// `keep_previous`, or is dropped (`POST /__mock/keys/rotate`).
-    pub async fn rotate_keys(&self, keep_previous: bool) -> anyhow::Result<control::KeysView> {
-        control::rotate_keys(&self.state, keep_previous)
-            .await
-            .map_err(control_error)
+    pub async fn rotate_keys(
+        &self,
+        keep_previous: bool,
+    ) -> Result<control::KeysView, control::Refused> {
+        control::rotate_keys(&self.state, keep_previous).await
     }
 
     /// The requests the server saw, oldest first, secrets masked (`GET /__mock/journal`).
-    pub fn journal(&self, filter: &control::JournalFilter) -> anyhow::Result<Vec<control::Entry>> {
-        control::journal(&self.state, filter).map_err(control_error)
+    pub fn journal(
+        &self,
+        filter: &control::JournalFilter,
+    ) -> Result<Vec<control::Entry>, control::Refused> {
+        control::journal(&self.state, filter)
     }
 
     /// Empties the journal (`DELETE /__mock/journal`).
@@ -250,38 +254,5 @@ impl MockOkta {
     /// Serves until the process is stopped.
     pub async fn wait(self) {
         self.running.wait().await;
-    }
-}
-
-/// The faults of a running mock-okta (`/__mock/faults`).
-pub struct Faults<'a>(&'a AppState);
-
-impl Faults<'_> {
-    /// Adds a fault; a spec that is wrong is refused with the fields named.
-    pub fn add(&self, spec: control::FaultSpec) -> anyhow::Result<control::Fault> {
-        self.0.control.faults.add(spec).map_err(control_error)
-    }
-
-    /// The faults in place, first added first matched.
-    pub fn list(&self) -> Vec<control::Fault> {
-        self.0.control.faults.list()
-    }
-
-    /// Removes one fault; false when there is none with that id.
-    pub fn remove(&self, id: &str) -> bool {
-        self.0.control.faults.remove(id)
-    }
-
-    /// Removes every fault.
-    pub fn clear(&self) {
-        self.0.control.faults.clear();
-    }
-}
-
-fn control_error(e: api::ApiError) -> anyhow::Error {
-    if e.causes.is_empty() {
-        anyhow::anyhow!("{} ({})", e.summary, e.code)
-    } else {
-        anyhow::anyhow!("{} ({}): {}", e.summary, e.code, e.causes.join("; "))
     }
 }

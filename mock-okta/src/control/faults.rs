@@ -10,6 +10,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::Refused;
 use super::endpoint::{Endpoint, Format, Tag};
 use crate::{api::error::ApiError, clock::Clock, html::PageError, oidc::error::OAuthError};
 
@@ -101,7 +102,7 @@ impl FaultSpec {
     }
 
     /// Checks the spec; the causes name each field that is wrong.
-    fn check(&self) -> Result<Endpoint, ApiError> {
+    fn check(&self) -> Result<Endpoint, Refused> {
         let mut causes = Vec::new();
         let endpoint = Endpoint::parse(&self.endpoint);
         if endpoint.is_none() {
@@ -145,7 +146,7 @@ impl FaultSpec {
                 let mut fields: Vec<&str> =
                     causes.iter().filter_map(|c| c.split(':').next()).collect();
                 fields.dedup();
-                Err(ApiError::validation(&fields.join(", "), causes))
+                Err(Refused(ApiError::validation(&fields.join(", "), causes)))
             }
         }
     }
@@ -308,7 +309,7 @@ impl Faults {
     }
 
     /// Adds a fault after checking it.
-    pub fn add(&self, spec: FaultSpec) -> Result<Fault, ApiError> {
+    pub fn add(&self, spec: FaultSpec) -> Result<Fault, Refused> {
         let endpoint = spec.check()?;
         let fault = Fault {
             id: crate::ids::okta_id("flt"),
@@ -427,15 +428,15 @@ mod tests {
                 ..FaultSpec::default()
             })
             .unwrap_err();
-        assert_eq!(err.code, "E0000001");
-        assert!(err.causes[0].starts_with("endpoint: 'tokens'"), "{err:?}");
+        assert_eq!(err.0.code, "E0000001");
+        assert!(err.0.causes[0].starts_with("endpoint: 'tokens'"), "{err:?}");
         let err = faults
             .add(FaultSpec {
                 close: true,
                 ..FaultSpec::status(Endpoint::Token, 503)
             })
             .unwrap_err();
-        assert!(err.summary.contains("close"), "{err:?}");
+        assert!(err.to_string().contains("close"), "{err}");
         assert!(
             faults
                 .add(FaultSpec::status(Endpoint::Signin, 503).for_server("org"))

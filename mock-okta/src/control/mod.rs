@@ -79,6 +79,29 @@ impl Control {
 
 // ---- The operations, for the HTTP surface and the Rust handle alike ----
 
+/// A control operation refused, with Okta's API error that the HTTP surface answers; from
+/// Rust it is a `std::error::Error` naming the summary and each cause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused(pub ApiError);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.0.summary, self.0.code)?;
+        if !self.0.causes.is_empty() {
+            write!(f, ": {}", self.0.causes.join("; "))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Refused {}
+
+impl From<Refused> for ApiError {
+    fn from(r: Refused) -> Self {
+        r.0
+    }
+}
+
 /// The server's time (`GET /__mock/clock`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClockView {
@@ -114,18 +137,18 @@ pub struct KeysView {
 }
 
 /// A new signing key; the previous one stays published with `keep_previous`.
-pub async fn rotate_keys(state: &AppState, keep_previous: bool) -> Result<KeysView, ApiError> {
+pub async fn rotate_keys(state: &AppState, keep_previous: bool) -> Result<KeysView, Refused> {
     state
         .keys
         .rotate_keeping(keep_previous)
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "key rotation failed");
-            ApiError::new(
+            Refused(ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "E0000009",
                 "Internal Server Error",
-            )
+            ))
         })?;
     let keys = state.keys.kids().await;
     Ok(KeysView {
@@ -135,10 +158,10 @@ pub async fn rotate_keys(state: &AppState, keep_previous: bool) -> Result<KeysVi
 }
 
 /// The journal's entries that pass `filter`.
-pub fn journal(state: &AppState, filter: &JournalFilter) -> Result<Vec<Entry>, ApiError> {
+pub fn journal(state: &AppState, filter: &JournalFilter) -> Result<Vec<Entry>, Refused> {
     state.control.journal.list(filter).map_err(|cause| {
         let field = cause.split(':').next().unwrap_or_default().to_owned();
-        ApiError::validation(&field, vec![cause])
+        Refused(ApiError::validation(&field, vec![cause]))
     })
 }
 
