@@ -246,6 +246,12 @@ impl MockOkta {
         control::reset(&self.state);
     }
 
+    /// Makes the directory as it is now what [`MockOkta::reset`] and `POST /__mock/reset`
+    /// return to, for a harness that configures the org after start.
+    pub fn keep_as_seed(&self) {
+        control::keep_as_seed(&self.state);
+    }
+
     /// Stops serving and waits for open connections to finish.
     pub async fn shutdown(self) {
         self.running.shutdown().await;

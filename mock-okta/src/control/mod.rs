@@ -62,7 +62,7 @@ pub struct Control {
     pub faults: Faults,
     pub journal: Journal,
     pub(crate) clock: Clock,
-    seed: Arc<Snapshot>,
+    seed: Arc<std::sync::RwLock<Snapshot>>,
 }
 
 impl Control {
@@ -72,7 +72,7 @@ impl Control {
             faults: Faults::default(),
             journal: Journal::default(),
             clock,
-            seed: Arc::new(seed),
+            seed: Arc::new(std::sync::RwLock::new(seed)),
         }
     }
 }
@@ -165,11 +165,28 @@ pub fn journal(state: &AppState, filter: &JournalFilter) -> Result<Vec<Entry>, R
     })
 }
 
+/// Makes the directory as it is now what [`reset`] returns to: for a harness that sets the
+/// org up after start (the Konnect app of `--configure-okta`) and wants that kept.
+pub fn keep_as_seed(state: &AppState) {
+    let now = state.dir.snapshot();
+    *state
+        .control
+        .seed
+        .write()
+        .unwrap_or_else(|e| e.into_inner()) = now;
+}
+
 /// Back to the seed: the directory as seeded, no sessions, codes or tokens, no faults, the
 /// real time, the first signing key, an empty journal.
 pub fn reset(state: &AppState) {
     state.control.faults.clear();
-    state.dir.restore(&state.control.seed);
+    let seed = state
+        .control
+        .seed
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    state.dir.restore(&seed);
     state.ledger.clear();
     state.clock.reset();
     state.keys.reset();

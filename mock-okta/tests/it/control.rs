@@ -920,6 +920,13 @@ async fn the_rust_handle_calls_the_same_operations() {
     okta.reset();
     assert_eq!(okta.now().offset_seconds, 0);
     assert_eq!(org.jwks_kids().await.len(), 1);
+
+    // A harness that sets the org up after start keeps that set-up across resets.
+    let client = org.web_app().await;
+    okta.keep_as_seed();
+    okta.reset();
+    let code = org.code(&client).await;
+    assert_eq!(org.redeem(&client, &code).await.status(), StatusCode::OK);
 }
 
 /// `Date` and `Expires` both follow the server's clock, on the fast path and behind the
