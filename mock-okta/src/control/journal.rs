@@ -394,11 +394,15 @@ pub fn fast_path(
     req: &axum::http::Request<hyper::body::Incoming>,
     inner: impl Fn(&AppState, &axum::http::Request<hyper::body::Incoming>) -> Option<Response>,
 ) -> Option<Response> {
+    // Every request passes here first: nothing is looked at until the fast path has
+    // answered (a discovery document is cached bytes, cheap to throw away).
+    let started = Instant::now();
+    let mut res = inner(state, req)?;
     if state.control.faults.any_for(Endpoint::Discovery) {
         return None;
     }
     let mut seen = Incoming::read(state, req.headers(), req.method().as_str(), req.uri());
-    let mut res = inner(state, req)?;
+    seen.started = started;
     crate::web::date(res.headers_mut(), &state.clock);
     seen.credentials = credentials(req.headers(), &seen.form);
     let server = match req.uri().path().strip_prefix("/oauth2/") {
