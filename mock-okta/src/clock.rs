@@ -29,6 +29,16 @@ impl Clock {
     pub fn advance(&self, secs: i64) {
         self.offset_secs.fetch_add(secs, Ordering::Relaxed);
     }
+
+    /// How far the clock has been moved from real time, in seconds.
+    pub fn offset(&self) -> i64 {
+        self.offset_secs.load(Ordering::Relaxed)
+    }
+
+    /// Back to real time.
+    pub fn reset(&self) {
+        self.offset_secs.store(0, Ordering::Relaxed);
+    }
 }
 
 /// Okta's timestamp format: `2026-11-28T23:24:16.000Z` (milliseconds, `Z`).
@@ -88,5 +98,9 @@ mod tests {
         let before = c.now();
         c.advance(3600);
         assert!(c.now() >= before + 3600);
+        assert_eq!(c.offset(), 3600);
+        c.reset();
+        assert_eq!(c.offset(), 0);
+        assert!(c.now() < before + 3600);
     }
 }

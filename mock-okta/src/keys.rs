@@ -210,6 +210,8 @@ type KeySet = Option<Arc<Vec<Arc<SigningKey>>>>;
 pub struct KeyRing {
     rx: watch::Receiver<KeySet>,
     tx: Arc<watch::Sender<KeySet>>,
+    /// The keys the ring started with, kept at the first rotation for [`KeyRing::reset`].
+    first: Arc<std::sync::OnceLock<Arc<Vec<Arc<SigningKey>>>>>,
 }
 
 impl std::fmt::Debug for KeyRing {
@@ -225,6 +227,7 @@ impl KeyRing {
         Self {
             rx,
             tx: Arc::new(tx),
+            first: Arc::default(),
         }
     }
 
@@ -239,7 +242,11 @@ impl KeyRing {
             }
             Err(err) => tracing::error!(%err, "could not generate the signing key"),
         });
-        Self { rx, tx }
+        Self {
+            rx,
+            tx,
+            first: Arc::default(),
+        }
     }
 
     async fn keys(&self) -> Arc<Vec<Arc<SigningKey>>> {
@@ -269,12 +276,34 @@ impl KeyRing {
     /// Puts a new key in front (it signs from now on); the old keys stay published so
     /// tokens already issued still verify, as after Okta's key rollover.
     pub async fn rotate(&self) -> anyhow::Result<()> {
+        self.rotate_keeping(true).await
+    }
+
+    /// Puts a new key in front (it signs from now on). With `keep_previous` the key that
+    /// signed until now stays published (tokens it signed still verify); without, it is
+    /// dropped at once, as after an emergency rollover.
+    pub async fn rotate_keeping(&self, keep_previous: bool) -> anyhow::Result<()> {
         let fresh = tokio::task::spawn_blocking(SigningKey::generate).await??;
         let current = self.keys().await;
+        let _ = self.first.set(Arc::clone(&current));
         let mut keys = vec![Arc::new(fresh)];
-        keys.extend(current.iter().take(1).cloned());
+        if keep_previous {
+            keys.extend(current.iter().take(1).cloned());
+        }
         let _ = self.tx.send(Some(Arc::new(keys)));
         Ok(())
+    }
+
+    /// Back to the keys the ring started with (a no-op before the first rotation).
+    pub fn reset(&self) {
+        if let Some(first) = self.first.get() {
+            let _ = self.tx.send(Some(Arc::clone(first)));
+        }
+    }
+
+    /// The key ids published now, the signing key first.
+    pub async fn kids(&self) -> Vec<String> {
+        self.keys().await.iter().map(|k| k.kid.clone()).collect()
     }
 
     /// Verifies a compact JWS signed by one of the ring's keys and returns its payload JSON.
@@ -351,6 +380,22 @@ pub(crate) mod tests {
         parts[1] = &forged;
         assert!(ring.verify(&parts.join(".")).await.is_none());
         assert!(ring.verify("a.b").await.is_none());
+    }
+
+    #[tokio::test]
+    async fn rotation_keeps_or_drops_the_previous_key_and_reset_restores_the_first() {
+        let ring = KeyRing::with_key(SigningKey::from_pem(test_key_pem()).unwrap());
+        let first = ring.kids().await;
+        ring.rotate_keeping(true).await.unwrap();
+        let kept = ring.kids().await;
+        assert_eq!(kept.len(), 2);
+        assert_eq!(kept[1], first[0]);
+        ring.rotate_keeping(false).await.unwrap();
+        let dropped = ring.kids().await;
+        assert_eq!(dropped.len(), 1);
+        assert!(!kept.contains(&dropped[0]));
+        ring.reset();
+        assert_eq!(ring.kids().await, first);
     }
 
     #[test]

@@ -137,6 +137,12 @@ impl Ledger {
         }
     }
 
+    /// Forgets everything: sessions, sign-ins, pending requests, codes, refresh tokens,
+    /// session tokens, revocations (test control's reset).
+    pub fn clear(&self) {
+        *self.lock() = Store::default();
+    }
+
     fn lock(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
     }

@@ -18,6 +18,7 @@ pub mod api;
 pub mod clock;
 pub mod config;
 pub mod console;
+pub mod control;
 pub mod dashboard;
 pub mod directory;
 pub mod html;
@@ -53,17 +54,30 @@ use crate::{
     state::Options, web::RateLimits,
 };
 
-/// Builds the whole app: every surface merged, with Okta's common headers and CORS.
+/// Builds the whole app: every surface merged, with Okta's common headers and CORS, and
+/// test control: the `/__mock` router, and the one layer that journals every request and
+/// lets the endpoint names the route tables carry apply their faults.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(oidc::router(&state))
         .merge(signin::router(&state))
-        .merge(api::router(&state))
+        .merge(control::named_routes(
+            control::Endpoint::Api,
+            api::router(&state),
+        ))
         .merge(console::router(&state))
         .merge(dashboard::router(&state))
         .route("/assets/okta.css", get(web::stylesheet))
+        .nest(control::PREFIX, control::router(&state))
         .fallback(not_found)
-        .layer(middleware::from_fn(web::okta_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clock.clone(),
+            web::okta_headers,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            control::observe,
+        ))
         .with_state(state)
 }
 
@@ -113,6 +127,7 @@ impl Prepared {
             discovery: Arc::new(oidc::discovery::Cache::default()),
             org,
             ledger: Ledger::new(clock.clone()),
+            control: control::Control::new(clock.clone(), dir.snapshot()),
             dir,
             keys,
             clock,
@@ -129,14 +144,14 @@ impl Prepared {
         );
         let fast_state = state.clone();
         let fast: server_kit::FastPath =
-            Arc::new(move |req| oidc::discovery::fast_path(&fast_state, req));
+            Arc::new(move |req| control::fast_path(&fast_state, req, oidc::discovery::fast_path));
         let running = server_kit::Running::spawn_with(listener, app, Some(fast))?;
         Ok(MockOkta { running, state })
     }
 }
 
 async fn not_found(method: Method, uri: Uri) -> Response {
-    if uri.path().starts_with("/api/") {
+    if uri.path().starts_with("/api/") || control::journal::is_control(uri.path()) {
         return api::error::ApiError::not_found(uri.path(), "Resource").into_response();
     }
     tracing::debug!(%method, %uri, "no route");
@@ -191,9 +206,55 @@ impl MockOkta {
         &self.state.clock
     }
 
-    /// Rotates the signing key (the old key stays published).
-    pub async fn rotate_keys(&self) -> anyhow::Result<()> {
-        self.state.keys.rotate().await
+    // ---- Test control: the same operations as `/__mock` ----
+
+    /// The faults in place: `okta.faults().add(FaultSpec::status(Endpoint::Token, 503).times(1))`.
+    pub fn faults(&self) -> &control::Faults {
+        &self.state.control.faults
+    }
+
+    /// Moves the server's clock by `seconds` (`POST /__mock/clock`).
+    pub fn advance_clock(&self, seconds: i64) -> control::ClockView {
+        control::advance_clock(&self.state, seconds)
+    }
+
+    /// The server's now (`GET /__mock/clock`).
+    pub fn now(&self) -> control::ClockView {
+        control::clock(&self.state)
+    }
+
+    /// A new signing key signs from now on; the previous one stays in JWKS with
+    /// `keep_previous`, or is dropped (`POST /__mock/keys/rotate`).
+    pub async fn rotate_keys(
+        &self,
+        keep_previous: bool,
+    ) -> Result<control::KeysView, control::Refused> {
+        control::rotate_keys(&self.state, keep_previous).await
+    }
+
+    /// The requests the server saw, oldest first, secrets masked (`GET /__mock/journal`).
+    pub fn journal(
+        &self,
+        filter: &control::JournalFilter,
+    ) -> Result<Vec<control::Entry>, control::Refused> {
+        control::journal(&self.state, filter)
+    }
+
+    /// Empties the journal (`DELETE /__mock/journal`).
+    pub fn clear_journal(&self) {
+        self.state.control.journal.clear();
+    }
+
+    /// Back to the seed: directory, sessions, codes and tokens, faults, clock, signing key,
+    /// journal (`POST /__mock/reset`).
+    pub fn reset(&self) {
+        control::reset(&self.state);
+    }
+
+    /// Makes the directory as it is now what [`MockOkta::reset`] and `POST /__mock/reset`
+    /// return to, for a harness that configures the org after start.
+    pub fn keep_as_seed(&self) {
+        control::keep_as_seed(&self.state);
     }
 
     /// Stops serving and waits for open connections to finish.

@@ -37,6 +37,8 @@ pub struct AppState {
     pub clock: Clock,
     pub options: Arc<Options>,
     pub rate: RateLimits,
+    /// Test control: faults, the journal, the seed to reset to.
+    pub control: crate::control::Control,
     pub(crate) discovery: Arc<crate::oidc::discovery::Cache>,
 }
 

@@ -17,12 +17,26 @@ use crate::ids::request_id;
 
 static X_OKTA_REQUEST_ID: HeaderName = HeaderName::from_static("x-okta-request-id");
 
-/// Adds the headers every Okta response carries: `X-Okta-Request-Id` and the security headers.
-pub async fn okta_headers(req: Request, next: Next) -> Response {
+/// Adds the headers every Okta response carries: `X-Okta-Request-Id` and the security headers,
+/// and `Date` from the server's clock.
+pub async fn okta_headers(
+    axum::extract::State(clock): axum::extract::State<crate::clock::Clock>,
+    req: Request,
+    next: Next,
+) -> Response {
     let mut res = next.run(req).await;
     add_okta_headers(res.headers_mut());
+    date(res.headers_mut(), &clock);
     merge_vary(res.headers_mut());
     res
+}
+
+/// `Date` from the server's clock, not the wall clock: HTTP caches weigh `Expires` and
+/// `max-age` against it, so a moved clock moves what clients cache too.
+pub fn date(h: &mut HeaderMap, clock: &crate::clock::Clock) {
+    if let Ok(v) = HeaderValue::from_str(&crate::clock::http_date(clock.now_datetime())) {
+        h.insert(header::DATE, v);
+    }
 }
 
 /// Documents Okta marks `Vary: Origin` (discovery, keys) set it themselves, since the

@@ -11,7 +11,7 @@
 pub mod cli;
 pub mod refusals;
 
-use std::{convert::Infallible, future::Future, net::SocketAddr, sync::Arc, time::Duration};
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context as _;
 use axum::{
@@ -85,6 +85,24 @@ async fn access_log(
     res
 }
 
+/// A response extension that asks the server to drop the connection instead of answering
+/// (test control's "the server is down" fault). Outside [`serve`], e.g. in a `oneshot`
+/// test, the response is an empty 200 that carries the marker.
+#[derive(Debug, Clone, Copy)]
+pub struct CloseConnection;
+
+/// The error a service returns to make hyper close the connection without a response.
+#[derive(Debug)]
+struct Closed;
+
+impl std::fmt::Display for Closed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection closed on request")
+    }
+}
+
+impl std::error::Error for Closed {}
+
 /// Answers some requests before the router, for hot read-only documents (discovery) whose
 /// answer needs no routing, layers or body: `None` passes the request on to the router.
 pub type FastPath = Arc<dyn Fn(&Request<Incoming>) -> Option<Response> + Send + Sync>;
@@ -133,10 +151,17 @@ pub async fn serve_with(
                 None => Err((router.clone(), req)),
             };
             async move {
-                match answer {
-                    Ok(res) => Ok::<_, Infallible>(res),
-                    Err((router, req)) => router.oneshot(req).await,
+                let res = match answer {
+                    Ok(res) => res,
+                    Err((router, req)) => match router.oneshot(req).await {
+                        Ok(res) => res,
+                        Err(never) => match never {},
+                    },
+                };
+                if res.extensions().get::<CloseConnection>().is_some() {
+                    return Err(Closed);
                 }
+                Ok(res)
             }
         });
         let conn = builder.serve_connection(TokioIo::new(stream), service);

@@ -124,7 +124,7 @@ impl DirError {
 pub type DirResult<T> = Result<T, DirError>;
 
 /// Everything the directory holds.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Store {
     users: IndexMap<String, User>,
     groups: IndexMap<String, Group>,
@@ -176,6 +176,21 @@ impl Directory {
         &self.clock
     }
 
+    /// A copy of everything the directory holds now, to go back to with
+    /// [`Directory::restore`] (test control's reset returns the org to its seed).
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot(Arc::new(self.read().clone()))
+    }
+
+    /// Puts back what [`Directory::snapshot`] copied. The scopes version moves on, never
+    /// back, so caches built from the scopes (discovery) rebuild.
+    pub fn restore(&self, snapshot: &Snapshot) {
+        let mut store = self.write();
+        let version = store.scopes_version + 1;
+        *store = (*snapshot.0).clone();
+        store.scopes_version = version;
+    }
+
     fn read(&self) -> RwLockReadGuard<'_, Store> {
         // A panic while holding the lock cannot leave a half-made object here (every write
         // validates first, then inserts), so a poisoned lock is still consistent.
@@ -186,6 +201,10 @@ impl Directory {
         self.store.write().unwrap_or_else(|e| e.into_inner())
     }
 }
+
+/// The directory's contents at one moment (see [`Directory::snapshot`]).
+#[derive(Debug, Clone)]
+pub struct Snapshot(Arc<Store>);
 
 /// Pagination: items after the cursor `after` (an id), at most `limit`, and the cursor for
 /// the next page when there is one.

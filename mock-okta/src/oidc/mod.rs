@@ -43,7 +43,12 @@ use axum::{
 };
 
 use self::error::OAuthError;
-use crate::{api::error::ApiError, paths::AuthServer, state::AppState};
+use crate::{
+    api::error::ApiError,
+    control::{Endpoint, named},
+    paths::AuthServer,
+    state::AppState,
+};
 
 /// Both authorization servers, with CORS for the org's trusted origins: the org server's
 /// endpoints under `/oauth2/v1`, a custom server's under `/oauth2/{server}/v1`.
@@ -51,7 +56,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route(
             "/.well-known/openid-configuration",
-            other_methods_okta(get(discovery::openid_configuration)),
+            named(
+                Endpoint::Discovery,
+                other_methods_okta(get(discovery::openid_configuration)),
+            ),
         )
         .nest("/oauth2", endpoints())
         .nest(
@@ -59,41 +67,78 @@ pub fn router(state: &AppState) -> Router<AppState> {
             endpoints()
                 .route(
                     "/.well-known/openid-configuration",
-                    other_methods_okta(get(discovery::openid_configuration)),
+                    named(
+                        Endpoint::Discovery,
+                        other_methods_okta(get(discovery::openid_configuration)),
+                    ),
                 )
                 .route(
                     "/.well-known/oauth-authorization-server",
-                    other_methods_okta(get(discovery::oauth_authorization_server)),
+                    named(
+                        Endpoint::Discovery,
+                        other_methods_okta(get(discovery::oauth_authorization_server)),
+                    ),
                 ),
         )
         .layer(crate::web::cors(&state.dir))
 }
 
-/// One authorization server's endpoints, by the names its discovery document gives them.
+/// One authorization server's endpoints, by the names its discovery document gives them;
+/// each route carries its name for test control's faults and journal.
 fn endpoints() -> Router<AppState> {
     Router::new()
-        .route("/v1/keys", other_methods_okta(get(jwks::jwks_get)))
+        .route(
+            "/v1/keys",
+            named(Endpoint::Keys, other_methods_okta(get(jwks::jwks_get))),
+        )
         .route(
             "/v1/authorize",
-            other_methods_okta(get(authorize::authorize_get).post(authorize::authorize_post)),
+            named(
+                Endpoint::Authorize,
+                other_methods_okta(get(authorize::authorize_get).post(authorize::authorize_post)),
+            ),
         )
         .route(
             "/v1/authorize/redirect",
-            other_methods_okta(get(authorize::authorize_resume)),
+            named(
+                Endpoint::Authorize,
+                other_methods_okta(get(authorize::authorize_resume)),
+            ),
         )
-        .route("/v1/token", other_methods_oauth(post(token::token_post)))
+        .route(
+            "/v1/token",
+            named(
+                Endpoint::Token,
+                other_methods_oauth(post(token::token_post)),
+            ),
+        )
         .route(
             "/v1/userinfo",
-            other_methods_okta(get(userinfo::userinfo_get).post(userinfo::userinfo_post)),
+            named(
+                Endpoint::Userinfo,
+                other_methods_okta(get(userinfo::userinfo_get).post(userinfo::userinfo_post)),
+            ),
         )
         .route(
             "/v1/introspect",
-            other_methods_oauth(post(introspect::introspect_post)),
+            named(
+                Endpoint::Introspect,
+                other_methods_oauth(post(introspect::introspect_post)),
+            ),
         )
-        .route("/v1/revoke", other_methods_oauth(post(revoke::revoke_post)))
+        .route(
+            "/v1/revoke",
+            named(
+                Endpoint::Revoke,
+                other_methods_oauth(post(revoke::revoke_post)),
+            ),
+        )
         .route(
             "/v1/logout",
-            other_methods_okta(get(logout::logout_get).post(logout::logout_post)),
+            named(
+                Endpoint::Logout,
+                other_methods_okta(get(logout::logout_get).post(logout::logout_post)),
+            ),
         )
         .route("/v1/{endpoint}", any(unknown_endpoint))
 }

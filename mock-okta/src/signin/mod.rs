@@ -23,6 +23,7 @@ use axum::{
 
 use crate::{
     api::allow,
+    control::{Endpoint, named},
     html::PageError,
     params::{BrowserForm, BrowserQuery},
     paths,
@@ -31,24 +32,32 @@ use crate::{
 };
 
 pub fn router(state: &AppState) -> Router<AppState> {
-    // Another method on any of these answers Okta's E0000022, as Okta's own routes do.
+    // Each route carries its endpoint name for test control's faults and journal; another
+    // method on any of them answers Okta's E0000022, as Okta's own routes do.
     let api = Router::new()
-        .route("/api/v1/authn", allow(post(authn::authn)))
+        .route(
+            "/api/v1/authn",
+            named(Endpoint::Authn, allow(post(authn::authn))),
+        )
         .route(
             "/api/v1/sessions/me",
-            allow(get(authn::session_me).delete(authn::session_me_delete)),
+            named(
+                Endpoint::Api,
+                allow(get(authn::session_me).delete(authn::session_me_delete)),
+            ),
         )
         .layer(web::cors(&state.dir));
+    let page = |mr| named(Endpoint::Signin, mr);
     Router::new()
-        .route(paths::SIGNIN_PAGE, allow(get(signin_page)))
-        .route("/login/default", allow(get(signin_page)))
+        .route(paths::SIGNIN_PAGE, page(allow(get(signin_page))))
+        .route("/login/default", page(allow(get(signin_page))))
         .route("/", allow(get(root)))
-        .route(paths::SIGNIN_IDENTIFY, allow(post(identify_submit)))
-        .route(paths::SIGNIN_ANSWER, allow(post(answer_submit)))
-        .route(paths::SIGNOUT, allow(get(signout)))
+        .route(paths::SIGNIN_IDENTIFY, page(allow(post(identify_submit))))
+        .route(paths::SIGNIN_ANSWER, page(allow(post(answer_submit))))
+        .route(paths::SIGNOUT, page(allow(get(signout))))
         .route(
             paths::SESSION_COOKIE_REDIRECT,
-            allow(get(session_cookie_redirect)),
+            page(allow(get(session_cookie_redirect))),
         )
         .merge(api)
 }

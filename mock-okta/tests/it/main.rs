@@ -4,6 +4,7 @@
 mod api;
 mod cli;
 mod console;
+mod control;
 mod dashboard;
 mod flows;
 mod hostile;
