@@ -2,7 +2,11 @@ Feature: The guide's conditions
   Okta single sign-on is Enterprise-only, needs an Organization Admin, and fails clearly
   when the two sides don't match.
 
+  @mock-only
   Scenario: Okta single sign-on is an Enterprise feature
+    Mock-only: it needs a Konnect organization on the Free plan, which the runner makes by
+    starting another konnect-stub; an external organization has the one plan it has.
+
     Given a Konnect organization on the Free plan
     And I have logged in to Konnect with email and password as an organization admin
     When I open Settings, Identity Management, Okta

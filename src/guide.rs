@@ -155,16 +155,68 @@ impl OktaAdmin {
         .await
     }
 
-    /// The org's apps.
+    /// The org's apps, every page (Okta answers 20 at a time unless asked for more).
     pub async fn apps(&self) -> anyhow::Result<Vec<Value>> {
-        let apps = self
-            .call(
-                self.http.get(format!("{}/api/v1/apps", self.org)),
-                "list the apps",
-            )
-            .await?;
-        Ok(apps.as_array().cloned().unwrap_or_default())
+        self.list("/api/v1/apps", "list the apps").await
     }
+
+    /// The org's users, every page.
+    pub async fn users(&self) -> anyhow::Result<Vec<Value>> {
+        self.list("/api/v1/users", "list the users").await
+    }
+
+    /// Follows the `link: <…>; rel="next"` headers from the first page to the last.
+    async fn list(&self, path: &str, what: &str) -> anyhow::Result<Vec<Value>> {
+        let mut all = Vec::new();
+        let mut next = Some(format!("{}{path}?limit=200", self.org));
+        while let Some(url) = next.take() {
+            let response = self
+                .http
+                .get(&url)
+                .header("authorization", &self.ssws)
+                .send()
+                .await
+                .with_context(|| format!("cannot {what}: Okta is unreachable"))?;
+            next = next_link(response.headers());
+            let page = answer(response, what, "Okta").await?;
+            all.extend(page.as_array().cloned().unwrap_or_default());
+        }
+        Ok(all)
+    }
+
+    /// Deactivates and deletes an app (Okta refuses to delete an active one).
+    pub async fn delete_app(&self, app_id: &str) -> anyhow::Result<()> {
+        self.call(
+            self.http.post(format!(
+                "{}/api/v1/apps/{app_id}/lifecycle/deactivate",
+                self.org
+            )),
+            "deactivate the app",
+        )
+        .await?;
+        self.call(
+            self.http
+                .delete(format!("{}/api/v1/apps/{app_id}", self.org)),
+            "delete the app",
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// The `rel="next"` URL of an Okta `link` header.
+fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get_all("link")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .find(|l| l.contains("rel=\"next\""))
+        .and_then(|l| {
+            let start = l.find('<')? + 1;
+            let end = l.find('>')?;
+            Some(l.get(start..end)?.to_owned())
+        })
 }
 
 /// What Konnect is told about Okta (Settings > Identity Management > Okta).
@@ -231,6 +283,81 @@ impl KonnectAdmin {
             .with_context(|| format!("Konnect's identity provider has no login_path: {idp}"))?;
         Ok(konnect_stub::paths::org_login_url(&self.base, path))
     }
+
+    /// What the organization's single sign-on is: its identity provider (`None` until one is
+    /// configured; the client secret is never shown) and its authentication settings.
+    pub async fn sso(&self) -> anyhow::Result<KonnectSso> {
+        let response = self
+            .http
+            .get(format!("{}/v2/identity-provider", self.base))
+            .bearer_auth(&self.pat)
+            .send()
+            .await
+            .context("cannot read Konnect's identity provider: Konnect is unreachable")?;
+        let identity_provider = if response.status() == reqwest::StatusCode::NOT_FOUND {
+            None
+        } else {
+            Some(answer(response, "read Konnect's identity provider", "Konnect").await?)
+        };
+        let authentication_settings = self
+            .call(
+                self.http
+                    .get(format!("{}/v2/authentication-settings", self.base)),
+                "read Konnect's authentication settings",
+            )
+            .await?;
+        Ok(KonnectSso {
+            identity_provider,
+            authentication_settings,
+        })
+    }
+
+    /// Puts single sign-on back as `before` showed it, as far as the API allows: the identity
+    /// provider's issuer, client ID, login path, scopes and claim mappings (its client secret
+    /// cannot be read, so it stays the last one written), then the authentication settings.
+    /// An identity provider cannot be removed once configured: with none `before`, only the
+    /// settings are put back.
+    pub async fn restore_sso(&self, before: &KonnectSso) -> anyhow::Result<()> {
+        if self.sso().await? == *before {
+            return Ok(());
+        }
+        if let Some(idp) = &before.identity_provider {
+            let mut body = serde_json::Map::new();
+            for field in [
+                "issuer",
+                "client_id",
+                "login_path",
+                "scopes",
+                "claim_mappings",
+            ] {
+                if let Some(v) = idp.get(field) {
+                    body.insert(field.to_owned(), v.clone());
+                }
+            }
+            self.call(
+                self.http
+                    .patch(format!("{}/v2/identity-provider", self.base))
+                    .json(&body),
+                "put Konnect's identity provider back",
+            )
+            .await?;
+        }
+        self.call(
+            self.http
+                .patch(format!("{}/v2/authentication-settings", self.base))
+                .json(&before.authentication_settings),
+            "put Konnect's authentication settings back",
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// A Konnect organization's single sign-on as its API shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KonnectSso {
+    pub identity_provider: Option<Value>,
+    pub authentication_settings: Value,
 }
 
 async fn call(request: reqwest::RequestBuilder, what: &str, who: &str) -> anyhow::Result<Value> {
@@ -238,6 +365,10 @@ async fn call(request: reqwest::RequestBuilder, what: &str, who: &str) -> anyhow
         .send()
         .await
         .with_context(|| format!("cannot {what}: {who} is unreachable"))?;
+    answer(response, what, who).await
+}
+
+async fn answer(response: reqwest::Response, what: &str, who: &str) -> anyhow::Result<Value> {
     let status = response.status();
     let body = response.text().await.unwrap_or_default();
     anyhow::ensure!(

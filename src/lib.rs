@@ -179,6 +179,16 @@ impl Stack {
         self.konnect.base_url()
     }
 
+    /// mock-okta's Management API token (sent as `SSWS <token>`).
+    pub fn okta_api_token(&self) -> &str {
+        &self.okta_api_token
+    }
+
+    /// The PAT konnect-stub accepts as its Organization Admin's.
+    pub fn konnect_admin_token(&self) -> &str {
+        &self.konnect_admin_token
+    }
+
     /// The Okta org's Management API, with the org's API token.
     pub fn okta_admin(&self) -> guide::OktaAdmin {
         guide::OktaAdmin::new(self.okta_url(), &self.okta_api_token)

@@ -1,14 +1,19 @@
 //! The guide as cucumber scenarios in real Chromium and Firefox.
 //!
 //! `cargo test --test e2e -- [--browser chromium|firefox|all] [cucumber options]`
-//! Environment: WEBDRIVER_URL (use that W3C endpoint instead of starting drivers),
-//! E2E_OKTA_HOST / E2E_KONNECT_HOST (host names remote browsers reach the servers by),
-//! HEADED=1 (show the browser), E2E_CONCURRENCY (scenarios at once per browser),
-//! E2E_WAIT_SECS (how long a page may take to show what a step waits for),
-//! E2E_FEATURES (another folder of feature files).
+//! Environment: E2E_TARGET (`local`, the default: each scenario starts its own mock-okta and
+//! konnect-stub; `external`: the Okta org and Konnect organization of the E2E_OKTA_* and
+//! E2E_KONNECT_* variables, see `support::target`), WEBDRIVER_URL (use that W3C endpoint, a
+//! Selenium Grid say, instead of starting drivers), E2E_OKTA_HOST / E2E_KONNECT_HOST (host
+//! names remote browsers reach local servers by), HEADED=1 (show the browser),
+//! E2E_CONCURRENCY (scenarios at once per browser), E2E_WAIT_SECS (how long a page may take to
+//! show what a step waits for), E2E_FEATURES (another folder of feature files), E2E_OUT
+//! (where reports and artifacts go; default target/e2e).
 //!
 //! Strict: before any browser starts, every step of the selected scenarios must match
 //! exactly one step definition under its keyword; otherwise the run fails and says where.
+//! In external mode the scenarios tagged @mock-only are not run: each is listed as skipped
+//! with its reason, as expected; any other skip fails the run.
 
 mod pages;
 mod steps;
@@ -23,6 +28,9 @@ use support::{
     Run,
     browsers::{BrowserKind, Drivers},
     output::Reworded,
+    preflight::MockOnly,
+    snapshot::Snapshot,
+    target::Target,
     world::E2eWorld,
 };
 
@@ -40,7 +48,12 @@ struct Custom {
     browser: Which,
 }
 
-fn concurrency() -> usize {
+fn concurrency(target: &Target) -> usize {
+    // One Konnect organization has one identity provider, and nearly every scenario sets it or
+    // depends on it: against an external organization they take turns.
+    if target.is_external() {
+        return 1;
+    }
     std::env::var("E2E_CONCURRENCY")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -48,15 +61,25 @@ fn concurrency() -> usize {
         .unwrap_or(2)
 }
 
+/// What the scenarios' after hooks could not delete, reported at the end.
+static LEFT_BEHIND: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    let opts = cucumber::cli::Opts::<_, _, _, Custom>::parsed();
+    let mut opts = cucumber::cli::Opts::<_, _, _, Custom>::parsed();
+    let target = match Target::from_env() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("e2e: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let browsers = match opts.custom.browser {
         Which::Chromium => vec![BrowserKind::Chromium],
         Which::Firefox => vec![BrowserKind::Firefox],
         Which::All => vec![BrowserKind::Chromium, BrowserKind::Firefox],
     };
-    let out = support::target_dir().join("e2e");
+    let out = support::out_dir();
     if let Err(e) = support::artifacts::fresh_output(&out) {
         eprintln!("e2e: cannot prepare {}: {e}", out.display());
         return ExitCode::FAILURE;
@@ -83,11 +106,33 @@ async fn main() -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
+    // In external mode, what the org holds before the run, to compare with after it.
+    let before = match &target {
+        Target::External(orgs) => match Snapshot::take(orgs).await {
+            Ok(s) => {
+                println!("e2e: external target, before the run: {}", s.summary());
+                Some(s)
+            }
+            Err(e) => {
+                eprintln!("e2e: cannot read the external org and organization: {e:#}");
+                return ExitCode::FAILURE;
+            }
+        },
+        Target::Local => None,
+    };
+    let expected_skips: Vec<MockOnly> = if target.is_external() {
+        checked.mock_only.clone()
+    } else {
+        Vec::new()
+    };
+    // The run selects with the same function as the check above, and leaves out what only the
+    // mocks can run; cucumber would ignore a custom filter beside `-n` or `-t`.
+    let (re_filter, tags_filter) = (opts.re_filter.take(), opts.tags_filter.take());
     let started = std::time::Instant::now();
     let mut failed = false;
     let mut reports = Vec::new();
     for kind in browsers {
-        let slots = concurrency();
+        let slots = concurrency(&target);
         let drivers = match Drivers::start(kind, slots).await {
             Ok(d) => d,
             Err(e) => {
@@ -96,7 +141,10 @@ async fn main() -> ExitCode {
                 continue;
             }
         };
-        support::set_current(Some(Arc::new(Run { drivers })));
+        support::set_current(Some(Arc::new(Run {
+            drivers,
+            target: target.clone(),
+        })));
         let junit_path = out.join(format!("junit-{}.xml", kind.name()));
         let junit_file = match std::fs::File::create(&junit_path) {
             Ok(f) => f,
@@ -105,7 +153,17 @@ async fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        println!("\n=== Scenarios in {} ===", kind.name());
+        println!(
+            "\n=== Scenarios in {} ({} target) ===",
+            kind.name(),
+            target.name()
+        );
+        for skip in &expected_skips {
+            println!(
+                "  skipped (@mock-only): {}: {} — {}",
+                skip.feature, skip.scenario, skip.reason
+            );
+        }
         let writer = E2eWorld::cucumber()
             .max_concurrent_scenarios(slots)
             .after(|feature, _rule, scenario, finished, world| {
@@ -120,6 +178,12 @@ async fn main() -> ExitCode {
                                 dir.display()
                             ),
                             Err(e) => eprintln!("e2e: could not save failure artifacts: {e}"),
+                        }
+                    }
+                    if let Err(e) = world.clean_up().await {
+                        eprintln!("e2e: {e:#}");
+                        if let Ok(mut left) = LEFT_BEHIND.lock() {
+                            left.push(format!("{e:#}"));
                         }
                     }
                     world.teardown().await;
@@ -140,7 +204,19 @@ async fn main() -> ExitCode {
             // nothing is a failure, never a skip (the preflight above should leave none).
             .fail_on_skipped()
             .with_cli(opts.clone())
-            .run(&features)
+            .filter_run(&features, {
+                let (re, tags) = (re_filter.clone(), tags_filter.clone());
+                let external = target.is_external();
+                move |feature, rule, scenario| {
+                    support::preflight::selected(
+                        re.as_ref(),
+                        tags.as_ref(),
+                        feature,
+                        rule,
+                        scenario,
+                    ) && !(external && support::preflight::is_mock_only(feature, rule, scenario))
+                }
+            })
             .await;
         failed |= writer.execution_has_failed();
         reports.push((kind, junit_path));
@@ -152,7 +228,7 @@ async fn main() -> ExitCode {
         passed,
         failed: failed_cases,
         skipped,
-    } = match merge_junit(&reports, &out.join("junit.xml")) {
+    } = match merge_junit(&reports, &expected_skips, &out.join("junit.xml")) {
         Ok(counts) => {
             println!("e2e: JUnit report in {}", out.join("junit.xml").display());
             counts
@@ -167,15 +243,62 @@ async fn main() -> ExitCode {
         "e2e: all browsers took {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    // The plain closing line CI reads: scenarios times browsers. `N passed, N failed` comes
-    // first and keeps its shape; a skipped scenario did not run every step, so it is not
-    // counted as passed and fails the run.
-    println!("e2e: {passed} passed, {failed_cases} failed, {skipped} skipped");
-    if skipped > 0 {
-        eprintln!("e2e: {skipped} scenario(s) did not run every step; see the report above");
+    if let Some(before) = &before
+        && let Target::External(orgs) = &target
+    {
+        match Snapshot::take(orgs).await {
+            Ok(after) => {
+                let differences = before.differences(&after);
+                if differences.is_empty() {
+                    println!(
+                        "e2e: the external org and organization hold what they held before the \
+                         run ({})",
+                        after.summary()
+                    );
+                } else {
+                    eprintln!("e2e: the run changed the external org or organization:");
+                    for d in differences {
+                        eprintln!("  {d}");
+                    }
+                    failed = true;
+                }
+            }
+            Err(e) => {
+                eprintln!(
+                    "e2e: cannot read the external org and organization after the run: {e:#}"
+                );
+                failed = true;
+            }
+        }
+    }
+    if let Ok(left) = LEFT_BEHIND.lock()
+        && !left.is_empty()
+    {
+        eprintln!(
+            "e2e: {} scenario(s) could not clean up after themselves",
+            left.len()
+        );
         failed = true;
     }
-    if passed + failed_cases + skipped == 0 {
+    // The plain closing line CI reads: scenarios times browsers. `N passed, N failed` comes
+    // first and keeps its shape; a skipped scenario did not run every step, so it is not
+    // counted as passed. The only skips that do not fail the run are the @mock-only scenarios
+    // of an external run, listed above with their reasons; any other fails it.
+    let expected = expected_skips.len() * reports.len();
+    let unexpected = skipped - expected.min(skipped);
+    if expected > 0 {
+        println!(
+            "e2e: {passed} passed, {failed_cases} failed, {skipped} skipped ({expected} expected: \
+             @mock-only in external mode)"
+        );
+    } else {
+        println!("e2e: {passed} passed, {failed_cases} failed, {skipped} skipped");
+    }
+    if unexpected > 0 {
+        eprintln!("e2e: {unexpected} scenario(s) did not run every step; see the report above");
+        failed = true;
+    }
+    if passed + failed_cases + unexpected == 0 {
         // A filter that matches nothing must not look like a green run.
         eprintln!("e2e: no scenario ran (check --name / --tags and the feature files)");
         failed = true;
@@ -204,10 +327,29 @@ struct Counts {
 /// case ("[firefox] Scenario: …").
 fn merge_junit(
     reports: &[(BrowserKind, std::path::PathBuf)],
+    expected_skips: &[MockOnly],
     dest: &std::path::Path,
 ) -> std::io::Result<Counts> {
     let mut body = String::new();
     for (kind, path) in reports {
+        // The scenarios left out in external mode: skipped, with the reason, in every browser.
+        if !expected_skips.is_empty() {
+            body.push_str(&format!(
+                "<testsuite name=\"[{}] @mock-only\" tests=\"{n}\" skipped=\"{n}\">",
+                kind.name(),
+                n = expected_skips.len()
+            ));
+            for skip in expected_skips {
+                body.push_str(&format!(
+                    "<testcase name=\"[{}] Scenario: {}\" classname=\"{}\"><skipped message=\"@mock-only: {}\"/></testcase>",
+                    kind.name(),
+                    xml_escape(&skip.scenario),
+                    xml_escape(&skip.feature),
+                    xml_escape(&skip.reason)
+                ));
+            }
+            body.push_str("</testsuite>");
+        }
         let xml = std::fs::read_to_string(path)?;
         let inner = match (xml.find("<testsuites"), xml.rfind("</testsuites>")) {
             (Some(start), Some(end)) => match xml[start..].find('>') {
@@ -243,4 +385,11 @@ fn merge_junit(
         }
     }
     Ok(counts)
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

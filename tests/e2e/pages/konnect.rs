@@ -127,9 +127,47 @@ pub fn unregistered_redirect_uri(base: &str) -> String {
     format!("{base}/login/callback")
 }
 
-/// Opens Settings > Identity Management > Okta by its URL, without the menus.
+/// Opens the Okta settings page by its URL, without the menus.
 pub async fn open_okta_settings_page(c: &Client, base: &str) -> anyhow::Result<()> {
-    c.goto(&format!("{base}/settings/identity-management/okta"))
+    c.goto(&format!("{base}{}", okta_settings_path(base)))
         .await?;
     Ok(())
+}
+
+/// Whether `base` is Kong's own Konnect (`cloud.konghq.com`, or a regional `*.konghq.com`)
+/// rather than konnect-stub.
+fn is_real_konnect(base: &str) -> bool {
+    url::Url::parse(base)
+        .ok()
+        .and_then(|u| {
+            u.host_str()
+                .map(|h| h == "konghq.com" || h.ends_with(".konghq.com"))
+        })
+        .unwrap_or(false)
+}
+
+/// Where the Okta settings are. konnect-stub serves the guide's Settings > Identity Management
+/// > Okta; Konnect today has them under Organization > Settings, tab Authentication Scheme.
+pub fn okta_settings_path(base: &str) -> &'static str {
+    if is_real_konnect(base) {
+        "/global/organization/settings#authentication-scheme"
+    } else {
+        "/settings/identity-management/okta"
+    }
+}
+
+/// The redirect URI Konnect asks the identity provider to register: `{konnect}/login`
+/// (`https://cloud.konghq.com/login` for Kong's).
+pub fn redirect_uri(base: &str) -> String {
+    format!("{base}/login")
+}
+
+/// Where Konnect's identity API answers: Kong's is global, `https://global.api.konghq.com`,
+/// apart from the UI on `cloud.konghq.com`; konnect-stub serves both on one URL.
+pub fn api_base(base: &str) -> String {
+    if is_real_konnect(base) {
+        "https://global.api.konghq.com".to_owned()
+    } else {
+        base.trim_end_matches('/').to_owned()
+    }
 }

@@ -58,9 +58,30 @@ pub async fn select_labeled(c: &Client, label: &str, option: &str) -> anyhow::Re
     Ok(())
 }
 
+/// The Admin Console's URL for an org URL. A real org serves it on its own host,
+/// `https://{org}-admin.okta.com` for `https://{org}.okta.com` (also `oktapreview.com` and
+/// `okta-emea.com`); mock-okta serves it on the org's URL.
+pub fn console_url(org: &str) -> String {
+    let Ok(mut url) = url::Url::parse(org) else {
+        return org.to_owned();
+    };
+    let host = url.host_str().unwrap_or_default().to_owned();
+    for domain in [".okta.com", ".oktapreview.com", ".okta-emea.com"] {
+        if let Some(name) = host.strip_suffix(domain)
+            && !name.is_empty()
+            && !name.contains('.')
+            && !name.ends_with("-admin")
+            && url.set_host(Some(&format!("{name}-admin{domain}"))).is_ok()
+        {
+            return url.as_str().trim_end_matches('/').to_owned();
+        }
+    }
+    org.to_owned()
+}
+
 /// Goes to the console; with no Okta session this passes through the sign-in page.
 pub async fn open(c: &Client, org: &str, path: &str) -> anyhow::Result<()> {
-    c.goto(&format!("{org}{path}")).await?;
+    c.goto(&format!("{}{path}", console_url(org))).await?;
     Ok(())
 }
 
@@ -71,7 +92,7 @@ pub async fn open_dashboard(c: &Client, org: &str) -> anyhow::Result<()> {
 
 /// Waits for a new app's General tab, where the wizard's Save lands; returns the app's id.
 pub async fn wait_for_new_app(c: &Client, org: &str) -> anyhow::Result<String> {
-    let url = wait_for_url(c, &format!("{org}{APP_PAGE}")).await?;
+    let url = wait_for_url(c, &format!("{}{APP_PAGE}", console_url(org))).await?;
     Ok(url.path().rsplit('/').next().unwrap_or_default().to_owned())
 }
 
@@ -79,7 +100,7 @@ pub async fn wait_for_new_app(c: &Client, org: &str) -> anyhow::Result<String> {
 const APP_PAGE: &str = "/admin/app/oidc_client/instance/";
 
 pub async fn wait_for_console(c: &Client, org: &str) -> anyhow::Result<()> {
-    wait_for_url(c, &format!("{org}/admin/")).await?;
+    wait_for_url(c, &format!("{}/admin/", console_url(org))).await?;
     Ok(())
 }
 
@@ -120,7 +141,7 @@ pub async fn form_errors(c: &Client) -> anyhow::Result<String> {
 /// Opens an app's General tab from its id.
 pub async fn open_app(c: &Client, org: &str, app_id: &str) -> anyhow::Result<()> {
     open(c, org, &format!("{APP_PAGE}{app_id}")).await?;
-    wait_for_url(c, &format!("{org}{APP_PAGE}{app_id}")).await?;
+    wait_for_url(c, &format!("{}{APP_PAGE}{app_id}", console_url(org))).await?;
     Ok(())
 }
 

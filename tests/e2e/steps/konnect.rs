@@ -8,17 +8,15 @@ use crate::{
     support::world::E2eWorld,
 };
 
-/// Logs in on Konnect's login page with the person's seeded email and password, and checks the home
+/// Logs in on Konnect's login page with the person's email and password, and checks the home
 /// page shows them.
 #[given(expr = "I have logged in to Konnect with email and password as {person}")]
 async fn logged_in(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
-    let (email, password) = who.credentials();
+    let me = w.konnect_account(who).clone();
     konnect::open_login(w.browser(), w.konnect_base()).await?;
-    konnect::log_in(w.browser(), email, password).await?;
-    anyhow::ensure!(
-        konnect::logged_in_email(w.browser()).await? == email,
-        "not logged in as {email}"
-    );
+    konnect::log_in(w.browser(), &me.login, &me.password).await?;
+    let shown = konnect::logged_in_email(w.browser()).await?;
+    anyhow::ensure!(shown == me.login, "not logged in as {}", me.login);
     Ok(())
 }
 
@@ -26,9 +24,9 @@ async fn logged_in(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
 /// step to check).
 #[when(expr = "I log in to Konnect with email and password as {person}")]
 async fn basic_login(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
-    let (email, password) = who.credentials();
+    let me = w.konnect_account(who).clone();
     konnect::open_login(w.browser(), w.konnect_base()).await?;
-    konnect::log_in(w.browser(), email, password).await
+    konnect::log_in(w.browser(), &me.login, &me.password).await
 }
 
 /// Checks the browser is on Konnect and its home page shows the person's email as logged in.
@@ -37,7 +35,7 @@ async fn is_logged_in(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
     pages::wait_for_url(w.browser(), w.konnect_base()).await?;
     let shown = konnect::logged_in_email(w.browser()).await?;
     anyhow::ensure!(
-        shown == who.credentials().0,
+        shown.eq_ignore_ascii_case(&w.konnect_account(who).login),
         "Konnect shows {shown} as logged in"
     );
     Ok(())
@@ -56,8 +54,8 @@ async fn log_out(w: &mut E2eWorld) -> anyhow::Result<()> {
 async fn logged_in_through_okta(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
     let url = w.login_url()?.to_owned();
     w.browser().goto(&url).await?;
-    let (login, password) = who.credentials();
-    pages::okta_signin::sign_in(w.browser(), login, password).await?;
+    let me = w.okta_account(who).clone();
+    pages::okta_signin::sign_in(w.browser(), &me.login, &me.password).await?;
     is_logged_in(w, who).await
 }
 

@@ -7,7 +7,8 @@ mod setup;
 
 use std::str::FromStr;
 
-/// Who acts in a step. Konnect and the default Okta org share these people.
+/// Who acts in a step: the target's Organization Admin or member (for Okta, its admin or
+/// member), with the accounts the run was given (see `support::target`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, cucumber::Parameter)]
 #[param(name = "person", regex = "an organization admin|a member")]
 pub enum Person {
@@ -25,25 +26,3 @@ impl FromStr for Person {
         }
     }
 }
-
-impl Person {
-    /// Email (Konnect) and login (Okta), and password: the seeded defaults of both servers.
-    pub fn credentials(self) -> (&'static str, &'static str) {
-        match self {
-            Self::OrgAdmin => (
-                konnect_stub::config::DEFAULT_ADMIN_EMAIL,
-                konnect_stub::config::DEFAULT_ADMIN_PASSWORD,
-            ),
-            Self::Member => (
-                mock_okta::seed::DEFAULT_USER_LOGIN,
-                mock_okta::seed::DEFAULT_USER_PASSWORD,
-            ),
-        }
-    }
-}
-
-/// The Okta admin of the default org.
-pub const OKTA_ADMIN: (&str, &str) = (
-    mock_okta::seed::DEFAULT_ADMIN_LOGIN,
-    mock_okta::seed::DEFAULT_ADMIN_PASSWORD,
-);

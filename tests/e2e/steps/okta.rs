@@ -1,20 +1,22 @@
 //! Okta: the Admin Console, the sign-in page, the dashboard and Okta's error page.
 
+use anyhow::Context as _;
 use cucumber::{given, then, when};
 use serde_json::json;
 
-use super::{OKTA_ADMIN, Person};
+use super::Person;
 use crate::{
     pages::{self, okta_console as console, okta_dashboard, okta_signin},
     support::world::{E2eWorld, OktaApp},
 };
 
-/// Opens Okta's Admin Console and signs in as the org's seeded super admin.
+/// Opens Okta's Admin Console and signs in as the org's admin.
 #[given("I am signed in to the Okta Admin Console as an administrator")]
 async fn signed_in_console(w: &mut E2eWorld) -> anyhow::Result<()> {
     let org = w.okta_org().to_owned();
+    let admin = w.okta_admin().clone();
     console::open_dashboard(w.browser(), &org).await?;
-    okta_signin::sign_in(w.browser(), OKTA_ADMIN.0, OKTA_ADMIN.1).await?;
+    okta_signin::sign_in(w.browser(), &admin.login, &admin.password).await?;
     console::wait_for_console(w.browser(), &org).await
 }
 
@@ -39,9 +41,11 @@ async fn app_type(w: &mut E2eWorld, kind: String, next: String) -> anyhow::Resul
     pages::click_text(w.browser(), &next).await
 }
 
-/// Types the App integration name; later steps find the dashboard tile by it.
+/// Types the App integration name with the scenario's id after it (`Kong Konnect e2e-…-3`), so
+/// it is unique in a shared org; later steps find the dashboard tile by it.
 #[when(expr = "I give the app integration the unique name {string}")]
 async fn app_name(w: &mut E2eWorld, name: String) -> anyhow::Result<()> {
+    let name = w.unique(&name);
     w.app_label = Some(name.clone());
     console::fill_labeled(w.browser(), "App integration name", &name).await
 }
@@ -120,14 +124,24 @@ async fn app_is_right(w: &mut E2eWorld) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Checks the wizard shows an error about '/login' and, through the Management API, that no app was
-/// made.
+/// Checks the wizard shows an error about '/login' and, through the Management API, that no app
+/// with the name typed was made.
 #[then("Okta refuses the redirect URI")]
 async fn refuses_redirect(w: &mut E2eWorld) -> anyhow::Result<()> {
     let errors = console::form_errors(w.browser()).await?;
     anyhow::ensure!(errors.contains("'/login'"), "the form says: {errors}");
-    let apps = w.okta_api().apps().await?;
-    anyhow::ensure!(apps.is_empty(), "an app was created anyway: {apps:?}");
+    let label = w
+        .app_label
+        .clone()
+        .context("no app integration name was typed in this scenario")?;
+    let made: Vec<_> = w
+        .okta_api()
+        .apps()
+        .await?
+        .into_iter()
+        .filter(|a| a["label"] == label.as_str())
+        .collect();
+    anyhow::ensure!(made.is_empty(), "an app was created anyway: {made:?}");
     Ok(())
 }
 
@@ -198,8 +212,8 @@ async fn sign_out(w: &mut E2eWorld) -> anyhow::Result<()> {
 async fn dashboard_sign_in(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
     let org = w.okta_org().to_owned();
     okta_dashboard::open(w.browser(), &org).await?;
-    let (login, password) = who.credentials();
-    okta_signin::sign_in(w.browser(), login, password).await?;
+    let me = w.okta_account(who).clone();
+    okta_signin::sign_in(w.browser(), &me.login, &me.password).await?;
     okta_dashboard::wait_for_dashboard(w.browser(), &org).await
 }
 
@@ -220,8 +234,8 @@ async fn sees_okta_login(w: &mut E2eWorld) -> anyhow::Result<()> {
 /// Signs in on Okta's sign-in page as the person (username, Next, password, Verify).
 #[when(expr = "I log in to Okta as {person}")]
 async fn log_in_okta(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
-    let (login, password) = who.credentials();
-    okta_signin::sign_in(w.browser(), login, password).await
+    let me = w.okta_account(who).clone();
+    okta_signin::sign_in(w.browser(), &me.login, &me.password).await
 }
 
 /// Checks the browser is on Okta's 400 error page about the redirect_uri parameter.

@@ -5,7 +5,7 @@ use harness::guide::{KonnectApp, OktaInKonnect};
 
 use crate::{pages::konnect, support::world::E2eWorld};
 
-/// The app's name, as the guide suggests it.
+/// The app's name, as the guide suggests it; the scenario's id follows it.
 const APP_LABEL: &str = "Kong Konnect";
 
 /// The guide's Okta web app for Konnect, made through Okta's Management API; assigned to
@@ -13,7 +13,7 @@ const APP_LABEL: &str = "Kong Konnect";
 async fn okta_app(w: &mut E2eWorld, redirect_uri: &str, assign: bool) -> anyhow::Result<()> {
     let okta = w.okta_api();
     let app = okta
-        .create_konnect_app(&KonnectApp::new(APP_LABEL, redirect_uri))
+        .create_konnect_app(&KonnectApp::new(&w.unique(APP_LABEL), redirect_uri))
         .await?;
     if assign {
         okta.assign_to_everyone(&app.id).await?;
@@ -84,7 +84,7 @@ async fn okta_set_up_unassigned(w: &mut E2eWorld) -> anyhow::Result<()> {
     okta_in_konnect(w, &secret).await
 }
 
-/// Replaces this scenario's Konnect organization with one on the Free plan.
+/// Replaces this scenario's Konnect organization with one on the Free plan (local mocks only).
 #[given("a Konnect organization on the Free plan")]
 async fn free_plan(w: &mut E2eWorld) -> anyhow::Result<()> {
     w.restart_konnect(konnect_stub::Tier::Free).await

@@ -1,5 +1,5 @@
 //! What a failed step leaves behind: a PNG screenshot, the page's HTML and URL, and both
-//! servers' logs, under target/e2e/artifacts/<browser>/<feature>--<scenario>/.
+//! servers' logs, under target/e2e/artifacts/<browser> (or E2E_OUT)/<feature>--<scenario>/.
 
 use std::path::PathBuf;
 
@@ -18,8 +18,7 @@ fn slug(s: &str) -> String {
 }
 
 pub fn scenario_dir(browser: &str, feature: &str, scenario: &str) -> PathBuf {
-    super::target_dir()
-        .join("e2e")
+    super::out_dir()
         .join("artifacts")
         .join(browser)
         .join(format!("{}--{}", slug(feature), slug(scenario)))
@@ -75,9 +74,11 @@ pub async fn save_failure(
     if let Ok(url) = client.current_url().await {
         std::fs::write(dir.join("url.txt"), url.as_str())?;
     }
-    let (okta, konnect) = world.logs();
-    std::fs::write(dir.join("mock-okta.log"), okta)?;
-    std::fs::write(dir.join("konnect-stub.log"), konnect)?;
+    // Only local servers have logs here; an external org keeps its own.
+    if let Some((okta, konnect)) = world.logs() {
+        std::fs::write(dir.join("mock-okta.log"), okta)?;
+        std::fs::write(dir.join("konnect-stub.log"), konnect)?;
+    }
     Ok(dir)
 }
 

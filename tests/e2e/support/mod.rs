@@ -6,20 +6,64 @@ pub mod logs;
 pub mod output;
 pub mod preflight;
 pub mod servers;
+pub mod snapshot;
+pub mod target;
 pub mod world;
 
 use std::{
     path::PathBuf,
-    sync::{Arc, OnceLock, RwLock},
+    sync::{
+        Arc, OnceLock, RwLock,
+        atomic::{AtomicUsize, Ordering},
+    },
 };
 
 use anyhow::Context as _;
 
 use browsers::Drivers;
+use target::Target;
 
-/// What the scenarios of the current browser run share: the WebDriver pool.
+/// What the scenarios of the current browser run share: the WebDriver pool and the target.
 pub struct Run {
     pub drivers: Drivers,
+    pub target: Target,
+}
+
+/// This run's id, `e2e-<base 36 time><pid>`: every name a scenario gives to what it creates in
+/// an org carries it, so a shared org shows whose it is and a left-over is easy to find.
+pub fn run_id() -> &'static str {
+    static ID: OnceLock<String> = OnceLock::new();
+    ID.get_or_init(|| {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or_default();
+        format!(
+            "e2e-{}{}",
+            base36(secs),
+            base36(u64::from(std::process::id()))
+        )
+    })
+}
+
+fn base36(mut n: u64) -> String {
+    let digits = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(digits[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A name for one scenario's things, unique in this run and across runs: `<run id>-<n>`.
+pub fn scenario_id() -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(1);
+    format!("{}-{}", run_id(), NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 static CURRENT: RwLock<Option<Arc<Run>>> = RwLock::new(None);
@@ -43,7 +87,7 @@ pub fn current() -> anyhow::Result<Arc<Run>> {
 pub fn signing_key_file() -> anyhow::Result<PathBuf> {
     static FILE: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     FILE.get_or_init(|| {
-        let dir = target_dir().join("e2e");
+        let dir = out_dir();
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
         let path = dir.join("signing-key.pem");
         let key = mock_okta::keys::SigningKey::generate_pem().map_err(|e| e.to_string())?;
@@ -52,6 +96,15 @@ pub fn signing_key_file() -> anyhow::Result<PathBuf> {
     })
     .clone()
     .map_err(|e| anyhow::anyhow!("making the test signing key: {e}"))
+}
+
+/// Where this run writes its reports and artifacts: E2E_OUT, or `target/e2e` (shared by every
+/// run that uses the same target directory).
+pub fn out_dir() -> PathBuf {
+    std::env::var_os("E2E_OUT")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("e2e"))
 }
 
 /// The workspace's `target/` directory.

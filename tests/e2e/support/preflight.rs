@@ -29,6 +29,57 @@ pub struct Checked {
     /// How many of those scenarios have at least one problem.
     pub broken: usize,
     pub problems: Vec<Problem>,
+    /// The selected scenarios tagged @mock-only, with why.
+    pub mock_only: Vec<MockOnly>,
+}
+
+/// The tag of a scenario that needs a power only the local mocks have (a Free-plan
+/// organization, a restart, test control); its description says which.
+pub const MOCK_ONLY: &str = "mock-only";
+
+/// A selected scenario that only the local mocks can run.
+#[derive(Debug, Clone)]
+pub struct MockOnly {
+    pub feature: String,
+    pub scenario: String,
+    /// The scenario's description: what only the mocks can do.
+    pub reason: String,
+}
+
+/// Whether the scenario (or its feature or rule) is tagged @mock-only.
+pub fn is_mock_only(
+    feature: &gherkin::Feature,
+    rule: Option<&gherkin::Rule>,
+    scenario: &gherkin::Scenario,
+) -> bool {
+    feature
+        .tags
+        .iter()
+        .chain(rule.iter().flat_map(|r| &r.tags))
+        .chain(scenario.tags.iter())
+        .any(|t| t == MOCK_ONLY)
+}
+
+/// Whether cucumber's `-n` / `-t` select the scenario (with neither, all are); the run uses
+/// the same function, so the check and the run agree.
+pub fn selected(
+    re: Option<&regex::Regex>,
+    tags: Option<&gherkin::tagexpr::TagOperation>,
+    feature: &gherkin::Feature,
+    rule: Option<&gherkin::Rule>,
+    scenario: &gherkin::Scenario,
+) -> bool {
+    match (re, tags) {
+        (Some(re), _) => re.is_match(&scenario.name),
+        (None, Some(tags)) => tags.eval(
+            feature
+                .tags
+                .iter()
+                .chain(rule.iter().flat_map(|r| &r.tags))
+                .chain(scenario.tags.iter()),
+        ),
+        (None, None) => true,
+    }
 }
 
 fn keyword(ty: StepType) -> &'static str {
@@ -115,6 +166,7 @@ pub async fn check(
         scenarios: 0,
         broken: 0,
         problems: Vec::new(),
+        mock_only: Vec::new(),
     };
     let mut seen = std::collections::HashSet::new();
     for feature in parsed {
@@ -126,21 +178,41 @@ pub async fn check(
             scenarios.extend(rule.scenarios.iter().map(|s| (Some(rule), s)));
         }
         for (rule, scenario) in scenarios {
-            let selected = match (&opts.re_filter, &opts.tags_filter) {
-                (Some(re), _) => re.is_match(&scenario.name),
-                (None, Some(tags)) => tags.eval(
-                    feature
-                        .tags
-                        .iter()
-                        .chain(rule.iter().flat_map(|r| &r.tags))
-                        .chain(scenario.tags.iter()),
-                ),
-                (None, None) => true,
-            };
-            if !selected {
+            if !selected(
+                opts.re_filter.as_ref(),
+                opts.tags_filter.as_ref(),
+                &feature,
+                rule,
+                scenario,
+            ) {
                 continue;
             }
             out.scenarios += 1;
+            let mut broken = false;
+            if is_mock_only(&feature, rule, scenario) {
+                let reason = scenario
+                    .description
+                    .as_deref()
+                    .map(|d| d.split_whitespace().collect::<Vec<_>>().join(" "))
+                    .unwrap_or_default();
+                if reason.is_empty() {
+                    broken = true;
+                    out.problems.push(Problem {
+                        place: format!("{file}:{}", scenario.position.line),
+                        step: format!("Scenario: {}", scenario.name),
+                        scenario: scenario.name.clone(),
+                        why: "tagged @mock-only without saying why: write the power only the \
+                              mocks have as the scenario's description (a line under \
+                              `Scenario:`, before its steps)"
+                            .to_owned(),
+                    });
+                }
+                out.mock_only.push(MockOnly {
+                    feature: feature.name.clone(),
+                    scenario: scenario.name.clone(),
+                    reason,
+                });
+            }
             let backgrounds = feature
                 .background
                 .iter()
@@ -148,7 +220,6 @@ pub async fn check(
             let all_steps = backgrounds
                 .flat_map(|b| b.steps.iter())
                 .chain(scenario.steps.iter());
-            let mut broken = false;
             for step in all_steps {
                 if let Some(why) = check_step(&steps, step) {
                     broken = true;

@@ -1,17 +1,20 @@
 //! The World: one scenario's Okta org and Konnect organization (reached by their URLs, their
-//! public APIs and the browser, never by their internals), the browser session and what the
-//! scenario has learned (the Okta app's credentials, the login URL read from the page).
+//! public APIs and the browser, never by their internals), the browser session, what the
+//! scenario has learned (the Okta app's credentials, the login URL read from the page) and what
+//! it has made, which the after hook deletes.
 
 use anyhow::Context as _;
 use fantoccini::Client;
 pub use harness::guide::OktaApp;
-use harness::guide::{KonnectAdmin, OktaAdmin};
+use harness::guide::{KonnectAdmin, KonnectSso, OktaAdmin};
 use konnect_stub::Tier;
 
 use super::{
     browsers::{BrowserKind, Lease},
     servers::Servers,
+    target::{Account, Orgs, Target},
 };
+use crate::{pages, steps::Person};
 
 #[derive(cucumber::World)]
 #[world(init = Self::new)]
@@ -19,7 +22,14 @@ pub struct E2eWorld {
     pub kind: BrowserKind,
     client: Option<Client>,
     _lease: Option<Lease>,
+    /// The org and organization this scenario works with.
+    orgs: Orgs,
+    /// Local mode: the scenario's own servers.
     servers: Option<Servers>,
+    /// `<run id>-<n>`: part of every name this scenario gives in an org.
+    pub id: String,
+    /// Konnect's single sign-on as it was when the scenario started, put back afterwards.
+    konnect_before: Option<KonnectSso>,
     /// The Okta app integration for Konnect, once made.
     pub okta_app: Option<OktaApp>,
     /// The organization's login URL as read from Konnect's page.
@@ -32,17 +42,9 @@ impl std::fmt::Debug for E2eWorld {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("E2eWorld")
             .field("browser", &self.kind)
-            .field(
-                "okta",
-                &self.servers.as_ref().map(|s| s.stack.okta_url().to_owned()),
-            )
-            .field(
-                "konnect",
-                &self
-                    .servers
-                    .as_ref()
-                    .map(|s| s.stack.konnect_url().to_owned()),
-            )
+            .field("id", &self.id)
+            .field("okta", &self.orgs.okta.url)
+            .field("konnect", &self.orgs.konnect.url)
             .field("okta_app", &self.okta_app)
             .field("login_url", &self.login_url)
             .field("app_label", &self.app_label)
@@ -51,16 +53,28 @@ impl std::fmt::Debug for E2eWorld {
 }
 
 impl E2eWorld {
-    /// Fresh servers and a fresh browser session for every scenario: nothing leaks.
+    /// A fresh browser session for every scenario and, in local mode, fresh servers: nothing
+    /// leaks. Konnect's single sign-on is read first, to be put back by the after hook.
     async fn new() -> anyhow::Result<Self> {
         let run = super::current()?;
-        let servers = Servers::start().await?;
+        let (servers, orgs) = match &run.target {
+            Target::Local => {
+                let servers = Servers::start().await?;
+                let orgs = servers.orgs()?;
+                (Some(servers), orgs)
+            }
+            Target::External(orgs) => (None, orgs.clone()),
+        };
+        let konnect_before = Some(orgs.konnect.api().sso().await?);
         let (client, lease) = run.drivers.session().await?;
         Ok(Self {
             kind: run.drivers.kind,
             client: Some(client),
             _lease: Some(lease),
-            servers: Some(servers),
+            orgs,
+            servers,
+            id: super::scenario_id(),
+            konnect_before,
             okta_app: None,
             login_url: None,
             app_label: None,
@@ -73,40 +87,60 @@ impl E2eWorld {
             .unwrap_or_else(|| unreachable!("the session lives until the after hook"))
     }
 
-    fn servers(&self) -> &Servers {
-        self.servers
-            .as_ref()
-            .unwrap_or_else(|| unreachable!("servers live until the after hook"))
-    }
-
     /// The Okta org's URL (`https://{yourOktaDomain}` in the guide).
     pub fn okta_org(&self) -> &str {
-        self.servers().stack.okta_url()
+        &self.orgs.okta.url
     }
 
     /// The Okta org's default authorization server, the issuer Konnect is given.
     pub fn okta_issuer(&self) -> String {
-        self.servers().stack.okta.issuer()
+        self.orgs.okta.issuer()
     }
 
     /// The Konnect organization's URL.
     pub fn konnect_base(&self) -> &str {
-        self.servers().stack.konnect_url()
+        &self.orgs.konnect.url
     }
 
     /// The redirect URI Konnect asks Okta to register (`{konnect}/login`).
     pub fn konnect_redirect_uri(&self) -> String {
-        self.servers().stack.konnect.redirect_uri()
+        pages::konnect::redirect_uri(self.konnect_base())
     }
 
     /// Okta's Management API, with the org's API token.
     pub fn okta_api(&self) -> OktaAdmin {
-        self.servers().stack.okta_admin()
+        self.orgs.okta.api()
     }
 
     /// Konnect's v2 API, with the Organization Admin's PAT.
     pub fn konnect_api(&self) -> KonnectAdmin {
-        self.servers().stack.konnect_admin()
+        self.orgs.konnect.api()
+    }
+
+    /// The Okta admin who signs in to the Admin Console.
+    pub fn okta_admin(&self) -> &Account {
+        &self.orgs.okta.admin
+    }
+
+    /// The person's Okta sign-in.
+    pub fn okta_account(&self, who: Person) -> &Account {
+        match who {
+            Person::OrgAdmin => &self.orgs.okta.admin,
+            Person::Member => &self.orgs.okta.member,
+        }
+    }
+
+    /// The person's Konnect email and password.
+    pub fn konnect_account(&self, who: Person) -> &Account {
+        match who {
+            Person::OrgAdmin => &self.orgs.konnect.admin,
+            Person::Member => &self.orgs.konnect.member,
+        }
+    }
+
+    /// A name for something this scenario makes in an org: `<what> <run id>-<n>`.
+    pub fn unique(&self, what: &str) -> String {
+        format!("{what} {}", self.id)
     }
 
     pub fn okta_app(&self) -> anyhow::Result<&OktaApp> {
@@ -124,27 +158,63 @@ impl E2eWorld {
         )
     }
 
-    /// Replaces the Konnect organization with a fresh one on another plan.
+    /// Replaces the Konnect organization with a fresh one on another plan: only the mocks can,
+    /// so the scenarios that do are tagged @mock-only.
     pub async fn restart_konnect(&mut self, tier: Tier) -> anyhow::Result<()> {
-        let mut config = konnect_stub::Config::for_tests();
-        config.tier = tier;
-        self.servers
-            .as_mut()
-            .context("no servers")?
-            .stack
-            .replace_konnect(config)
-            .await
+        let servers = self.servers.as_mut().context(
+            "a fresh Konnect organization on another plan needs the local mocks \
+             (E2E_TARGET=local); tag the scenario @mock-only",
+        )?;
+        servers.restart_konnect(tier).await?;
+        self.orgs = servers.orgs()?;
+        self.konnect_before = Some(self.orgs.konnect.api().sso().await?);
+        Ok(())
     }
 
-    /// The server logs, for failure artifacts.
-    pub fn logs(&self) -> (String, String) {
+    /// The server logs, for failure artifacts (local mode only).
+    pub fn logs(&self) -> Option<(String, String)> {
         self.servers
             .as_ref()
             .map(|s| (s.okta_log.contents(), s.konnect_log.contents()))
-            .unwrap_or_default()
     }
 
-    /// Ends the browser session and stops the servers.
+    /// Deletes what the scenario made in the orgs: every Okta app whose label carries its id
+    /// (the wizard's included, read back by label), and Konnect's single sign-on put back as
+    /// it was. Errors are returned so the run can say what it left behind.
+    pub async fn clean_up(&mut self) -> anyhow::Result<()> {
+        let mut problems = Vec::new();
+        let okta = self.okta_api();
+        match okta.apps().await {
+            Ok(apps) => {
+                for app in apps {
+                    let label = app["label"].as_str().unwrap_or_default();
+                    if !label.ends_with(&format!(" {}", self.id)) {
+                        continue;
+                    }
+                    if let Some(id) = app["id"].as_str()
+                        && let Err(e) = okta.delete_app(id).await
+                    {
+                        problems.push(format!("Okta app {label:?} ({id}): {e:#}"));
+                    }
+                }
+            }
+            Err(e) => problems.push(format!("listing Okta's apps: {e:#}")),
+        }
+        if let Some(before) = self.konnect_before.take()
+            && let Err(e) = self.konnect_api().restore_sso(&before).await
+        {
+            problems.push(format!("Konnect's single sign-on: {e:#}"));
+        }
+        anyhow::ensure!(
+            problems.is_empty(),
+            "scenario {} left behind: {}",
+            self.id,
+            problems.join("; ")
+        );
+        Ok(())
+    }
+
+    /// Ends the browser session and, in local mode, stops the servers.
     pub async fn teardown(&mut self) {
         if let Some(c) = self.client.take() {
             let _ = c.close().await;
