@@ -351,7 +351,7 @@ fn hidden(html: &str, name: &str) -> Option<String> {
 
 /// One whole login by `email`, ending on Konnect's home page.
 async fn login(target: &Target, email: &str) -> Result<(), LoginError> {
-    let http = reqwest::Client::builder()
+    let http = server_kit::http_client()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::limited(10))
         .timeout(Duration::from_secs(60))

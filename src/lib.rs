@@ -262,7 +262,7 @@ mod tests {
         );
         assert_eq!(setup.issuer, format!("{}/oauth2/default", stack.okta_url()));
 
-        let browser = reqwest::Client::builder()
+        let browser = server_kit::http_client()
             .redirect(reqwest::redirect::Policy::none())
             .cookie_store(true)
             .build()

@@ -26,7 +26,7 @@ const MEMBER_PASSWORD: &str = OKTA_USER_PASSWORD;
 
 /// A client that neither follows redirects (each hop is asserted) nor forgets cookies.
 fn browser() -> Client {
-    Client::builder()
+    server_kit::http_client()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
         .build()
@@ -290,7 +290,7 @@ async fn a_session_token_from_authn_signs_a_new_okta_user_in_as_a_member() {
         configure_okta_in_konnect(stub, &okta.issuer(), &client_id, &client_secret).await;
 
     // A user Konnect has never seen (created in Okta only).
-    let api = Client::new();
+    let api = server_kit::http_client().build().unwrap();
     let created = api
         .post(format!("{}/api/v1/users?activate=true", okta.base_url()))
         .header("authorization", OKTA_TOKEN)

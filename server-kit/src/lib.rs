@@ -9,7 +9,12 @@
 //! own refusals in each server's format.
 
 pub mod cli;
+#[cfg(feature = "client")]
+mod client;
 pub mod refusals;
+
+#[cfg(feature = "client")]
+pub use client::http_client;
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 

@@ -78,7 +78,7 @@ impl FetchError {
 
 /// The HTTP client for identity providers.
 pub fn client(total: Duration) -> reqwest::Result<Client> {
-    Client::builder()
+    server_kit::http_client()
         .timeout(total)
         .connect_timeout(total / 2)
         .redirect(reqwest::redirect::Policy::none())

@@ -1,7 +1,7 @@
 //! The v2 identity API: authentication, each endpoint, and Konnect's rules and errors.
 
 use konnect_stub::Config;
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -29,7 +29,7 @@ fn member_token_config() -> (Config, tempfile::NamedTempFile) {
 #[tokio::test]
 async fn requests_without_a_valid_token_are_unauthenticated() {
     let stub = start_stub(Config::for_tests()).await;
-    let http = Client::new();
+    let http = server_kit::http_client().build().unwrap();
     let base = stub.base_url();
     for request in [
         http.get(format!("{base}/v2/users/me")),
@@ -50,7 +50,7 @@ async fn requests_without_a_valid_token_are_unauthenticated() {
 #[tokio::test]
 async fn any_kpat_is_the_admin_unless_a_token_is_configured() {
     let stub = start_stub(Config::for_tests()).await;
-    let http = Client::new();
+    let http = server_kit::http_client().build().unwrap();
     let (status, _, me) = send(
         http.get(format!("{}/v2/users/me", stub.base_url()))
             .bearer_auth("kpat_whatever"),
@@ -89,7 +89,7 @@ async fn the_browser_session_authenticates_the_api() {
 async fn organizations_me_shows_the_login_path_only_while_sso_is_on() {
     let idp = TestIdp::start().await;
     let stub = start_stub(Config::for_tests()).await;
-    let http = Client::new();
+    let http = server_kit::http_client().build().unwrap();
     let org = || {
         http.get(format!("{}/v2/organizations/me", stub.base_url()))
             .bearer_auth(ADMIN_PAT)
@@ -113,7 +113,7 @@ async fn organizations_me_shows_the_login_path_only_while_sso_is_on() {
 async fn identity_provider_round_trip_never_returns_the_secret() {
     let idp = TestIdp::start().await;
     let stub = start_stub(Config::for_tests()).await;
-    let http = Client::new();
+    let http = server_kit::http_client().build().unwrap();
     let url = format!("{}/v2/identity-provider", stub.base_url());
     assert_problem(
         &send(http.get(&url).bearer_auth(ADMIN_PAT)).await,
@@ -162,7 +162,7 @@ async fn identity_provider_round_trip_never_returns_the_secret() {
 async fn identity_provider_patch_validates_fields_and_the_issuer() {
     let idp = TestIdp::start().await;
     let stub = start_stub(Config::for_tests()).await;
-    let http = Client::new();
+    let http = server_kit::http_client().build().unwrap();
     let patch = |body: Value| {
         http.patch(format!("{}/v2/identity-provider", stub.base_url()))
             .bearer_auth(ADMIN_PAT)
@@ -230,7 +230,7 @@ async fn identity_provider_patch_validates_fields_and_the_issuer() {
 async fn only_organization_admins_may_read_or_change_identity_settings() {
     let (config, _seed) = member_token_config();
     let stub = start_stub(config).await;
-    let http = Client::new();
+    let http = server_kit::http_client().build().unwrap();
     let base = stub.base_url();
     for request in [
         http.get(format!("{base}/v2/identity-provider")),
@@ -269,7 +269,7 @@ async fn a_free_organization_cannot_use_sso() {
     let idp = TestIdp::start().await;
     let (config, _seed) = member_token_config();
     let stub = start_stub(config).await;
-    let http = Client::new();
+    let http = server_kit::http_client().build().unwrap();
     let base = stub.base_url();
     let got = send(
         http.patch(format!("{base}/v2/identity-provider"))
@@ -298,7 +298,7 @@ async fn a_free_organization_cannot_use_sso() {
 async fn authentication_settings_follow_konnects_rules() {
     let idp = TestIdp::start().await;
     let stub = start_stub(Config::for_tests()).await;
-    let http = Client::new();
+    let http = server_kit::http_client().build().unwrap();
     let patch = |body: Value| {
         http.patch(format!("{}/v2/authentication-settings", stub.base_url()))
             .bearer_auth(ADMIN_PAT)
@@ -332,7 +332,7 @@ async fn authentication_settings_follow_konnects_rules() {
 #[tokio::test]
 async fn v3_serves_the_same_endpoints_and_unknown_paths_are_problems() {
     let stub = start_stub(Config::for_tests()).await;
-    let http = Client::new();
+    let http = server_kit::http_client().build().unwrap();
     let (status, _, me) = send(
         http.get(format!("{}/v3/users/me", stub.base_url()))
             .bearer_auth(ADMIN_PAT),

@@ -75,9 +75,15 @@ async fn the_binary_serves_the_login_page() {
         .unwrap()
         .to_owned();
     assert!(url.ends_with("/login"), "{url}");
-    let page = reqwest::get(&url).await.unwrap();
+    let page = server_kit::http_client()
+        .build()
+        .unwrap()
+        .get(&url)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), reqwest::StatusCode::OK);
-    let http = reqwest::Client::new();
+    let http = server_kit::http_client().build().unwrap();
     let org: serde_json::Value = json_ok(
         http.get(url.replace("/login", "/v2/organizations/me"))
             .bearer_auth("kpat_x"),

@@ -31,7 +31,7 @@ pub const AUTHZ_PATH: &str = "/oauth2/default";
 
 /// A client that neither follows redirects (each hop is asserted) nor forgets cookies.
 pub fn browser() -> Client {
-    Client::builder()
+    server_kit::http_client()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
         .build()

@@ -4,7 +4,7 @@
 //! refused request changes nothing, cookies included.
 
 use konnect_stub::Config;
-use reqwest::{Client, StatusCode, header};
+use reqwest::{StatusCode, header};
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -26,7 +26,7 @@ fn no_cookies(response: &reqwest::Response) {
 async fn hostile_api_requests_get_problem_json_and_change_nothing() {
     let stub = start_stub(Config::for_tests()).await;
     let base = stub.base_url();
-    let http = Client::new();
+    let http = server_kit::http_client().build().unwrap();
     let settings = || {
         http.get(format!("{base}/v2/authentication-settings"))
             .bearer_auth(ADMIN_PAT)

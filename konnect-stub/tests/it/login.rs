@@ -158,7 +158,7 @@ async fn logging_out_ends_the_session_on_the_server_too() {
         .await
         .unwrap();
     // A copy of the old cookie no longer works.
-    let other = reqwest::Client::new();
+    let other = server_kit::http_client().build().unwrap();
     let me = other
         .get(format!("{}/v2/users/me", stub.base_url()))
         .header("cookie", token)

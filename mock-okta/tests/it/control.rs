@@ -47,7 +47,7 @@ impl Org {
         let mut config = Config::for_tests();
         config.signing_key = Some(key_file().to_path_buf());
         let okta = MockOkta::start(config).await.expect("mock-okta starts");
-        let http = reqwest::Client::builder()
+        let http = server_kit::http_client()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(20))
             .build()

@@ -203,7 +203,7 @@ pub struct Harness {
 }
 
 pub fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
+    server_kit::http_client()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
         .timeout(std::time::Duration::from_secs(20))

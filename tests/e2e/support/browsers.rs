@@ -69,7 +69,7 @@ impl Drop for Lease {
 }
 
 async fn wait_ready(url: &str, child: &mut Child, what: &str) -> anyhow::Result<()> {
-    let client = reqwest::Client::builder()
+    let client = server_kit::http_client()
         .timeout(Duration::from_secs(2))
         .build()?;
     for _ in 0..200 {

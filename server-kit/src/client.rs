@@ -1,0 +1,21 @@
+//! The one way this workspace builds an HTTP client.
+//!
+//! reqwest is built with `rustls-no-provider`: TLS runs on rustls with ring, the crypto the
+//! servers already link, instead of reqwest's default aws-lc-rs (a C library that took minutes of
+//! every cold build). Without a process-wide provider reqwest panics when a client is built, so
+//! every client in the workspace, tests included, starts from [`http_client`].
+
+use std::sync::Once;
+
+/// A reqwest client builder whose TLS uses rustls with ring.
+///
+/// Installs ring as the process's rustls crypto provider the first time it is called; a provider
+/// installed earlier by someone else is left in place.
+pub fn http_client() -> reqwest::ClientBuilder {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        // Err means a provider is already installed, which is all reqwest needs.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+    reqwest::Client::builder()
+}
