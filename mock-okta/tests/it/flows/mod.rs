@@ -19,9 +19,26 @@ use serde_json::{Value, json};
 
 use crate::support::*;
 
-fn rp_http() -> openidconnect::reqwest::Client {
-    openidconnect::reqwest::ClientBuilder::new()
-        .redirect(openidconnect::reqwest::redirect::Policy::none())
+/// The relying party's HTTP client: the workspace's reqwest (openidconnect's own `reqwest`
+/// feature would build a second, older reqwest), following no redirects.
+fn rp_http() -> impl Fn(
+    openidconnect::HttpRequest,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<openidconnect::HttpResponse, reqwest::Error>>>,
+> {
+    let client = server_kit::http_client()
+        .redirect(reqwest::redirect::Policy::none())
         .build()
-        .expect("rp client")
+        .expect("rp client");
+    move |request| {
+        let client = client.clone();
+        Box::pin(async move {
+            let response = client.execute(reqwest::Request::try_from(request)?).await?;
+            let mut answer = openidconnect::HttpResponse::new(Vec::new());
+            *answer.status_mut() = response.status();
+            *answer.headers_mut() = response.headers().clone();
+            *answer.body_mut() = response.bytes().await?.to_vec();
+            Ok(answer)
+        })
+    }
 }
