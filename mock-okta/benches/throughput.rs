@@ -2,6 +2,10 @@
 //! `client_credentials` RS256 tokens/s against what this machine's cores can sign
 //! (`openssl speed rsa2048`). A benchmark that prints figures, not a timed test.
 //!
+//! Beside openssl, ring's own RS256 signing rate (what the server signs with) on one and on all
+//! cores, and where the cores went during the token run: the server's CPU time and the load
+//! generator's, read from `/proc`, so the output shows how much of the machine was left to sign.
+//!
 //! Run: `cargo bench -p mock-okta --bench throughput` (builds in release).
 //! Tunables: BENCH_SECONDS (default 5), BENCH_CONNECTIONS (default 16), BENCH_ROUNDS
 //! (discovery runs, default 3; the median is reported). With `wrk` installed, discovery is
@@ -207,6 +211,43 @@ fn openssl_signs(multi: u32) -> Option<f64> {
     nums.iter().rev().nth(1).copied()
 }
 
+/// ring's RS256 signatures per second through mock-okta's own signing key, on `threads`
+/// threads at once for `secs` seconds.
+fn ring_signs(threads: usize, secs: f64) -> f64 {
+    let key = Arc::new(mock_okta::keys::SigningKey::generate().expect("RSA key"));
+    let stop = Arc::new(AtomicBool::new(false));
+    let signed = Arc::new(AtomicU64::new(0));
+    let workers: Vec<_> = (0..threads)
+        .map(|_| {
+            let (key, stop, signed) = (key.clone(), stop.clone(), signed.clone());
+            std::thread::spawn(move || {
+                let claims = serde_json::json!({"sub": "bench", "iat": 0});
+                while !stop.load(Ordering::Relaxed) {
+                    key.sign_jwt(&claims).expect("sign");
+                    signed.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs_f64(secs));
+    stop.store(true, Ordering::Relaxed);
+    for w in workers {
+        w.join().expect("signing thread");
+    }
+    signed.load(Ordering::Relaxed) as f64 / secs
+}
+
+/// CPU seconds (user + system) a process has used, from `/proc/<pid>/stat`; `None` off Linux.
+fn cpu_seconds(pid: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    let hz = 100.0; // USER_HZ is 100 on every Linux this runs on
+    Some(ticks / hz)
+}
+
 fn median(xs: &[f64]) -> f64 {
     let mut v = xs.to_vec();
     v.sort_by(f64::total_cmp);
@@ -267,7 +308,8 @@ async fn main() {
     );
 
     let port = free_port();
-    let (_server, _) = start(port, &seed);
+    let (server, _) = start(port, &seed);
+    let server_pid = server.0.id().to_string();
     let path = "/oauth2/default/.well-known/openid-configuration";
     let discovery: Arc<[u8]> = format!(
         "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: application/json\r\n\r\n"
@@ -308,9 +350,42 @@ async fn main() {
     .into_bytes()
     .into();
     let _ = load(port, conns, 1, token.clone()).await; // warm-up; also waits for the key
+    let cpu_before = (cpu_seconds(&server_pid), cpu_seconds("self"));
+    let started = Instant::now();
     let (ok, bad) = load(port, conns, secs, token).await;
+    let wall = started.elapsed().as_secs_f64();
+    let cpu_after = (cpu_seconds(&server_pid), cpu_seconds("self"));
     let tps = ok as f64 / secs as f64;
     println!("client_credentials RS256 tokens: {tps:.0} tokens/s ({ok} ok, {bad} errors)");
+    let mut generator_cores = None;
+    if let ((Some(s0), Some(g0)), (Some(s1), Some(g1))) = (cpu_before, cpu_after) {
+        let server_cores = (s1 - s0) / wall;
+        generator_cores = Some((g1 - g0) / wall);
+        let generator_cores = (g1 - g0) / wall;
+        println!(
+            "cores used during the token run: server {server_cores:.2}, load generator {generator_cores:.2}, \
+             idle {:.2} of {cores}",
+            (cores as f64 - server_cores - generator_cores).max(0.0)
+        );
+    }
+    drop(server);
+    let ring_one = ring_signs(1, 3.0);
+    let ring_all = ring_signs(cores, 3.0);
+    println!(
+        "ring RS256 (mock-okta's signer): {ring_one:.0} signs/s on one core, {ring_all:.0} signs/s on {cores} cores; \
+         tokens/s = {:.0}% of ring on all cores",
+        100.0 * tps / ring_all
+    );
+    if let Some(generator) = generator_cores {
+        // What the server could sign at best with the cores the load generator left it.
+        let left = (cores as f64 - generator).max(0.0);
+        let ceiling = ring_one * left;
+        println!(
+            "ceiling with {left:.2} cores left to the server: {ceiling:.0} signs/s; tokens/s = {:.0}% of it \
+             (the rest is HTTP parsing, form and client checks, claims and JSON, per token)",
+            100.0 * tps / ceiling.max(1.0)
+        );
+    }
     match (openssl_signs(1), openssl_signs(cores as u32)) {
         (Some(one), Some(all)) => {
             println!(
