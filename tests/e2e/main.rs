@@ -294,6 +294,16 @@ async fn main() -> ExitCode {
     } else {
         println!("e2e: {passed} passed, {failed_cases} failed, {skipped} skipped");
     }
+    if failed_cases > 0 && !failed {
+        // The reports say a scenario failed that cucumber did not: another run wrote into the
+        // same folder (see E2E_OUT). A closing line with a failure never ends green.
+        eprintln!(
+            "e2e: the JUnit reports in {} count {failed_cases} failed scenario(s) this run did \
+             not have: another run may have written there (set E2E_OUT)",
+            out.display()
+        );
+        failed = true;
+    }
     if unexpected > 0 {
         eprintln!("e2e: {unexpected} scenario(s) did not run every step; see the report above");
         failed = true;

@@ -80,7 +80,16 @@ impl Snapshot {
         };
         sets("Okta app", &self.okta_apps, &after.okta_apps);
         sets("Okta user", &self.okta_users, &after.okta_users);
-        if self.konnect.identity_provider != after.konnect.identity_provider {
+        if self.konnect.identity_provider.is_none() && after.konnect.identity_provider.is_some() {
+            // Konnect's API has no way to remove an identity provider: the after hooks cannot
+            // put a never-configured organization back.
+            out.push(format!(
+                "Konnect identity provider configured where there was none: {:?} (Konnect's API \
+                 cannot remove one; point the run at an organization that has had one, see \
+                 README, \"Conformance runs\")",
+                after.konnect.identity_provider
+            ));
+        } else if self.konnect.identity_provider != after.konnect.identity_provider {
             out.push(format!(
                 "Konnect identity provider was {:?}, is {:?}",
                 self.konnect.identity_provider, after.konnect.identity_provider

@@ -112,7 +112,7 @@ impl Target {
             .collect();
         if !missing.is_empty() {
             return Err(format!(
-                "E2E_TARGET=external needs {}; missing: {} (see README, \"The guide's scenarios\")",
+                "E2E_TARGET=external needs {}; missing: {} (see README, \"Conformance runs\")",
                 EXTERNAL_VARS.join(", "),
                 missing.join(", ")
             ));
