@@ -218,3 +218,57 @@ impl KonnectControl {
         .map(drop)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Stack, StackConfig};
+
+    #[tokio::test]
+    async fn every_okta_operation_reaches_mock_okta_over_http() {
+        let stack = Stack::start(StackConfig::for_tests()).await.unwrap();
+        let okta = OktaControl::new(stack.okta_url(), stack.okta_api_token());
+
+        let id = okta
+            .add_fault(&FaultSpec::status(Endpoint::Keys, 503).times(1))
+            .await
+            .unwrap();
+        assert_eq!(stack.okta.faults().list()[0].id, id);
+        okta.clear_faults().await.unwrap();
+        assert!(stack.okta.faults().list().is_empty());
+
+        let moved = okta.advance_clock(3600).await.unwrap();
+        assert_eq!(moved.offset_seconds, 3600);
+
+        let keys = okta.rotate_keys(false).await.unwrap();
+        assert_eq!(keys.keys, [keys.active.clone()]);
+
+        let jwks = format!("{}/oauth2/default/v1/keys", stack.okta_url());
+        server_kit::http_client()
+            .build()
+            .unwrap()
+            .get(&jwks)
+            .send()
+            .await
+            .unwrap();
+        let seen = okta.journal(Endpoint::Keys).await.unwrap();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(
+            (seen[0].method.as_str(), seen[0].status),
+            ("GET", Some(200))
+        );
+
+        okta.reset().await.unwrap();
+        assert_eq!(stack.okta.now().offset_seconds, 0);
+        assert!(okta.journal(Endpoint::Keys).await.unwrap().is_empty());
+
+        // A wrong token is refused, and the refusal says by whom.
+        let stranger = OktaControl::new(stack.okta_url(), "not-the-token");
+        let refused = stranger.clear_faults().await.unwrap_err();
+        assert!(
+            format!("{refused:#}").contains("mock-okta answered 40"),
+            "{refused:#}"
+        );
+        stack.shutdown().await;
+    }
+}
