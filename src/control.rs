@@ -241,7 +241,7 @@ mod tests {
         assert_eq!(moved.offset_seconds, 3600);
 
         let keys = okta.rotate_keys(false).await.unwrap();
-        assert_eq!(keys.keys, [keys.active.clone()]);
+        assert_eq!(keys.keys, std::slice::from_ref(&keys.active));
 
         let jwks = format!("{}/oauth2/default/v1/keys", stack.okta_url());
         server_kit::http_client()
