@@ -7,7 +7,9 @@
 use anyhow::Context as _;
 use serde_json::{Value, json};
 
-fn http() -> reqwest::Client {
+/// The client every call to the products' APIs goes through: no redirects followed, bounded
+/// in time.
+pub(crate) fn http() -> reqwest::Client {
     server_kit::http_client()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(std::time::Duration::from_secs(15))
@@ -360,7 +362,13 @@ pub struct KonnectSso {
     pub authentication_settings: Value,
 }
 
-async fn call(request: reqwest::RequestBuilder, what: &str, who: &str) -> anyhow::Result<Value> {
+/// Sends `request`; a failure says what was being done (`what`) and to whom (`who`), with the
+/// status and body of a refusal.
+pub(crate) async fn call(
+    request: reqwest::RequestBuilder,
+    what: &str,
+    who: &str,
+) -> anyhow::Result<Value> {
     let response = request
         .send()
         .await

@@ -46,6 +46,10 @@ fn parameter(name: &str) -> Option<&'static str> {
         "int" => "-?\\d+",
         "word" => "[^\\s]+",
         "person" => "(?:an organization admin|a member)",
+        "okta_endpoint" => {
+            "(?:token endpoint|authorize endpoint|userinfo endpoint|signing keys|discovery document|sign-in page|Management API)"
+        }
+        "period" => "(?:an hour|a day|\\d+ hours|\\d+ minutes)",
         _ => return None,
     })
 }
@@ -139,11 +143,27 @@ fn steps(root: &Path) -> Vec<Step> {
     out
 }
 
+/// Literal text of a Cucumber Expression, its optional parts (`pass(es)`) included.
+fn literal(text: &str) -> String {
+    let mut re = String::new();
+    let mut rest = text;
+    while let (Some(open), Some(close)) = (rest.find('('), rest.find(')')) {
+        if close < open {
+            break;
+        }
+        re.push_str(&regex::escape(&rest[..open]));
+        re.push_str(&format!("(?:{})?", regex::escape(&rest[open + 1..close])));
+        rest = &rest[close + 1..];
+    }
+    re.push_str(&regex::escape(rest));
+    re
+}
+
 fn to_regex(pattern: &str) -> Regex {
     let mut re = String::from("^");
     let mut rest = pattern;
     while let Some(start) = rest.find('{') {
-        re.push_str(&regex::escape(&rest[..start]));
+        re.push_str(&literal(&rest[..start]));
         let end = rest[start..]
             .find('}')
             .map(|e| start + e)
@@ -155,7 +175,7 @@ fn to_regex(pattern: &str) -> Regex {
         );
         rest = &rest[end + 1..];
     }
-    re.push_str(&regex::escape(rest));
+    re.push_str(&literal(rest));
     re.push('$');
     Regex::new(&re).expect("step regex")
 }
@@ -223,6 +243,9 @@ fn traits(s: &Step) -> Traits {
     }
     if b.contains("_api()") || b.contains("guide::") {
         through.push("products' APIs");
+    }
+    if b.contains("_control()") {
+        through.push("the mocks' test control (/__mock)");
     }
     if b.contains("restart_konnect") {
         through.push("a fresh konnect-stub");

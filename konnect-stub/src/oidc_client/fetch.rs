@@ -60,6 +60,16 @@ impl FetchError {
                 "The identity provider could not be reached ({what} at {}: {why}).",
                 self.url
             ),
+            FetchFailure::Status { status: 429, .. } => format!(
+                "The identity provider is limiting requests: it answered 429 Too Many Requests \
+                 ({what} at {}). Wait a minute, then log in again.",
+                self.url
+            ),
+            FetchFailure::Status { status, .. } if *status >= 500 => format!(
+                "The identity provider is not available right now: it answered HTTP {status} \
+                 ({what} at {}). Try again later.",
+                self.url
+            ),
             FetchFailure::Status { status, .. } => format!(
                 "The identity provider answered HTTP {status} ({what} at {}).",
                 self.url
@@ -150,9 +160,25 @@ fn classify(e: &reqwest::Error) -> FetchFailure {
         }
     } else if e.is_builder() {
         FetchFailure::Unreachable("the URL cannot be used".to_owned())
+    } else if closed_without_answer(e) {
+        FetchFailure::Unreachable("the connection was closed without an answer".to_owned())
     } else {
         FetchFailure::Unreachable("the request failed".to_owned())
     }
+}
+
+/// Whether the provider accepted the connection and closed it (or reset it) before answering,
+/// as hyper words it somewhere in the error's causes.
+fn closed_without_answer(e: &reqwest::Error) -> bool {
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        let text = c.to_string().to_ascii_lowercase();
+        if text.contains("connection closed") || text.contains("connection reset") {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
 }
 
 async fn read_limited(mut response: Response) -> Result<Vec<u8>, FetchFailure> {

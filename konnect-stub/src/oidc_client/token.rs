@@ -53,13 +53,16 @@ impl RelyingParty {
                 error: String,
                 error_description: Option<String>,
             }
+            // A provider that is overloaded or failing did not refuse this code: say it is
+            // unavailable, whatever its body says.
+            let unavailable = status == 429 || status >= 500;
             return Err(match serde_json::from_slice::<OAuthError>(&body) {
-                Ok(e) => SsoError::TokenRejected {
+                Ok(e) if !unavailable => SsoError::TokenRejected {
                     status,
                     error: e.error,
                     description: e.error_description,
                 },
-                Err(_) => SsoError::Fetch(FetchError {
+                _ => SsoError::Fetch(FetchError {
                     endpoint: Endpoint::Token,
                     url: meta.token_endpoint.clone(),
                     failure: FetchFailure::Status {

@@ -332,6 +332,39 @@ async fn a_provider_error_is_a_bad_gateway_page() {
 }
 
 #[tokio::test]
+async fn an_unavailable_or_rate_limiting_provider_is_named_so_not_as_a_refusal() {
+    // Okta's own answers: an OAuth error body with 503, its API error body with 429.
+    let unavailable = ResponseTemplate::new(503).set_body_json(json!({
+        "error": "temporarily_unavailable",
+        "error_description": "The service is temporarily unavailable."
+    }));
+    let rate_limited = ResponseTemplate::new(429)
+        .insert_header("x-rate-limit-remaining", "0")
+        .set_body_json(json!({
+            "errorCode": "E0000047",
+            "errorSummary": "API call exceeded rate limit due to too many requests."
+        }));
+    for (answer, says) in [
+        (unavailable, "not available right now: it answered HTTP 503"),
+        (
+            rate_limited,
+            "limiting requests: it answered 429 Too Many Requests",
+        ),
+    ] {
+        let sso = Sso::start().await;
+        let response = sso.login_with(|_| answer).await;
+        assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+        let message = error_message(&response.text().await.unwrap());
+        assert!(
+            message.contains(says) && message.contains("token endpoint"),
+            "{message}"
+        );
+        assert!(!message.contains("refused"), "{message}");
+        sso.assert_no_session().await;
+    }
+}
+
+#[tokio::test]
 async fn a_failing_discovery_is_an_error_page_at_the_login_url() {
     // SSO configured without the check (as a launcher does), provider down for discovery.
     let idp = TestIdp::start().await;

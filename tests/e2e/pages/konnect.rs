@@ -111,10 +111,33 @@ pub async fn enterprise_badge_shown(c: &Client) -> anyhow::Result<()> {
 
 /// Konnect's error page: title and message.
 pub async fn error_page(c: &Client) -> anyhow::Result<(String, String)> {
+    error_page_within(c, super::wait_limit()).await
+}
+
+/// Konnect's error page, for one that may take `limit` to come (Konnect waiting on a slow
+/// identity provider first).
+pub async fn error_page_within(
+    c: &Client,
+    limit: std::time::Duration,
+) -> anyhow::Result<(String, String)> {
+    let title = super::wait_for_within(c, "[data-testid='error-title']", limit).await?;
     Ok((
-        text(c, "[data-testid='error-title']").await?,
+        title.text().await?.trim().to_owned(),
         text(c, "[data-testid='error-message']").await?,
     ))
+}
+
+/// Opens Konnect's home page, as someone coming back to a tab later does.
+pub async fn open_home(c: &Client, base: &str) -> anyhow::Result<()> {
+    c.goto(&format!("{base}/")).await?;
+    Ok(())
+}
+
+/// Waits for the login form (email and password), as Konnect shows it to a browser without
+/// a live session.
+pub async fn wait_for_login_form(c: &Client) -> anyhow::Result<()> {
+    wait_for(c, "[data-testid='kong-auth-login-email']").await?;
+    Ok(())
 }
 
 /// The start of every organization login URL, `{konnect}/login/`.

@@ -32,12 +32,19 @@ pub fn waited() -> String {
 }
 
 pub async fn wait_for(c: &Client, css: &str) -> anyhow::Result<Element> {
-    let found = c
-        .wait()
-        .at_most(wait_limit())
-        .for_element(Locator::Css(css))
-        .await;
-    located(c, found, &format!("`{css}`")).await
+    wait_for_within(c, css, wait_limit()).await
+}
+
+/// As [`wait_for`], for a page that may take `limit` (one that waits on a server's timeout).
+pub async fn wait_for_within(c: &Client, css: &str, limit: Duration) -> anyhow::Result<Element> {
+    let found = c.wait().at_most(limit).for_element(Locator::Css(css)).await;
+    match located(c, found, &format!("`{css}`")).await {
+        Err(e) if limit != wait_limit() => Err(anyhow::anyhow!(
+            "{e} (this wait allowed {:.1} s)",
+            limit.as_secs_f64()
+        )),
+        other => other,
+    }
 }
 
 /// Says what was waited for, how long, and where the browser is, in one message (cucumber

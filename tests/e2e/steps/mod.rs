@@ -1,6 +1,7 @@
 //! Step definitions, one module per domain. A step is one to three lines; pages own the
 //! selectors and waits.
 
+mod control;
 mod konnect;
 mod okta;
 mod setup;

@@ -90,6 +90,11 @@ impl Servers {
         })
     }
 
+    /// konnect-stub's configuration (its provider timeout, say).
+    pub fn konnect_config(&self) -> &konnect_stub::Config {
+        &self.konnect_config
+    }
+
     /// Replaces konnect-stub with a fresh organization like it on another plan (a power only
     /// the mocks have: scenarios that need it are tagged @mock-only).
     pub async fn restart_konnect(&mut self, tier: konnect_stub::Tier) -> anyhow::Result<()> {

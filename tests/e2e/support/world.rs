@@ -6,7 +6,10 @@
 use anyhow::Context as _;
 use fantoccini::Client;
 pub use harness::guide::OktaApp;
-use harness::guide::{KonnectAdmin, KonnectSso, OktaAdmin};
+use harness::{
+    control::{KonnectControl, OktaControl},
+    guide::{KonnectAdmin, KonnectSso, OktaAdmin},
+};
 use konnect_stub::Tier;
 
 use super::{
@@ -36,6 +39,19 @@ pub struct E2eWorld {
     pub login_url: Option<String>,
     /// The name typed for the app integration in Okta's wizard, before Okta made the app.
     pub app_label: Option<String>,
+    /// Okta made slower than Konnect waits: since when, and by how much.
+    pub slow_okta: Option<SlowOkta>,
+    /// How many times Konnect had fetched Okta's signing keys when Okta rotated them.
+    pub keys_fetched_before_rotation: Option<usize>,
+}
+
+/// A delay put on an Okta endpoint, longer than Konnect waits for it.
+#[derive(Debug, Clone, Copy)]
+pub struct SlowOkta {
+    pub since: std::time::Instant,
+    pub delay: std::time::Duration,
+    /// How long Konnect waits for each request to the identity provider.
+    pub konnect_waits: std::time::Duration,
 }
 
 impl std::fmt::Debug for E2eWorld {
@@ -48,6 +64,7 @@ impl std::fmt::Debug for E2eWorld {
             .field("okta_app", &self.okta_app)
             .field("login_url", &self.login_url)
             .field("app_label", &self.app_label)
+            .field("slow_okta", &self.slow_okta)
             .finish()
     }
 }
@@ -78,6 +95,8 @@ impl E2eWorld {
             okta_app: None,
             login_url: None,
             app_label: None,
+            slow_okta: None,
+            keys_fetched_before_rotation: None,
         })
     }
 
@@ -158,6 +177,39 @@ impl E2eWorld {
         )
     }
 
+    /// The servers of local mode, for what only the mocks can do.
+    fn mocks(&self, what: &str) -> anyhow::Result<&Servers> {
+        self.servers.as_ref().with_context(|| {
+            format!("{what} needs the local mocks (E2E_TARGET=local); tag the scenario @mock-only")
+        })
+    }
+
+    /// mock-okta's test control (`/__mock`), with the org's API token.
+    pub fn okta_control(&self) -> anyhow::Result<OktaControl> {
+        self.mocks("making Okta misbehave, moving its clock or reading its journal")?;
+        Ok(OktaControl::new(
+            &self.orgs.okta.url,
+            &self.orgs.okta.api_token,
+        ))
+    }
+
+    /// konnect-stub's test control (`/__mock`), with the Organization Admin's PAT.
+    pub fn konnect_control(&self) -> anyhow::Result<KonnectControl> {
+        self.mocks("moving Konnect's clock")?;
+        Ok(KonnectControl::new(
+            &self.orgs.konnect.url,
+            &self.orgs.konnect.pat,
+        ))
+    }
+
+    /// How long Konnect waits for each request to the identity provider, from its config.
+    pub fn konnect_provider_timeout(&self) -> anyhow::Result<std::time::Duration> {
+        Ok(self
+            .mocks("knowing Konnect's provider timeout")?
+            .konnect_config()
+            .idp_timeout())
+    }
+
     /// Replaces the Konnect organization with a fresh one on another plan: only the mocks can,
     /// so the scenarios that do are tagged @mock-only.
     pub async fn restart_konnect(&mut self, tier: Tier) -> anyhow::Result<()> {
@@ -183,6 +235,13 @@ impl E2eWorld {
     /// it was. Errors are returned so the run can say what it left behind.
     pub async fn clean_up(&mut self) -> anyhow::Result<()> {
         let mut problems = Vec::new();
+        // Faults first: a scenario where Okta is down would otherwise keep the rest of the
+        // clean-up from reaching it.
+        if self.servers.is_some()
+            && let Err(e) = self.okta_control()?.clear_faults().await
+        {
+            problems.push(format!("Okta's faults: {e:#}"));
+        }
         let okta = self.okta_api();
         match okta.apps().await {
             Ok(apps) => {
