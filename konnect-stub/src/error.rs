@@ -249,7 +249,17 @@ impl ErrorPage {
                 "Request timed out",
                 "The request took too long. Please try again.",
             ),
-            s if s.is_server_error() => return Self::internal(),
+            // A fault's 502/503 keeps its status.
+            s if s.is_server_error() => {
+                return Self {
+                    status: s,
+                    ..Self::internal()
+                };
+            }
+            StatusCode::TOO_MANY_REQUESTS => (
+                "Too many requests",
+                "Too many requests were made. Please wait a moment and try again.",
+            ),
             _ => (
                 "Request not understood",
                 "This request could not be read. Please go back and try again.",

@@ -485,12 +485,21 @@ pub async fn observe<E: EndpointName>(
             }
             Err(err) => {
                 tracing::debug!(%err, "form body could not be read");
-                let res = (
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "The request body could not be read.",
-                )
-                    .into_response();
-                control.journal.push(seen.finish(None, None, Some(413)));
+                // Too large, or cut short: the server's refusal layer words it.
+                let too_large = parts
+                    .headers
+                    .get(header::CONTENT_LENGTH)
+                    .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
+                    .is_some_and(|len| len > crate::BODY_LIMIT);
+                let status = if too_large {
+                    StatusCode::PAYLOAD_TOO_LARGE
+                } else {
+                    StatusCode::BAD_REQUEST
+                };
+                let res = (status, "The request body could not be read.").into_response();
+                control
+                    .journal
+                    .push(seen.finish(None, None, Some(status.as_u16())));
                 return res;
             }
         }

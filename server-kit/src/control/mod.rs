@@ -46,6 +46,14 @@ pub struct Control<E> {
     pub clock: Clock,
 }
 
+impl<E> std::fmt::Debug for Control<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Control")
+            .field("clock", &self.clock)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<E: EndpointName> Control<E> {
     pub fn new(clock: Clock) -> Self {
         Self {
