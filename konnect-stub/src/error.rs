@@ -126,6 +126,7 @@ impl Problem {
             }
             StatusCode::PAYLOAD_TOO_LARGE => "The request body is too large",
             StatusCode::REQUEST_TIMEOUT => "The request took too long",
+            StatusCode::TOO_MANY_REQUESTS => "Too many requests; try again later",
             StatusCode::NOT_FOUND => "The requested resource was not found",
             s if s.is_server_error() => "An unexpected error occurred",
             _ => "The request could not be read",

@@ -123,6 +123,7 @@ async fn a_fault_makes_a_named_endpoint_answer_then_goes() {
     .await;
     let got = k.call(Method::GET, "/v2/users/me", None).await;
     assert_problem(&got, 429);
+    assert_eq!(got.2["detail"], "Too many requests; try again later");
     let (s, _, _) = k.call(Method::DELETE, "/__mock/faults", None).await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     assert_eq!(
