@@ -459,3 +459,52 @@ async fn the_openapi_document_matches_what_is_served() {
         }
     }
 }
+
+/// The journal proves how konnect-stub redeemed the code (client_secret_basic, PKCE), with
+/// the secrets masked.
+#[tokio::test]
+async fn the_journal_shows_the_code_exchange_konnect_made() {
+    use crate::helpers::{CLIENT_ID, Key, Sso};
+    let sso = Sso::start().await;
+    sso.stub.clear_journal();
+    let response = sso.login_with_claims(Key::One, |_| {}).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let calls = sso
+        .stub
+        .journal(&JournalFilter::endpoint(Endpoint::Token))
+        .unwrap();
+    assert_eq!(calls.len(), 1, "the code is redeemed once: {calls:?}");
+    let call = serde_json::to_value(&calls[0]).unwrap();
+    assert_eq!(call["direction"], "outgoing");
+    assert_eq!(call["method"], "POST");
+    assert_eq!(call["credentials"], "basic");
+    assert_eq!(call["client_id"], CLIENT_ID);
+    assert_eq!(call["status"], 200);
+    assert_eq!(call["form"]["grant_type"], "authorization_code");
+    assert_eq!(call["form"]["code"], "...(6)");
+    let verifier = call["form"]["code_verifier"].as_str().unwrap();
+    assert!(verifier.ends_with("...(43)"), "{verifier}");
+    let started = sso
+        .stub
+        .journal(&JournalFilter::endpoint(Endpoint::Sso))
+        .unwrap();
+    assert_eq!(started.len(), 1);
+    let callback = sso
+        .stub
+        .journal(&JournalFilter::endpoint(Endpoint::Callback))
+        .unwrap();
+    assert_eq!(callback[0].query["code"], "...(6)");
+}
+
+/// A sign-in attempt expires by the server's clock: ten minutes at the provider at most.
+#[tokio::test]
+async fn a_sign_in_attempt_expires_by_the_server_clock() {
+    use crate::helpers::{Sso, assert_refused};
+    let sso = Sso::start().await;
+    let attempt = sso.begin().await;
+    sso.stub.advance_clock(11 * 60);
+    let response = sso
+        .callback(&[("code", "code-1"), ("state", &attempt.state)])
+        .await;
+    assert_refused(response, StatusCode::BAD_REQUEST, &["expired"]).await;
+}
