@@ -225,6 +225,9 @@ impl Stack {
                 login_path: Some(login_path.as_str().to_owned()),
             })
             .await?;
+        // A reset of either server returns to the configured guide state, not the bare seed.
+        self.okta.keep_as_seed();
+        self.konnect.keep_as_seed();
         Ok(OktaSetup {
             app_id: made.id,
             client_id: made.client_id,
@@ -232,6 +235,47 @@ impl Stack {
             issuer,
             login_url,
         })
+    }
+
+    // ---- Test control across the stack ----
+
+    /// Moves both servers' clocks by `seconds`, so Okta's codes, tokens and sessions and
+    /// Konnect's sessions and sign-ins age together.
+    pub fn advance_clock(&self, seconds: i64) {
+        self.okta.advance_clock(seconds);
+        self.konnect.advance_clock(seconds);
+    }
+
+    /// Both servers back to their seeds (after [`Stack::configure_okta`], to the configured
+    /// guide state): directories, sessions, faults, clocks, journals.
+    pub fn reset(&self) {
+        self.okta.reset();
+        self.konnect.reset();
+    }
+
+    /// What mock-okta saw, oldest first, secrets masked.
+    pub fn okta_journal(
+        &self,
+        filter: &mock_okta::control::JournalFilter,
+    ) -> Result<Vec<mock_okta::control::Entry>, mock_okta::control::Refused> {
+        self.okta.journal(filter)
+    }
+
+    /// What konnect-stub saw and the calls it made to Okta, oldest first, secrets masked.
+    pub fn konnect_journal(
+        &self,
+        filter: &server_kit::control::JournalFilter,
+    ) -> Result<
+        Vec<server_kit::control::Entry<konnect_stub::control::Endpoint>>,
+        server_kit::control::Invalid,
+    > {
+        self.konnect.journal(filter)
+    }
+
+    /// Empties both journals.
+    pub fn clear_journals(&self) {
+        self.okta.clear_journal();
+        self.konnect.clear_journal();
     }
 
     /// Stops both servers.
@@ -249,6 +293,42 @@ mod tests {
 
     fn location(r: &reqwest::Response) -> String {
         r.headers()["location"].to_str().unwrap().to_owned()
+    }
+
+    #[tokio::test]
+    async fn stack_control_moves_both_clocks_and_resets_to_the_configured_state() {
+        let stack = Stack::start(StackConfig::for_tests()).await.unwrap();
+        let setup = stack.configure_okta().await.unwrap();
+        // Konnect checked the issuer by discovery: its journal shows the call it made.
+        let calls = stack
+            .konnect_journal(&server_kit::control::JournalFilter {
+                endpoint: Some("discovery".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(calls.len(), 1, "{calls:?}");
+        assert_eq!(calls[0].direction, server_kit::control::Direction::Outgoing);
+        assert!(!stack.okta_journal(&Default::default()).unwrap().is_empty());
+        stack.advance_clock(3600);
+        assert_eq!(stack.okta.now().offset_seconds, 3600);
+        assert_eq!(stack.konnect.now().offset_seconds, 3600);
+        stack.reset();
+        assert_eq!(stack.okta.now().offset_seconds, 0);
+        assert_eq!(stack.konnect.now().offset_seconds, 0);
+        assert!(
+            stack
+                .konnect_journal(&Default::default())
+                .unwrap()
+                .is_empty()
+        );
+        // The guide's set-up survives the reset on both sides.
+        let sso = stack.konnect_admin().sso().await.unwrap();
+        let idp = sso.identity_provider.expect("still configured");
+        assert!(idp.to_string().contains(&setup.client_id), "{idp}");
+        let app = stack.okta_admin().app(&setup.app_id).await.unwrap();
+        assert_eq!(app["id"], setup.app_id.as_str());
+        stack.clear_journals();
+        stack.shutdown().await;
     }
 
     #[tokio::test]

@@ -13,6 +13,7 @@ use axum::{
 };
 
 use crate::{
+    control,
     error::{ErrorPage, Problem},
     identity, login, paths,
     state::AppState,
@@ -20,12 +21,18 @@ use crate::{
 
 /// All routes of the stub, with the harness's limits (timeouts, body size).
 pub fn router(state: AppState) -> Router {
+    let live = state.control.live.clone();
     let routes = Router::new()
         .merge(login::router())
         .merge(identity::router())
         .route(paths::STYLESHEET, get(stylesheet))
+        .nest(server_kit::control::PREFIX, control::router())
         .fallback(not_found)
-        .with_state(state);
+        .with_state(state)
+        .layer(middleware::from_fn_with_state(
+            live,
+            server_kit::control::observe::<control::Endpoint>,
+        ));
     server_kit::with_limits(routes).layer(middleware::from_fn(in_surface_format))
 }
 
@@ -60,6 +67,14 @@ async fn in_surface_format(request: Request, next: Next) -> Response {
 }
 
 fn in_a_surface_format(response: &Response) -> bool {
+    if response
+        .extensions()
+        .get::<server_kit::control::FaultAnswer>()
+        .is_some()
+    {
+        // What a fault was asked to answer.
+        return true;
+    }
     response
         .headers()
         .get(header::CONTENT_TYPE)

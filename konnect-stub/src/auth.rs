@@ -4,6 +4,8 @@
 
 use std::{sync::Arc, time::SystemTime};
 
+use server_kit::control::Clock;
+
 use axum::{
     extract::{FromRef, FromRequestParts},
     http::{HeaderMap, header, request::Parts},
@@ -61,10 +63,11 @@ impl Caller {
     }
 }
 
-fn from_session(headers: &HeaderMap, directory: &Directory) -> Option<Caller> {
+/// The caller of a live session, by the server's clock.
+fn from_session(headers: &HeaderMap, directory: &Directory, now: SystemTime) -> Option<Caller> {
     let jar = CookieJar::from_headers(headers);
     let token = jar.get(SESSION_COOKIE)?.value().to_owned();
-    let (user, org) = directory.session(&token, SystemTime::now())?;
+    let (user, org) = directory.session(&token, now)?;
     Some(Caller { user, org })
 }
 
@@ -75,11 +78,13 @@ impl<S> FromRequestParts<S> for BrowserSession
 where
     S: Send + Sync,
     Arc<Directory>: FromRef<S>,
+    Clock: FromRef<S>,
 {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
-        from_session(&parts.headers, &Arc::<Directory>::from_ref(state))
+        let now = Clock::from_ref(state).now_system();
+        from_session(&parts.headers, &Arc::<Directory>::from_ref(state), now)
             .map(BrowserSession)
             .ok_or_else(|| Redirect::to(paths::LOGIN).into_response())
     }
@@ -92,6 +97,7 @@ impl<S> FromRequestParts<S> for AdminSession
 where
     S: Send + Sync,
     Arc<Directory>: FromRef<S>,
+    Clock: FromRef<S>,
 {
     type Rejection = Response;
 
@@ -117,13 +123,15 @@ impl<S> FromRequestParts<S> for ApiCaller
 where
     S: Send + Sync,
     Arc<Directory>: FromRef<S>,
+    Clock: FromRef<S>,
 {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
         let directory = Arc::<Directory>::from_ref(state);
         let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
-            return from_session(&parts.headers, &directory)
+            let now = Clock::from_ref(state).now_system();
+            return from_session(&parts.headers, &directory, now)
                 .map(ApiCaller)
                 .ok_or_else(Problem::unauthenticated);
         };

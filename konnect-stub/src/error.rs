@@ -126,6 +126,7 @@ impl Problem {
             }
             StatusCode::PAYLOAD_TOO_LARGE => "The request body is too large",
             StatusCode::REQUEST_TIMEOUT => "The request took too long",
+            StatusCode::TOO_MANY_REQUESTS => "Too many requests; try again later",
             StatusCode::NOT_FOUND => "The requested resource was not found",
             s if s.is_server_error() => "An unexpected error occurred",
             _ => "The request could not be read",
@@ -249,7 +250,17 @@ impl ErrorPage {
                 "Request timed out",
                 "The request took too long. Please try again.",
             ),
-            s if s.is_server_error() => return Self::internal(),
+            // A fault's 502/503 keeps its status.
+            s if s.is_server_error() => {
+                return Self {
+                    status: s,
+                    ..Self::internal()
+                };
+            }
+            StatusCode::TOO_MANY_REQUESTS => (
+                "Too many requests",
+                "Too many requests were made. Please wait a moment and try again.",
+            ),
             _ => (
                 "Request not understood",
                 "This request could not be read. Please go back and try again.",

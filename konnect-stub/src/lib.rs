@@ -28,6 +28,7 @@
 mod app;
 mod auth;
 pub mod config;
+pub mod control;
 mod crypto;
 mod error;
 mod identity;
@@ -105,9 +106,54 @@ impl KonnectStub {
             .ok_or_else(|| anyhow::anyhow!("no organization"))?;
         let idp = self
             .directory()
-            .enable_sso(&org.id, client, login_path, SystemTime::now())
+            .enable_sso(&org.id, client, login_path, self.state.clock().now_system())
             .map_err(|e| anyhow::anyhow!("cannot enable SSO for {}: {e:?}", org.name))?;
         Ok(self.state.urls.org_login_url(idp.login_path.as_str()))
+    }
+
+    // ---- Test control: the same operations as `/__mock` ----
+
+    /// The faults in place: `stub.faults().add(FaultSpec::status(Endpoint::Callback, 503))`.
+    pub fn faults(&self) -> &server_kit::control::Faults<control::Endpoint> {
+        &self.state.control.live.faults
+    }
+
+    /// Moves the server's clock by `seconds` (`POST /__mock/clock`): sessions, sign-ins in
+    /// flight and provider caches follow it.
+    pub fn advance_clock(&self, seconds: i64) -> server_kit::control::ClockView {
+        self.state.control.live.advance_clock(seconds)
+    }
+
+    /// The server's now (`GET /__mock/clock`).
+    pub fn now(&self) -> server_kit::control::ClockView {
+        self.state.control.live.now()
+    }
+
+    /// What the server saw and the calls it made, oldest first, secrets masked
+    /// (`GET /__mock/journal`).
+    pub fn journal(
+        &self,
+        filter: &server_kit::control::JournalFilter,
+    ) -> Result<Vec<server_kit::control::Entry<control::Endpoint>>, server_kit::control::Invalid>
+    {
+        self.state.control.live.journal.list(filter)
+    }
+
+    /// Empties the journal (`DELETE /__mock/journal`).
+    pub fn clear_journal(&self) {
+        self.state.control.live.journal.clear();
+    }
+
+    /// Back to the seed: organizations, users, identity settings, sessions, faults, clock,
+    /// journal (`POST /__mock/reset`).
+    pub fn reset(&self) {
+        control::reset(&self.state);
+    }
+
+    /// Makes the directory as it is now what a reset returns to, for a harness that
+    /// configures the organization after start.
+    pub fn keep_as_seed(&self) {
+        control::keep_as_seed(&self.state);
     }
 
     /// Stops accepting connections, drains open ones and waits for the server.
@@ -125,6 +171,7 @@ impl KonnectStub {
 struct Prepared {
     directory: org::Directory,
     rp: oidc_client::RelyingParty,
+    live: server_kit::control::Control<control::Endpoint>,
     public_url: Option<String>,
 }
 
@@ -138,10 +185,12 @@ impl Prepared {
             .transpose()?;
         let directory = org::Directory::new(seed, SystemTime::now())
             .map_err(|e| anyhow::anyhow!("seed: {e}"))?;
-        let rp = oidc_client::RelyingParty::new(config.idp_timeout())?;
+        let live = server_kit::control::Control::new(server_kit::control::Clock::default());
+        let rp = oidc_client::RelyingParty::new(config.idp_timeout(), live.clone())?;
         Ok(Self {
             directory,
             rp,
+            live,
             public_url,
         })
     }
@@ -151,7 +200,7 @@ impl Prepared {
         let base_url = self
             .public_url
             .unwrap_or_else(|| server_kit::default_public_url(addr, "localhost"));
-        let state = AppState::new(self.directory, self.rp, base_url.clone());
+        let state = AppState::new(self.directory, self.rp, base_url.clone(), self.live);
         let router = router(state.clone());
         let running = server_kit::Running::spawn(listener, router)?;
         tracing::info!(%addr, %base_url, "konnect-stub listening");

@@ -31,5 +31,8 @@ pub fn org_login_url(base_url: &str, login_path: &str) -> String {
 /// Whether `path` belongs to the JSON API (answered with problem+json) rather than the
 /// browser pages (answered with an HTML error page).
 pub fn is_api(path: &str) -> bool {
-    path.starts_with("/v2/") || path.starts_with("/v3/") || path.starts_with("/kauth/")
+    path.starts_with("/v2/")
+        || path.starts_with("/v3/")
+        || path.starts_with("/kauth/")
+        || crate::control::is_control(path)
 }

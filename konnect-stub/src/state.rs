@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 
-use crate::{oidc_client::RelyingParty, org::Directory, paths};
+use server_kit::control::Clock;
+
+use crate::{control::Control, oidc_client::RelyingParty, org::Directory, paths};
 
 /// The whole state, cheap to clone.
 #[derive(Clone)]
@@ -15,15 +17,35 @@ pub struct AppState {
     pub directory: Arc<Directory>,
     pub rp: Arc<RelyingParty>,
     pub urls: PublicUrls,
+    /// Test control: faults, the journal, the clock every "now" comes from, the seed.
+    pub control: Control,
 }
 
 impl AppState {
-    pub fn new(directory: Directory, rp: RelyingParty, base_url: String) -> Self {
+    /// `rp` journals into `live`, whose clock the whole state follows.
+    pub fn new(
+        directory: Directory,
+        rp: RelyingParty,
+        base_url: String,
+        live: server_kit::control::Control<crate::control::Endpoint>,
+    ) -> Self {
+        let seed = directory.snapshot();
         Self {
             directory: Arc::new(directory),
             rp: Arc::new(rp),
             urls: PublicUrls::new(base_url),
+            control: Control::new(live, seed),
         }
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.control.live.clock
+    }
+}
+
+impl FromRef<AppState> for Clock {
+    fn from_ref(state: &AppState) -> Self {
+        state.control.live.clock.clone()
     }
 }
 
@@ -72,6 +94,7 @@ impl PublicUrls {
 pub struct IdentityState {
     pub directory: Arc<Directory>,
     pub rp: Arc<RelyingParty>,
+    pub clock: Clock,
 }
 
 impl FromRef<AppState> for Arc<Directory> {
@@ -97,6 +120,7 @@ impl FromRef<AppState> for IdentityState {
         Self {
             directory: state.directory.clone(),
             rp: state.rp.clone(),
+            clock: state.control.live.clock.clone(),
         }
     }
 }

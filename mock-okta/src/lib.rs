@@ -210,7 +210,7 @@ impl MockOkta {
 
     /// The faults in place: `okta.faults().add(FaultSpec::status(Endpoint::Token, 503).times(1))`.
     pub fn faults(&self) -> &control::Faults {
-        &self.state.control.faults
+        &self.state.control.live.faults
     }
 
     /// Moves the server's clock by `seconds` (`POST /__mock/clock`).
@@ -242,7 +242,7 @@ impl MockOkta {
 
     /// Empties the journal (`DELETE /__mock/journal`).
     pub fn clear_journal(&self) {
-        self.state.control.journal.clear();
+        self.state.control.live.journal.clear();
     }
 
     /// Back to the seed: directory, sessions, codes and tokens, faults, clock, signing key,

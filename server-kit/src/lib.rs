@@ -6,11 +6,13 @@
 //! `axum::serve` sets no header-read timer, so the accept loop here drives hyper directly.
 //!
 //! [`cli`] holds the command-line contract of every binary; [`refusals`] keeps the framework's
-//! own refusals in each server's format.
+//! own refusals in each server's format; [`control`] is the test control both servers serve
+//! under `/__mock`.
 
 pub mod cli;
 #[cfg(feature = "client")]
 mod client;
+pub mod control;
 pub mod refusals;
 
 #[cfg(feature = "client")]

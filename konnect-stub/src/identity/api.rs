@@ -1,7 +1,5 @@
 //! The v2 identity API: thin handlers over [`super::service`], answering problem+json.
 
-use std::time::SystemTime;
-
 use axum::{
     Json, Router,
     extract::State,
@@ -65,7 +63,8 @@ async fn identity_provider_patch(
     ApiCaller(caller): ApiCaller,
     ApiJson(patch): ApiJson<IdentityProviderPatch>,
 ) -> Result<Response, Problem> {
-    let idp = service::update_identity_provider(&state, &caller, &patch, SystemTime::now()).await?;
+    let idp = service::update_identity_provider(&state, &caller, &patch, state.clock.now_system())
+        .await?;
     Ok(Json(IdentityProviderView::from(&idp)).into_response())
 }
 
@@ -78,7 +77,8 @@ async fn authentication_settings_patch(
     ApiCaller(caller): ApiCaller,
     ApiJson(patch): ApiJson<AuthSettingsPatch>,
 ) -> Result<Response, Problem> {
-    let settings = service::update_auth_settings(&state, &caller, &patch, SystemTime::now())?;
+    let settings =
+        service::update_auth_settings(&state, &caller, &patch, state.clock.now_system())?;
     Ok(Json(settings).into_response())
 }
 

@@ -9,12 +9,14 @@ pub mod views;
 
 use axum::Router;
 
-use crate::state::AppState;
+use server_kit::control::named_routes;
+
+use crate::{control::Endpoint, state::AppState};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .merge(ui::router())
+        .merge(named_routes(Endpoint::Identity, ui::router()))
         // v3 keeps v2's paths for these endpoints.
-        .nest("/v2", api::router())
-        .nest("/v3", api::router())
+        .nest("/v2", named_routes(Endpoint::Api, api::router()))
+        .nest("/v3", named_routes(Endpoint::Api, api::router()))
 }

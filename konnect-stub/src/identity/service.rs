@@ -224,7 +224,14 @@ mod tests {
         };
         IdentityState {
             directory: Arc::new(Directory::new(seed, SystemTime::now()).unwrap()),
-            rp: Arc::new(RelyingParty::new(Duration::from_secs(2)).unwrap()),
+            rp: Arc::new(
+                RelyingParty::new(
+                    Duration::from_secs(2),
+                    server_kit::control::Control::new(server_kit::control::Clock::default()),
+                )
+                .unwrap(),
+            ),
+            clock: server_kit::control::Clock::default(),
         }
     }
 

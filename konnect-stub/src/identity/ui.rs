@@ -1,7 +1,5 @@
 //! Settings > Identity Management > Okta: server-rendered pages over [`super::service`].
 
-use std::time::SystemTime;
-
 use askama::Template;
 use axum::{
     Form, Router,
@@ -141,7 +139,7 @@ async fn okta_submit(
     Form(form): Form<OktaForm>,
 ) -> Response {
     let entered = form.clone();
-    match service::save_okta(&state, &caller, form, SystemTime::now()).await {
+    match service::save_okta(&state, &caller, form, state.clock.now_system()).await {
         Ok(_) => Redirect::to(&format!("{}?saved=true", paths::IDENTITY_OKTA)).into_response(),
         Err(error) => {
             // Show the values as entered (never the secret), with the reasons.

@@ -2,7 +2,9 @@
 //! Konnect's `POST /kauth/api/v1/authenticate`, log out, and the home page. Single sign-on's
 //! browser side is in `sso.rs`.
 
-use std::{sync::Arc, time::SystemTime};
+use std::sync::Arc;
+
+use server_kit::control::{Clock, named, named_by};
 
 use axum::{
     Form, Json, Router,
@@ -16,6 +18,7 @@ use serde::Deserialize;
 
 use crate::{
     auth::{BrowserSession, SESSION_COOKIE, open_session, session_cookie_removal},
+    control::Endpoint,
     error::{ApiJson, ErrorPage, Problem, render},
     identity::views::UserView,
     oidc_client::{CallbackParams, RelyingParty},
@@ -34,13 +37,19 @@ pub const BAD_CREDENTIALS: &str = "Incorrect username or password. Please try ag
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route(paths::HOME, get(home))
+        .route(paths::HOME, named(Endpoint::Home, get(home)))
         .route(
             paths::LOGIN,
-            get(login_page_or_callback).post(login_form_submit),
+            named_by(
+                login_endpoint,
+                get(login_page_or_callback).post(login_form_submit),
+            ),
         )
-        .route(paths::AUTHENTICATE, post(authenticate))
-        .route(paths::LOGOUT, post(logout))
+        .route(
+            paths::AUTHENTICATE,
+            named(Endpoint::Authenticate, post(authenticate)),
+        )
+        .route(paths::LOGOUT, named(Endpoint::Logout, post(logout)))
         .merge(sso::router())
 }
 
@@ -76,6 +85,7 @@ impl PageFlags {
 /// The query is read here, not by axum's `Query`, so that a malformed callback still gets the
 /// SSO error page and loses its state cookie.
 async fn login_page_or_callback(
+    State(clock): State<Clock>,
     State(directory): State<Arc<Directory>>,
     State(rp): State<Arc<RelyingParty>>,
     State(urls): State<PublicUrls>,
@@ -84,8 +94,9 @@ async fn login_page_or_callback(
 ) -> Response {
     let query = query.unwrap_or_default();
     let callback = CallbackParams::from_query(&query);
-    if callback.as_ref().map_or(true, CallbackParams::is_callback) {
-        return sso::sso_callback(&directory, &rp, &urls, jar, callback).await;
+    if is_callback(&callback) {
+        let now = clock.now_system();
+        return sso::sso_callback(&directory, &rp, &urls, jar, callback, now).await;
     }
     let Some(flags) = PageFlags::from_query(&query) else {
         return ErrorPage::for_status(StatusCode::BAD_REQUEST).into_response();
@@ -95,6 +106,22 @@ async fn login_page_or_callback(
         page.notice = Some("You have been logged out.".to_owned());
     }
     render(&page)
+}
+
+/// Whether `/login` was reached as the redirect URI (a malformed callback too), not as the
+/// login page.
+fn is_callback(params: &Result<CallbackParams, crate::oidc_client::SsoError>) -> bool {
+    params.as_ref().map_or(true, CallbackParams::is_callback)
+}
+
+/// What a request to `/login` is, for faults and the journal.
+fn login_endpoint(req: &axum::extract::Request) -> Endpoint {
+    let query = req.uri().query().unwrap_or_default();
+    if req.method() == axum::http::Method::GET && is_callback(&CallbackParams::from_query(query)) {
+        Endpoint::Callback
+    } else {
+        Endpoint::Login
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -129,6 +156,7 @@ fn refusal_message(urls: &PublicUrls, refusal: &LoginRefusal) -> LoginMessage {
 /// `POST /kauth/api/v1/authenticate` with `{"username", "password"}`: 200 and the session
 /// cookie, 401 for bad credentials, 403 (naming the login URL) when SSO is required.
 async fn authenticate(
+    State(clock): State<Clock>,
     State(directory): State<Arc<Directory>>,
     State(urls): State<PublicUrls>,
     jar: CookieJar,
@@ -136,7 +164,7 @@ async fn authenticate(
 ) -> Response {
     match basic_login(&directory, &credentials) {
         Ok(user) => {
-            let jar = open_session(jar, &directory, &urls, &user.id, SystemTime::now());
+            let jar = open_session(jar, &directory, &urls, &user.id, clock.now_system());
             (jar, Json(UserView::from(&user))).into_response()
         }
         Err(LoginRefusal::BadCredentials) => {
@@ -156,6 +184,7 @@ async fn authenticate(
 
 /// The login form without JavaScript: the same rules, answered with a redirect or the page.
 async fn login_form_submit(
+    State(clock): State<Clock>,
     State(directory): State<Arc<Directory>>,
     State(urls): State<PublicUrls>,
     jar: CookieJar,
@@ -163,7 +192,7 @@ async fn login_form_submit(
 ) -> Response {
     match basic_login(&directory, &credentials) {
         Ok(user) => {
-            let jar = open_session(jar, &directory, &urls, &user.id, SystemTime::now());
+            let jar = open_session(jar, &directory, &urls, &user.id, clock.now_system());
             (jar, Redirect::to(paths::HOME)).into_response()
         }
         Err(refusal) => {

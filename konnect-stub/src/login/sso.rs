@@ -29,7 +29,10 @@ use crate::{
 pub const STATE_COOKIE: &str = "kauth_oidc_state";
 
 pub fn router() -> Router<AppState> {
-    Router::new().route(paths::LOGIN_ORG, get(sso_start))
+    Router::new().route(
+        paths::LOGIN_ORG,
+        server_kit::control::named(crate::control::Endpoint::Sso, get(sso_start)),
+    )
 }
 
 fn state_cookie(value: String, secure: bool) -> Cookie<'static> {
@@ -106,6 +109,7 @@ impl From<ProvisionError> for ErrorPage {
 /// The organization's login URL: remembers the attempt, binds it to this browser with the
 /// state cookie, and redirects to the provider.
 async fn sso_start(
+    State(clock): State<server_kit::control::Clock>,
     State(directory): State<Arc<Directory>>,
     State(rp): State<Arc<RelyingParty>>,
     State(urls): State<PublicUrls>,
@@ -136,7 +140,7 @@ async fn sso_start(
             client,
             &urls.redirect_uri(),
             query.iss.as_deref(),
-            SystemTime::now(),
+            clock.now_system(),
         )
         .await?;
     let jar = jar.add(state_cookie(redirect.state_cookie, urls.secure_cookies()));
@@ -152,10 +156,10 @@ pub async fn sso_callback(
     urls: &PublicUrls,
     jar: CookieJar,
     params: Result<CallbackParams, SsoError>,
+    now: SystemTime,
 ) -> Response {
     let cookie = jar.get(STATE_COOKIE).map(|c| c.value().to_owned());
     let jar = jar.remove(state_cookie_removal());
-    let now = SystemTime::now();
     let outcome = match params {
         Ok(params) => sign_in(directory, rp, &params, cookie.as_deref(), now).await,
         Err(error) => Err(error.into()),

@@ -68,7 +68,8 @@ impl RelyingParty {
             .get(endpoint)
             .bearer_auth(access_token)
             .header(reqwest::header::ACCEPT, "application/json");
-        let (content_type, body) = fetch::send_ok(Endpoint::Userinfo, endpoint, request).await?;
+        let (content_type, body) =
+            fetch::send_ok(&self.control, Endpoint::Userinfo, endpoint, request).await?;
         if content_type
             .as_deref()
             .is_some_and(|t| t.starts_with("application/jwt"))

@@ -1,9 +1,13 @@
 //! Outbound HTTP to identity providers: bounded in time (connect and total) and in size, no
-//! redirects followed, and failures described by which endpoint failed and how.
+//! redirects followed, failures described by which endpoint failed and how, and every call
+//! journaled (test control's journal, outgoing, secrets masked).
 
 use std::time::Duration;
 
 use reqwest::{Client, RequestBuilder, Response};
+use server_kit::control::{Control, Started, Tag};
+
+use crate::control::Endpoint as Named;
 
 /// Largest body accepted from an identity provider (discovery, JWKS, token, userinfo).
 const MAX_BODY: usize = 256 * 1024;
@@ -18,6 +22,16 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
+    /// Its name in the journal.
+    fn named(self) -> Named {
+        match self {
+            Endpoint::Discovery => Named::Discovery,
+            Endpoint::Jwks => Named::Jwks,
+            Endpoint::Token => Named::Token,
+            Endpoint::Userinfo => Named::Userinfo,
+        }
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             Endpoint::Discovery => "discovery document",
@@ -99,6 +113,7 @@ pub fn client(total: Duration) -> reqwest::Result<Client> {
 /// Sends a request; returns the status and the body (up to [`MAX_BODY`]). Non-2xx answers are
 /// returned too, so the token endpoint's OAuth error can be read.
 pub async fn send(
+    control: &Control<Named>,
     endpoint: Endpoint,
     url: &str,
     request: RequestBuilder,
@@ -108,7 +123,22 @@ pub async fn send(
         url: url.to_owned(),
         failure,
     };
-    let response = request.send().await.map_err(|e| fail(classify(&e)))?;
+    let (client, request) = request.build_split();
+    let request = request.map_err(|e| fail(classify(&e)))?;
+    let mut started = journal_start(control, &request);
+    let answer = client.execute(request).await;
+    let status = answer.as_ref().ok().map(|r| r.status().as_u16());
+    let client_id = started.client_id.take();
+    control.journal.push(started.call.finish(
+        Some(Tag {
+            endpoint: endpoint.named(),
+            server: None,
+            client_id,
+        }),
+        None,
+        status,
+    ));
+    let response = answer.map_err(|e| fail(classify(&e)))?;
     let status = response.status().as_u16();
     let content_type = response
         .headers()
@@ -119,13 +149,40 @@ pub async fn send(
     Ok((status, content_type, body))
 }
 
+/// A call on its way, as the journal will show it.
+struct Journaled {
+    call: Started,
+    client_id: Option<String>,
+}
+
+fn journal_start(control: &Control<Named>, request: &reqwest::Request) -> Journaled {
+    let form = request.body().and_then(|b| b.as_bytes());
+    let is_form = request
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+    let form = form.filter(|_| is_form);
+    let call = Started::outgoing(
+        &control.clock,
+        request.method().as_str(),
+        request.url(),
+        request.headers(),
+        form,
+    );
+    let client_id =
+        server_kit::control::journal::client_id(request.headers(), &call.query, &call.form);
+    Journaled { call, client_id }
+}
+
 /// Like [`send`], but any non-2xx status is a failure.
 pub async fn send_ok(
+    control: &Control<Named>,
     endpoint: Endpoint,
     url: &str,
     request: RequestBuilder,
 ) -> Result<(Option<String>, Vec<u8>), FetchError> {
-    let (status, content_type, body) = send(endpoint, url, request).await?;
+    let (status, content_type, body) = send(control, endpoint, url, request).await?;
     if (200..300).contains(&status) {
         Ok((content_type, body))
     } else {

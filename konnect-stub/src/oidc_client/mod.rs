@@ -20,11 +20,12 @@ mod token;
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex, PoisonError},
-    time::{Duration, Instant, SystemTime},
+    time::{Duration, SystemTime},
 };
 
 use jsonwebtoken::jwk::JwkSet;
 use serde::Deserialize;
+use server_kit::control::Control;
 
 use self::discovery::{DiscoveryError, ProviderMetadata, discovery_url, parse_metadata};
 use self::fetch::{Endpoint, FetchError};
@@ -178,20 +179,49 @@ pub fn initiated_by(issuer: &str, iss: &str) -> bool {
 #[derive(Debug)]
 pub struct RelyingParty {
     http: reqwest::Client,
-    metadata: Mutex<HashMap<String, (Instant, Arc<ProviderMetadata>)>>,
-    jwks: Mutex<HashMap<String, (Instant, Arc<JwkSet>)>>,
+    metadata: Mutex<HashMap<String, (SystemTime, Arc<ProviderMetadata>)>>,
+    jwks: Mutex<HashMap<String, (SystemTime, Arc<JwkSet>)>>,
     pending: PendingLogins,
+    /// Where calls to the provider are journaled, and the clock the caches follow.
+    control: Control<crate::control::Endpoint>,
+}
+
+/// Whether a cache entry from `at` is still fresh at `now`.
+fn fresh(at: SystemTime, now: SystemTime, ttl: Duration) -> bool {
+    now.duration_since(at).is_ok_and(|age| age < ttl)
 }
 
 impl RelyingParty {
-    /// `timeout` bounds each request to a provider (connecting gets half of it).
-    pub fn new(timeout: Duration) -> anyhow::Result<Self> {
+    /// `timeout` bounds each request to a provider (connecting gets half of it); calls are
+    /// journaled in `control`, whose clock the caches follow.
+    pub fn new(
+        timeout: Duration,
+        control: Control<crate::control::Endpoint>,
+    ) -> anyhow::Result<Self> {
         Ok(Self {
             http: fetch::client(timeout)?,
             metadata: Mutex::default(),
             jwks: Mutex::default(),
             pending: PendingLogins::default(),
+            control,
         })
+    }
+
+    /// Forgets cached provider documents and the sign-ins in flight (test control's reset).
+    pub fn forget(&self) {
+        self.metadata
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+        self.jwks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+        self.pending.clear();
+    }
+
+    fn now(&self) -> SystemTime {
+        self.control.clock.now_system()
     }
 
     /// Fetches the issuer's metadata now and checks it (the settings page's Save does this);
@@ -202,22 +232,23 @@ impl RelyingParty {
             .http
             .get(&url)
             .header(reqwest::header::ACCEPT, "application/json");
-        let (_, body) = fetch::send_ok(Endpoint::Discovery, &url, request).await?;
+        let (_, body) = fetch::send_ok(&self.control, Endpoint::Discovery, &url, request).await?;
         let meta = Arc::new(parse_metadata(&body, &url, issuer)?);
         self.metadata
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(issuer.to_owned(), (Instant::now(), meta.clone()));
+            .insert(issuer.to_owned(), (self.now(), meta.clone()));
         Ok(meta)
     }
 
     async fn provider(&self, issuer: &str) -> Result<Arc<ProviderMetadata>, DiscoveryError> {
+        let now = self.now();
         let cached = self
             .metadata
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .get(issuer)
-            .filter(|(at, _)| at.elapsed() < METADATA_TTL)
+            .filter(|(at, _)| fresh(*at, now, METADATA_TTL))
             .map(|(_, m)| m.clone());
         match cached {
             Some(meta) => Ok(meta),
@@ -227,12 +258,13 @@ impl RelyingParty {
 
     async fn keys(&self, jwks_uri: &str, refresh: bool) -> Result<Arc<JwkSet>, SsoError> {
         if !refresh {
+            let now = self.now();
             let cached = self
                 .jwks
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .get(jwks_uri)
-                .filter(|(at, _)| at.elapsed() < JWKS_TTL)
+                .filter(|(at, _)| fresh(*at, now, JWKS_TTL))
                 .map(|(_, k)| k.clone());
             if let Some(keys) = cached {
                 return Ok(keys);
@@ -242,12 +274,12 @@ impl RelyingParty {
             .http
             .get(jwks_uri)
             .header(reqwest::header::ACCEPT, "application/json");
-        let (_, body) = fetch::send_ok(Endpoint::Jwks, jwks_uri, request).await?;
+        let (_, body) = fetch::send_ok(&self.control, Endpoint::Jwks, jwks_uri, request).await?;
         let keys = Arc::new(id_token::parse_jwks(&body).map_err(SsoError::BadJwks)?);
         self.jwks
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(jwks_uri.to_owned(), (Instant::now(), keys.clone()));
+            .insert(jwks_uri.to_owned(), (self.now(), keys.clone()));
         Ok(keys)
     }
 

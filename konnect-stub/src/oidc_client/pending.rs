@@ -119,6 +119,14 @@ impl PendingLogins {
         );
     }
 
+    /// Forgets every attempt.
+    pub fn clear(&self) {
+        self.map
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+
     /// The attempt a callback completes: the one its URL's `state` names, if the state cookie
     /// holds that attempt's secret. The browser's own attempt (the one its cookie names) is
     /// removed whatever the outcome, so a state works once.

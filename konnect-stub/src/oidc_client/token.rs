@@ -46,7 +46,13 @@ impl RelyingParty {
                 ("redirect_uri", pending.redirect_uri.as_str()),
                 ("code_verifier", pending.verifier.as_str()),
             ]);
-        let (status, _, body) = fetch::send(Endpoint::Token, &meta.token_endpoint, request).await?;
+        let (status, _, body) = fetch::send(
+            &self.control,
+            Endpoint::Token,
+            &meta.token_endpoint,
+            request,
+        )
+        .await?;
         if !(200..300).contains(&status) {
             #[derive(Deserialize)]
             struct OAuthError {

@@ -18,5 +18,5 @@ pub use identity::{
 pub use seed::{Seed, SeedIdentityProvider, SeedOrganization, SeedUser};
 pub use sessions::{SESSION_LIFETIME, SessionToken};
 pub use sso_users::{ProvisionError, SsoSignIn};
-pub use store::{Directory, LoginRefusal, Organization, UpdateError, User};
+pub use store::{Directory, LoginRefusal, Organization, Snapshot, UpdateError, User};
 pub use types::{Email, EmailVerification, LOGIN_PATH_RULE, LoginPath, Role, Tier};

@@ -53,6 +53,14 @@ impl Sessions {
         (session.expires_at > now).then(|| session.user_id.clone())
     }
 
+    /// Closes every session.
+    pub(super) fn clear(&self) {
+        self.map
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+
     pub(super) fn close(&self, token: &str) {
         self.map
             .lock()

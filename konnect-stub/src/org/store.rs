@@ -112,7 +112,7 @@ pub enum UpdateError {
 }
 
 /// The directory's contents, under one lock (filled by `seed.rs`).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(super) struct State {
     pub(super) orgs: HashMap<String, Organization>,
     /// Organization ids in seed order.
@@ -126,6 +126,11 @@ pub(super) struct State {
     /// The user a wildcard `kpat_…` token stands for.
     pub(super) any_kpat_user: Option<String>,
 }
+
+/// The directory's organizations, users, identity settings and tokens at one moment, for
+/// test control's reset.
+#[derive(Debug, Clone)]
+pub struct Snapshot(State);
 
 /// All organizations, users and sessions.
 #[derive(Debug)]
@@ -328,6 +333,17 @@ impl Directory {
         self.sessions.close(token);
     }
 
+    /// The organizations, users, identity settings and tokens as they are now.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot(self.read().clone())
+    }
+
+    /// Back to `snapshot`, with every session closed.
+    pub fn restore(&self, snapshot: &Snapshot) {
+        *self.write() = snapshot.0.clone();
+        self.sessions.clear();
+    }
+
     /// Configures and enables SSO directly (used by the whole-stack launcher's set-up and by
     /// tests); the same rules as the API apply, but discovery is not fetched.
     pub fn enable_sso(
@@ -518,6 +534,19 @@ pub(super) mod tests {
         assert_eq!(dir.session(&token.0, now).unwrap().0.id, admin.id);
         assert!(dir.session(&token.0, now + SESSION_LIFETIME).is_none());
         dir.close_session(&token.0);
+        assert!(dir.session(&token.0, now).is_none());
+    }
+
+    #[test]
+    fn a_restore_goes_back_to_the_snapshot_and_closes_sessions() {
+        let now = SystemTime::now();
+        let dir = Directory::new(seed(), now).unwrap();
+        let seeded = dir.snapshot();
+        let org = acme(&dir);
+        dir.enable_sso(&org.id, client(), None, now).unwrap();
+        let token = dir.open_session(&org.owner_id, now);
+        dir.restore(&seeded);
+        assert!(acme(&dir).identity_provider.is_none());
         assert!(dir.session(&token.0, now).is_none());
     }
 

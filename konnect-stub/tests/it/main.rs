@@ -5,6 +5,7 @@
 mod api;
 mod binary;
 mod callback;
+mod control;
 mod helpers;
 mod hostile;
 mod identity_ui;

@@ -1,24 +1,15 @@
-//! Endpoint names: the route tables name each route (`discovery`, `token`, …) with
-//! [`named`] / [`named_routes`], and the name, the authorization server and the client id
-//! become a [`Tag`] that faults and the journal are keyed by.
-//!
-//! The tag is the only thing the route tables add. It is read by the layer the composition
-//! root mounts once ([`super::journal::observe`]), which puts a [`Probe`] into every request:
-//! the tag hands itself to the probe and lets the probe's faults answer first. Without that
-//! layer (a bare `router()` in a unit test) the tag does nothing.
-
-use std::sync::{Arc, Mutex};
+//! mock-okta's endpoint names: the route tables name each route (`discovery`, `token`, …)
+//! with [`named`] / [`named_routes`] (server-kit's), and faults and the journal are keyed by
+//! the name, the authorization server and the client id.
 
 use axum::{
-    Router,
-    extract::{FromRequestParts as _, RawPathParams, Request},
-    middleware::{self, Next},
-    response::{IntoResponse as _, Response},
-    routing::MethodRouter,
+    http::{HeaderMap, StatusCode},
+    response::Response,
 };
 use serde::{Deserialize, Serialize};
 
-use super::{Control, faults::Outcome};
+pub use server_kit::control::{named, named_routes};
+
 use crate::oidc::server::SERVER_PARAM;
 
 /// A named endpoint of mock-okta, as faults and the journal call it.
@@ -116,122 +107,42 @@ pub enum Format {
     Okta,
 }
 
-/// What a request is, for faults and the journal: the endpoint, the authorization server
-/// (`org` or a custom server's id, for OIDC endpoints) and the client id the request names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tag {
-    pub endpoint: Endpoint,
-    pub server: Option<String>,
-    pub client_id: Option<String>,
-}
-
 /// The id the journal and faults use for the org authorization server, which has none in
 /// its paths.
 pub const ORG_SERVER: &str = "org";
 
-/// Put into every request by the composition root's layer: what that layer read before
-/// routing (the client id), where the tag reports back, and the control state whose faults
-/// apply.
-#[derive(Clone)]
-pub struct Probe {
-    pub(super) control: Control,
-    pub(super) client_id: Option<String>,
-    pub(super) seen: Arc<Mutex<Seen>>,
-}
+impl server_kit::control::EndpointName for Endpoint {
+    const ALL: &'static [Self] = &Self::ALL;
+    const SERVER_PARAM: &'static str = SERVER_PARAM;
+    const DEFAULT_SERVER: &'static str = ORG_SERVER;
 
-/// What the tag and the faults left for the journal.
-#[derive(Debug, Default, Clone)]
-pub(super) struct Seen {
-    pub tag: Option<Tag>,
-    pub fault: Option<String>,
-}
+    fn as_str(self) -> &'static str {
+        Endpoint::as_str(self)
+    }
 
-impl Probe {
-    pub(super) fn new(control: Control, client_id: Option<String>) -> Self {
-        Self {
-            control,
-            client_id,
-            seen: Arc::default(),
+    fn has_server(self) -> bool {
+        Endpoint::has_server(self)
+    }
+
+    fn text_content_type(self) -> &'static str {
+        match self.format() {
+            Format::Html => "text/html; charset=utf-8",
+            Format::OAuth | Format::Okta => "application/json",
         }
     }
 
-    pub(super) fn seen(&self) -> Seen {
-        self.seen.lock().map(|s| s.clone()).unwrap_or_default()
+    fn error_answer(self, status: StatusCode) -> Response {
+        super::faults::default_answer(self, status)
     }
 
-    fn note(&self, f: impl FnOnce(&mut Seen)) {
-        if let Ok(mut s) = self.seen.lock() {
-            f(&mut s);
+    fn decorate(self, status: StatusCode, headers: &mut HeaderMap, now: i64) {
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            super::faults::rate_limited(headers, now);
         }
     }
-}
 
-/// Names the routes of a method router.
-pub fn named<S: Clone + Send + Sync + 'static>(
-    endpoint: Endpoint,
-    mr: MethodRouter<S>,
-) -> MethodRouter<S> {
-    mr.layer(middleware::from_fn(move |req: Request, next: Next| {
-        tagged(endpoint, req, next)
-    }))
-}
-
-/// Names every route of a router (the Management API).
-pub fn named_routes<S: Clone + Send + Sync + 'static>(
-    endpoint: Endpoint,
-    router: Router<S>,
-) -> Router<S> {
-    router.route_layer(middleware::from_fn(move |req: Request, next: Next| {
-        tagged(endpoint, req, next)
-    }))
-}
-
-/// The server a matched OIDC route is for: a custom server's id from the path, or the org.
-async fn server_of(req: Request) -> (Request, String) {
-    let (mut parts, body) = req.into_parts();
-    let server = RawPathParams::from_request_parts(&mut parts, &())
-        .await
-        .ok()
-        .and_then(|p| {
-            p.iter()
-                .find(|(k, _)| *k == SERVER_PARAM)
-                .map(|(_, v)| v.to_owned())
-        })
-        .unwrap_or_else(|| ORG_SERVER.to_owned());
-    (Request::from_parts(parts, body), server)
-}
-
-async fn tagged(endpoint: Endpoint, req: Request, next: Next) -> Response {
-    let Some(probe) = req.extensions().get::<Probe>().cloned() else {
-        return next.run(req).await;
-    };
-    let (req, server) = if endpoint.has_server() {
-        let (req, server) = server_of(req).await;
-        (req, Some(server))
-    } else {
-        (req, None)
-    };
-    let tag = Tag {
-        endpoint,
-        server,
-        client_id: probe.client_id.clone(),
-    };
-    probe.note(|s| s.tag = Some(tag.clone()));
-    let Some(fault) = probe.control.faults.take(&tag) else {
-        return next.run(req).await;
-    };
-    probe.note(|s| s.fault = Some(fault.id.clone()));
-    if fault.delay_ms > 0 {
-        tokio::time::sleep(std::time::Duration::from_millis(fault.delay_ms)).await;
-    }
-    match fault.outcome(endpoint, &probe.control.clock) {
-        Outcome::Pass => next.run(req).await,
-        Outcome::Answer(res) => res,
-        Outcome::Close => {
-            let mut res = axum::http::StatusCode::OK.into_response();
-            res.extensions_mut().insert(server_kit::CloseConnection);
-            res
-        }
+    fn fault_id() -> String {
+        crate::ids::okta_id("flt")
     }
 }
 

@@ -2,10 +2,13 @@
 //! went over the wire, and go back to the seed.
 //!
 //! - `endpoint.rs`: endpoint names; the route tables tag their routes with them;
-//! - `faults.rs`: faults keyed by those names, answered by the tag before the handler;
+//! - `faults.rs`: the answers of faults keyed by those names, in Okta's formats;
 //! - `journal.rs`: the journal, and [`observe`], the one layer the composition root mounts;
 //! - `openapi.rs`: the OpenAPI document of the routes below.
 //!
+//! The fault model, the journal, the clock and the shared JSON are server-kit's
+//! ([`server_kit::control`], which konnect-stub uses too); what is Okta's is here: the
+//! names, Okta's error bodies, the SSWS token, key rotation and the reset to the seed.
 //! The HTTP surface (`/__mock`, behind the Management API's SSWS token) and the Rust handle
 //! ([`crate::MockOkta`]) call the same functions here.
 
@@ -29,10 +32,11 @@ use serde::{Deserialize, Serialize};
 pub use endpoint::{Endpoint, named, named_routes};
 pub use faults::{Fault, FaultSpec, Faults};
 pub use journal::{Entry, Journal, JournalFilter, fast_path, mask, observe};
+pub use server_kit::control::{ClockView, Invalid, PREFIX};
 
 use crate::{
     api::{self, ApiError, ApiJson, ApiPath, ApiQuery, ApiToken, OptionalJson, allow},
-    clock::{Clock, okta_timestamp},
+    clock::Clock,
     directory::Snapshot,
     state::AppState,
 };
@@ -42,26 +46,18 @@ use crate::{
 #[doc = include_str!("../../README.md")]
 struct ReadmeExamples;
 
-/// The reserved prefix: no Okta path starts with it.
-pub const PREFIX: &str = "/__mock";
-
-/// Paths under [`PREFIX`], shared by the router and the OpenAPI document.
+/// Paths under [`PREFIX`], shared by the router and the OpenAPI document: server-kit's, and
+/// mock-okta's own.
 pub mod paths {
-    pub const FAULTS: &str = "/faults";
-    pub const FAULT: &str = "/faults/{id}";
-    pub const CLOCK: &str = "/clock";
+    pub use server_kit::control::paths::*;
     pub const KEYS_ROTATE: &str = "/keys/rotate";
-    pub const JOURNAL: &str = "/journal";
-    pub const RESET: &str = "/reset";
-    pub const OPENAPI: &str = "/openapi.json";
 }
 
-/// Test control's own state: faults, the journal, and the seed to go back to.
+/// Test control's own state: faults, the journal and the clock (server-kit's), and the seed
+/// to go back to.
 #[derive(Clone)]
 pub struct Control {
-    pub faults: Faults,
-    pub journal: Journal,
-    pub(crate) clock: Clock,
+    pub live: server_kit::control::Control<Endpoint>,
     seed: Arc<std::sync::RwLock<Snapshot>>,
 }
 
@@ -69,9 +65,7 @@ impl Control {
     /// `seed` is the directory as the seed made it.
     pub fn new(clock: Clock, seed: Snapshot) -> Self {
         Self {
-            faults: Faults::default(),
-            journal: Journal::default(),
-            clock,
+            live: server_kit::control::Control::new(clock),
             seed: Arc::new(std::sync::RwLock::new(seed)),
         }
     }
@@ -102,29 +96,27 @@ impl From<Refused> for ApiError {
     }
 }
 
-/// The server's time (`GET /__mock/clock`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClockView {
-    /// Now, as Okta writes timestamps.
-    pub now: String,
-    pub epoch_seconds: i64,
-    /// How far the clock has been moved from real time.
-    pub offset_seconds: i64,
+/// Okta's answer to a refused control request: E0000001 naming the fields, a cause each.
+impl From<Invalid> for Refused {
+    fn from(invalid: Invalid) -> Self {
+        let causes = invalid.0.iter().map(ToString::to_string).collect();
+        Refused(ApiError::validation(&invalid.fields(), causes))
+    }
+}
+
+impl From<Invalid> for ApiError {
+    fn from(invalid: Invalid) -> Self {
+        Refused::from(invalid).0
+    }
 }
 
 pub fn clock(state: &AppState) -> ClockView {
-    let now = state.clock.now_datetime();
-    ClockView {
-        now: okta_timestamp(now),
-        epoch_seconds: now.unix_timestamp(),
-        offset_seconds: state.clock.offset(),
-    }
+    state.control.live.now()
 }
 
 /// Moves the server's clock by `seconds` (negative: back).
 pub fn advance_clock(state: &AppState, seconds: i64) -> ClockView {
-    state.clock.advance(seconds);
-    clock(state)
+    state.control.live.advance_clock(seconds)
 }
 
 /// The published keys after a rotation.
@@ -159,10 +151,7 @@ pub async fn rotate_keys(state: &AppState, keep_previous: bool) -> Result<KeysVi
 
 /// The journal's entries that pass `filter`.
 pub fn journal(state: &AppState, filter: &JournalFilter) -> Result<Vec<Entry>, Refused> {
-    state.control.journal.list(filter).map_err(|cause| {
-        let field = cause.split(':').next().unwrap_or_default().to_owned();
-        Refused(ApiError::validation(&field, vec![cause]))
-    })
+    Ok(state.control.live.journal.list(filter)?)
 }
 
 /// Makes the directory as it is now what [`reset`] returns to: for a harness that sets the
@@ -179,7 +168,7 @@ pub fn keep_as_seed(state: &AppState) {
 /// Back to the seed: the directory as seeded, no sessions, codes or tokens, no faults, the
 /// real time, the first signing key, an empty journal.
 pub fn reset(state: &AppState) {
-    state.control.faults.clear();
+    state.control.live.reset();
     let seed = state
         .control
         .seed
@@ -188,9 +177,7 @@ pub fn reset(state: &AppState) {
         .clone();
     state.dir.restore(&seed);
     state.ledger.clear();
-    state.clock.reset();
     state.keys.reset();
-    state.control.journal.clear();
 }
 
 // ---- HTTP ----
@@ -219,19 +206,19 @@ pub fn router(state: &AppState) -> Router<AppState> {
 }
 
 async fn faults_list(State(state): State<AppState>) -> Response {
-    api::ok(state.control.faults.list())
+    api::ok(state.control.live.faults.list())
 }
 
 async fn faults_add(
     State(state): State<AppState>,
     ApiJson(spec): ApiJson<FaultSpec>,
 ) -> Result<Response, ApiError> {
-    let fault = state.control.faults.add(spec)?;
+    let fault = state.control.live.faults.add(spec)?;
     Ok(api::json(StatusCode::CREATED, fault))
 }
 
 async fn faults_clear(State(state): State<AppState>) -> Response {
-    state.control.faults.clear();
+    state.control.live.faults.clear();
     api::no_content()
 }
 
@@ -239,7 +226,7 @@ async fn fault_delete(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
-    if state.control.faults.remove(&id) {
+    if state.control.live.faults.remove(&id) {
         Ok(api::no_content())
     } else {
         Err(ApiError::not_found(&id, "Fault"))
@@ -250,13 +237,10 @@ async fn clock_get(State(state): State<AppState>) -> Response {
     api::ok(clock(&state))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Advance {
-    advance_seconds: i64,
-}
-
-async fn clock_post(State(state): State<AppState>, ApiJson(body): ApiJson<Advance>) -> Response {
+async fn clock_post(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<server_kit::control::Advance>,
+) -> Response {
     api::ok(advance_clock(&state, body.advance_seconds))
 }
 
@@ -290,7 +274,7 @@ async fn journal_list(
 }
 
 async fn journal_clear(State(state): State<AppState>) -> Response {
-    state.control.journal.clear();
+    state.control.live.journal.clear();
     api::no_content()
 }
 
