@@ -30,6 +30,8 @@ mod auth;
 pub mod config;
 mod crypto;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod identity;
 mod login;
 pub mod oidc_client;

@@ -11,6 +11,8 @@
 pub mod cli;
 #[cfg(feature = "client")]
 mod client;
+#[doc(hidden)]
+pub mod fuzz_replay;
 pub mod refusals;
 
 #[cfg(feature = "client")]

@@ -5,6 +5,7 @@
 mod api;
 mod binary;
 mod callback;
+mod fuzz_regressions;
 mod helpers;
 mod hostile;
 mod identity_ui;

@@ -1,5 +1,6 @@
 //! The journal: every request the server saw, oldest first, with secrets masked, in a ring
-//! of [`CAPACITY`] entries. [`observe`] is the layer the composition root mounts once.
+//! of at most [`CAPACITY`] entries and [`BYTE_BUDGET`] bytes of their text, long values cut
+//! to [`MAX_TEXT`] characters. [`observe`] is the layer the composition root mounts once.
 
 use std::{
     collections::VecDeque,
@@ -31,6 +32,17 @@ use crate::{
 
 /// How many entries the journal keeps; older ones are dropped first.
 pub const CAPACITY: usize = 10_000;
+/// How many bytes of text (paths, parameters, cookie names) the journal keeps, counting a
+/// fixed [`ENTRY_OVERHEAD`] per entry; past it older entries are dropped first, so requests
+/// with large forms or queries cannot make the ring hold gigabytes.
+pub const BYTE_BUDGET: usize = 16 * 1024 * 1024;
+/// What an entry costs besides its text (the struct, its maps, the ring's slot).
+pub const ENTRY_OVERHEAD: usize = 512;
+/// A path, name or value longer than this many characters is kept as its first
+/// `MAX_TEXT` characters followed by `...(length)`.
+pub const MAX_TEXT: usize = 1024;
+/// Distinct parameter or cookie names kept per entry and map, the first ones.
+pub const MAX_NAMES: usize = 100;
 
 /// One request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -85,25 +97,61 @@ impl JournalFilter {
     }
 }
 
+impl Entry {
+    /// What the entry counts against [`BYTE_BUDGET`].
+    fn weight(&self) -> usize {
+        let map = |m: &Map<String, Value>| {
+            m.iter()
+                .map(|(k, v)| k.len() + v.as_str().map_or(0, str::len))
+                .sum::<usize>()
+        };
+        let text = |t: &Option<String>| t.as_ref().map_or(0, String::len);
+        ENTRY_OVERHEAD
+            + self.time.len()
+            + self.method.len()
+            + self.path.len()
+            + text(&self.server)
+            + text(&self.client_id)
+            + text(&self.fault)
+            + map(&self.query)
+            + map(&self.form)
+            + map(&self.cookies)
+    }
+}
+
+#[derive(Default)]
+struct Ring {
+    entries: VecDeque<Entry>,
+    /// The sum of the entries' [`Entry::weight`].
+    bytes: usize,
+}
+
 /// The ring of entries.
 #[derive(Clone, Default)]
 pub struct Journal {
-    entries: Arc<Mutex<VecDeque<Entry>>>,
+    ring: Arc<Mutex<Ring>>,
     seq: Arc<AtomicU64>,
 }
 
 impl Journal {
-    fn lock(&self) -> MutexGuard<'_, VecDeque<Entry>> {
-        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> MutexGuard<'_, Ring> {
+        self.ring.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn push(&self, mut entry: Entry) {
         entry.seq = self.seq.fetch_add(1, Ordering::Relaxed) + 1;
-        let mut entries = self.lock();
-        if entries.len() == CAPACITY {
-            entries.pop_front();
+        let weight = entry.weight();
+        let mut ring = self.lock();
+        while ring.entries.len() >= CAPACITY
+            || (!ring.entries.is_empty() && ring.bytes + weight > BYTE_BUDGET)
+        {
+            let Some(old) = ring.entries.pop_front() else {
+                break;
+            };
+            ring.bytes -= old.weight();
         }
-        entries.push_back(entry);
+        ring.bytes += weight;
+        ring.entries.push_back(entry);
     }
 
     /// The entries that pass `filter`, oldest first; a filter that names no endpoint or an
@@ -125,6 +173,7 @@ impl Journal {
         };
         Ok(self
             .lock()
+            .entries
             .iter()
             .filter(|e| endpoint.is_none_or(|want| e.endpoint == Some(want)))
             .filter(|e| filter.path.as_ref().is_none_or(|p| &e.path == p))
@@ -140,7 +189,7 @@ impl Journal {
     }
 
     pub fn clear(&self) {
-        self.lock().clear();
+        *self.lock() = Ring::default();
     }
 }
 
@@ -180,18 +229,30 @@ pub fn mask(value: &str) -> String {
     format!("{prefix}...({len})")
 }
 
+/// `text` as the journal keeps it: cut to [`MAX_TEXT`] characters, with the length after.
+fn shown(text: &str) -> String {
+    match text.char_indices().nth(MAX_TEXT) {
+        None => text.to_owned(),
+        Some((end, _)) => format!("{}...({})", &text[..end], text.chars().count()),
+    }
+}
+
 fn masked(params: &Params) -> Map<String, Value> {
     let mut out = Map::new();
     for (k, v) in params.pairs() {
-        if out.contains_key(k) {
+        let k = shown(k);
+        if out.contains_key(&k) {
             continue;
+        }
+        if out.len() == MAX_NAMES {
+            break;
         }
         let v = if SECRETS.contains(&k.as_str()) {
             mask(v)
         } else {
-            v.clone()
+            shown(v)
         };
-        out.insert(k.clone(), Value::String(v));
+        out.insert(k, Value::String(v));
     }
     out
 }
@@ -203,7 +264,8 @@ fn cookies(headers: &HeaderMap) -> Map<String, Value> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .map(|(k, v)| (k.to_owned(), Value::String(mask(v))))
+        .take(MAX_NAMES)
+        .map(|(k, v)| (shown(k), Value::String(mask(v))))
         .collect()
 }
 
@@ -300,7 +362,7 @@ impl Incoming {
             at: state.clock.now_datetime(),
             started: Instant::now(),
             method: method.to_owned(),
-            path: uri.path().to_owned(),
+            path: shown(uri.path()),
             query: Params::from_query(uri.query()),
             form: Params::default(),
             cookies: cookies(headers),
@@ -320,7 +382,7 @@ impl Incoming {
             path: self.path,
             endpoint,
             server,
-            client_id,
+            client_id: client_id.as_deref().map(shown),
             query: masked(&self.query),
             form: masked(&self.form),
             cookies: self.cookies,
@@ -461,10 +523,8 @@ mod tests {
         assert_eq!(credentials(&h, &Params::default()), "SSWS");
     }
 
-    #[test]
-    fn the_ring_keeps_the_newest_entries() {
-        let j = Journal::default();
-        let entry = |path: &str| Entry {
+    fn entry(path: &str) -> Entry {
+        Entry {
             seq: 0,
             time: String::new(),
             method: "GET".into(),
@@ -480,7 +540,12 @@ mod tests {
             fault: None,
             duration_ms: 0,
             at: None,
-        };
+        }
+    }
+
+    #[test]
+    fn the_ring_keeps_the_newest_entries() {
+        let j = Journal::default();
         for i in 0..CAPACITY + 5 {
             j.push(entry(&format!("/{i}")));
         }
@@ -495,6 +560,43 @@ mod tests {
             })
             .is_err()
         );
+    }
+
+    #[test]
+    fn large_requests_are_cut_and_the_ring_stays_within_its_byte_budget() {
+        let long = "x".repeat(MAX_TEXT + 10);
+        assert_eq!(
+            shown(&long),
+            format!("{}...({})", &long[..MAX_TEXT], MAX_TEXT + 10)
+        );
+        assert_eq!(shown("short"), "short");
+        let many: String = (0..MAX_NAMES + 50)
+            .map(|i| format!("p{i}={long}&"))
+            .collect();
+        let m = masked(&Params::parse(many.as_bytes()));
+        assert_eq!(m.len(), MAX_NAMES);
+        assert_eq!(m["p0"].as_str().map(str::len), Some(MAX_TEXT + 3 + 6));
+
+        let j = Journal::default();
+        let big = |i: usize| {
+            let mut e = entry(&format!("/{i}"));
+            e.form = m.clone();
+            e
+        };
+        let weight = big(0).weight();
+        assert!(weight > 100 * MAX_TEXT, "{weight}");
+        let fits = BYTE_BUDGET / weight;
+        for i in 0..fits + 20 {
+            j.push(big(i));
+        }
+        let ring = j.lock();
+        assert_eq!(ring.entries.len(), fits);
+        assert!(ring.bytes <= BYTE_BUDGET);
+        assert_eq!(
+            ring.bytes,
+            ring.entries.iter().map(Entry::weight).sum::<usize>()
+        );
+        assert_eq!(ring.entries[0].path, "/20", "the oldest went first");
     }
 
     #[test]
