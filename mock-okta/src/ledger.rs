@@ -117,7 +117,7 @@ impl Store {
 }
 
 /// Entries of one kind (sessions, sign-ins, parked requests, codes, …) kept at most.
-pub const MAX_PER_KIND: usize = 50_000;
+pub const MAX_PER_KIND: usize = 10_000;
 
 /// Inserts into the map of one kind; a full map first drops the tenth of its entries that
 /// expire first, so a full map costs one pass per `MAX_PER_KIND / 10` inserts, not one each.

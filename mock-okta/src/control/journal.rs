@@ -35,7 +35,7 @@ pub const CAPACITY: usize = 10_000;
 /// How many bytes of text (paths, parameters, cookie names) the journal keeps, counting a
 /// fixed [`ENTRY_OVERHEAD`] per entry; past it older entries are dropped first, so requests
 /// with large forms or queries cannot make the ring hold gigabytes.
-pub const BYTE_BUDGET: usize = 16 * 1024 * 1024;
+pub const BYTE_BUDGET: usize = 8 * 1024 * 1024;
 /// What an entry costs besides its text (the struct, its maps, the ring's slot).
 pub const ENTRY_OVERHEAD: usize = 512;
 /// A path, name or value longer than this many characters is kept as its first
