@@ -31,6 +31,8 @@ pub mod config;
 pub mod control;
 mod crypto;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod identity;
 mod login;
 pub mod oidc_client;

@@ -2,8 +2,10 @@
 //! requests, authorization codes, refresh tokens, one-time session tokens, revoked token ids.
 //!
 //! Access and ID tokens are stateless JWTs; only their revocation is remembered (until they
-//! expire). Everything here expires, and expired entries are swept as new ones arrive, so
-//! memory stays bounded under load.
+//! expire). Everything here expires, and expired entries are swept as new ones arrive; each
+//! kind also holds at most [`MAX_PER_KIND`] entries (those expiring first are dropped), since an
+//! anonymous browser creates one with every visit to the sign-in page or parked authorize
+//! request, and a flood of them must not grow memory for the lifetime of an entry.
 
 use std::{
     collections::HashMap,
@@ -114,6 +116,30 @@ impl Store {
     }
 }
 
+/// Entries of one kind (sessions, sign-ins, parked requests, codes, …) kept at most.
+pub const MAX_PER_KIND: usize = 10_000;
+
+/// Inserts into the map of one kind; a full map first drops the tenth of its entries that
+/// expire first, so a full map costs one pass per `MAX_PER_KIND / 10` inserts, not one each.
+fn insert_bounded<V>(
+    map: &mut HashMap<String, V>,
+    key: String,
+    value: V,
+    expires_at: impl Fn(&V) -> i64,
+) {
+    if map.len() >= MAX_PER_KIND {
+        let mut by_expiry: Vec<(i64, &String)> =
+            map.iter().map(|(k, v)| (expires_at(v), k)).collect();
+        let cut = MAX_PER_KIND / 10;
+        by_expiry.select_nth_unstable(cut - 1);
+        let dropped: Vec<String> = by_expiry[..cut].iter().map(|(_, k)| (*k).clone()).collect();
+        for k in &dropped {
+            map.remove(k);
+        }
+    }
+    map.insert(key, value);
+}
+
 /// Lifetimes, in seconds.
 pub const SESSION_LIFETIME: i64 = 2 * 3600;
 pub const SIGNIN_LIFETIME: i64 = 10 * 60;
@@ -162,7 +188,9 @@ impl Ledger {
             csrf: opaque_token(),
         };
         let mut s = self.lock();
-        s.sessions.insert(session.id.clone(), session.clone());
+        insert_bounded(&mut s.sessions, session.id.clone(), session.clone(), |s| {
+            s.expires_at
+        });
         s.inserted(now);
         session
     }
@@ -196,15 +224,13 @@ impl Ledger {
         let now = self.clock.now();
         let token = format!("02.id.{}", opaque_token());
         let mut s = self.lock();
-        s.signins.insert(
-            token.clone(),
-            SigninTx {
-                from_uri,
-                identifier: None,
-                login_hint,
-                expires_at: now + SIGNIN_LIFETIME,
-            },
-        );
+        let tx = SigninTx {
+            from_uri,
+            identifier: None,
+            login_hint,
+            expires_at: now + SIGNIN_LIFETIME,
+        };
+        insert_bounded(&mut s.signins, token.clone(), tx, |t| t.expires_at);
         s.inserted(now);
         token
     }
@@ -238,7 +264,7 @@ impl Ledger {
         let now = self.clock.now();
         let key = opaque_token();
         let mut s = self.lock();
-        s.pending.insert(key.clone(), pending);
+        insert_bounded(&mut s.pending, key.clone(), pending, |p| p.expires_at);
         s.inserted(now);
         key
     }
@@ -262,7 +288,7 @@ impl Ledger {
         let now = self.clock.now();
         let code = opaque_token();
         let mut s = self.lock();
-        s.codes.insert(code.clone(), grant);
+        insert_bounded(&mut s.codes, code.clone(), grant, |c| c.expires_at);
         s.inserted(now);
         code
     }
@@ -282,7 +308,7 @@ impl Ledger {
         let now = self.clock.now();
         let token = opaque_token();
         let mut s = self.lock();
-        s.refresh.insert(token.clone(), grant);
+        insert_bounded(&mut s.refresh, token.clone(), grant, |r| r.expires_at);
         s.inserted(now);
         token
     }
@@ -315,8 +341,8 @@ impl Ledger {
         let token = format!("20111{}", &opaque_token()[..37]);
         let expires = now + SESSION_TOKEN_LIFETIME;
         let mut s = self.lock();
-        s.session_tokens
-            .insert(token.clone(), (user_id.to_owned(), expires));
+        let entry = (user_id.to_owned(), expires);
+        insert_bounded(&mut s.session_tokens, token.clone(), entry, |(_, exp)| *exp);
         s.inserted(now);
         (token, expires)
     }
@@ -336,7 +362,7 @@ impl Ledger {
     pub fn revoke_jti(&self, jti: &str, exp: i64) {
         let now = self.clock.now();
         let mut s = self.lock();
-        s.revoked.insert(jti.to_owned(), exp);
+        insert_bounded(&mut s.revoked, jti.to_owned(), exp, |exp| *exp);
         s.inserted(now);
     }
 
@@ -351,7 +377,7 @@ impl Ledger {
         if s.used.contains_key(key) {
             return false;
         }
-        s.used.insert(key.to_owned(), exp);
+        insert_bounded(&mut s.used, key.to_owned(), exp, |exp| *exp);
         s.inserted(now);
         true
     }
@@ -375,6 +401,30 @@ mod tests {
             session_id: None,
             expires_at: clock.now() + CODE_LIFETIME,
         }
+    }
+
+    #[test]
+    fn each_kind_keeps_at_most_its_cap_dropping_what_expires_first() {
+        let clock = Clock::default();
+        let ledger = Ledger::new(clock.clone());
+        let first = ledger.start_signin(None, None);
+        clock.advance(1);
+        for _ in 1..MAX_PER_KIND {
+            ledger.start_signin(None, None);
+        }
+        assert_eq!(ledger.lock().signins.len(), MAX_PER_KIND);
+        clock.advance(1);
+        let newest = ledger.start_signin(None, None);
+        let len = ledger.lock().signins.len();
+        assert_eq!(len, MAX_PER_KIND - MAX_PER_KIND / 10 + 1);
+        assert!(
+            ledger.signin(&first).is_none(),
+            "the first to expire went first"
+        );
+        assert!(ledger.signin(&newest).is_some());
+        // The other kinds are counted on their own.
+        let code = ledger.issue_code(code(&clock));
+        assert!(ledger.take_code(&code).is_some());
     }
 
     #[test]

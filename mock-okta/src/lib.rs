@@ -21,6 +21,8 @@ pub mod console;
 pub mod control;
 pub mod dashboard;
 pub mod directory;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod html;
 pub mod ids;
 pub mod keys;

@@ -13,6 +13,8 @@ pub mod cli;
 #[cfg(feature = "client")]
 mod client;
 pub mod control;
+#[doc(hidden)]
+pub mod fuzz_replay;
 pub mod refusals;
 
 #[cfg(feature = "client")]

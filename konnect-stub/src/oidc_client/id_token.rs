@@ -179,8 +179,15 @@ pub fn verify(token: &str, keys: &JwkSet, expected: &Expected<'_>) -> Result<Cla
             other => IdTokenError::Malformed(format!("{other:?}")),
         },
     )?;
-    let claims = data.claims;
+    check_claims(data.claims, expected)
+}
 
+/// The claim checks of [`verify`], on claims whose signature has been verified: `iss`,
+/// `aud`/`azp`, `exp`/`iat`/`nbf`, `nonce`, `sub` and `at_hash`.
+pub fn check_claims(
+    claims: Map<String, Value>,
+    expected: &Expected<'_>,
+) -> Result<Claims, IdTokenError> {
     let iss = claims
         .get("iss")
         .and_then(Value::as_str)

@@ -271,6 +271,32 @@ mod tests {
     }
 
     #[test]
+    fn at_most_max_pending_attempts_are_kept_the_oldest_dropped_first() {
+        let now = SystemTime::now();
+        let p = PendingLogins::default();
+        let first = started(&p, now);
+        // Filled directly: inserting each through `insert` sweeps the map every time.
+        p.map.lock().unwrap().extend((1..MAX_PENDING).map(|i| {
+            let bound = Bound {
+                login: login(now + Duration::from_secs(1)),
+                fingerprint: String::new(),
+            };
+            (format!("s{i}"), bound)
+        }));
+        let newest = started(&p, now + Duration::from_secs(2));
+        assert_eq!(p.map.lock().unwrap().len(), MAX_PENDING);
+        let at = now + Duration::from_secs(2);
+        assert!(
+            p.take(Some(first.state()), &first.cookie_value(), at)
+                .is_err()
+        );
+        assert!(
+            p.take(Some(newest.state()), &newest.cookie_value(), at)
+                .is_ok()
+        );
+    }
+
+    #[test]
     fn old_attempts_expire() {
         let now = SystemTime::now();
         let p = PendingLogins::default();

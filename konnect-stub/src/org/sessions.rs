@@ -1,6 +1,6 @@
 //! The Konnect session: what the session cookie (`konnectaccesstoken`, set by `auth.rs`)
 //! stands for on the server. Opened by a basic-auth login or an SSO callback, closed by log
-//! out, expired after Konnect's 12 hours.
+//! out, expired after Konnect's 12 hours; at most [`MAX_SESSIONS`] are open at once.
 
 use std::{
     collections::HashMap,
@@ -12,6 +12,10 @@ use crate::crypto::random_token;
 
 /// How long a browser session lasts (Konnect: 12 hours overall, SSO sessions included).
 pub const SESSION_LIFETIME: Duration = Duration::from_secs(12 * 60 * 60);
+
+/// Sessions kept at most; opening one more closes the one expiring first, so a flood of
+/// logins cannot grow memory for 12 hours.
+pub const MAX_SESSIONS: usize = 100_000;
 
 /// A browser session's secret, as kept in the session cookie.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -36,6 +40,16 @@ impl Sessions {
         let token = SessionToken(random_token());
         let mut map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
         map.retain(|_, s| s.expires_at > now);
+        while map.len() >= MAX_SESSIONS {
+            let first = map
+                .iter()
+                .min_by_key(|(_, s)| s.expires_at)
+                .map(|(k, _)| k.clone());
+            match first {
+                Some(k) => map.remove(&k),
+                None => break,
+            };
+        }
         map.insert(
             token.clone(),
             Session {
@@ -83,6 +97,29 @@ mod tests {
         assert!(sessions.user_id("other", now).is_none());
         sessions.close(&token.0);
         assert!(sessions.user_id(&token.0, now).is_none());
+    }
+
+    #[test]
+    fn at_most_max_sessions_are_open_the_first_to_expire_closing_first() {
+        let now = SystemTime::now();
+        let sessions = Sessions::default();
+        let first = sessions.open("u0", now);
+        // Filled directly: opening each through `open` sweeps the map every time.
+        sessions
+            .map
+            .lock()
+            .unwrap()
+            .extend((1..MAX_SESSIONS).map(|i| {
+                let session = Session {
+                    user_id: format!("u{i}"),
+                    expires_at: now + SESSION_LIFETIME + Duration::from_secs(1),
+                };
+                (SessionToken(format!("t{i}")), session)
+            }));
+        let newest = sessions.open("last", now + Duration::from_secs(2));
+        assert_eq!(sessions.map.lock().unwrap().len(), MAX_SESSIONS);
+        assert!(sessions.user_id(&first.0, now).is_none());
+        assert_eq!(sessions.user_id(&newest.0, now).as_deref(), Some("last"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod api;
 mod binary;
 mod callback;
 mod control;
+mod fuzz_regressions;
 mod helpers;
 mod hostile;
 mod identity_ui;

@@ -11,7 +11,7 @@
 //! every request and aborts the process. `and`/`or` chains are kept flat (a list of operands,
 //! not a left-leaning tree), so a long chain costs no depth when evaluated or dropped.
 
-use std::cmp::Ordering;
+use std::{cmp::Ordering, fmt};
 
 use crate::clock::parse_timestamp;
 
@@ -263,6 +263,80 @@ pub fn parse(input: &str) -> Result<Expr, FilterError> {
     }
 }
 
+impl Op {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Eq => "eq",
+            Self::Ne => "ne",
+            Self::Sw => "sw",
+            Self::Co => "co",
+            Self::Ew => "ew",
+            Self::Gt => "gt",
+            Self::Ge => "ge",
+            Self::Lt => "lt",
+            Self::Le => "le",
+        }
+    }
+}
+
+impl fmt::Display for Lit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Str(s) => {
+                f.write_str("\"")?;
+                for c in s.chars() {
+                    if matches!(c, '"' | '\\') {
+                        f.write_str("\\")?;
+                    }
+                    write!(f, "{c}")?;
+                }
+                f.write_str("\"")
+            }
+            Self::Word(w) => f.write_str(w),
+            Self::Null => f.write_str("null"),
+        }
+    }
+}
+
+/// The expression written back in the filter language, so that [`parse`] reads it as the same
+/// expression, nested no deeper than it was written (parentheses only where `and`/`or` need
+/// them).
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Cmp(attr, op, lit) => write!(f, "{attr} {} {lit}", op.as_str()),
+            Self::Present(attr) => write!(f, "{attr} pr"),
+            Self::And(operands) => chain(f, operands, "and", |e| {
+                matches!(e, Self::And(_) | Self::Or(_))
+            }),
+            Self::Or(operands) => chain(f, operands, "or", |e| matches!(e, Self::Or(_))),
+            Self::Not(e) => match **e {
+                Self::And(_) | Self::Or(_) => write!(f, "not ({e})"),
+                _ => write!(f, "not {e}"),
+            },
+        }
+    }
+}
+
+fn chain(
+    f: &mut fmt::Formatter<'_>,
+    operands: &[Expr],
+    keyword: &str,
+    needs_parentheses: fn(&Expr) -> bool,
+) -> fmt::Result {
+    for (i, e) in operands.iter().enumerate() {
+        if i > 0 {
+            write!(f, " {keyword} ")?;
+        }
+        if needs_parentheses(e) {
+            write!(f, "({e})")?;
+        } else {
+            write!(f, "{e}")?;
+        }
+    }
+    Ok(())
+}
+
 impl Expr {
     /// Every attribute the expression names.
     pub fn attributes(&self) -> Vec<&str> {
@@ -461,6 +535,30 @@ mod tests {
         // Depth is counted per nesting, not per expression: siblings do not add up.
         let siblings = vec![nested(MAX_DEPTH); 50].join(" and ");
         assert!(eval(&siblings));
+    }
+
+    #[test]
+    fn an_expression_renders_back_to_text_that_parses_to_it() {
+        for text in [
+            r#"status eq "ACTIVE""#,
+            r#"a eq "1" or b eq "2" and c pr"#,
+            r#"(a pr or b pr) and not (c sw "x\"y\\z")"#,
+            r#"(a pr and b pr) and c gt 5 or d eq null"#,
+            r#"not not e ne TRUE"#,
+        ] {
+            let e = parse(text).unwrap();
+            assert_eq!(parse(&e.to_string()).unwrap(), e, "{text} -> {e}");
+        }
+        assert_eq!(
+            parse(r#"((a eq "x")) AND NOT (b sw "y")"#)
+                .unwrap()
+                .to_string(),
+            r#"a eq "x" and not b sw "y""#
+        );
+        assert_eq!(
+            parse(&nested(MAX_DEPTH)).unwrap().to_string(),
+            r#"status eq "ACTIVE""#
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod console;
 mod control;
 mod dashboard;
 mod flows;
+mod fuzz_regressions;
 mod hostile;
 mod oidc_errors;
 mod support;

@@ -1,5 +1,6 @@
 //! The journal: every request the server saw and every call it made to another server,
-//! oldest first, with secrets masked, in a ring of [`CAPACITY`] entries. [`observe`] is the
+//! oldest first, with secrets masked, in a ring of at most [`CAPACITY`] entries and
+//! [`BYTE_BUDGET`] bytes of their text, long values cut to [`MAX_TEXT`] characters. [`observe`] is the
 //! layer the composition root mounts once; [`Started::outgoing`] records a call a server
 //! makes itself.
 
@@ -32,6 +33,17 @@ use super::{
 
 /// How many entries the journal keeps; older ones are dropped first.
 pub const CAPACITY: usize = 10_000;
+/// How many bytes of text (paths, URLs, parameters, cookie names) the journal keeps, counting
+/// a fixed [`ENTRY_OVERHEAD`] per entry; past it older entries are dropped first, so requests
+/// with large forms or queries cannot make the ring hold gigabytes.
+pub const BYTE_BUDGET: usize = 8 * 1024 * 1024;
+/// What an entry costs besides its text (the struct, its maps, the ring's slot).
+pub const ENTRY_OVERHEAD: usize = 512;
+/// A path, name or value longer than this many characters is kept as its first
+/// `MAX_TEXT` characters followed by `...(length)`.
+pub const MAX_TEXT: usize = 1024;
+/// Distinct parameter or cookie names kept per entry and map, the first ones.
+pub const MAX_NAMES: usize = 100;
 
 /// Whether an entry is a request the server answered or a call it made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -109,35 +121,81 @@ impl JournalFilter {
     }
 }
 
+impl<E> Entry<E> {
+    /// What the entry counts against [`BYTE_BUDGET`].
+    fn weight(&self) -> usize {
+        let map = |m: &Map<String, Value>| {
+            m.iter()
+                .map(|(k, v)| k.len() + v.as_str().map_or(0, str::len))
+                .sum::<usize>()
+        };
+        let text = |t: &Option<String>| t.as_ref().map_or(0, String::len);
+        ENTRY_OVERHEAD
+            + self.time.len()
+            + self.method.len()
+            + self.path.len()
+            + text(&self.url)
+            + text(&self.server)
+            + text(&self.client_id)
+            + text(&self.fault)
+            + map(&self.query)
+            + map(&self.form)
+            + map(&self.cookies)
+    }
+}
+
+struct Ring<E> {
+    entries: VecDeque<Entry<E>>,
+    /// The sum of the entries' [`Entry::weight`].
+    bytes: usize,
+}
+
+impl<E> Default for Ring<E> {
+    fn default() -> Self {
+        Self {
+            entries: VecDeque::new(),
+            bytes: 0,
+        }
+    }
+}
+
 /// The ring of entries.
 #[derive(Clone)]
 pub struct Journal<E> {
-    entries: Arc<Mutex<VecDeque<Entry<E>>>>,
+    ring: Arc<Mutex<Ring<E>>>,
     seq: Arc<AtomicU64>,
 }
 
 impl<E> Default for Journal<E> {
     fn default() -> Self {
         Self {
-            entries: Arc::default(),
+            ring: Arc::default(),
             seq: Arc::default(),
         }
     }
 }
 
 impl<E: EndpointName> Journal<E> {
-    fn lock(&self) -> MutexGuard<'_, VecDeque<Entry<E>>> {
-        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> MutexGuard<'_, Ring<E>> {
+        self.ring.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Adds an entry, dropping the oldest when the ring is full.
+    /// Adds an entry, dropping the oldest while the ring is over [`CAPACITY`] entries or
+    /// [`BYTE_BUDGET`] bytes.
     pub fn push(&self, mut entry: Entry<E>) {
         entry.seq = self.seq.fetch_add(1, Ordering::Relaxed) + 1;
-        let mut entries = self.lock();
-        if entries.len() == CAPACITY {
-            entries.pop_front();
+        let weight = entry.weight();
+        let mut ring = self.lock();
+        while ring.entries.len() >= CAPACITY
+            || (!ring.entries.is_empty() && ring.bytes + weight > BYTE_BUDGET)
+        {
+            let Some(old) = ring.entries.pop_front() else {
+                break;
+            };
+            ring.bytes -= old.weight();
         }
-        entries.push_back(entry);
+        ring.bytes += weight;
+        ring.entries.push_back(entry);
     }
 
     /// The entries that pass `filter`, oldest first; a filter that names no endpoint or an
@@ -164,6 +222,7 @@ impl<E: EndpointName> Journal<E> {
             };
         Ok(self
             .lock()
+            .entries
             .iter()
             .filter(|e| endpoint.is_none_or(|want| e.endpoint == Some(want)))
             .filter(|e| filter.path.as_ref().is_none_or(|p| &e.path == p))
@@ -179,7 +238,7 @@ impl<E: EndpointName> Journal<E> {
     }
 
     pub fn clear(&self) {
-        self.lock().clear();
+        *self.lock() = Ring::default();
     }
 }
 
@@ -233,19 +292,32 @@ fn first<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
-/// The first value of each name, secrets masked.
+/// `text` as the journal keeps it: cut to [`MAX_TEXT`] characters, with the length after.
+fn shown(text: &str) -> String {
+    match text.char_indices().nth(MAX_TEXT) {
+        None => text.to_owned(),
+        Some((end, _)) => format!("{}...({})", &text[..end], text.chars().count()),
+    }
+}
+
+/// The first value of each name (the first [`MAX_NAMES`] names), secrets masked, long
+/// names and values cut.
 pub fn masked(pairs: &[(String, String)]) -> Map<String, Value> {
     let mut out = Map::new();
     for (k, v) in pairs {
-        if out.contains_key(k) {
+        let k = shown(k);
+        if out.contains_key(&k) {
             continue;
+        }
+        if out.len() == MAX_NAMES {
+            break;
         }
         let v = if SECRETS.contains(&k.as_str()) {
             mask(v)
         } else {
-            v.clone()
+            shown(v)
         };
-        out.insert(k.clone(), Value::String(v));
+        out.insert(k, Value::String(v));
     }
     out
 }
@@ -257,7 +329,8 @@ fn cookies(headers: &HeaderMap) -> Map<String, Value> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .map(|(k, v)| (k.to_owned(), Value::String(mask(v))))
+        .take(MAX_NAMES)
+        .map(|(k, v)| (shown(k), Value::String(mask(v))))
         .collect()
 }
 
@@ -366,7 +439,7 @@ impl Started {
             started: Instant::now(),
             direction: Direction::Incoming,
             method: method.to_owned(),
-            path: uri.path().to_owned(),
+            path: shown(uri.path()),
             url: None,
             query: pairs(uri.query().unwrap_or_default().as_bytes()),
             form: Vec::new(),
@@ -400,8 +473,8 @@ impl Started {
             started: Instant::now(),
             direction: Direction::Outgoing,
             method: method.to_owned(),
-            path: url.path().to_owned(),
-            url: Some(shown.into()),
+            path: self::shown(url.path()),
+            url: Some(self::shown(shown.as_str())),
             credentials: credentials(headers, &form),
             query,
             form,
@@ -435,7 +508,7 @@ impl Started {
             url: self.url,
             endpoint,
             server,
-            client_id,
+            client_id: client_id.as_deref().map(shown),
             query: masked(&self.query),
             form: masked(&self.form),
             cookies: self.cookies,
@@ -590,6 +663,46 @@ mod tests {
         );
         assert_eq!(e.form["code_verifier"], "dBjf...(30)");
         assert_eq!(e.path, "/token");
+    }
+
+    #[test]
+    fn large_requests_are_cut_and_the_ring_stays_within_its_byte_budget() {
+        let long = "x".repeat(MAX_TEXT + 10);
+        assert_eq!(
+            shown(&long),
+            format!("{}...({})", &long[..MAX_TEXT], MAX_TEXT + 10)
+        );
+        assert_eq!(shown("short"), "short");
+        let many: String = (0..MAX_NAMES + 50)
+            .map(|i| format!("p{i}={long}&"))
+            .collect();
+        let form = pairs(many.as_bytes());
+        let m = masked(&form);
+        assert_eq!(m.len(), MAX_NAMES);
+        assert_eq!(m["p0"].as_str().map(str::len), Some(MAX_TEXT + 3 + 6));
+
+        let j = Journal::<Test>::default();
+        let clock = Clock::default();
+        let big = |i: usize| {
+            let uri: axum::http::Uri = format!("/{i}").parse().unwrap();
+            let mut started = Started::incoming(&clock, &HeaderMap::new(), "POST", &uri);
+            started.form = form.clone();
+            started.finish(None, None, Some(400))
+        };
+        let weight = big(0).weight();
+        assert!(weight > 100 * MAX_TEXT, "{weight}");
+        let fits = BYTE_BUDGET / weight;
+        for i in 0..fits + 20 {
+            j.push(big(i));
+        }
+        let ring = j.lock();
+        assert_eq!(ring.entries.len(), fits);
+        assert!(ring.bytes <= BYTE_BUDGET);
+        assert_eq!(
+            ring.bytes,
+            ring.entries.iter().map(Entry::weight).sum::<usize>()
+        );
+        assert_eq!(ring.entries[0].path, "/20", "the oldest went first");
     }
 
     #[test]
