@@ -364,7 +364,7 @@ async fn main() {
         let generator_cores = (g1 - g0) / wall;
         println!(
             "cores used during the token run: server {server_cores:.2}, load generator {generator_cores:.2}, \
-             idle {:.2} of {cores}",
+             other processes or idle {:.2} of {cores}",
             (cores as f64 - server_cores - generator_cores).max(0.0)
         );
     }
