@@ -16,7 +16,13 @@ use konnect_stub::KonnectStub;
 use mock_okta::MockOkta;
 use tracing::instrument::WithSubscriber as _;
 
+pub mod cli;
 pub mod guide;
+
+/// The host name browsers reach mock-okta by, unless told otherwise.
+pub const OKTA_HOST: &str = "127.0.0.1";
+/// The host name browsers reach konnect-stub by: another site than Okta's.
+pub const KONNECT_HOST: &str = "localhost";
 
 pub use konnect_stub;
 pub use mock_okta;
@@ -45,8 +51,8 @@ impl StackConfig {
         Self {
             okta: mock_okta::Config::for_tests(),
             konnect: konnect_stub::Config::for_tests(),
-            okta_host: "127.0.0.1".to_owned(),
-            konnect_host: "localhost".to_owned(),
+            okta_host: OKTA_HOST.to_owned(),
+            konnect_host: KONNECT_HOST.to_owned(),
             okta_tracing: None,
             konnect_tracing: None,
         }
