@@ -267,6 +267,9 @@ mod tests {
             format!("{}/login/acme-co", stack.konnect_url())
         );
         assert_eq!(setup.issuer, format!("{}/oauth2/default", stack.okta_url()));
+        // The guide's optional part: a tile on the Okta dashboard.
+        let app = stack.okta_admin().app(&setup.app_id).await.unwrap();
+        assert_eq!(app["visibility"]["hide"]["web"], false, "{app}");
 
         let browser = server_kit::http_client()
             .redirect(reqwest::redirect::Policy::none())
