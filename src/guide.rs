@@ -33,8 +33,9 @@ pub struct KonnectApp {
     pub label: String,
     /// The sign-in and sign-out redirect URI (Konnect's `{konnect}/login`).
     pub redirect_uri: String,
-    /// With a login URL: a dashboard tile that starts there (the guide's optional part,
-    /// "Login initiated by: Either Okta or App"). Without: login starts at Konnect only.
+    /// With a login URL: a visible dashboard tile that starts there (the guide's optional
+    /// part, "Login initiated by: Either Okta or App"). Without: login starts at Konnect only
+    /// and the app is hidden from the dashboard.
     pub dashboard_login_url: Option<String>,
 }
 
@@ -79,9 +80,13 @@ impl OktaAdmin {
             "response_types": ["code"],
             "grant_types": ["authorization_code"],
         });
+        // Okta creates an app hidden from the dashboard unless told otherwise; the guide's
+        // optional part also ticks "Display application icon to users".
+        let mut hidden = true;
         if let Some(login_url) = &app.dashboard_login_url {
             oauth["initiate_login_uri"] = json!(login_url);
             oauth["idp_initiated_login"] = json!({"mode": "SPEC", "default_scope": []});
+            hidden = false;
         }
         let made = self
             .call(
@@ -92,7 +97,8 @@ impl OktaAdmin {
                         "label": app.label,
                         "signOnMode": "OPENID_CONNECT",
                         "credentials": {"oauthClient": {"token_endpoint_auth_method": "client_secret_basic"}},
-                        "settings": {"oauthClient": oauth}
+                        "settings": {"oauthClient": oauth},
+                        "visibility": {"hide": {"web": hidden, "iOS": hidden}}
                     })),
                 "create the Konnect app in Okta",
             )
@@ -381,10 +387,80 @@ async fn answer(response: reqwest::Response, what: &str, who: &str) -> anyhow::R
     let body = response.text().await.unwrap_or_default();
     anyhow::ensure!(
         status.is_success(),
-        "cannot {what}: {who} answered {status}: {body}"
+        "cannot {what}: {who} answered {status}: {}",
+        reason(&body)
     );
     if body.trim().is_empty() {
         return Ok(Value::Null);
     }
     serde_json::from_str(&body).with_context(|| format!("cannot {what}: {who} sent {body}"))
+}
+
+/// What an error body says, in a person's words: Okta's `errorSummary` and causes, or
+/// Konnect's problem+json `detail` (or `title`) and invalid parameters; the body itself
+/// otherwise.
+fn reason(body: &str) -> String {
+    let Ok(v) = serde_json::from_str::<Value>(body) else {
+        return body.trim().to_owned();
+    };
+    let text = |v: &Value, field: &str| {
+        v[field]
+            .as_str()
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let list = |field: &str| v[field].as_array().cloned().unwrap_or_default();
+    let (summary, causes): (Option<String>, Vec<String>) = if v.get("errorSummary").is_some() {
+        let causes = list("errorCauses");
+        (
+            text(&v, "errorSummary"),
+            causes
+                .iter()
+                .filter_map(|c| text(c, "errorSummary"))
+                .collect(),
+        )
+    } else {
+        let params = list("invalid_parameters");
+        (
+            text(&v, "detail").or_else(|| text(&v, "title")),
+            params
+                .iter()
+                .filter_map(|p| Some(format!("{} {}", text(p, "field")?, text(p, "reason")?)))
+                .collect(),
+        )
+    };
+    match (summary, causes.is_empty()) {
+        (None, true) => body.trim().to_owned(),
+        (Some(summary), true) => summary,
+        (None, false) => causes.join("; "),
+        (Some(summary), false) => format!("{summary} ({})", causes.join("; ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_body_is_reduced_to_what_it_says() {
+        assert_eq!(
+            reason(
+                r#"{"status":403,"title":"Forbidden","detail":"Permission denied","instance":"konnect:trace:1"}"#
+            ),
+            "Permission denied"
+        );
+        assert_eq!(
+            reason(
+                r#"{"status":400,"title":"Bad Request","detail":"","invalid_parameters":[{"field":"issuer","reason":"is required"}]}"#
+            ),
+            "Bad Request (issuer is required)"
+        );
+        assert_eq!(
+            reason(
+                r#"{"errorCode":"E0000001","errorSummary":"Api validation failed: label","errorCauses":[{"errorSummary":"label: The field cannot be left blank"}]}"#
+            ),
+            "Api validation failed: label (label: The field cannot be left blank)"
+        );
+        assert_eq!(reason("<html>oops</html>\n"), "<html>oops</html>");
+    }
 }

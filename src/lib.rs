@@ -16,8 +16,14 @@ use konnect_stub::KonnectStub;
 use mock_okta::MockOkta;
 use tracing::instrument::WithSubscriber as _;
 
+pub mod cli;
 pub mod control;
 pub mod guide;
+
+/// The host name browsers reach mock-okta by, unless told otherwise.
+pub const OKTA_HOST: &str = "127.0.0.1";
+/// The host name browsers reach konnect-stub by: another site than Okta's.
+pub const KONNECT_HOST: &str = "localhost";
 
 pub use konnect_stub;
 pub use mock_okta;
@@ -46,8 +52,8 @@ impl StackConfig {
         Self {
             okta: mock_okta::Config::for_tests(),
             konnect: konnect_stub::Config::for_tests(),
-            okta_host: "127.0.0.1".to_owned(),
-            konnect_host: "localhost".to_owned(),
+            okta_host: OKTA_HOST.to_owned(),
+            konnect_host: KONNECT_HOST.to_owned(),
             okta_tracing: None,
             konnect_tracing: None,
         }
@@ -342,6 +348,9 @@ mod tests {
             format!("{}/login/acme-co", stack.konnect_url())
         );
         assert_eq!(setup.issuer, format!("{}/oauth2/default", stack.okta_url()));
+        // The guide's optional part: a tile on the Okta dashboard.
+        let app = stack.okta_admin().app(&setup.app_id).await.unwrap();
+        assert_eq!(app["visibility"]["hide"]["web"], false, "{app}");
 
         let browser = server_kit::http_client()
             .redirect(reqwest::redirect::Policy::none())

@@ -1,55 +1,26 @@
 //! `cargo run`: mock-okta and konnect-stub together, as different sites, with their URLs and
-//! seeded credentials printed; `--configure-okta` performs the guide's set-up up front.
+//! the credentials that work printed; `--configure-okta` performs the guide's set-up up
+//! front. The options are in `cli.rs`; the command line keeps `server_kit::cli`'s contract
+//! (a flag or variable problem is one line and exit status 2, a problem at run time one line
+//! and exit status 1).
 
 use std::process::ExitCode;
 
-use clap::Parser;
-use harness::{Stack, StackConfig};
-
-/// Starts mock-okta and konnect-stub together.
-#[derive(Debug, Parser)]
-#[command(name = "harness", version, about)]
-struct Args {
-    /// mock-okta's address; it is served as http://127.0.0.1:<port>.
-    #[arg(long, env = "HARNESS_OKTA_LISTEN", default_value = "127.0.0.1:9000")]
-    okta_listen: String,
-
-    /// konnect-stub's address; it is served as http://localhost:<port>, another site than Okta.
-    #[arg(long, env = "HARNESS_KONNECT_LISTEN", default_value = "127.0.0.1:8000")]
-    konnect_listen: String,
-
-    /// Plan of the Konnect organization (Okta SSO needs enterprise).
-    #[arg(
-        long,
-        env = "HARNESS_KONNECT_TIER",
-        value_enum,
-        default_value = "enterprise"
-    )]
-    konnect_tier: konnect_stub::Tier,
-
-    /// Perform the guide's set-up at start: create the Konnect app in mock-okta (assigned to
-    /// Everyone) and configure and enable Okta in Konnect, so SSO works at once.
-    #[arg(long, env = "HARNESS_CONFIGURE_OKTA")]
-    configure_okta: bool,
-}
+use harness::{OktaSetup, Stack, StackConfig, cli::Args};
 
 fn main() -> ExitCode {
-    let args = match Args::try_parse() {
+    let args = match server_kit::cli::parse::<Args>("harness") {
         Ok(args) => args,
-        Err(e) if !e.use_stderr() => e.exit(),
-        Err(e) => {
-            let text = e.to_string();
-            let line = text.lines().next().unwrap_or("invalid arguments");
-            eprintln!("harness: {}", line.trim_start_matches("error: "));
+        Err(code) => return code,
+    };
+    let config = match args.stack() {
+        Ok(config) => config,
+        Err(problem) => {
+            eprintln!("harness: {problem}");
             return ExitCode::from(2);
         }
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    server_kit::cli::init_logging("warn");
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -58,36 +29,90 @@ fn main() -> ExitCode {
         }
     };
     runtime.block_on(async move {
-        match run(args).await {
+        match run(config, args.configure_okta).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("harness: {e:#}");
+                // Stack::start names the server that failed as the outermost context.
+                let hint = match e.to_string().as_str() {
+                    "mock-okta" => {
+                        server_kit::cli::port_hint(&e, "--okta-listen", "MOCK_OKTA_LISTEN")
+                    }
+                    "konnect-stub" => {
+                        server_kit::cli::port_hint(&e, "--konnect-listen", "KONNECT_STUB_LISTEN")
+                    }
+                    _ => String::new(),
+                };
+                eprintln!("harness: {e:#}{hint}");
                 ExitCode::FAILURE
             }
         }
     })
 }
 
-async fn run(args: Args) -> anyhow::Result<()> {
-    let mut config = StackConfig::for_tests();
-    config.okta.listen = args.okta_listen;
-    config.konnect.listen = args.konnect_listen;
-    config.konnect.tier = args.konnect_tier;
-    let okta_token = config.okta.api_token.clone();
+async fn run(config: StackConfig, configure_okta: bool) -> anyhow::Result<()> {
+    let okta = config.okta.clone();
     let konnect = config.konnect.clone();
     let stack = Stack::start(config).await?;
-    let setup = if args.configure_okta {
-        Some(stack.configure_okta().await?)
+    let setup = if configure_okta {
+        match stack.configure_okta().await {
+            Ok(setup) => Some(setup),
+            Err(e) => {
+                stack.shutdown().await;
+                return Err(e.context("the guide's set-up (--configure-okta)"));
+            }
+        }
     } else {
         None
     };
+    print_okta(&stack, &okta, setup.as_ref());
+    print_konnect(&stack, &konnect, setup.as_ref());
+    println!("Ctrl-C stops both.");
+    tokio::signal::ctrl_c().await?;
+    stack.shutdown().await;
+    Ok(())
+}
 
-    println!("mock-okta     {}", stack.okta_url());
+fn print_okta(stack: &Stack, okta: &mock_okta::Config, setup: Option<&OktaSetup>) {
+    use mock_okta::seed::{
+        DEFAULT_ADMIN_LOGIN, DEFAULT_ADMIN_PASSWORD, DEFAULT_USER_LOGIN, DEFAULT_USER_PASSWORD,
+    };
+    println!(
+        "mock-okta     {} (listening on {})",
+        stack.okta_url(),
+        stack.okta.local_addr()
+    );
     println!("  issuer        {}", stack.okta.issuer());
-    println!("  API token     SSWS {okta_token}");
-    println!("  users         admin@example.com / Admin-Passw0rd! (Super Admin)");
-    println!("                user@example.com / User-Passw0rd!");
-    println!("konnect-stub  {}/login", stack.konnect_url());
+    println!("  API token     SSWS {}", okta.api_token);
+    let summary = stack.okta.directory().summary();
+    match &okta.seed {
+        None => {
+            println!(
+                "  users         {DEFAULT_ADMIN_LOGIN} / {DEFAULT_ADMIN_PASSWORD} (Super Admin)"
+            );
+            println!("                {DEFAULT_USER_LOGIN} / {DEFAULT_USER_PASSWORD}");
+        }
+        Some(path) => println!(
+            "  seeded org    {summary} from {} (it replaces the default org)",
+            path.display()
+        ),
+    }
+    println!("  admin console {}/admin/dashboard", stack.okta_url());
+    match setup {
+        Some(s) => println!(
+            "  dashboard     {}/app/UserHome (the Konnect tile, app {})",
+            stack.okta_url(),
+            s.app_id
+        ),
+        None => println!("  dashboard     {}/app/UserHome", stack.okta_url()),
+    }
+}
+
+fn print_konnect(stack: &Stack, konnect: &konnect_stub::Config, setup: Option<&OktaSetup>) {
+    println!(
+        "konnect-stub  {}/login (listening on {})",
+        stack.konnect_url(),
+        stack.konnect.local_addr()
+    );
     println!(
         "  org admin     {} / {} ({}, {})",
         konnect.admin_email,
@@ -96,7 +121,17 @@ async fn run(args: Args) -> anyhow::Result<()> {
         konnect.tier.label()
     );
     for m in &konnect.members {
-        println!("  member        {} / {}", m.email, m.password);
+        match setup {
+            // With SSO on, Konnect refuses a member's password: the member signs in at Okta.
+            Some(s) => println!(
+                "  member        {}: through Okta at {} (with the Okta password)",
+                m.email, s.login_url
+            ),
+            None => println!("  member        {} / {}", m.email, m.password),
+        }
+    }
+    if konnect.seed.is_some() {
+        println!("  seeded        {}", stack.konnect.directory().summary());
     }
     println!(
         "  API token     {}",
@@ -106,7 +141,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         "  redirect URI  {} (register it in Okta)",
         stack.konnect.redirect_uri()
     );
-    match &setup {
+    match setup {
         Some(s) => {
             println!(
                 "Okta is configured for Konnect (app client_id {}).",
@@ -116,8 +151,4 @@ async fn run(args: Args) -> anyhow::Result<()> {
         }
         None => println!("Run with --configure-okta to do the guide's set-up up front."),
     }
-    println!("Ctrl-C stops both.");
-    tokio::signal::ctrl_c().await?;
-    stack.shutdown().await;
-    Ok(())
 }

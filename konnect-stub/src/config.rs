@@ -4,6 +4,7 @@
 use std::{path::PathBuf, time::Duration};
 
 use anyhow::Context as _;
+use server_kit::cli::FlagProblem;
 
 use crate::org::{Email, Role, Seed, SeedOrganization, SeedUser, Tier};
 
@@ -55,7 +56,7 @@ pub struct Config {
 
     /// Public base URL the browser uses (default: http://{listen address}). The redirect URI to
     /// register at the identity provider is {public URL}/login.
-    #[arg(long, env = "KONNECT_STUB_PUBLIC_URL")]
+    #[arg(long, env = "KONNECT_STUB_PUBLIC_URL", value_parser = server_kit::cli::public_url)]
     pub public_url: Option<String>,
 
     /// Plan of the default organization; Okta SSO needs enterprise.
@@ -95,7 +96,8 @@ pub struct Config {
     )]
     pub members: Vec<MemberSpec>,
 
-    /// JSON file with more organizations (see the README for its shape).
+    /// JSON file with more organizations, added after the default one the flags describe
+    /// (see the README for its shape).
     #[arg(long, env = "KONNECT_STUB_SEED")]
     pub seed: Option<PathBuf>,
 
@@ -127,16 +129,48 @@ impl Config {
         Duration::from_millis(self.idp_timeout_ms)
     }
 
+    /// The problems of the default organization's options that no single flag's parser sees:
+    /// an invalid admin email, an empty admin password, a member given twice or as the admin.
+    pub fn check_flags(&self) -> Result<(), FlagProblem> {
+        if let Some(token) = &self.admin_token {
+            parse_token(token)
+                .map_err(|e| FlagProblem::new("admin-token", "KONNECT_STUB_ADMIN_TOKEN", e))?;
+        }
+        let admin = Email::parse(&self.admin_email)
+            .map_err(|e| FlagProblem::new("admin-email", "KONNECT_STUB_ADMIN_EMAIL", e))?;
+        if self.admin_password.is_empty() {
+            return Err(FlagProblem::new(
+                "admin-password",
+                "KONNECT_STUB_ADMIN_PASSWORD",
+                "the admin's password cannot be empty",
+            ));
+        }
+        let mut seen = vec![admin.to_string().to_lowercase()];
+        for m in &self.members {
+            let email = m.email.to_lowercase();
+            if seen.contains(&email) {
+                let who = if email == seen[0] {
+                    "the Organization Admin's email (--admin-email)"
+                } else {
+                    "given twice"
+                };
+                return Err(FlagProblem::new(
+                    "member",
+                    "KONNECT_STUB_MEMBERS",
+                    format!(
+                        "{} is {who}; each member needs an email of its own",
+                        m.email
+                    ),
+                ));
+            }
+            seen.push(email);
+        }
+        Ok(())
+    }
+
     /// The initial state: the default organization from the flags, then the seed file's.
     pub fn initial_seed(&self) -> anyhow::Result<Seed> {
-        if let Some(token) = &self.admin_token {
-            parse_token(token).map_err(|e| anyhow::anyhow!("--admin-token: {e}"))?;
-        }
-        Email::parse(&self.admin_email).map_err(|e| anyhow::anyhow!("--admin-email: {e}"))?;
-        anyhow::ensure!(
-            !self.admin_password.is_empty(),
-            "--admin-password cannot be empty"
-        );
+        self.check_flags()?;
         let mut users = vec![SeedUser {
             email: self.admin_email.clone(),
             password: Some(self.admin_password.clone()),
@@ -229,6 +263,35 @@ mod tests {
         ] {
             assert!(Config::try_parse_from(args).is_err(), "{args:?} accepted");
         }
+    }
+
+    #[test]
+    fn a_member_given_twice_or_as_the_admin_names_the_flag_and_variable() {
+        for (args, problem) in [
+            (
+                &[
+                    "konnect-stub",
+                    "--member",
+                    "a@x.test:1",
+                    "--member",
+                    "A@x.test:2",
+                ][..],
+                "--member (KONNECT_STUB_MEMBERS): a@x.test is given twice; each member needs an email of its own",
+            ),
+            (
+                &["konnect-stub", "--member", "admin@example.com:pw"],
+                "--member (KONNECT_STUB_MEMBERS): admin@example.com is the Organization Admin's email (--admin-email); each member needs an email of its own",
+            ),
+            (
+                &["konnect-stub", "--admin-email", "nobody"],
+                "--admin-email (KONNECT_STUB_ADMIN_EMAIL): ",
+            ),
+        ] {
+            let c = Config::try_parse_from(args).unwrap();
+            let got = c.check_flags().unwrap_err().to_string();
+            assert!(got.starts_with(problem), "{args:?}: {got}");
+        }
+        assert_eq!(Config::for_tests().check_flags(), Ok(()));
     }
 
     #[test]

@@ -1,28 +1,21 @@
-//! `konnect-stub`: parse the configuration, set up tracing, serve until Ctrl-C.
+//! `konnect-stub`: parse the configuration, set up logging, serve until Ctrl-C. The command
+//! line keeps `server_kit::cli`'s contract: a flag or variable problem is one line and exit
+//! status 2, a problem at run time (seed file, port in use) one line and exit status 1.
 
 use std::process::ExitCode;
 
-use clap::Parser as _;
 use konnect_stub::{Config, KonnectStub};
 
 fn main() -> ExitCode {
-    let config = match Config::try_parse() {
+    let config = match server_kit::cli::parse::<Config>("konnect-stub") {
         Ok(config) => config,
-        Err(e) if !e.use_stderr() => e.exit(), // --help, --version
-        Err(e) => {
-            // One clear line, not clap's usage block.
-            let text = e.to_string();
-            let line = text.lines().next().unwrap_or("invalid arguments");
-            eprintln!("konnect-stub: {}", line.trim_start_matches("error: "));
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    if let Err(problem) = config.check_flags() {
+        eprintln!("konnect-stub: {problem}");
+        return ExitCode::from(2);
+    }
+    server_kit::cli::init_logging("info");
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -34,11 +27,16 @@ fn main() -> ExitCode {
         let stub = match KonnectStub::start(config.clone()).await {
             Ok(stub) => stub,
             Err(e) => {
-                eprintln!("konnect-stub: {e:#}");
+                eprintln!(
+                    "konnect-stub: {e:#}{}",
+                    server_kit::cli::port_hint(&e, "--listen", "KONNECT_STUB_LISTEN")
+                );
                 return ExitCode::FAILURE;
             }
         };
         println!("konnect-stub: {}/login", stub.base_url());
+        println!("  listening on       {}", stub.local_addr());
+        println!("  seeded             {}", stub.directory().summary());
         println!(
             "  Organization Admin: {} / {}",
             config.admin_email, config.admin_password

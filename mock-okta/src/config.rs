@@ -21,7 +21,7 @@ pub struct Config {
 
     /// The org URL browsers and clients use, e.g. https://dev-123456.okta.com
     /// [default: http://<listen address>]
-    #[arg(long, env = "MOCK_OKTA_PUBLIC_URL")]
+    #[arg(long, env = "MOCK_OKTA_PUBLIC_URL", value_parser = server_kit::cli::public_url)]
     pub public_url: Option<String>,
 
     /// Management API token, sent as `Authorization: SSWS <token>` (not empty).

@@ -26,11 +26,22 @@ fn main() -> std::process::ExitCode {
 
 async fn run(config: Config) -> std::process::ExitCode {
     server_kit::cli::init_logging("mock_okta=info");
-    match MockOkta::start(config).await {
+    match MockOkta::start(config.clone()).await {
         Ok(okta) => {
             tracing::info!(org = okta.base_url(), issuer = %okta.issuer(), "mock-okta is ready");
             println!("mock-okta org URL: {}", okta.base_url());
             println!("mock-okta listening on {}", okta.local_addr());
+            match &config.seed {
+                Some(path) => println!(
+                    "mock-okta seeded org: {} (from {}; a seed file replaces the default org)",
+                    okta.directory().summary(),
+                    path.display()
+                ),
+                None => println!(
+                    "mock-okta seeded org: {} (the default org)",
+                    okta.directory().summary()
+                ),
+            }
             tokio::select! {
                 () = shutdown_signal() => okta.shutdown().await,
             }

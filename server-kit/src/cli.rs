@@ -1,13 +1,19 @@
 //! The command-line contract every binary of the harness keeps: a bad flag or environment
 //! variable is one line on stderr that names it and says what would be accepted, with exit
 //! status 2; `--help` and `--version` print and exit 0; logs go to stderr, with colour codes
-//! only when stderr is a terminal.
+//! only when stderr is a terminal; a problem at run time (a port in use, a bad seed) is one
+//! line with exit status 1.
+//!
+//! [`Prefixed`] puts one server's options, unchanged but for a prefix on each flag, into the
+//! command line of a binary that runs several servers (the harness's `cargo run`).
 
-use std::{ffi::OsString, io::IsTerminal as _, process::ExitCode};
+use std::{ffi::OsString, io::IsTerminal as _, marker::PhantomData, process::ExitCode};
 
 use clap::{
-    CommandFactory, Parser,
+    ArgMatches, Args, CommandFactory, FromArgMatches, Parser,
+    builder::{PossibleValuesParser, TypedValueParser as _},
     error::{ContextKind, ContextValue, ErrorKind},
+    parser::ValueSource,
 };
 
 /// Parses the process's arguments and environment into `T`, or prints one line and returns
@@ -103,6 +109,151 @@ fn env_source<T: CommandFactory>(
             .is_some_and(|a| a == flag || a.starts_with(&format!("{flag}=")))
     });
     (!on_command_line && env(&var).is_some()).then_some(var)
+}
+
+/// A problem with an option that its value parser cannot see alone (two values that clash,
+/// say): reported like clap's own problems, as one line with exit status 2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagProblem {
+    /// The long flag without its dashes (`member`).
+    pub flag: String,
+    /// Its environment variable.
+    pub var: &'static str,
+    /// What is wrong and how to fix it.
+    pub problem: String,
+}
+
+impl FlagProblem {
+    pub fn new(flag: &str, var: &'static str, problem: impl Into<String>) -> Self {
+        Self {
+            flag: flag.to_owned(),
+            var,
+            problem: problem.into(),
+        }
+    }
+
+    /// The same problem as the flag is spelled under a [`Prefix`] (`--konnect-member`).
+    pub fn prefixed(mut self, prefix: &str) -> Self {
+        self.flag = format!("{prefix}-{}", self.flag);
+        self
+    }
+}
+
+impl std::fmt::Display for FlagProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "--{} ({}): {}", self.flag, self.var, self.problem)
+    }
+}
+
+impl std::error::Error for FlagProblem {}
+
+/// The value parser of a public URL option: [`crate::parse_public_url`]'s rules, so a bad
+/// URL is a flag problem (exit status 2) and not found at start.
+pub fn public_url(raw: &str) -> Result<String, String> {
+    crate::parse_public_url(raw).map_err(|e| format!("{e:#}"))
+}
+
+/// The value parser of an on/off switch: `true`, `false`, `1` or `0` (from its environment
+/// variable, say `HARNESS_CONFIGURE_OKTA=1`); anything else is refused with these listed.
+pub fn switch() -> clap::builder::ValueParser {
+    clap::builder::ValueParser::new(
+        PossibleValuesParser::new(["true", "false", "1", "0"]).map(|v| v == "true" || v == "1"),
+    )
+}
+
+/// The prefix and help heading [`Prefixed`] gives one server's options.
+pub trait Prefix {
+    /// Put before each long flag with a dash: `okta` makes `--listen` `--okta-listen`.
+    const FLAG: &'static str;
+    /// The section of `--help` the options are listed under.
+    const HEADING: &'static str;
+
+    /// Changes one option as the other binary takes it (help that says another default,
+    /// say); the option as the server has it by default.
+    fn adjust(arg: clap::Arg) -> clap::Arg {
+        arg
+    }
+}
+
+/// A server's own command line `T` inside another binary's: every option of `T` with its
+/// long flag prefixed by [`Prefix::FLAG`], and the same environment variable, help, default
+/// and value parser (so its errors and accepted values are the server's).
+#[derive(Debug, Clone)]
+pub struct Prefixed<T, P> {
+    pub inner: T,
+    prefix: PhantomData<P>,
+}
+
+impl<T, P: Prefix> Prefixed<T, P> {
+    fn id(inner: &clap::Id) -> String {
+        format!("{}-{inner}", P::FLAG)
+    }
+}
+
+impl<T: Parser, P: Prefix> Args for Prefixed<T, P> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        let own = T::command();
+        let mut cmd = cmd.next_help_heading(P::HEADING);
+        for arg in own.get_arguments() {
+            let Some(long) = arg.get_long() else { continue };
+            if matches!(long, "help" | "version") {
+                continue;
+            }
+            cmd = cmd.arg(P::adjust(
+                arg.clone()
+                    .id(Self::id(arg.get_id()))
+                    .long(format!("{}-{long}", P::FLAG))
+                    .help_heading(P::HEADING),
+            ));
+        }
+        cmd
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
+impl<T: Parser, P: Prefix> FromArgMatches for Prefixed<T, P> {
+    /// `T` parsed from the values given to the prefixed flags (or their variables), so `T`
+    /// keeps its own rules and defaults.
+    fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
+        let own = T::command();
+        let mut argv = vec![OsString::from(own.get_name())];
+        for arg in own.get_arguments() {
+            let (Some(long), id) = (arg.get_long(), Self::id(arg.get_id())) else {
+                continue;
+            };
+            let given = m.try_contains_id(&id).unwrap_or(false)
+                && matches!(
+                    m.value_source(&id),
+                    Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+                );
+            if !given {
+                continue;
+            }
+            if !arg.get_action().takes_values() {
+                if m.get_one::<bool>(&id).copied().unwrap_or(false) {
+                    argv.push(format!("--{long}").into());
+                }
+                continue;
+            }
+            for raw in m.get_raw(&id).into_iter().flatten() {
+                let mut flag = OsString::from(format!("--{long}="));
+                flag.push(raw);
+                argv.push(flag);
+            }
+        }
+        Ok(Self {
+            inner: T::try_parse_from(argv)?,
+            prefix: PhantomData,
+        })
+    }
+
+    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(m)?;
+        Ok(())
+    }
 }
 
 /// For an error that is a port already in use: how to pick another (empty otherwise).

@@ -78,6 +78,32 @@ pub enum SettingsRefusal {
     },
 }
 
+/// Why SAML cannot be turned on: this stub has no SAML identity provider to configure.
+pub const SAML_NEEDS_A_SAML_PROVIDER: &str =
+    "cannot be set before configuring a SAML identity provider (this stub supports only OIDC)";
+
+impl std::fmt::Display for SettingsRefusal {
+    /// A sentence for a person (a seed file's author, say), not Konnect's JSON.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SettingsRefusal::NotEnterprise => f.write_str(
+                "single sign-on needs an Enterprise organization; set its tier to enterprise",
+            ),
+            SettingsRefusal::Invalid { detail, params } => {
+                let reasons: Vec<String> = params
+                    .iter()
+                    .map(|p| format!("{} {}", p.field, p.reason))
+                    .collect();
+                match (detail.is_empty(), reasons.is_empty()) {
+                    (false, true) => f.write_str(detail),
+                    (true, _) => f.write_str(&reasons.join("; ")),
+                    (false, false) => write!(f, "{detail} ({})", reasons.join("; ")),
+                }
+            }
+        }
+    }
+}
+
 impl AuthSettings {
     /// Applies a patch with Konnect's rules: at least one scheme stays on, OIDC needs a complete
     /// identity provider and an Enterprise organization, SAML is not configurable here, and
@@ -122,12 +148,13 @@ impl AuthSettings {
             });
         }
         if next.saml_auth_enabled && !self.saml_auth_enabled {
-            // This stub has no SAML identity provider to configure.
+            // SAML needs a SAML identity provider, which this stub cannot configure; the
+            // OIDC provider does not count, so the reason says which kind is missing.
             return Err(SettingsRefusal::Invalid {
                 detail: String::new(),
                 params: vec![InvalidParameter::new(
                     "saml_auth_enabled",
-                    "cannot be set before configuring an identity provider",
+                    SAML_NEEDS_A_SAML_PROVIDER,
                 )],
             });
         }
@@ -433,15 +460,24 @@ mod tests {
     }
 
     #[test]
-    fn saml_cannot_be_enabled_here() {
+    fn saml_is_refused_for_want_of_a_saml_provider_even_with_oidc_configured() {
         let patch = AuthSettingsPatch {
             saml_auth_enabled: Some(true),
             ..Default::default()
         };
-        assert!(
-            AuthSettings::default()
-                .apply(&patch, true, Tier::Enterprise)
-                .is_err()
+        let err = AuthSettings::default()
+            .apply(&patch, true, Tier::Enterprise)
+            .unwrap_err();
+        assert!(matches!(err, SettingsRefusal::Invalid { ref params, .. }
+            if params[0].field == "saml_auth_enabled"
+                && params[0].reason == SAML_NEEDS_A_SAML_PROVIDER));
+        assert_eq!(
+            err.to_string(),
+            format!("saml_auth_enabled {SAML_NEEDS_A_SAML_PROVIDER}")
+        );
+        assert_eq!(
+            SettingsRefusal::NotEnterprise.to_string(),
+            "single sign-on needs an Enterprise organization; set its tier to enterprise"
         );
     }
 

@@ -181,7 +181,7 @@ pub(super) fn load(seed: Seed, now: SystemTime) -> Result<State, String> {
             org.auth_settings = org
                 .auth_settings
                 .apply(&enable, true, org.tier)
-                .map_err(|e| format!("{}: cannot enable OIDC: {e:?}", org.name))?;
+                .map_err(|e| format!("{}: cannot enable OIDC: {e}", org.name))?;
         }
         if i == 0 && seed.any_kpat_is_admin {
             st.any_kpat_user = Some(org.owner_id.clone());

@@ -171,6 +171,21 @@ impl Directory {
             .collect()
     }
 
+    /// What the organizations hold, as the binary says at start:
+    /// "Acme Co. (enterprise, 2 users), Globex (free, 2 users)".
+    pub fn summary(&self) -> String {
+        let st = self.read();
+        st.org_order
+            .iter()
+            .filter_map(|id| st.orgs.get(id))
+            .map(|org| {
+                let users = st.users.values().filter(|u| u.org_id == org.id).count();
+                format!("{} ({}, {users} users)", org.name, org.tier.label())
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     pub fn user(&self, id: &str) -> Option<User> {
         self.read().users.get(id).cloned()
     }

@@ -176,6 +176,12 @@ impl Directory {
         &self.clock
     }
 
+    /// What the org holds, as the binary says at start: "2 users, 0 apps".
+    pub fn summary(&self) -> String {
+        let store = self.read();
+        format!("{} users, {} apps", store.users.len(), store.apps.len())
+    }
+
     /// A copy of everything the directory holds now, to go back to with
     /// [`Directory::restore`] (test control's reset returns the org to its seed).
     pub fn snapshot(&self) -> Snapshot {
