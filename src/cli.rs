@@ -250,6 +250,25 @@ mod tests {
         );
     }
 
+    /// The README's table of `cargo run`'s options, between its marker comments.
+    fn readme_options_table() -> Option<String> {
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+            .expect("read README.md");
+        let (_, rest) = readme.split_once("<!-- options:start -->\n")?;
+        let (table, _) = rest.split_once("<!-- options:end -->")?;
+        Some(table.to_owned())
+    }
+
+    #[test]
+    fn the_readme_lists_every_option_as_help_does() {
+        let expected = options_table();
+        assert!(
+            readme_options_table().as_deref() == Some(expected.as_str()),
+            "README.md's table between <!-- options:start --> and <!-- options:end --> \
+             differs from the options; put this there:\n{expected}"
+        );
+    }
+
     #[test]
     fn the_switch_takes_one_and_zero() {
         assert!(args(&["--configure-okta"]).configure_okta);

@@ -595,29 +595,34 @@ fn the_readme_filters_select_scenarios() {
             }
         }
     }
-    let arg = |line: &str, flag: &str| -> Option<String> {
-        let rest = line.split(&format!(" {flag} ")).nth(1)?;
-        Some(match rest.strip_prefix('"') {
-            Some(quoted) => quoted.split('"').next()?.to_owned(),
-            None => rest.split_whitespace().next()?.to_owned(),
-        })
-    };
-    let mut checked = 0;
-    for line in section.lines().filter(|l| l.contains("--test e2e --")) {
-        if let Some(re) = arg(line, "-n") {
-            let re = Regex::new(&re).expect("the -n example is a regex");
-            let n = names.iter().filter(|n| re.is_match(n)).count();
-            assert!(n > 0, "`{line}` selects no scenario");
-            checked += 1;
-        }
-        if let Some(tag) = arg(line, "-t") {
-            assert!(tags.contains(&tag), "`{line}`: no feature has {tag}");
-            checked += 1;
-        }
-        if let Some(path) = arg(line, "-i") {
-            assert!(root().join(&path).is_file(), "`{line}`: no {path}");
-            checked += 1;
+    // Every `-n "…"`, `-t @…` and `-i …` in the section, in the commands and in the prose.
+    let example = Regex::new(r#"(?:^|[\s`])-([nti]) (?:"([^"]+)"|([^\s`"]+))"#).unwrap();
+    let mut checked = BTreeSet::new();
+    for line in section.lines() {
+        for found in example.captures_iter(line) {
+            let value = found.get(2).or_else(|| found.get(3)).unwrap().as_str();
+            match &found[1] {
+                "n" => {
+                    let re = Regex::new(value).expect("the -n example is a regex");
+                    let n = names.iter().filter(|n| re.is_match(n)).count();
+                    assert!(n > 0, "`{line}`: -n {value:?} selects no scenario");
+                }
+                "t" => assert!(tags.contains(value), "`{line}`: no feature has {value}"),
+                _ => {
+                    let text = fs::read_to_string(root().join(value))
+                        .unwrap_or_else(|e| panic!("`{line}`: {value}: {e}"));
+                    assert!(
+                        text.lines().any(|l| l.trim_start().starts_with("Scenario")),
+                        "`{line}`: {value} has no scenario"
+                    );
+                }
+            }
+            checked.insert(found[1].to_owned());
         }
     }
-    assert_eq!(checked, 3, "the README shows -n, -t and -i once each");
+    assert_eq!(
+        checked.into_iter().collect::<Vec<_>>(),
+        ["i", "n", "t"],
+        "the README shows -n, -t and -i"
+    );
 }

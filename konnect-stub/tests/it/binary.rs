@@ -61,8 +61,11 @@ async fn the_binary_serves_the_login_page() {
         .unwrap();
     let stdout = child.stdout.take().unwrap();
     let first = tokio::task::spawn_blocking(move || {
+        let mut reader = BufReader::new(stdout);
         let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
+        reader.read_line(&mut line).unwrap();
+        // Keep reading: a closed pipe would end the binary at its next line of output.
+        std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
         line
     });
     let line = tokio::time::timeout(Duration::from_secs(30), first)
@@ -92,4 +95,43 @@ async fn the_binary_serves_the_login_page() {
     assert_eq!(org["name"], "Env Org");
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+/// Runs the binary with one environment variable set (and no other `KONNECT_STUB_*`): its
+/// exit code and its stderr.
+fn run_with_env(args: &[&str], var: (&str, &str)) -> (Option<i32>, String) {
+    let mut command = Command::new(BIN);
+    for (name, _) in std::env::vars() {
+        if name.starts_with("KONNECT_STUB_") {
+            command.env_remove(name);
+        }
+    }
+    let out = command.args(args).env(var.0, var.1).output().unwrap();
+    (out.status.code(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn a_bad_variable_is_one_line_naming_it_and_exit_2() {
+    let (code, stderr) = run_with_env(&["--listen", "127.0.0.1:0"], ("KONNECT_STUB_TIER", "gold"));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("konnect-stub: ") && stderr.contains("KONNECT_STUB_TIER"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_port_in_use_is_one_line_naming_the_flag_and_variable_and_exit_1() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let (code, stderr) = run_with_env(&[], ("KONNECT_STUB_LISTEN", &addr));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot listen on {addr}"))
+            && stderr.contains("--listen")
+            && stderr.contains("KONNECT_STUB_LISTEN"),
+        "{stderr}"
+    );
 }

@@ -4,16 +4,27 @@ use std::process::Command;
 
 use crate::support::ReplyExt as _;
 
-fn run(args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_mock-okta"))
+/// Runs the binary with `env` set and no other `MOCK_OKTA_*` variable: its exit code and stderr.
+fn run_with_env(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mock-okta"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("MOCK_OKTA_") {
+            command.env_remove(name);
+        }
+    }
+    let out = command
         .args(args)
-        .env_remove("MOCK_OKTA_LISTEN")
+        .envs(env.iter().copied())
         .output()
         .expect("run mock-okta");
     (
-        out.status.success(),
+        out.status.code(),
         String::from_utf8_lossy(&out.stderr).trim().to_owned(),
     )
+}
+
+fn run(args: &[&str]) -> (Option<i32>, String) {
+    run_with_env(args, &[])
 }
 
 #[test]
@@ -25,20 +36,20 @@ fn a_bad_seed_file_is_one_clear_line_and_a_failure() {
         "{\"users\": [{\"profile\": {\"login\": \"not-an-email\"}}]}",
     )
     .unwrap();
-    let (ok, err) = run(&["--listen", "127.0.0.1:0", "--seed", seed.to_str().unwrap()]);
-    assert!(!ok);
+    let (code, err) = run(&["--listen", "127.0.0.1:0", "--seed", seed.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
         err.contains("seed.json") && err.contains("users[0]"),
         "{err}"
     );
-    let (ok, err) = run(&[
+    let (code, err) = run(&[
         "--listen",
         "127.0.0.1:0",
         "--seed",
         "/nonexistent/seed.json",
     ]);
-    assert!(!ok);
+    assert_eq!(code, Some(1), "{err}");
     assert!(
         err.contains("cannot read seed file /nonexistent/seed.json"),
         "{err}"
@@ -49,28 +60,48 @@ fn a_bad_seed_file_is_one_clear_line_and_a_failure() {
 fn a_port_in_use_and_a_bad_key_are_reported() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();
-    let (ok, err) = run(&["--listen", &addr]);
-    assert!(!ok);
-    assert!(err.contains(&format!("cannot listen on {addr}")), "{err}");
+    let (code, err) = run(&["--listen", &addr]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains(&format!("cannot listen on {addr}"))
+            && err.contains("--listen")
+            && err.contains("MOCK_OKTA_LISTEN"),
+        "{err}"
+    );
     assert_eq!(err.lines().count(), 1, "{err}");
     let dir = tempfile::tempdir().unwrap();
     let key = dir.path().join("key.pem");
     std::fs::write(&key, "garbage").unwrap();
-    let (ok, err) = run(&[
+    let (code, err) = run(&[
         "--listen",
         "127.0.0.1:0",
         "--signing-key",
         key.to_str().unwrap(),
     ]);
-    assert!(!ok);
+    assert_eq!(code, Some(1), "{err}");
     assert!(err.contains("invalid signing key"), "{err}");
 }
 
 #[test]
-fn an_unknown_flag_fails() {
-    let (ok, err) = run(&["--no-such-flag"]);
-    assert!(!ok);
-    assert!(err.contains("--no-such-flag"), "{err}");
+fn an_unknown_flag_is_one_line_and_exit_2() {
+    let (code, err) = run(&["--no-such-flag"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("mock-okta: ") && err.contains("--no-such-flag"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_bad_variable_is_one_line_naming_it_and_exit_2() {
+    let (code, err) = run_with_env(
+        &["--listen", "127.0.0.1:0"],
+        &[("MOCK_OKTA_SIMPLIFIED_TARGET", "somewhere")],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("MOCK_OKTA_SIMPLIFIED_TARGET"), "{err}");
 }
 
 /// `MockOkta::serve` takes a listener the caller bound: it answers there, under the public
