@@ -381,8 +381,7 @@ async fn main() {
         let left = (cores as f64 - generator).max(0.0);
         let ceiling = ring_one * left;
         println!(
-            "ceiling with {left:.2} cores left to the server: {ceiling:.0} signs/s; tokens/s = {:.0}% of it \
-             (the rest is HTTP parsing, form and client checks, claims and JSON, per token)",
+            "ceiling with {left:.2} cores left to the server: {ceiling:.0} signs/s; tokens/s = {:.0}% of it",
             100.0 * tps / ceiling.max(1.0)
         );
     }

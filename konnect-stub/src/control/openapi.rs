@@ -47,15 +47,6 @@ pub fn document(server: &str) -> Value {
         invalid_filter: "Bad Request: an unknown endpoint or an unreadable time",
         reset: "Back to the seed: organizations, users, identity settings, sessions and sign-ins in flight, provider caches, faults, clock, journal",
         default_body: "A string is sent as is, anything else as JSON; without it the endpoint's own error (problem+json on authenticate and api, an error page elsewhere)",
-        credentials: &[
-            "basic",
-            "post",
-            "client_secret_jwt",
-            "private_key_jwt",
-            "none",
-            "SSWS",
-            "Bearer",
-        ],
     };
     openapi::document(&surface, Map::new(), Map::new())
 }

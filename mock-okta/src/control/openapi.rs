@@ -41,15 +41,6 @@ pub fn document(server: &str) -> Value {
         invalid_filter: "E0000001: an unknown endpoint or an unreadable time",
         reset: "Back to the seed: directory, sessions, codes and tokens, faults, clock, signing key, journal",
         default_body: "A string is sent as is, anything else as JSON; without it the endpoint's own error body (429: E0000047 with X-Rate-Limit-*; 500: E0000009 or server_error; pages: an HTML page)",
-        credentials: &[
-            "basic",
-            "post",
-            "client_secret_jwt",
-            "private_key_jwt",
-            "none",
-            "SSWS",
-            "Bearer",
-        ],
     };
     let mut extra_paths = Map::new();
     extra_paths.insert(

@@ -353,7 +353,18 @@ fn jwt_part(jwt: &str, i: usize) -> Option<Value> {
     serde_json::from_slice(&general_purpose::URL_SAFE_NO_PAD.decode(seg).ok()?).ok()
 }
 
-/// Which credential scheme a request used.
+/// Every value [`credentials`] gives, for the OpenAPI document's enum.
+pub const CREDENTIALS: &[&str] = &[
+    "basic",
+    "post",
+    "client_secret_jwt",
+    "private_key_jwt",
+    "none",
+    "SSWS",
+    "Bearer",
+];
+
+/// Which credential scheme a request used: one of [`CREDENTIALS`].
 pub fn credentials(headers: &HeaderMap, form: &[(String, String)]) -> &'static str {
     if let Some(value) = authorization(headers) {
         if scheme_is(value, "Basic ").is_some() {

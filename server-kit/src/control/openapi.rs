@@ -34,8 +34,6 @@ pub struct Surface<'a> {
     pub reset: &'a str,
     /// What a fault's default body is.
     pub default_body: &'a str,
-    /// The journal's credential schemes.
-    pub credentials: &'a [&'a str],
 }
 
 impl Surface<'_> {
@@ -206,7 +204,7 @@ pub fn document(
                 "query": {"type": "object", "additionalProperties": {"type": "string"}},
                 "form": {"type": "object", "additionalProperties": {"type": "string"}},
                 "cookies": {"type": "object", "additionalProperties": {"type": "string"}},
-                "credentials": {"type": "string", "enum": s.credentials},
+                "credentials": {"type": "string", "enum": super::journal::CREDENTIALS},
                 "status": {"type": "integer", "nullable": true, "description": "null: the connection was closed, or no answer came"},
                 "fault": {"type": "string", "nullable": true},
                 "duration_ms": {"type": "integer"}}}),
