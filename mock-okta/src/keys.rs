@@ -74,6 +74,15 @@ impl SigningKey {
             .to_string())
     }
 
+    /// Loads a PEM private key (PKCS#1 `RSA PRIVATE KEY` or PKCS#8 `PRIVATE KEY`) from a
+    /// file's bytes: a binary file (a DER key, say) gets the same one sentence as a wrong text.
+    pub fn from_pem_bytes(bytes: &[u8]) -> anyhow::Result<Self> {
+        match std::str::from_utf8(bytes) {
+            Ok(pem) => Self::from_pem(pem),
+            Err(_) => Err(not_a_pem_key("the file is binary, not text")),
+        }
+    }
+
     /// Loads a PEM private key (PKCS#1 `RSA PRIVATE KEY` or PKCS#8 `PRIVATE KEY`).
     pub fn from_pem(pem: &str) -> anyhow::Result<Self> {
         // The parsers' own errors repeat themselves and say little to a person: one sentence
@@ -81,9 +90,14 @@ impl SigningKey {
         let key = rsa::PrivateKey::from_pkcs1_pem(pem)
             .or_else(|_| rsa::PrivateKey::from_pkcs8_pem(pem))
             .map_err(|_| {
-                anyhow::anyhow!(
-                    "not a PEM RSA private key (it must begin with -----BEGIN RSA PRIVATE KEY----- or -----BEGIN PRIVATE KEY-----); leave the signing key out for a fresh one"
-                )
+                let found = match pem.lines().map(str::trim).find(|l| !l.is_empty()) {
+                    Some(line) if line.starts_with("-----BEGIN") => {
+                        format!("it begins with {}", truncate(line, 60))
+                    }
+                    Some(_) => "it has no PEM header".to_owned(),
+                    None => "it is empty".to_owned(),
+                };
+                not_a_pem_key(&found)
             })?;
         let bits = key.n_bytes().len() * 8;
         anyhow::ensure!(
@@ -193,6 +207,21 @@ impl SigningKey {
         signature::RsaPublicKeyComponents { n, e }
             .verify(&signature::RSA_PKCS1_2048_8192_SHA256, message, sig)
             .is_ok()
+    }
+}
+
+/// The one sentence for a signing key file that is not a usable PEM RSA key.
+fn not_a_pem_key(found: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "not a PEM RSA private key ({found}; it must begin with -----BEGIN RSA PRIVATE KEY----- or -----BEGIN PRIVATE KEY-----); leave the signing key out for a fresh one"
+    )
+}
+
+/// At most `max` characters of `s`, cut on a character boundary.
+fn truncate(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => &s[..i],
+        None => s,
     }
 }
 
@@ -414,5 +443,27 @@ pub(crate) mod tests {
         let small = rsa::PrivateKey::new(&mut rand::rng(), 1024).unwrap();
         let pem = small.to_pkcs1_pem(rsa::pkcs1::LineEnding::LF).unwrap();
         assert!(SigningKey::from_pem(&pem).is_err());
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_key_gets_one_sentence_saying_what_it_is() {
+        let message = |bytes: &[u8]| match SigningKey::from_pem_bytes(bytes) {
+            Ok(_) => panic!("accepted"),
+            Err(err) => format!("{err:#}"),
+        };
+        let binary = message(&[0x30, 0x82, 0xff, 0xfe, 0x00]);
+        assert!(
+            binary.starts_with("not a PEM RSA private key (the file is binary"),
+            "{binary}"
+        );
+        let text = message(b"hello\nworld\n");
+        assert!(text.contains("(it has no PEM header;"), "{text}");
+        let cert = message(b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+        assert!(text.matches("not a PEM").count() == 1, "{text}");
+        assert!(
+            cert.contains("(it begins with -----BEGIN CERTIFICATE-----;"),
+            "{cert}"
+        );
+        assert!(message(b"").contains("(it is empty;"));
     }
 }

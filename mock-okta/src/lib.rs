@@ -102,9 +102,9 @@ impl Prepared {
             })?;
         let keys = match &config.signing_key {
             Some(path) => {
-                let pem = std::fs::read_to_string(path)
+                let bytes = std::fs::read(path)
                     .with_context(|| format!("cannot read signing key {}", path.display()))?;
-                let key = keys::SigningKey::from_pem(&pem)
+                let key = keys::SigningKey::from_pem_bytes(&bytes)
                     .with_context(|| format!("invalid signing key {}", path.display()))?;
                 KeyRing::with_key(key)
             }
