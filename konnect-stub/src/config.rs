@@ -3,7 +3,6 @@
 
 use std::{path::PathBuf, time::Duration};
 
-use anyhow::Context as _;
 use server_kit::cli::FlagProblem;
 
 use crate::org::{Email, Role, Seed, SeedOrganization, SeedUser, Tier};
@@ -51,7 +50,7 @@ fn parse_token(raw: &str) -> Result<String, String> {
 #[command(name = "konnect-stub", version, about, long_about = None)]
 pub struct Config {
     /// Address to listen on, HOST:PORT (port 0 picks a free port).
-    #[arg(long, env = "KONNECT_STUB_LISTEN", default_value = DEFAULT_LISTEN)]
+    #[arg(long, env = "KONNECT_STUB_LISTEN", default_value = DEFAULT_LISTEN, value_parser = server_kit::cli::listen_address)]
     pub listen: String,
 
     /// Public base URL the browser uses (default: http://{listen address}). The redirect URI to
@@ -209,9 +208,7 @@ impl Config {
 }
 
 fn read_seed_file(path: &std::path::Path) -> anyhow::Result<Seed> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read seed file {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("seed file {}", path.display()))
+    server_kit::cli::read_json_file("seed file", path)
 }
 
 #[cfg(test)]

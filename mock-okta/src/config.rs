@@ -16,7 +16,7 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:9000";
 #[command(name = "mock-okta", version, about)]
 pub struct Config {
     /// Address to listen on, HOST:PORT (port 0 picks a free port).
-    #[arg(long, env = "MOCK_OKTA_LISTEN", default_value = DEFAULT_LISTEN)]
+    #[arg(long, env = "MOCK_OKTA_LISTEN", default_value = DEFAULT_LISTEN, value_parser = server_kit::cli::listen_address)]
     pub listen: String,
 
     /// The org URL browsers and clients use, e.g. https://dev-123456.okta.com

@@ -16,7 +16,6 @@
 //! ```
 //! Users and groups are referred to by login and by name, since ids are made at start.
 
-use anyhow::Context as _;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -105,9 +104,7 @@ pub struct SeedAssignments {
 impl Seed {
     /// Reads and parses a seed file; errors name the file and the problem.
     pub fn from_file(path: &std::path::Path) -> anyhow::Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read seed file {}", path.display()))?;
-        serde_json::from_str(&text).with_context(|| format!("invalid seed file {}", path.display()))
+        server_kit::cli::read_json_file("seed file", path)
     }
 
     /// The default org: an admin with Okta's SUPER_ADMIN role and a regular user.

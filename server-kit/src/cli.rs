@@ -153,6 +153,46 @@ pub fn public_url(raw: &str) -> Result<String, String> {
     crate::parse_public_url(raw).map_err(|e| format!("{e:#}"))
 }
 
+/// Reads a JSON file that a flag names (a seed, say): one error that names the file and says
+/// whether it is not JSON at all or JSON of the wrong shape (serde's own words, with the line).
+pub fn read_json_file<T: serde::de::DeserializeOwned>(
+    what: &str,
+    path: &std::path::Path,
+) -> anyhow::Result<T> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("cannot read {what} {}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| {
+        let kind = match e.classify() {
+            serde_json::error::Category::Data => "has the wrong shape",
+            _ => "is not valid JSON",
+        };
+        anyhow::anyhow!("{what} {} {kind}: {e}", path.display())
+    })
+}
+
+/// The value parser of a listen address, HOST:PORT: a typo is a flag problem (exit status 2)
+/// that shows the form, not an unreadable "invalid socket address" at start. The host is
+/// resolved when binding (so `localhost:9000` works), the port must be a number.
+pub fn listen_address(raw: &str) -> Result<String, String> {
+    let form = "expected HOST:PORT, e.g. 127.0.0.1:9000 (port 0 picks a free port)";
+    let Some((host, port)) = raw.rsplit_once(':') else {
+        return Err(form.to_owned());
+    };
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    if host.is_empty() || host.contains(|c: char| c.is_whitespace() || c == '/') {
+        return Err(form.to_owned());
+    }
+    if port.parse::<u16>().is_err() {
+        return Err(format!(
+            "the port {port:?} is not a number from 0 to 65535; {form}"
+        ));
+    }
+    Ok(raw.to_owned())
+}
+
 /// The value parser of an on/off switch: `true`, `false`, `1` or `0` (from its environment
 /// variable, say `HARNESS_CONFIGURE_OKTA=1`); anything else is refused with these listed.
 pub fn switch() -> clap::builder::ValueParser {
@@ -284,6 +324,63 @@ pub fn init_logging(default_filter: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_json_file_that_is_not_json_or_of_the_wrong_shape_says_which() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Shape {
+            users: Vec<String>,
+        }
+        let dir = std::env::temp_dir().join(format!("server-kit-json-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = |name: &str, text: &str| {
+            let path = dir.join(name);
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        let err = |path: &std::path::Path| read_json_file::<Shape>("seed file", path).unwrap_err();
+        let text = err(&file("text.json", "hello")).to_string();
+        assert!(
+            text.contains("text.json is not valid JSON: expected value at line 1"),
+            "{text}"
+        );
+        let shape = err(&file("shape.json", r#"{"user": []}"#)).to_string();
+        assert!(
+            shape.contains("shape.json has the wrong shape: unknown field `user`"),
+            "{shape}"
+        );
+        let missing = err(&dir.join("missing.json")).to_string();
+        assert!(missing.starts_with("cannot read seed file "), "{missing}");
+        assert!(
+            read_json_file::<Shape>("seed file", &file("ok.json", r#"{"users": ["a"]}"#)).is_ok()
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_listen_address_is_host_and_port() {
+        for good in [
+            "127.0.0.1:9000",
+            "localhost:0",
+            "[::1]:8000",
+            "0.0.0.0:65535",
+        ] {
+            assert_eq!(listen_address(good).as_deref(), Ok(good));
+        }
+        for bad in [
+            "nope",
+            "9000",
+            ":9000",
+            "127.0.0.1:",
+            "127.0.0.1:99999",
+            "http://x:1",
+        ] {
+            let err = listen_address(bad).unwrap_err();
+            assert!(err.contains("expected HOST:PORT"), "{bad}: {err}");
+        }
+    }
 
     #[derive(Debug, Parser)]
     #[command(name = "t")]
