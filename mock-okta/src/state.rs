@@ -5,7 +5,11 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 
 use crate::{
-    clock::Clock, directory::Directory, keys::KeyRing, ledger::Ledger, paths::OrgUrls,
+    clock::Clock,
+    directory::{Directory, GroupsOverLimit},
+    keys::KeyRing,
+    ledger::Ledger,
+    paths::OrgUrls,
     web::RateLimits,
 };
 
@@ -25,6 +29,8 @@ pub struct Options {
     /// The Management API token (`Authorization: SSWS <token>`).
     pub api_token: Arc<str>,
     pub simplified_target: SimplifiedTarget,
+    /// Where a groups claim of more than 100 groups refuses the token.
+    pub groups_over_limit: GroupsOverLimit,
 }
 
 /// Shared state of every handler.
@@ -52,6 +58,7 @@ pub struct Issuer {
     pub ledger: Ledger,
     pub keys: KeyRing,
     pub clock: Clock,
+    pub groups_over_limit: GroupsOverLimit,
 }
 
 impl FromRef<AppState> for Issuer {
@@ -62,6 +69,7 @@ impl FromRef<AppState> for Issuer {
             ledger: s.ledger.clone(),
             keys: s.keys.clone(),
             clock: s.clock.clone(),
+            groups_over_limit: s.options.groups_over_limit,
         }
     }
 }

@@ -8,6 +8,7 @@
 
 mod apps;
 mod forms;
+mod groups;
 mod people;
 
 use askama::Template;
@@ -41,6 +42,7 @@ pub fn router(_state: &AppState) -> Router<AppState> {
         .route(paths::ADMIN_DASHBOARD, get(console_dashboard))
         .merge(apps::router())
         .merge(people::router())
+        .merge(groups::router())
 }
 
 /// A signed-in user with the `SUPER_ADMIN` role. Without an Okta session the browser goes
@@ -132,7 +134,8 @@ pub struct Chrome {
     pub org_url: String,
     pub csrf: String,
     pub csrf_field: &'static str,
-    /// Which main navigation entry is current: "dashboard", "apps" or "people".
+    /// Which main navigation entry is current: "dashboard", "apps", "people", "groups" or
+    /// "api".
     pub nav: &'static str,
 }
 
