@@ -4,7 +4,9 @@
 
 mod access;
 mod assignments;
+mod claims;
 mod general_settings;
+mod groups;
 mod people;
 mod wizard;
 
