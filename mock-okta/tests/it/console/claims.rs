@@ -13,7 +13,9 @@ async fn add_claim_makes_the_claim_the_api_shows() {
     let (status, html) = page(&b, &h, "/admin/oauth2/as").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(">Authorization Servers</a>"));
-    assert!(html.contains(&format!("<a href=\"{SERVER}\" data-se=\"auth-server-name\">default</a>")));
+    assert!(html.contains(&format!(
+        "<a href=\"{SERVER}\" data-se=\"auth-server-name\">default</a>"
+    )));
     let (_, html) = page(&b, &h, &format!("{SERVER}?tab=claims")).await;
     assert!(html.contains("No claims yet."));
     let (_, html) = page(&b, &h, &format!("{SERVER}?tab=claims&dialog=add-claim")).await;
@@ -54,7 +56,11 @@ async fn add_claim_makes_the_claim_the_api_shows() {
         data_se(&res.text, "error-filter").as_deref(),
         Some("The regular expression is not valid")
     );
-    assert_eq!(get(&h, claims).await.json, json!([]), "a refusal makes nothing");
+    assert_eq!(
+        get(&h, claims).await.json,
+        json!([]),
+        "a refusal makes nothing"
+    );
 
     let res = post(&b, &h, &format!("{SERVER}/claims"), &t, &kong).await;
     assert_eq!(res.status, StatusCode::FOUND);
@@ -71,7 +77,10 @@ async fn add_claim_makes_the_claim_the_api_shows() {
     assert_eq!(c["status"], "ACTIVE");
     let (_, html) = page(&b, &h, &format!("{SERVER}?tab=claims")).await;
     assert_eq!(data_se(&html, "claim-name").as_deref(), Some("groups"));
-    assert_eq!(data_se(&html, "claim-value").as_deref(), Some("Matches regex: .*"));
+    assert_eq!(
+        data_se(&html, "claim-value").as_deref(),
+        Some("Matches regex: .*")
+    );
 
     // An expression claim for the access token, for chosen scopes.
     let res = post(
@@ -97,7 +106,14 @@ async fn add_claim_makes_the_claim_the_api_shows() {
     assert_eq!(api.json[1]["conditions"]["scopes"], json!(["profile"]));
 
     let id = api.json[0]["id"].as_str().expect("id");
-    let res = post(&b, &h, &format!("{SERVER}/claims/remove"), &t, &[("claim_id", id)]).await;
+    let res = post(
+        &b,
+        &h,
+        &format!("{SERVER}/claims/remove"),
+        &t,
+        &[("claim_id", id)],
+    )
+    .await;
     assert_eq!(res.status, StatusCode::FOUND);
     assert_eq!(get(&h, claims).await.json.as_array().map(Vec::len), Some(1));
     let (status, _) = page(&b, &h, "/admin/oauth2/as/aus404").await;

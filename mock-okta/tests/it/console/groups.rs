@@ -20,20 +20,40 @@ async fn add_group_then_assign_and_remove_people() {
     // A blank or taken name stays in the dialog with the error beside the field.
     for (name, message) in [
         ("", "This field cannot be left blank"),
-        ("everyone", "An object with this field already exists in the current organization"),
+        (
+            "everyone",
+            "An object with this field already exists in the current organization",
+        ),
     ] {
-        let res = post(&b, &h, "/admin/groups", &t, &[("name", name), ("description", "")]).await;
+        let res = post(
+            &b,
+            &h,
+            "/admin/groups",
+            &t,
+            &[("name", name), ("description", "")],
+        )
+        .await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST);
         assert_eq!(data_se(&res.text, "error-name").as_deref(), Some(message));
     }
-    assert_eq!(get(&h, "/api/v1/groups").await.json.as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        get(&h, "/api/v1/groups")
+            .await
+            .json
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
 
     let res = post(
         &b,
         &h,
         "/admin/groups",
         &t,
-        &[("name", "Konnect Admins"), ("description", "Konnect's organization admins")],
+        &[
+            ("name", "Konnect Admins"),
+            ("description", "Konnect's organization admins"),
+        ],
     )
     .await;
     assert_eq!(res.status, StatusCode::FOUND);
@@ -48,7 +68,14 @@ async fn add_group_then_assign_and_remove_people() {
     assert!(html.contains("No people in this group."));
     assert!(html.contains("<label for=\"assign-people\">Assign people</label>"));
     let user = h.okta.directory().user(USER.0).expect("user");
-    let res = post(&b, &h, &format!("{group_page}/people"), &t, &[("user_id", &user.id)]).await;
+    let res = post(
+        &b,
+        &h,
+        &format!("{group_page}/people"),
+        &t,
+        &[("user_id", &user.id)],
+    )
+    .await;
     assert_eq!(res.status, StatusCode::FOUND);
     let members = get(&h, &format!("/api/v1/groups/{group_id}/users")).await;
     assert_eq!(members.json[0]["profile"]["login"], USER.0);
@@ -56,7 +83,14 @@ async fn add_group_then_assign_and_remove_people() {
     assert_eq!(data_se(&html, "member-username").as_deref(), Some(USER.0));
     assert!(html.contains("aria-label=\"Remove Uma User\""));
 
-    let res = post(&b, &h, &format!("{group_page}/people/remove"), &t, &[("user_id", &user.id)]).await;
+    let res = post(
+        &b,
+        &h,
+        &format!("{group_page}/people/remove"),
+        &t,
+        &[("user_id", &user.id)],
+    )
+    .await;
     assert_eq!(res.status, StatusCode::FOUND);
     let members = get(&h, &format!("/api/v1/groups/{group_id}/users")).await;
     assert_eq!(members.json, json!([]));
@@ -72,10 +106,23 @@ async fn add_group_then_assign_and_remove_people() {
     )
     .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
-    assert!(res.text.contains("The members of the Everyone group cannot be changed."));
-    let res = post(&b, &h, &format!("{group_page}/people"), &t, &[("user_id", "00unobody")]).await;
+    assert!(
+        res.text
+            .contains("The members of the Everyone group cannot be changed.")
+    );
+    let res = post(
+        &b,
+        &h,
+        &format!("{group_page}/people"),
+        &t,
+        &[("user_id", "00unobody")],
+    )
+    .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
-    assert!(res.text.contains("The selected item no longer exists. Reload the page."));
+    assert!(
+        res.text
+            .contains("The selected item no longer exists. Reload the page.")
+    );
     let (status, _) = page(&b, &h, "/admin/group/00gmissing").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // Without the anti-forgery token nothing changes.
@@ -85,6 +132,11 @@ async fn add_group_then_assign_and_remove_people() {
         .reply()
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
-    assert_eq!(get(&h, &format!("/api/v1/groups/{group_id}/users")).await.json, json!([]));
+    assert_eq!(
+        get(&h, &format!("/api/v1/groups/{group_id}/users"))
+            .await
+            .json,
+        json!([])
+    );
     h.okta.shutdown().await;
 }
