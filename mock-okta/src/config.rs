@@ -29,7 +29,7 @@ pub struct Config {
           value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub api_token: String,
 
-    /// JSON seed file with users, groups, apps, scopes and assignments in Okta's
+    /// JSON seed file with users, groups, apps, scopes, claims and assignments in Okta's
     /// Management API shapes [default: an admin and a regular user, see README].
     #[arg(long, env = "MOCK_OKTA_SEED")]
     pub seed: Option<PathBuf>,
