@@ -8,6 +8,7 @@ mod claims;
 mod general_settings;
 mod groups;
 mod people;
+mod sign_on;
 mod wizard;
 
 use reqwest::{Method, StatusCode};
