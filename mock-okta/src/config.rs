@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-use crate::{directory::GroupsOverLimit, state::SimplifiedTarget};
+use crate::state::{GroupsOverLimit, SimplifiedTarget};
 
 /// The Management API token used when none is given.
 pub const DEFAULT_API_TOKEN: &str = "00mock-okta-api-token";

@@ -5,11 +5,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 
 use crate::{
-    clock::Clock,
-    directory::{Directory, GroupsOverLimit},
-    keys::KeyRing,
-    ledger::Ledger,
-    paths::OrgUrls,
+    clock::Clock, directory::Directory, keys::KeyRing, ledger::Ledger, paths::OrgUrls,
     web::RateLimits,
 };
 
@@ -21,6 +17,20 @@ pub enum SimplifiedTarget {
     #[default]
     FirstRedirectUri,
     InitiateLoginUri,
+}
+
+/// Flows in which a groups claim past
+/// [`GROUPS_CLAIM_LIMIT`](crate::directory::GROUPS_CLAIM_LIMIT) refuses the token. Okta's
+/// sources disagree: DD-OIDC says the request fails; Okta's support article says only the
+/// implicit flow (tokens from the authorize endpoint) has the limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum GroupsOverLimit {
+    /// Every flow fails (DD-OIDC).
+    #[default]
+    EveryFlow,
+    /// Only tokens returned by the authorize endpoint fail; the token endpoint lists every
+    /// matching group.
+    ImplicitOnly,
 }
 
 /// Behaviour switches that are not part of the directory.

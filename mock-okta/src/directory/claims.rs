@@ -11,7 +11,8 @@
 //!   included, in the order the groups were made; an EXPRESSION claim evaluates
 //!   `user.<profile attribute>` or a string literal.
 //! - At most [`GROUPS_CLAIM_LIMIT`] groups: past it the token is refused
-//!   ([`ClaimError::TooManyGroups`]) in the flows [`GroupsOverLimit`] names.
+//!   ([`ClaimError::TooManyGroups`]) where the caller says the limit applies
+//!   (`crate::state::GroupsOverLimit`).
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -464,19 +465,6 @@ pub enum ClaimTarget {
     },
     AccessToken,
     Userinfo,
-}
-
-/// Flows in which a groups claim past [`GROUPS_CLAIM_LIMIT`] refuses the token. Okta's
-/// sources disagree: DD-OIDC says the request fails; Okta's support article says only the
-/// implicit flow (tokens from the authorize endpoint) has the limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum GroupsOverLimit {
-    /// Every flow fails (DD-OIDC).
-    #[default]
-    EveryFlow,
-    /// Only tokens returned by the authorize endpoint fail; the token endpoint lists every
-    /// matching group.
-    ImplicitOnly,
 }
 
 /// Why claims could not be made.

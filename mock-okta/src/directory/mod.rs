@@ -26,7 +26,7 @@ pub use apps::{
 pub use claims::{
     AppGroupsClaim, AppGroupsClaimInput, Claim, ClaimConditionsInput, ClaimError, ClaimInput,
     ClaimTarget, ClaimType, ClaimValue, ExtraClaims, GROUPS_CLAIM_LIMIT, GroupFilter,
-    GroupFilterType, GroupsOverLimit, ValueType,
+    GroupFilterType, ValueType,
 };
 pub use groups::{EVERYONE, Group, GroupType};
 pub use roles::Role;

@@ -4,10 +4,9 @@
 //! `/userinfo`, never in access tokens).
 
 use crate::{
-    directory::{
-        AppGroupsClaim, ClaimError, ClaimTarget, Directory, ExtraClaims, GroupsOverLimit, User,
-    },
+    directory::{AppGroupsClaim, ClaimError, ClaimTarget, Directory, ExtraClaims, User},
     paths::AuthServer,
+    state::GroupsOverLimit,
 };
 
 /// Where the tokens go out: the authorize endpoint (implicit and hybrid) or the token

@@ -2,7 +2,7 @@
 //! userinfo (token types, "Always", scopes, status, each group filter), Okta's 100-group
 //! limit under both readings, and the org server's app groups claim with the `groups` scope.
 
-use mock_okta::{config::Config, directory::GroupsOverLimit};
+use mock_okta::{config::Config, state::GroupsOverLimit};
 
 use super::*;
 
