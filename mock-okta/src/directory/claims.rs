@@ -111,7 +111,11 @@ impl GroupFilter {
         if value.is_empty() {
             return Err(DirError::validation(vec![Cause::blank(field)]));
         }
-        if filter_type == GroupFilterType::Regex && anchored(value).is_err() {
+        // The pattern must stand on its own: `a)|(b` would compile once wrapped in the anchors
+        // and no longer match whole names.
+        if filter_type == GroupFilterType::Regex
+            && (regex::Regex::new(value).is_err() || anchored(value).is_err())
+        {
             return Err(DirError::validation(vec![Cause::new(
                 field,
                 format!(
@@ -647,6 +651,7 @@ mod tests {
     #[test]
     fn a_bad_regex_or_a_blank_filter_is_refused() {
         assert!(GroupFilter::new(GroupFilterType::Regex, "(", "value").is_err());
+        assert!(GroupFilter::new(GroupFilterType::Regex, ".*)|(x", "value").is_err());
         assert!(GroupFilter::new(GroupFilterType::Equals, "", "value").is_err());
     }
 
