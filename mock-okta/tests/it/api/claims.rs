@@ -148,6 +148,16 @@ async fn bad_claims_are_refused_with_the_field_and_change_nothing() {
     )
     .await;
     r.assert_error(StatusCode::BAD_REQUEST, "E0000003");
+    let r = h
+        .api(Method::POST, CLAIMS)
+        .header("content-type", "application/json")
+        .body("{\"name\": ")
+        .reply()
+        .await;
+    r.assert_error(StatusCode::BAD_REQUEST, "E0000003");
+    call(&h, Method::PATCH, CLAIMS, None)
+        .await
+        .assert_error(StatusCode::METHOD_NOT_ALLOWED, "E0000022");
     assert_eq!(get(&h, CLAIMS).await.json, json!([]), "nothing was made");
 
     // One name per token type: an ID-token and an access-token `groups` claim may coexist.
