@@ -212,6 +212,173 @@ impl OktaAdmin {
     }
 }
 
+impl OktaAdmin {
+    /// The `default` authorization server's claims.
+    pub async fn claims(&self) -> anyhow::Result<Vec<Value>> {
+        let v = self
+            .call(
+                self.http.get(format!(
+                    "{}/api/v1/authorizationServers/default/claims",
+                    self.org
+                )),
+                "list the default authorization server's claims",
+            )
+            .await?;
+        Ok(v.as_array().cloned().unwrap_or_default())
+    }
+
+    pub async fn delete_claim(&self, claim_id: &str) -> anyhow::Result<()> {
+        self.call(
+            self.http.delete(format!(
+                "{}/api/v1/authorizationServers/default/claims/{claim_id}",
+                self.org
+            )),
+            "delete the claim",
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The org's groups, every page.
+    pub async fn groups(&self) -> anyhow::Result<Vec<Value>> {
+        self.list("/api/v1/groups", "list the groups").await
+    }
+
+    /// The id of the group with exactly this name, if there is one.
+    pub async fn group_id(&self, name: &str) -> anyhow::Result<Option<String>> {
+        Ok(self
+            .groups()
+            .await?
+            .iter()
+            .find(|g| g.pointer("/profile/name") == Some(&json!(name)))
+            .and_then(|g| g["id"].as_str())
+            .map(str::to_owned))
+    }
+
+    pub async fn delete_group(&self, group_id: &str) -> anyhow::Result<()> {
+        self.call(
+            self.http
+                .delete(format!("{}/api/v1/groups/{group_id}", self.org)),
+            "delete the group",
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Takes a user (by login) out of a group.
+    pub async fn remove_from_group(&self, group_id: &str, login: &str) -> anyhow::Result<()> {
+        let user = self
+            .call(
+                self.http.get(format!("{}/api/v1/users/{login}", self.org)),
+                "find the user",
+            )
+            .await?;
+        let user_id = user["id"].as_str().context("Okta's user has no id")?;
+        self.call(
+            self.http.delete(format!(
+                "{}/api/v1/groups/{group_id}/users/{user_id}",
+                self.org
+            )),
+            "remove the user from the group",
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// A person signs in to an Okta app and gets its ID token, through Okta's public
+/// authentication API as a native client does: `/api/v1/authn` with the person's password for
+/// a session token, the `default` server's authorization code flow with that token
+/// (`openid profile email`), and the code redeemed with the app's credentials. Returns the
+/// ID token's claims (the token came straight from Okta over TLS or loopback, so its
+/// signature is not what is being checked here).
+pub async fn okta_id_token_claims(
+    org: &str,
+    app: &OktaApp,
+    redirect_uri: &str,
+    login: &str,
+    password: &str,
+) -> anyhow::Result<Value> {
+    let http = http();
+    let org = org.trim_end_matches('/');
+    let authn = call(
+        http.post(format!("{org}/api/v1/authn"))
+            .json(&json!({"username": login, "password": password})),
+        "sign in to Okta",
+        "Okta",
+    )
+    .await?;
+    let session_token = authn["sessionToken"]
+        .as_str()
+        .with_context(|| format!("Okta's sign-in gave no session token: {authn}"))?;
+    let mut authorize = reqwest::Url::parse(&format!("{org}/oauth2/default/v1/authorize"))?;
+    authorize
+        .query_pairs_mut()
+        .append_pair("client_id", &app.client_id)
+        .append_pair("redirect_uri", redirect_uri)
+        .append_pair("response_type", "code")
+        .append_pair("scope", "openid profile email")
+        .append_pair("state", "harness-check")
+        .append_pair("nonce", "harness-check")
+        .append_pair("sessionToken", session_token);
+    let response = http
+        .get(authorize)
+        .send()
+        .await
+        .context("cannot start Okta's authorization: Okta is unreachable")?;
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .with_context(|| {
+            format!(
+                "Okta's authorization answered {} without a redirect",
+                response.status()
+            )
+        })?;
+    let back =
+        reqwest::Url::parse(&location).with_context(|| format!("Okta redirected to {location}"))?;
+    let param = |name: &str| {
+        back.query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    };
+    let code = param("code").with_context(|| {
+        format!(
+            "Okta gave no code: {} {}",
+            param("error").unwrap_or_default(),
+            param("error_description").unwrap_or_default()
+        )
+    })?;
+    let tokens = call(
+        http.post(format!("{org}/oauth2/default/v1/token"))
+            .basic_auth(&app.client_id, Some(&app.client_secret))
+            .form(&[
+                ("grant_type", "authorization_code"),
+                ("code", code.as_str()),
+                ("redirect_uri", redirect_uri),
+            ]),
+        "redeem the code",
+        "Okta",
+    )
+    .await?;
+    let id_token = tokens["id_token"]
+        .as_str()
+        .context("Okta's token response has no id_token")?;
+    jwt_claims(id_token)
+}
+
+/// The claims of a JWT (its second part), unverified.
+fn jwt_claims(jwt: &str) -> anyhow::Result<Value> {
+    use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
+    let payload = jwt.split('.').nth(1).context("not a JWT")?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(payload)
+        .context("the JWT's claims are not base64url")?;
+    serde_json::from_slice(&bytes).context("the JWT's claims are not JSON")
+}
+
 /// The `rel="next"` URL of an Okta `link` header.
 fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
     headers

@@ -1,7 +1,7 @@
 //! The seed examples of the READMEs, read out of the README text (so the README is the source)
 //! and started through each server's own seed loading: each starts, and seeds what it says.
-//! mock-okta's example is in the root README's mock-okta section, konnect-stub's in
-//! `konnect-stub/README.md`.
+//! mock-okta's example is in the root README's mock-okta section (its groups and claims in
+//! `mock-okta/README.md`), konnect-stub's in `konnect-stub/README.md`.
 
 use harness::{konnect_stub, mock_okta};
 use serde_json::Value;
@@ -157,6 +157,64 @@ async fn the_mock_okta_seed_example_seeds_its_users_groups_scopes_and_apps() {
             app["assignments"]["groups"].as_array().unwrap().len(),
             "{groups}"
         );
+    }
+    okta.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_mock_okta_claims_seed_example_seeds_its_claims_groups_and_the_apps_groups_claim() {
+    let seed = seed_example("mock-okta/README.md", "claims");
+    let file = SeedFile::new("mock-okta-readme-claims-seed", &seed);
+    let mut config = mock_okta::Config::for_tests();
+    config.seed = Some(file.0.clone());
+    let okta = mock_okta::MockOkta::start(config)
+        .await
+        .expect("mock-okta/README.md's seed starts mock-okta");
+    let base = okta.base_url().to_owned();
+    let http = server_kit::http_client().build().unwrap();
+    let api = |path: String| {
+        http.get(format!("{base}{path}"))
+            .header("Authorization", "SSWS 00mock-okta-api-token")
+    };
+    let claims = json_of(api("/api/v1/authorizationServers/default/claims".into())).await;
+    let claims = claims.as_array().unwrap();
+    assert_eq!(claims.len(), seed["claims"].as_array().unwrap().len());
+    for (made, given) in claims.iter().zip(seed["claims"].as_array().unwrap()) {
+        for field in [
+            "name",
+            "claimType",
+            "valueType",
+            "group_filter_type",
+            "value",
+        ] {
+            assert_eq!(made[field], given[field], "{field} of {made}");
+        }
+    }
+    for group in seed["groups"].as_array().unwrap() {
+        let name = str_at(group, "/profile/name");
+        let found = json_of(api(format!("/api/v1/groups?q={name}"))).await;
+        let id = str_at(&found, "/0/id");
+        let members = json_of(api(format!("/api/v1/groups/{id}/users"))).await;
+        assert_eq!(
+            members.as_array().unwrap().len(),
+            group["members"].as_array().unwrap().len(),
+            "members of {name}"
+        );
+    }
+    for app in seed["apps"].as_array().unwrap() {
+        let label = str_at(app, "/label");
+        let found = json_of(api(format!("/api/v1/apps?q={label}"))).await;
+        let id = str_at(&found, "/0/id");
+        let claim = json_of(api(format!(
+            "/api/v1/internal/apps/{id}/settings/oauth/idToken"
+        )))
+        .await;
+        for field in ["name", "valueType", "groupFilterType", "value"] {
+            assert_eq!(
+                claim[field], app["groupsClaim"][field],
+                "{field} of {claim}"
+            );
+        }
     }
     okta.shutdown().await;
 }

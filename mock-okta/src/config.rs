@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-use crate::state::SimplifiedTarget;
+use crate::state::{GroupsOverLimit, SimplifiedTarget};
 
 /// The Management API token used when none is given.
 pub const DEFAULT_API_TOKEN: &str = "00mock-okta-api-token";
@@ -29,7 +29,7 @@ pub struct Config {
           value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub api_token: String,
 
-    /// JSON seed file with users, groups, apps, scopes and assignments in Okta's
+    /// JSON seed file with users, groups, apps, scopes, claims and assignments in Okta's
     /// Management API shapes [default: an admin and a regular user, see README].
     #[arg(long, env = "MOCK_OKTA_SEED")]
     pub seed: Option<PathBuf>,
@@ -42,6 +42,11 @@ pub struct Config {
     /// Where an Okta Simplified dashboard tile posts its ID token.
     #[arg(long, env = "MOCK_OKTA_SIMPLIFIED_TARGET", value_enum, default_value_t)]
     pub simplified_target: SimplifiedTarget,
+
+    /// Where a groups claim matching more than 100 groups refuses the token: in every flow,
+    /// or only for tokens from the authorize endpoint (Okta's sources disagree).
+    #[arg(long, env = "MOCK_OKTA_GROUPS_OVER_LIMIT", value_enum, default_value_t)]
+    pub groups_over_limit: GroupsOverLimit,
 }
 
 impl Config {
@@ -54,6 +59,7 @@ impl Config {
             seed: None,
             signing_key: None,
             simplified_target: SimplifiedTarget::default(),
+            groups_over_limit: GroupsOverLimit::default(),
         }
     }
 }

@@ -136,6 +136,7 @@ impl Prepared {
             options: Arc::new(Options {
                 api_token: config.api_token.clone().into(),
                 simplified_target: config.simplified_target,
+                groups_over_limit: config.groups_over_limit,
             }),
             rate: RateLimits::default(),
         };

@@ -61,6 +61,17 @@ pub const ADMIN_APPS: &str = "/admin/apps/active";
 pub const ADMIN_APP_WIZARD: &str = "/admin/apps/oauth2-wizard/create";
 pub const ADMIN_APP: &str = "/admin/app/oidc_client/instance/{app_id}";
 pub const ADMIN_USERS: &str = "/admin/users";
+pub const ADMIN_GROUPS: &str = "/admin/groups";
+pub const ADMIN_GROUP: &str = "/admin/group/{group_id}";
+/// Security > API > Authorization Servers.
+pub const ADMIN_AUTH_SERVERS: &str = "/admin/oauth2/as";
+/// One authorization server's page (`default` is the only one).
+pub const ADMIN_AUTH_SERVER: &str = "/admin/oauth2/as/{server_id}";
+
+/// The Admin Console page of a group.
+pub fn admin_group_path(group_id: &str) -> String {
+    ADMIN_GROUP.replace("{group_id}", group_id)
+}
 
 /// The Admin Console page of an app, as a path on the org host.
 pub fn admin_app_path(app_id: &str) -> String {

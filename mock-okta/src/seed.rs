@@ -1,5 +1,5 @@
-//! The seed file: users, groups, apps, scopes and assignments in the Management API's own
-//! JSON shapes, applied through the same directory functions as the API.
+//! The seed file: users, groups, apps, scopes, claims and assignments in the Management
+//! API's own JSON shapes, applied through the same directory functions as the API.
 //!
 //! ```json
 //! {
@@ -8,10 +8,13 @@
 //!               "roles": ["SUPER_ADMIN"]}],
 //!   "groups": [{"profile": {"name": "Engineering"}, "members": ["admin@example.com"]}],
 //!   "scopes": [{"name": "orders:read", "default": true}],
+//!   "claims": [{"name": "groups", "claimType": "IDENTITY", "valueType": "GROUPS",
+//!               "group_filter_type": "REGEX", "value": ".*", "alwaysIncludeInToken": true}],
 //!   "apps":   [{"name": "oidc_client", "label": "Konnect", "signOnMode": "OPENID_CONNECT",
 //!               "settings": {"oauthClient": {…}}, "credentials": {"oauthClient": {…}},
 //!               "assignments": {"users": ["admin@example.com"], "groups": ["Everyone"]},
-//!               "grants": ["okta.users.read"]}]
+//!               "grants": ["okta.users.read"],
+//!               "groupsClaim": {"name": "groups", "groupFilterType": "REGEX", "value": ".*"}}]
 //! }
 //! ```
 //! Users and groups are referred to by login and by name, since ids are made at start.
@@ -19,7 +22,9 @@
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::directory::{AppInput, DirError, Directory, NewUser, ScopeInput};
+use crate::directory::{
+    AppGroupsClaimInput, AppInput, ClaimInput, DirError, Directory, NewUser, ScopeInput,
+};
 
 /// Seeded when no seed file is given.
 pub const DEFAULT_ADMIN_LOGIN: &str = "admin@example.com";
@@ -36,6 +41,9 @@ pub struct Seed {
     pub groups: Vec<SeedGroup>,
     #[serde(default)]
     pub scopes: Vec<ScopeInput>,
+    /// Claims of the `default` authorization server, as `POST …/claims` takes them.
+    #[serde(default)]
+    pub claims: Vec<ClaimInput>,
     #[serde(default)]
     pub apps: Vec<SeedApp>,
 }
@@ -89,6 +97,9 @@ pub struct SeedApp {
     /// `INACTIVE` to create the app deactivated.
     #[serde(default)]
     pub status: Option<String>,
+    /// The Sign On tab's groups claim (org authorization server ID tokens).
+    #[serde(default, rename = "groupsClaim")]
+    pub groups_claim: Option<AppGroupsClaimInput>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -203,6 +214,11 @@ impl Seed {
             dir.create_scope(s)
                 .map_err(|e| anyhow::anyhow!("scopes[{i}]: {}", explain(e)))?;
         }
+        for (i, c) in self.claims.into_iter().enumerate() {
+            let name = c.name.clone().unwrap_or_default();
+            dir.create_claim(c)
+                .map_err(|e| anyhow::anyhow!("claims[{i}] ({name}): {}", explain(e)))?;
+        }
         for (i, a) in self.apps.into_iter().enumerate() {
             let label = a
                 .app
@@ -226,6 +242,10 @@ impl Seed {
                 let group = find_group(name, &at)?;
                 dir.assign_group(&app.id, &group.id, None)
                     .map_err(|e| anyhow::anyhow!("{at}: {}", explain(e)))?;
+            }
+            if let Some(claim) = &a.groups_claim {
+                dir.set_app_groups_claim(&app.id, claim)
+                    .map_err(|e| anyhow::anyhow!("{at} groupsClaim: {}", explain(e)))?;
             }
             for scope in &a.grants {
                 dir.grant_scope(&app.id, scope)

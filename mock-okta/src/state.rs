@@ -19,12 +19,28 @@ pub enum SimplifiedTarget {
     InitiateLoginUri,
 }
 
+/// Flows in which a groups claim past
+/// [`GROUPS_CLAIM_LIMIT`](crate::directory::GROUPS_CLAIM_LIMIT) refuses the token. Okta's
+/// sources disagree: DD-OIDC says the request fails; Okta's support article says only the
+/// implicit flow (tokens from the authorize endpoint) has the limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum GroupsOverLimit {
+    /// Every flow fails (DD-OIDC).
+    #[default]
+    EveryFlow,
+    /// Only tokens returned by the authorize endpoint fail; the token endpoint lists every
+    /// matching group.
+    ImplicitOnly,
+}
+
 /// Behaviour switches that are not part of the directory.
 #[derive(Debug, Clone)]
 pub struct Options {
     /// The Management API token (`Authorization: SSWS <token>`).
     pub api_token: Arc<str>,
     pub simplified_target: SimplifiedTarget,
+    /// Where a groups claim of more than 100 groups refuses the token.
+    pub groups_over_limit: GroupsOverLimit,
 }
 
 /// Shared state of every handler.
@@ -52,6 +68,7 @@ pub struct Issuer {
     pub ledger: Ledger,
     pub keys: KeyRing,
     pub clock: Clock,
+    pub groups_over_limit: GroupsOverLimit,
 }
 
 impl FromRef<AppState> for Issuer {
@@ -62,6 +79,7 @@ impl FromRef<AppState> for Issuer {
             ledger: s.ledger.clone(),
             keys: s.keys.clone(),
             clock: s.clock.clone(),
+            groups_over_limit: s.options.groups_over_limit,
         }
     }
 }

@@ -1,19 +1,27 @@
 // @okta/okta-sdk-nodejs (v8) against the org: apps, users, groups, assignments, admin
-// roles and custom scopes, through the SDK's own API classes only. The SDK is configured
+// roles, custom scopes and claims, through the SDK's own API classes only. The SDK is configured
 // with nothing but the org URL and the API token (v8 has no https check to switch off).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import okta from '@okta/okta-sdk-nodejs';
 
-import { ORG_URL, API_TOKEN, uniq } from './helpers.mjs';
+import {
+  ORG_URL,
+  API_TOKEN,
+  uniq,
+  createWebApp,
+  deleteApp,
+  authorizeWithSessionToken,
+  decodeJwtPart,
+} from './helpers.mjs';
 
 const client = new okta.Client({ orgUrl: ORG_URL, token: API_TOKEN });
 /** Every URL the SDK requested, to prove pagination really followed `link: rel="next"`. */
 const requested = [];
 client.requestExecutor.on('request', (req) => requested.push(req.url));
 
-const created = { apps: [], users: [], groups: [], scopes: [] };
+const created = { apps: [], users: [], groups: [], scopes: [], claims: [] };
 
 function oidcWebApp(label) {
   return {
@@ -71,6 +79,11 @@ after(async () => {
   for (const id of created.scopes) {
     await client.authorizationServerApi
       .deleteOAuth2Scope({ authServerId: 'default', scopeId: id })
+      .catch(() => {});
+  }
+  for (const id of created.claims) {
+    await client.authorizationServerApi
+      .deleteOAuth2Claim({ authServerId: 'default', claimId: id })
       .catch(() => {});
   }
 });
@@ -377,6 +390,81 @@ test('authorizationServerApi: default server and a custom scope', async () => {
       return true;
     },
   );
+});
+
+test('authorizationServerApi: a groups claim lists the group a user was added to in the ID token', async () => {
+  const groupName = uniq('compat-node-konnect');
+  const group = await client.groupApi.createGroup({ group: { profile: { name: groupName } } });
+  created.groups.push(group.id);
+  const user = await createUser('Claimed');
+  await client.groupApi.assignUserToGroup({ groupId: group.id, userId: user.id });
+
+  const claimName = uniq('compat_node_groups').replace(/-/g, '_');
+  const claim = await client.authorizationServerApi.createOAuth2Claim({
+    authServerId: 'default',
+    oAuth2Claim: {
+      name: claimName,
+      status: 'ACTIVE',
+      claimType: 'IDENTITY',
+      valueType: 'GROUPS',
+      group_filter_type: 'EQUALS',
+      value: groupName,
+      alwaysIncludeInToken: true,
+      conditions: { scopes: [] },
+    },
+  });
+  created.claims.push(claim.id);
+  assert.ok(claim.id);
+  assert.equal(claim.name, claimName);
+  assert.equal(claim.group_filter_type, 'EQUALS');
+  assert.equal(claim.system, false);
+  const listed = await collect(
+    await client.authorizationServerApi.listOAuth2Claims({ authServerId: 'default' }),
+  );
+  assert.ok(listed.some((c) => c.id === claim.id));
+  const got = await client.authorizationServerApi.getOAuth2Claim({
+    authServerId: 'default',
+    claimId: claim.id,
+  });
+  assert.equal(got.value, groupName);
+
+  const web = await createWebApp({ label: uniq('compat-node-claims') });
+  created.apps.push(web.app.id);
+  const authorize = new URL(`${ORG_URL}/oauth2/default/v1/authorize`);
+  for (const [k, v] of Object.entries({
+    client_id: web.clientId,
+    redirect_uri: web.redirectUri,
+    response_type: 'code',
+    scope: 'openid',
+    state: 'compat-state',
+    nonce: 'compat-nonce',
+  })) {
+    authorize.searchParams.set(k, v);
+  }
+  const callback = await authorizeWithSessionToken(authorize.toString(), {
+    login: user.profile.login,
+    password: 'Compat-Passw0rd!42',
+  });
+  const res = await fetch(`${ORG_URL}/oauth2/default/v1/token`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Basic ${Buffer.from(`${web.clientId}:${web.clientSecret}`).toString('base64')}`,
+      'Content-Type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: callback.searchParams.get('code'),
+      redirect_uri: web.redirectUri,
+    }),
+  });
+  const tokens = await res.json();
+  assert.equal(res.status, 200, JSON.stringify(tokens));
+  assert.deepEqual(decodeJwtPart(tokens.id_token, 1)[claimName], [groupName]);
+
+  await client.authorizationServerApi.deleteOAuth2Claim({ authServerId: 'default', claimId: claim.id });
+  created.claims.splice(created.claims.indexOf(claim.id), 1);
+  await deleteApp(web.app.id);
+  created.apps.splice(created.apps.indexOf(web.app.id), 1);
 });
 
 test('errors: a bad API token is E0000011 and the SDK surfaces Okta error fields', async () => {

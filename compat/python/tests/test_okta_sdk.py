@@ -1,6 +1,6 @@
 """The `okta` PyPI SDK (v3, pydantic models, asyncio) against the org: OIDC apps (incl. reading
-back settings.oauthClient), pagination, users, groups, app assignments, admin roles and
-custom scopes on the default authorization server."""
+back settings.oauthClient), pagination, users, groups, app assignments, admin roles, and
+custom scopes and claims on the default authorization server."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from okta.models import (
     ApplicationGroupAssignment,
     AssignRoleToUserRequest,
     CreateUserRequest,
+    OAuth2Claim,
     OAuth2Scope,
     OpenIdConnectApplication,
 )
@@ -339,6 +340,47 @@ async def test_default_authorization_server_and_custom_scope(client, created):
     check(await client.delete_o_auth2_scope("default", scope.id))
     created.scopes.remove(scope.id)
     err = error_of(await client.get_o_auth2_scope("default", scope.id))
+    assert err.status == 404
+
+
+async def test_a_groups_claim_and_a_group_with_a_member(client, created):
+    user = await create_user(client, created, "Claimed")
+    group_name = uniq("compat-py-konnect")
+    group, _ = check(
+        await client.add_group(AddGroupRequest.from_dict({"profile": {"name": group_name}}))
+    )
+    created.groups.append(group.id)
+    check(await client.assign_user_to_group(group.id, user.id))
+
+    name = uniq("compat_py_groups").replace("-", "_")
+    claim, _ = check(
+        await client.create_o_auth2_claim(
+            "default",
+            OAuth2Claim.from_dict(
+                {"name": name, "status": "ACTIVE", "claimType": "IDENTITY",
+                 "valueType": "GROUPS", "group_filter_type": "STARTS_WITH",
+                 "value": group_name, "alwaysIncludeInToken": True,
+                 "conditions": {"scopes": []}}
+            ),
+        )
+    )
+    assert claim.id
+    assert claim.name == name
+    assert val(claim.claim_type) == "IDENTITY"
+    assert val(claim.value_type) == "GROUPS"
+    assert val(claim.group_filter_type) == "STARTS_WITH"
+    assert claim.always_include_in_token is True
+    assert claim.system is False
+    try:
+        claims, _ = check(await client.list_o_auth2_claims("default"))
+        assert name in [c.name for c in claims]
+        got, _ = check(await client.get_o_auth2_claim("default", claim.id))
+        assert got.value == group_name
+        members, _ = check(await client.list_group_users(group.id))
+        assert [u.id for u in members] == [user.id]
+    finally:
+        check(await client.delete_o_auth2_claim("default", claim.id))
+    err = error_of(await client.get_o_auth2_claim("default", claim.id))
     assert err.status == 404
 
 

@@ -17,7 +17,7 @@ use super::{
     views::{self, Assignment, Secret},
 };
 use crate::{
-    directory::{App, AppInput, Cause, DirError, paginate, starts_with_ci},
+    directory::{App, AppGroupsClaimInput, AppInput, Cause, DirError, paginate, starts_with_ci},
     state::AppState,
 };
 
@@ -56,6 +56,10 @@ pub(super) fn router() -> Router<AppState> {
         .route(
             "/api/v1/apps/{app_id}/grants/{grant_id}",
             allow(get(scope_grants_get).delete(scope_grants_revoke)),
+        )
+        .route(
+            "/api/v1/internal/apps/{app_id}/settings/oauth/idToken",
+            allow(get(groups_claim_get).post(groups_claim_set)),
         )
         .route(
             "/api/v1/apps/{app_id}/groups/{group_id}",
@@ -455,4 +459,23 @@ async fn scope_grants_revoke(
 ) -> Result<Response, ApiError> {
     state.dir.revoke_scope_grant(&app_id, &grant_id)?;
     Ok(no_content())
+}
+
+// ---- The app's groups claim (Sign On tab; an internal API that Okta's Terraform provider uses) ----
+
+async fn groups_claim_get(
+    State(state): State<AppState>,
+    Path(app_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let app = state.dir.app(&app_id)?;
+    Ok(ok(views::app_groups_claim(&app)))
+}
+
+async fn groups_claim_set(
+    State(state): State<AppState>,
+    Path(app_id): Path<String>,
+    ApiJson(input): ApiJson<AppGroupsClaimInput>,
+) -> Result<Response, ApiError> {
+    let app = state.dir.set_app_groups_claim(&app_id, &input)?;
+    Ok(ok(views::app_groups_claim(&app)))
 }

@@ -1,5 +1,5 @@
-//! `/api/v1/authorizationServers`: the `default` custom authorization server, its scopes
-//! and its signing keys. The org has no other custom server.
+//! `/api/v1/authorizationServers`: the `default` custom authorization server, its scopes,
+//! claims and signing keys. The org has no other custom server.
 
 use axum::{
     Router,
@@ -14,7 +14,7 @@ use super::{
     views::{self, AuthServerView},
 };
 use crate::{
-    directory::{DirError, ScopeInput, starts_with_ci},
+    directory::{ClaimInput, DirError, ScopeInput, starts_with_ci},
     state::AppState,
 };
 
@@ -32,6 +32,14 @@ pub(super) fn router() -> Router<AppState> {
         .route(
             "/api/v1/authorizationServers/{server_id}/scopes/{scope_id}",
             allow(get(scopes_get).delete(scopes_delete)),
+        )
+        .route(
+            "/api/v1/authorizationServers/{server_id}/claims",
+            allow(get(claims_list).post(claims_create)),
+        )
+        .route(
+            "/api/v1/authorizationServers/{server_id}/claims/{claim_id}",
+            allow(get(claims_get).put(claims_replace).delete(claims_delete)),
         )
         .route(
             "/api/v1/authorizationServers/{server_id}/credentials/keys",
@@ -130,6 +138,58 @@ async fn scopes_delete(
         return Err(DirError::Forbidden.into());
     }
     state.dir.delete_scope(&scope_id)?;
+    Ok(no_content())
+}
+
+/// The custom claims in creation order (the org has no system claims here).
+async fn claims_list(
+    State(state): State<AppState>,
+    Path(server_id): Path<String>,
+) -> Result<Response, ApiError> {
+    check_server(&server_id)?;
+    let claims: Vec<_> = state
+        .dir
+        .claims()
+        .iter()
+        .map(|c| views::claim(&state.org, c))
+        .collect();
+    Ok(ok(claims))
+}
+
+async fn claims_create(
+    State(state): State<AppState>,
+    Path(server_id): Path<String>,
+    ApiJson(input): ApiJson<ClaimInput>,
+) -> Result<Response, ApiError> {
+    check_server(&server_id)?;
+    let claim = state.dir.create_claim(input)?;
+    Ok(json(StatusCode::CREATED, views::claim(&state.org, &claim)))
+}
+
+async fn claims_get(
+    State(state): State<AppState>,
+    Path((server_id, claim_id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    check_server(&server_id)?;
+    Ok(ok(views::claim(&state.org, &state.dir.claim(&claim_id)?)))
+}
+
+async fn claims_replace(
+    State(state): State<AppState>,
+    Path((server_id, claim_id)): Path<(String, String)>,
+    ApiJson(input): ApiJson<ClaimInput>,
+) -> Result<Response, ApiError> {
+    check_server(&server_id)?;
+    let claim = state.dir.replace_claim(&claim_id, input)?;
+    Ok(ok(views::claim(&state.org, &claim)))
+}
+
+async fn claims_delete(
+    State(state): State<AppState>,
+    Path((server_id, claim_id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    check_server(&server_id)?;
+    state.dir.delete_claim(&claim_id)?;
     Ok(no_content())
 }
 

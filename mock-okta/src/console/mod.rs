@@ -1,5 +1,6 @@
-//! The Admin Console: Okta's admin pages for applications and people, at Okta's paths on
-//! the org host (real Okta serves them on a separate `{org}-admin` host).
+//! The Admin Console: Okta's admin pages for applications, people, groups and the `default`
+//! authorization server's claims, at Okta's paths on the org host (real Okta serves them on a
+//! separate `{org}-admin` host).
 //!
 //! Only users with Okta's `SUPER_ADMIN` role get in ([`AdminSession`]); every form carries
 //! the session's anti-forgery token and every POST is checked ([`AdminForm`]). Every change
@@ -7,7 +8,9 @@
 //! Management API, so an app made here is identical to one made through `/api/v1/apps`.
 
 mod apps;
+mod authorization_servers;
 mod forms;
+mod groups;
 mod people;
 
 use askama::Template;
@@ -41,6 +44,8 @@ pub fn router(_state: &AppState) -> Router<AppState> {
         .route(paths::ADMIN_DASHBOARD, get(console_dashboard))
         .merge(apps::router())
         .merge(people::router())
+        .merge(groups::router())
+        .merge(authorization_servers::router())
 }
 
 /// A signed-in user with the `SUPER_ADMIN` role. Without an Okta session the browser goes
@@ -132,7 +137,8 @@ pub struct Chrome {
     pub org_url: String,
     pub csrf: String,
     pub csrf_field: &'static str,
-    /// Which main navigation entry is current: "dashboard", "apps" or "people".
+    /// Which main navigation entry is current: "dashboard", "apps", "people", "groups" or
+    /// "api".
     pub nav: &'static str,
 }
 

@@ -19,10 +19,11 @@ use axum::{
 };
 
 use crate::{
-    directory::{App, IdpMode, User},
+    directory::{App, ClaimTarget, IdpMode, User},
     ledger::Session,
     oidc::{
         authorize::{Delivery, ResponseMode, deliver},
+        claims::{self, Channel},
         error::ErrorPage,
         mint::{self, IdTokenExtras, Issuance},
     },
@@ -231,6 +232,18 @@ async fn simplified_id_token(
         amr: &session.amr,
         refresh_id: None,
     };
+    let limited = claims::limited(state.options.groups_over_limit, Channel::Authorize);
+    let appended = claims::extra_claims(
+        &state.dir,
+        AuthServer::Org,
+        app.groups_claim.as_ref(),
+        user,
+        ClaimTarget::IdToken {
+            with_access_token: false,
+        },
+        &scopes,
+        limited,
+    )?;
     mint::id_token(
         &key,
         &state.org,
@@ -242,6 +255,7 @@ async fn simplified_id_token(
             code: None,
             all_claims: true,
             idp: state.dir.org_id(),
+            appended: &appended,
         },
         state.clock.now(),
     )

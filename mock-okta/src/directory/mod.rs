@@ -1,11 +1,12 @@
 //! The org's directory: users, groups, apps, assignments, admin roles and the default
-//! authorization server's custom scopes.
+//! authorization server's custom scopes and claims.
 //!
 //! The Management API, the seed file and the Admin Console all go through these functions,
 //! so an app made one way is identical to one made another way. Storage is an in-memory
 //! store behind this typed API; handlers never touch the lock.
 
 mod apps;
+mod claims;
 mod groups;
 mod roles;
 mod scope_grants;
@@ -21,6 +22,11 @@ pub use apps::{
     HideInput, IdpInitiatedLogin, IdpInitiatedLoginInput, IdpMode, OAuthClientCredentialsInput,
     OAuthClientSettingsInput, OAuthSettings, RefreshTokenInput, SettingsInput, TokenAuthMethod,
     VisibilityInput,
+};
+pub use claims::{
+    AppGroupsClaim, AppGroupsClaimInput, Claim, ClaimConditionsInput, ClaimError, ClaimInput,
+    ClaimTarget, ClaimType, ClaimValue, ExtraClaims, GROUPS_CLAIM_LIMIT, GroupFilter,
+    GroupFilterType, ValueType,
 };
 pub use groups::{EVERYONE, Group, GroupType};
 pub use roles::Role;
@@ -130,6 +136,8 @@ struct Store {
     groups: IndexMap<String, Group>,
     apps: IndexMap<String, App>,
     scopes: IndexMap<String, Scope>,
+    /// The default server's custom claims, by id, in creation order.
+    claims: IndexMap<String, Claim>,
     /// Bumped on every change of scopes, so cached discovery documents know to rebuild.
     scopes_version: u64,
 }

@@ -68,6 +68,14 @@ impl OAuthError {
     }
 }
 
+/// A claim that cannot be made refuses the token: `invalid_request` with Okta's words (the
+/// support article quotes the description; the error code is not documented).
+impl From<crate::directory::ClaimError> for OAuthError {
+    fn from(e: crate::directory::ClaimError) -> Self {
+        Self::invalid_request(e.to_string())
+    }
+}
+
 #[derive(Serialize)]
 struct Body<'a> {
     error: &'a str,

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
-use serde::Serialize;
+use serde::{Serialize, ser::SerializeMap as _};
 use sha2::{Digest as _, Sha256};
 
 use crate::{
@@ -30,6 +30,20 @@ pub fn half_hash(token: &str) -> String {
     URL_SAFE_NO_PAD.encode(&digest[..16])
 }
 
+/// Claims appended after the standard ones (custom claims, groups claims), in order.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Appended<'a>(pub &'a [(String, serde_json::Value)]);
+
+impl Serialize for Appended<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct AccessTokenClaims<'a> {
     pub ver: u8,
@@ -45,6 +59,8 @@ pub struct AccessTokenClaims<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_time: Option<i64>,
     pub sub: &'a str,
+    #[serde(flatten)]
+    pub appended: Appended<'a>,
 }
 
 #[derive(Debug, Serialize)]
@@ -83,6 +99,8 @@ pub struct IdTokenClaims<'a> {
     pub at_hash: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c_hash: Option<String>,
+    #[serde(flatten)]
+    pub appended: Appended<'a>,
 }
 
 /// What a token is being minted for.
@@ -102,11 +120,12 @@ fn has(scopes: &[String], s: &str) -> bool {
     scopes.iter().any(|x| x == s)
 }
 
-/// Signs an access token.
+/// Signs an access token; `appended` follows the standard claims.
 pub async fn access_token(
     key: &Arc<SigningKey>,
     org: &OrgUrls,
     grant: &Issuance<'_>,
+    appended: &[(String, serde_json::Value)],
     now: i64,
 ) -> anyhow::Result<(String, String)> {
     let mut jti = format!("AT.{}", opaque_token());
@@ -126,6 +145,7 @@ pub async fn access_token(
         scp: grant.scopes,
         auth_time: grant.user.and(grant.auth_time),
         sub: grant.user.map_or(grant.client_id, |u| u.login()),
+        appended: Appended(appended),
     };
     Ok((key.sign_jwt_off_thread(&claims).await?, jti))
 }
@@ -139,6 +159,8 @@ pub struct IdTokenExtras<'a> {
     /// alongside it (implicit `id_token`); otherwise only name, email, preferred_username.
     pub all_claims: bool,
     pub idp: &'a str,
+    /// Claims after the standard ones (see [`super::claims`]).
+    pub appended: &'a [(String, serde_json::Value)],
 }
 
 /// Signs an ID token for a user.
@@ -184,12 +206,18 @@ pub async fn id_token(
         auth_time: grant.auth_time.unwrap_or(now),
         at_hash: extras.access_token.map(half_hash),
         c_hash: extras.code.map(half_hash),
+        appended: Appended(extras.appended),
     };
     key.sign_jwt_off_thread(&claims).await
 }
 
-/// `/userinfo` claims for the scopes of an access token, in Okta's order.
-pub fn userinfo(user: &User, scopes: &[String]) -> serde_json::Value {
+/// `/userinfo` claims for the scopes of an access token, in Okta's order; `appended`
+/// follows the standard claims.
+pub fn userinfo(
+    user: &User,
+    scopes: &[String],
+    appended: &[(String, serde_json::Value)],
+) -> serde_json::Value {
     let mut m = serde_json::Map::new();
     m.insert("sub".into(), user.id.clone().into());
     let profile = has(scopes, "profile");
@@ -217,6 +245,9 @@ pub fn userinfo(user: &User, scopes: &[String]) -> serde_json::Value {
     }
     if email {
         m.insert("email_verified".into(), true.into());
+    }
+    for (k, v) in appended {
+        m.entry(k.clone()).or_insert_with(|| v.clone());
     }
     serde_json::Value::Object(m)
 }

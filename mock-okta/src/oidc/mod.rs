@@ -9,7 +9,7 @@
 //!   sign-in page (`crate::signin`) sends the browser back to `v1/authorize/redirect`;
 //! - `token.rs`: `v1/token` and its grant types, after `client_auth.rs` (with
 //!   `client_assertion.rs` for JWT client authentication) has authenticated the client;
-//! - `mint.rs`: the claims of access and ID tokens; `jwks.rs`: `v1/keys`, their public keys;
+//! - `mint.rs`: the claims of access and ID tokens, `claims.rs` the claims appended to them; `jwks.rs`: `v1/keys`, their public keys;
 //! - `userinfo.rs`, `introspect.rs`, `revoke.rs`, `logout.rs`: the other endpoints, with
 //!   `verify.rs` checking the tokens they are given.
 //!
@@ -18,6 +18,7 @@
 
 pub mod authorize;
 mod back_channel;
+pub mod claims;
 pub mod client_assertion;
 pub mod client_auth;
 pub mod discovery;

@@ -10,12 +10,13 @@ use serde::Serialize;
 
 use super::{
     back_channel::{BackChannel, authenticated, respond},
+    claims::{self, Channel},
     error::OAuthError,
     mint::{self, IdTokenExtras, Issuance, TOKEN_LIFETIME},
     pkce, scopes,
 };
 use crate::{
-    directory::{App, OKTA_SCOPES, TokenAuthMethod, User},
+    directory::{App, ClaimTarget, OKTA_SCOPES, TokenAuthMethod, User},
     ids::okta_id,
     ledger::{REFRESH_LIFETIME, RefreshToken},
     params::first as param,
@@ -149,7 +150,24 @@ async fn mint_for_user(
         amr,
         refresh_id: refresh.as_ref().map(|(_, g)| g.id.as_str()),
     };
-    let (access_token, _) = mint::access_token(&key, &state.org, &grant, now)
+    let limited = claims::limited(state.groups_over_limit, Channel::Token);
+    let extra = |target| {
+        claims::extra_claims(
+            &state.dir,
+            server,
+            app.groups_claim.as_ref(),
+            user,
+            target,
+            scopes,
+            limited,
+        )
+        .map_err(OAuthError::from)
+    };
+    let resource = extra(ClaimTarget::AccessToken)?;
+    let identity = extra(ClaimTarget::IdToken {
+        with_access_token: true,
+    })?;
+    let (access_token, _) = mint::access_token(&key, &state.org, &grant, &resource, now)
         .await
         .map_err(internal)?;
     let id_token = if scopes.iter().any(|s| s == "openid") {
@@ -165,6 +183,7 @@ async fn mint_for_user(
                     code: None,
                     all_claims: false,
                     idp: state.dir.org_id(),
+                    appended: &identity,
                 },
                 now,
             )
@@ -392,7 +411,7 @@ async fn client_token(
         amr: &[],
         refresh_id: None,
     };
-    let (access_token, _) = mint::access_token(&key, &state.org, &grant, state.clock.now())
+    let (access_token, _) = mint::access_token(&key, &state.org, &grant, &[], state.clock.now())
         .await
         .map_err(internal)?;
     Ok(TokenResponse {

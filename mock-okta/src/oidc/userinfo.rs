@@ -8,8 +8,14 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use super::{error::OAuthError, mint, verify::verify_jwt};
+use super::{
+    claims::{self, Channel},
+    error::OAuthError,
+    mint,
+    verify::verify_jwt,
+};
 use crate::{
+    directory::ClaimTarget,
     params::{Params, is_form},
     paths::AuthServer,
     state::AppState,
@@ -78,7 +84,21 @@ async fn userinfo(
     let Some(user) = v.str("uid").and_then(|u| state.dir.user(u).ok()) else {
         return invalid();
     };
-    let mut res = Json(mint::userinfo(&user, &scopes)).into_response();
+    let app = v.str("cid").and_then(|c| state.dir.app_by_client_id(c));
+    let limited = claims::limited(state.options.groups_over_limit, Channel::Token);
+    let appended = match claims::extra_claims(
+        &state.dir,
+        server,
+        app.as_ref().and_then(|a| a.groups_claim.as_ref()),
+        &user,
+        ClaimTarget::Userinfo,
+        &scopes,
+        limited,
+    ) {
+        Ok(c) => c,
+        Err(e) => return OAuthError::from(e).into_response(),
+    };
+    let mut res = Json(mint::userinfo(&user, &scopes, &appended)).into_response();
     crate::web::no_store(res.headers_mut());
     res
 }

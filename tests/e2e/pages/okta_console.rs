@@ -1,4 +1,5 @@
-//! Okta's Admin Console: Applications, the app integration wizard, the app's General tab.
+//! Okta's Admin Console: Applications, the app integration wizard, the app's General tab, the
+//! `default` authorization server's Claims, and Directory > Groups.
 //! Controls are found by their visible labels, as a person finds them.
 
 use anyhow::Context as _;
@@ -159,5 +160,161 @@ pub async fn edit_section(c: &Client, heading: &str) -> anyhow::Result<()> {
         .await?
         .click()
         .await?;
+    Ok(())
+}
+
+// ---- Security > API > Authorization Servers > default > Claims ----
+
+/// A claim as the Add Claim dialog takes it, in its labels' words.
+pub struct NewClaim<'a> {
+    pub name: &'a str,
+    /// Include in token type: "ID Token" or "Access Token".
+    pub token_type: &'a str,
+    /// For ID tokens: "Always" or "Userinfo/id_token request".
+    pub include: &'a str,
+    /// Value type: "Groups" (or "Expression").
+    pub value_type: &'a str,
+    /// Filter: "Starts with", "Equals", "Contains" or "Matches regex".
+    pub filter: &'a str,
+    pub filter_value: &'a str,
+}
+
+/// From the console's navigation: API, the `default` server, its Claims tab.
+pub async fn open_claims(c: &Client) -> anyhow::Result<()> {
+    super::click_text(c, "API").await?;
+    super::click_text(c, "default").await?;
+    super::click_text(c, "Claims").await?;
+    wait_for(c, "[data-se='claims-list']").await?;
+    Ok(())
+}
+
+/// Add Claim, filled in and created, for "Any scope"; waits for the claim in the list.
+pub async fn add_claim(c: &Client, claim: &NewClaim<'_>) -> anyhow::Result<()> {
+    super::click_text(c, "Add Claim").await?;
+    fill_labeled(c, "Name", claim.name).await?;
+    select_labeled(c, "Include in token type", claim.token_type).await?;
+    select_labeled(c, "Include in ID token", claim.include).await?;
+    select_labeled(c, "Value type", claim.value_type).await?;
+    select_labeled(c, "Filter", claim.filter).await?;
+    fill_labeled(c, "Filter value", claim.filter_value).await?;
+    set_checked(c, "Any scope", true).await?;
+    super::click_text(c, "Create").await?;
+    let row = format!(
+        "//tr[@data-se='claim-row'][.//td[@data-se='claim-name'][normalize-space(text()[1])='{}']]",
+        claim.name
+    );
+    let found = c
+        .wait()
+        .at_most(wait_limit())
+        .for_element(Locator::XPath(&row))
+        .await;
+    if found.is_err() {
+        let errors = form_errors(c).await.unwrap_or_default();
+        anyhow::bail!("Okta did not list the claim \"{}\": {errors}", claim.name);
+    }
+    Ok(())
+}
+
+// ---- Directory > Groups ----
+
+/// From the console's navigation: the Groups list.
+pub async fn open_groups(c: &Client) -> anyhow::Result<()> {
+    super::click_text(c, "Groups").await?;
+    wait_for(c, "[data-se='groups-list']").await?;
+    Ok(())
+}
+
+/// Opens a group's page from the Groups list; false when the list has no such group.
+pub async fn open_group(c: &Client, name: &str) -> anyhow::Result<bool> {
+    for link in c.find_all(Locator::Css("[data-se='group-name']")).await? {
+        if link.text().await?.trim() == name {
+            link.click().await?;
+            wait_for_heading(c, name).await?;
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Add group from the Groups list; lands on the new group's page.
+pub async fn add_group(c: &Client, name: &str) -> anyhow::Result<()> {
+    super::click_text(c, "Add group").await?;
+    fill_labeled(c, "Name", name).await?;
+    super::click_text(c, "Save").await?;
+    if wait_for_heading(c, name).await.is_err() {
+        let errors = form_errors(c).await.unwrap_or_default();
+        anyhow::bail!("Okta did not create the group \"{name}\": {errors}");
+    }
+    Ok(())
+}
+
+async fn wait_for_heading(c: &Client, text: &str) -> anyhow::Result<()> {
+    let xpath = format!("//h1[@data-se='page-heading'][normalize-space(.)='{text}']");
+    let found = c
+        .wait()
+        .at_most(wait_limit())
+        .for_element(Locator::XPath(&xpath))
+        .await;
+    super::located(c, found, &format!("the heading \"{text}\"")).await?;
+    Ok(())
+}
+
+/// The member row of a login on a group's page.
+fn member_row(login: &str) -> String {
+    format!(
+        "//tr[@data-se='group-member'][.//td[@data-se='member-username'][normalize-space(.)='{login}']]"
+    )
+}
+
+/// Whether the group's page lists the login among its people.
+pub async fn is_member(c: &Client, login: &str) -> anyhow::Result<bool> {
+    Ok(!c
+        .find_all(Locator::XPath(&member_row(login)))
+        .await?
+        .is_empty())
+}
+
+/// On a group's page: Assign people, the person chosen by their username; waits for them in
+/// the list.
+pub async fn assign_person(c: &Client, login: &str) -> anyhow::Result<()> {
+    let select = labeled(c, "Assign people").await?;
+    let option = format!(".//option[contains(normalize-space(.), '({login})')]");
+    select
+        .find(Locator::XPath(&option))
+        .await
+        .map_err(|e| anyhow::anyhow!("Assign people offers no one with the username {login}: {e}"))?
+        .click()
+        .await?;
+    super::click_text(c, "Assign").await?;
+    let found = c
+        .wait()
+        .at_most(wait_limit())
+        .for_element(Locator::XPath(&member_row(login)))
+        .await;
+    super::located(c, found, &format!("{login} among the group's people")).await?;
+    Ok(())
+}
+
+/// On a group's page: Remove beside the person; waits until they are gone from the list.
+pub async fn remove_person(c: &Client, login: &str) -> anyhow::Result<()> {
+    let button = format!("{}//input[@value='Remove']", member_row(login));
+    let found = c
+        .wait()
+        .at_most(wait_limit())
+        .for_element(Locator::XPath(&button))
+        .await;
+    super::located(c, found, &format!("Remove beside {login}"))
+        .await?
+        .click()
+        .await?;
+    let deadline = std::time::Instant::now() + wait_limit();
+    while is_member(c, login).await? {
+        anyhow::ensure!(
+            std::time::Instant::now() < deadline,
+            "waited {} for {login} to leave the group's people",
+            super::waited()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     Ok(())
 }

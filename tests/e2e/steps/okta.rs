@@ -249,3 +249,101 @@ async fn okta_400(w: &mut E2eWorld) -> anyhow::Result<()> {
     )
     .await
 }
+
+// ---- Groups and the groups claim ----
+
+/// In the Admin Console, Security > API > Authorization Servers > default > Claims > Add
+/// Claim, as Kong's guide adds it: the name, Include in token type ID Token / Always, Value
+/// type Groups, Filter "Starts with" the text, Include in Any scope. Needs the console
+/// sign-in; the after hook deletes the claim.
+#[when(
+    expr = "I add a groups claim {string} to the default authorization server for groups starting with {string}"
+)]
+async fn add_groups_claim(w: &mut E2eWorld, name: String, prefix: String) -> anyhow::Result<()> {
+    console::open_claims(w.browser()).await?;
+    let claim = console::NewClaim {
+        name: &name,
+        token_type: "ID Token",
+        include: "Always",
+        value_type: "Groups",
+        filter: "Starts with",
+        filter_value: &prefix,
+    };
+    console::add_claim(w.browser(), &claim).await?;
+    w.okta_made.claims.push(name);
+    Ok(())
+}
+
+/// In the Admin Console, Directory > Groups: opens the group (Add group first when the org has
+/// none of that name) and assigns the person with Assign people. Needs the console sign-in;
+/// the after hook deletes a group it made, or takes the person out again.
+#[when(expr = "I add {person} to the Okta group {string}")]
+async fn add_to_group(w: &mut E2eWorld, who: Person, group: String) -> anyhow::Result<()> {
+    let login = w.okta_account(who).login.clone();
+    console::open_groups(w.browser()).await?;
+    if !console::open_group(w.browser(), &group).await? {
+        console::add_group(w.browser(), &group).await?;
+        w.okta_made.groups.push(group.clone());
+    } else if !w.okta_made.groups.contains(&group) {
+        w.okta_made.memberships.push((group, login.clone()));
+    }
+    console::assign_person(w.browser(), &login).await
+}
+
+/// In the Admin Console, Directory > Groups: opens the group and clicks Remove beside the
+/// person. Needs the console sign-in.
+#[when(expr = "I remove {person} from the Okta group {string}")]
+async fn remove_from_group(w: &mut E2eWorld, who: Person, group: String) -> anyhow::Result<()> {
+    let login = w.okta_account(who).login.clone();
+    console::open_groups(w.browser()).await?;
+    anyhow::ensure!(
+        console::open_group(w.browser(), &group).await?,
+        "Okta's Groups list has no group \"{group}\""
+    );
+    console::remove_person(w.browser(), &login).await
+}
+
+/// Through Okta's public sign-in API: the person signs in to the scenario's Okta app (the
+/// `default` server's code flow, `openid profile email`) and one of the ID token's claims is
+/// a list holding the group's name. Needs the Okta app.
+#[then(expr = "Okta's ID token for {person} lists the group {string}")]
+async fn id_token_lists(w: &mut E2eWorld, who: Person, group: String) -> anyhow::Result<()> {
+    let claims = person_id_token(w, who).await?;
+    anyhow::ensure!(
+        lists_group(&claims, &group),
+        "no claim of Okta's ID token lists \"{group}\": {claims}"
+    );
+    Ok(())
+}
+
+/// As `Okta's ID token for … lists the group …`, but no claim lists the group.
+#[then(expr = "Okta's ID token for {person} does not list the group {string}")]
+async fn id_token_omits(w: &mut E2eWorld, who: Person, group: String) -> anyhow::Result<()> {
+    let claims = person_id_token(w, who).await?;
+    anyhow::ensure!(
+        !lists_group(&claims, &group),
+        "Okta's ID token still lists \"{group}\": {claims}"
+    );
+    Ok(())
+}
+
+async fn person_id_token(w: &E2eWorld, who: Person) -> anyhow::Result<serde_json::Value> {
+    let me = w.okta_account(who);
+    harness::guide::okta_id_token_claims(
+        w.okta_org(),
+        w.okta_app()?,
+        &w.konnect_redirect_uri(),
+        &me.login,
+        &me.password,
+    )
+    .await
+}
+
+/// Whether a claim of the token is an array holding the group's name.
+fn lists_group(claims: &serde_json::Value, group: &str) -> bool {
+    claims.as_object().is_some_and(|m| {
+        m.values()
+            .filter_map(serde_json::Value::as_array)
+            .any(|a| a.iter().any(|v| v == group))
+    })
+}

@@ -43,6 +43,19 @@ pub struct E2eWorld {
     pub slow_okta: Option<SlowOkta>,
     /// How many times Konnect had fetched Okta's signing keys when Okta rotated them.
     pub keys_fetched_before_rotation: Option<usize>,
+    /// Claims, groups and memberships the scenario made in Okta's console, undone afterwards.
+    pub okta_made: OktaMade,
+}
+
+/// What a scenario made in Okta beyond its app, by name, for the after hook to undo.
+#[derive(Debug, Default)]
+pub struct OktaMade {
+    /// Names of claims added to the `default` authorization server.
+    pub claims: Vec<String>,
+    /// Names of groups created.
+    pub groups: Vec<String>,
+    /// (group name, login) added to groups the scenario did not create.
+    pub memberships: Vec<(String, String)>,
 }
 
 /// A delay put on an Okta endpoint, longer than Konnect waits for it.
@@ -97,6 +110,7 @@ impl E2eWorld {
             app_label: None,
             slow_okta: None,
             keys_fetched_before_rotation: None,
+            okta_made: OktaMade::default(),
         })
     }
 
@@ -243,6 +257,9 @@ impl E2eWorld {
             problems.push(format!("Okta's faults: {e:#}"));
         }
         let okta = self.okta_api();
+        if let Err(e) = undo_okta_made(&okta, &self.okta_made).await {
+            problems.push(format!("Okta's claims and groups: {e:#}"));
+        }
         match okta.apps().await {
             Ok(apps) => {
                 for app in apps {
@@ -283,4 +300,30 @@ impl E2eWorld {
             s.stop().await;
         }
     }
+}
+
+/// Deletes the claims and groups a scenario made and takes people out of groups it did not
+/// make, through Okta's Management API.
+async fn undo_okta_made(okta: &OktaAdmin, made: &OktaMade) -> anyhow::Result<()> {
+    if !made.claims.is_empty() {
+        for claim in okta.claims().await? {
+            let name = claim["name"].as_str().unwrap_or_default();
+            if made.claims.iter().any(|n| n == name)
+                && let Some(id) = claim["id"].as_str()
+            {
+                okta.delete_claim(id).await?;
+            }
+        }
+    }
+    for (group, login) in &made.memberships {
+        if let Some(id) = okta.group_id(group).await? {
+            okta.remove_from_group(&id, login).await?;
+        }
+    }
+    for group in &made.groups {
+        if let Some(id) = okta.group_id(group).await? {
+            okta.delete_group(&id).await?;
+        }
+    }
+    Ok(())
 }

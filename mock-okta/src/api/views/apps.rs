@@ -389,3 +389,22 @@ pub fn app_link(org: &OrgUrls, a: &App, user_id: &str, sort_order: usize) -> App
         sort_order,
     }
 }
+
+/// The app's groups claim as the internal `settings/oauth/idToken` answers it; `{}` with
+/// only the issuer mode when none is set.
+pub fn app_groups_claim(a: &App) -> Value {
+    let mut m = Map::new();
+    if let Some(c) = &a.groups_claim {
+        m.insert("valueType".into(), "GROUPS".into());
+        m.insert(
+            "groupFilterType".into(),
+            c.filter.filter_type.as_str().into(),
+        );
+    }
+    m.insert("issuerMode".into(), a.settings.issuer_mode.clone().into());
+    if let Some(c) = &a.groups_claim {
+        m.insert("name".into(), c.name.clone().into());
+        m.insert("value".into(), c.filter.value.clone().into());
+    }
+    Value::Object(m)
+}

@@ -1,4 +1,4 @@
-//! The `default` authorization server and its scopes, in the Management API's JSON.
+//! The `default` authorization server, its scopes and its claims, in the Management API's JSON.
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 
 use super::ts;
 use crate::{
-    directory::{MetadataPublish, SYSTEM_SCOPES, Scope},
+    directory::{Claim, GroupFilterType, MetadataPublish, SYSTEM_SCOPES, Scope},
     paths::OrgUrls,
 };
 
@@ -143,5 +143,43 @@ pub fn default_auth_server(org: &OrgUrls, created: OffsetDateTime, kid: &str) ->
             "rotateKey": {"href": format!("{me}/credentials/lifecycle/keyRotate"), "hints": {"allow": ["POST"]}},
             "deactivate": {"href": format!("{me}/lifecycle/deactivate"), "hints": {"allow": ["POST"]}},
         }),
+    }
+}
+
+/// A claim of the `default` server (`OAuth2Claim`), in Okta's key order.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClaimView {
+    pub id: String,
+    pub name: String,
+    pub status: &'static str,
+    pub claim_type: &'static str,
+    pub value_type: &'static str,
+    pub value: String,
+    #[serde(rename = "group_filter_type", skip_serializing_if = "Option::is_none")]
+    pub group_filter_type: Option<&'static str>,
+    pub conditions: Value,
+    pub system: bool,
+    pub always_include_in_token: bool,
+    #[serde(rename = "_links")]
+    pub links: Value,
+}
+
+pub fn claim(org: &OrgUrls, c: &Claim) -> ClaimView {
+    ClaimView {
+        id: c.id.clone(),
+        name: c.name.clone(),
+        status: if c.active { "ACTIVE" } else { "INACTIVE" },
+        claim_type: c.claim_type.as_str(),
+        value_type: c.value_type().as_str(),
+        value: c.value_text().to_owned(),
+        group_filter_type: c.group_filter_type().map(GroupFilterType::as_str),
+        conditions: json!({"scopes": c.scopes}),
+        system: false,
+        always_include_in_token: c.always_include_in_token,
+        links: json!({"self": {
+            "href": org.url(&format!("/api/v1/authorizationServers/default/claims/{}", c.id)),
+            "hints": {"allow": ["GET", "PUT", "DELETE"]},
+        }}),
     }
 }

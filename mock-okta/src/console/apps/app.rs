@@ -1,4 +1,5 @@
-//! One app's page: the General tab (credentials, General Settings) and the Assignments tab.
+//! One app's page: the General tab (credentials, General Settings), the Sign On tab (the
+//! OpenID Connect ID Token's groups claim) and the Assignments tab.
 
 use askama::Template;
 use axum::{
@@ -13,8 +14,8 @@ use super::{Opt, app_field, grant_label, group_options, lines, type_label};
 use crate::console::{AdminForm, AdminSession, Chrome, FieldErrors, FormData, not_found, render};
 use crate::{
     directory::{
-        App, AppInput, AppStatus, AppType, DirError, IdpInitiatedLoginInput, IdpMode,
-        TokenAuthMethod, VisibilityInput,
+        App, AppGroupsClaimInput, AppInput, AppStatus, AppType, DirError, GroupFilterType,
+        IdpInitiatedLoginInput, IdpMode, TokenAuthMethod, VisibilityInput,
     },
     params::BrowserQuery,
     paths,
@@ -27,6 +28,7 @@ pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route(app, get(console_app_show))
         .route(&format!("{app}/general"), post(console_app_general_submit))
+        .route(&format!("{app}/signon"), post(console_app_signon_submit))
         .route(
             &format!("{app}/credentials"),
             post(console_app_credentials_submit),
@@ -266,13 +268,75 @@ struct AppPage {
     group_options: Vec<Opt>,
     okta_or_app: &'static str,
     app_only: &'static str,
+    groups_claim: GroupsClaimValues,
+    filters: Vec<Opt>,
 }
 
 struct AppPageState {
     tab: &'static str,
     editing: &'static str,
     general: Option<GeneralValues>,
+    groups_claim: Option<GroupsClaimValues>,
     errors: FieldErrors,
+}
+
+/// The Sign On tab's groups claim (Groups claim type: Filter), as typed or as the app has it.
+struct GroupsClaimValues {
+    name: String,
+    filter_type: String,
+    value: String,
+}
+
+impl GroupsClaimValues {
+    fn from_app(a: &App) -> Self {
+        match &a.groups_claim {
+            Some(c) => Self {
+                name: c.name.clone(),
+                filter_type: c.filter.filter_type.as_str().to_owned(),
+                value: c.filter.value.clone(),
+            },
+            None => Self {
+                name: "groups".to_owned(),
+                filter_type: GroupFilterType::Regex.as_str().to_owned(),
+                value: String::new(),
+            },
+        }
+    }
+
+    fn from_form(f: &FormData) -> Self {
+        Self {
+            name: f.text("groups_claim_name"),
+            filter_type: f.text("groups_claim_filter_type"),
+            value: f.get("groups_claim_value").unwrap_or_default().to_owned(),
+        }
+    }
+
+    /// What the internal `settings/oauth/idToken` takes; a blank value clears the claim.
+    fn input(&self) -> AppGroupsClaimInput {
+        let clear = self.value.is_empty();
+        AppGroupsClaimInput {
+            name: (!clear).then(|| self.name.clone()),
+            value_type: Some("GROUPS".to_owned()),
+            group_filter_type: Some(self.filter_type.clone()),
+            value: (!clear).then(|| self.value.clone()),
+            issuer_mode: None,
+        }
+    }
+
+    /// How the tab shows the claim: "groups Matches regex .*", or none.
+    fn shown(&self) -> String {
+        let label = GroupFilterType::parse(&self.filter_type).map_or("", GroupFilterType::label);
+        format!("{} {label} {}", self.name, self.value)
+    }
+}
+
+/// Where a validation cause is shown on the groups claim form.
+fn groups_claim_field(api_field: &str) -> Option<&'static str> {
+    match api_field {
+        "name" => Some("groups_claim_name"),
+        "value" | "groupFilterType" => Some("groups_claim_value"),
+        _ => None,
+    }
 }
 
 fn app_page(state: &AppState, admin: &AdminSession, app: &App, page: AppPageState) -> Response {
@@ -326,6 +390,17 @@ fn app_page(state: &AppState, admin: &AdminSession, app: &App, page: AppPageStat
             group_options: group_options(state, &[]),
             okta_or_app: OKTA_OR_APP,
             app_only: APP_ONLY,
+            groups_claim: page
+                .groups_claim
+                .unwrap_or_else(|| GroupsClaimValues::from_app(app)),
+            filters: GroupFilterType::ALL
+                .into_iter()
+                .map(|t| Opt {
+                    value: t.as_str().to_owned(),
+                    label: t.label().to_owned(),
+                    selected: false,
+                })
+                .collect(),
         },
     )
 }
@@ -341,12 +416,14 @@ async fn console_app_show(
     };
     let tab = match q.get("tab") {
         Some("assignments") => "assignments",
+        Some("signon") => "signon",
         _ => "general",
     };
     let editable = app.settings.application_type != AppType::Service;
     let editing = match q.get("edit") {
         Some("general") if tab == "general" && editable => "general",
         Some("credentials") if tab == "general" && editable => "credentials",
+        Some("groups-claim") if tab == "signon" => "groups-claim",
         _ => "",
     };
     app_page(
@@ -357,9 +434,44 @@ async fn console_app_show(
             tab,
             editing,
             general: None,
+            groups_claim: None,
             errors: FieldErrors::default(),
         },
     )
+}
+
+/// Saves the Sign On tab's groups claim: back to the tab, or the form with its errors.
+async fn console_app_signon_submit(
+    State(state): State<AppState>,
+    Path(app_id): Path<String>,
+    AdminForm { admin, form }: AdminForm,
+) -> Response {
+    let Ok(app) = state.dir.app(&app_id) else {
+        return not_found();
+    };
+    let v = GroupsClaimValues::from_form(&form);
+    match state.dir.set_app_groups_claim(&app.id, &v.input()) {
+        Ok(_) => found(&format!(
+            "{}?tab=signon#tab-signon",
+            paths::admin_app_path(&app.id)
+        )),
+        Err(e) => {
+            let mut errors = FieldErrors::default();
+            errors.add_dir_error(&e, groups_claim_field);
+            app_page(
+                &state,
+                &admin,
+                &app,
+                AppPageState {
+                    tab: "signon",
+                    editing: "groups-claim",
+                    general: None,
+                    groups_claim: Some(v),
+                    errors,
+                },
+            )
+        }
+    }
 }
 
 async fn console_app_general_submit(
@@ -401,6 +513,7 @@ fn save(
                     tab: "general",
                     editing,
                     general,
+                    groups_claim: None,
                     errors,
                 },
             )
@@ -453,6 +566,7 @@ fn assignments_result(
                     tab: "assignments",
                     editing: "",
                     general: None,
+                    groups_claim: None,
                     errors,
                 },
             )

@@ -217,6 +217,8 @@ pub struct App {
     pub groups: IndexMap<String, AppGroup>,
     /// `okta.*` scopes granted to the app (`/api/v1/apps/{id}/grants`).
     pub scope_grants: Vec<super::ScopeGrant>,
+    /// The groups claim of the app's Sign On tab (org authorization server ID tokens).
+    pub groups_claim: Option<super::AppGroupsClaim>,
 }
 
 impl App {
@@ -276,6 +278,7 @@ impl Directory {
             users: IndexMap::new(),
             groups: IndexMap::new(),
             scope_grants: Vec::new(),
+            groups_claim: None,
         };
         parts.apply_to(&mut app);
         store.apps.insert(id, app.clone());

@@ -21,11 +21,12 @@ pub use self::{
     request::{AuthorizeRequest, Denied, Prompt, ResponseMode, ResponseType, validate},
 };
 use super::{
+    claims::{self, Channel},
     error::{ErrorPage, OAuthError},
     mint::{self, IdTokenExtras, Issuance},
 };
 use crate::{
-    directory::User,
+    directory::{ClaimError, ClaimTarget, User},
     ledger::{AuthCode, CODE_LIFETIME, PendingAuthorize, SIGNIN_LIFETIME, Session},
     params::{Params, is_form},
     paths::AuthServer,
@@ -194,6 +195,10 @@ async fn authorize(
             }
             match issue(&Issuer::from_ref(state), server, &req, user, session).await {
                 Ok(d) => deliver(d, extra),
+                Err(err) if err.is::<ClaimError>() => {
+                    tracing::info!(%err, "a claim could not be made");
+                    refuse(&OAuthError::invalid_request(err.to_string()))
+                }
                 Err(err) => {
                     tracing::error!(%err, "authorize response failed");
                     refuse(&OAuthError::bad_request(
@@ -246,12 +251,32 @@ async fn issue(
             amr: &session.amr,
             refresh_id: None,
         };
+        let limited = claims::limited(state.groups_over_limit, Channel::Authorize);
+        let extra = |target| {
+            claims::extra_claims(
+                &state.dir,
+                server,
+                req.app.groups_claim.as_ref(),
+                user,
+                target,
+                &scopes,
+                limited,
+            )
+        };
         let access = if rt.token {
-            Some(mint::access_token(&key, &state.org, &grant, now).await?.0)
+            let resource = extra(ClaimTarget::AccessToken)?;
+            Some(
+                mint::access_token(&key, &state.org, &grant, &resource, now)
+                    .await?
+                    .0,
+            )
         } else {
             None
         };
         if rt.id_token {
+            let identity = extra(ClaimTarget::IdToken {
+                with_access_token: access.is_some(),
+            })?;
             let id = mint::id_token(
                 &key,
                 &state.org,
@@ -263,6 +288,7 @@ async fn issue(
                     code: code.as_deref(),
                     all_claims: access.is_none(),
                     idp: state.dir.org_id(),
+                    appended: &identity,
                 },
                 now,
             )

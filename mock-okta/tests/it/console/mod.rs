@@ -4,8 +4,11 @@
 
 mod access;
 mod assignments;
+mod claims;
 mod general_settings;
+mod groups;
 mod people;
+mod sign_on;
 mod wizard;
 
 use reqwest::{Method, StatusCode};

@@ -3,6 +3,7 @@
 //! public clients; the org authorization server; client assertions. Helpers shared by these
 //! files are here.
 
+mod claims;
 mod client_assertions;
 mod clients;
 mod code_flow;
