@@ -351,7 +351,12 @@ fn hidden(html: &str, name: &str) -> Option<String> {
 
 /// One whole login by `email`, ending on Konnect's home page.
 async fn login(target: &Target, email: &str) -> Result<(), LoginError> {
+    // A new client per login is a new browser (its own cookie jar). Everything here is plain
+    // HTTP on loopback: without `tls_certs_only([])` and `no_proxy()` every build reads the
+    // system's certificate store and the proxy variables, which cost more than the login.
     let http = server_kit::http_client()
+        .tls_certs_only([])
+        .no_proxy()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::limited(10))
         .timeout(Duration::from_secs(60))
