@@ -89,6 +89,11 @@ impl Problem {
         Self::new(StatusCode::NOT_FOUND, "Not Found", detail)
     }
 
+    /// 409 (Konnect's "Resource Conflict").
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "Resource Conflict", detail)
+    }
+
     /// 400 with the offending fields.
     pub fn bad_request(detail: impl Into<String>, params: Vec<InvalidParameter>) -> Self {
         Self {

@@ -9,7 +9,7 @@ use crate::{
     oidc_client::discovery::DiscoveryError,
     org::{
         AuthSettings, AuthSettingsPatch, IdentityProvider, IdentityProviderPatch, InvalidParameter,
-        SettingsRefusal, Tier, UpdateError, parse_issuer,
+        SettingsRefusal, TeamError, Tier, UpdateError, check_team_mappings, parse_issuer,
     },
     state::IdentityState,
 };
@@ -26,6 +26,38 @@ pub enum IdentityError {
     /// The issuer's discovery document could not be fetched or does not match.
     Discovery(DiscoveryError),
     NoSuchOrganization,
+    /// 404 with Konnect's detail ("The requested team was not found").
+    NotFound(&'static str),
+    /// 409 with the reason.
+    Conflict(&'static str),
+}
+
+impl From<TeamError> for IdentityError {
+    fn from(e: TeamError) -> Self {
+        let invalid = |field: &str, reason: &str| IdentityError::Invalid {
+            detail: String::new(),
+            params: vec![InvalidParameter::new(field, reason)],
+        };
+        match e {
+            TeamError::NoSuchOrganization => IdentityError::NoSuchOrganization,
+            TeamError::NoSuchTeam => IdentityError::NotFound("The requested team was not found"),
+            TeamError::NoSuchUser => IdentityError::NotFound("The requested user was not found"),
+            TeamError::NoSuchMapping => {
+                IdentityError::NotFound("The requested team group mapping was not found")
+            }
+            TeamError::SystemTeam => invalid("teamID", "system teams cannot be modified"),
+            TeamError::Conflict(reason) => IdentityError::Conflict(reason),
+            TeamError::NoIdentityProvider => invalid(
+                "identity_provider",
+                "an identity provider must be configured first",
+            ),
+            TeamError::Invalid(params) => IdentityError::Invalid {
+                detail: String::new(),
+                params,
+            },
+            TeamError::Settings(e) => e.into(),
+        }
+    }
 }
 
 impl From<UpdateError> for IdentityError {
@@ -44,7 +76,7 @@ impl From<UpdateError> for IdentityError {
     }
 }
 
-fn require_admin(caller: &Caller) -> Result<(), IdentityError> {
+pub fn require_admin(caller: &Caller) -> Result<(), IdentityError> {
     if caller.is_admin() {
         Ok(())
     } else {
@@ -158,6 +190,56 @@ pub async fn save_okta(
     let idp = update_identity_provider(state, caller, &patch, now).await?;
     update_auth_settings(state, caller, &AuthSettingsPatch::enable_oidc(), now)?;
     Ok(idp)
+}
+
+/// The Team Mappings page's Save: IdP Mapping Enabled, Konnect Mapping Enabled and each
+/// team's groups (`team.{id}`, one group per line), checked by Konnect's rule that a
+/// mapping by the IdP maps at least one group, and saved together.
+pub fn save_team_mappings(
+    state: &IdentityState,
+    caller: &Caller,
+    form: &[(String, String)],
+    now: SystemTime,
+) -> Result<(), IdentityError> {
+    require_admin(caller)?;
+    let mut idp_mapping = false;
+    let mut konnect_mapping = false;
+    let mut groups_by_team: Vec<(String, Vec<String>)> = Vec::new();
+    for (name, value) in form {
+        match name.as_str() {
+            "idp_mapping_enabled" => idp_mapping = value == "on",
+            "konnect_mapping_enabled" => konnect_mapping = value == "on",
+            _ => match name.strip_prefix("team.") {
+                Some(team_id) if !groups_by_team.iter().any(|(t, _)| t == team_id) => {
+                    let groups = value
+                        .lines()
+                        .map(str::trim)
+                        .filter(|g| !g.is_empty())
+                        .map(str::to_owned)
+                        .collect();
+                    groups_by_team.push((team_id.to_owned(), groups));
+                }
+                _ => {
+                    return Err(IdentityError::Invalid {
+                        detail: String::new(),
+                        params: vec![InvalidParameter::new(name, "is not a field of this form")],
+                    });
+                }
+            },
+        }
+    }
+    check_team_mappings(idp_mapping, &groups_by_team).map_err(|detail| IdentityError::Invalid {
+        detail: detail.to_owned(),
+        params: Vec::new(),
+    })?;
+    let switches = AuthSettingsPatch {
+        idp_mapping_enabled: Some(idp_mapping),
+        konnect_mapping_enabled: Some(konnect_mapping),
+        ..AuthSettingsPatch::default()
+    };
+    Ok(state
+        .directory
+        .save_team_mappings(&caller.org.id, &switches, &groups_by_team, now)?)
 }
 
 /// The fields of the Okta form.

@@ -202,10 +202,11 @@ async fn sign_in(
             email: &identity.email,
             verification: identity.email_verification,
             full_name: identity.name.as_deref().unwrap_or(""),
+            groups: &identity.groups,
         },
         now,
     )?;
-    tracing::info!(email = %user.email, subject = %identity.subject, "SSO login");
+    tracing::info!(email = %user.email, subject = %identity.subject, groups = ?identity.groups, "SSO login");
     Ok(user)
 }
 

@@ -215,6 +215,9 @@ pub struct OidcClient {
     pub client_secret: String,
     pub scopes: Vec<String>,
     pub claim_mappings: ClaimMappings,
+    /// Whether the login's groups can change the user's teams, so that a groups claim
+    /// missing from the ID token is asked of userinfo (see `org::groups_matter`).
+    pub groups_wanted: bool,
 }
 
 /// `PATCH /v2/identity-provider` (and the settings form): every field optional.
@@ -277,6 +280,7 @@ impl IdentityProvider {
             client_secret: self.client_secret.clone()?,
             scopes: self.scopes.clone(),
             claim_mappings: self.claim_mappings.clone(),
+            groups_wanted: false,
         })
     }
 
@@ -406,6 +410,7 @@ mod tests {
                 client_secret: "secret".into(),
                 scopes: default_scopes(),
                 claim_mappings: ClaimMappings::default(),
+                groups_wanted: false,
             },
             LoginPath::parse("acme").unwrap(),
         )
