@@ -284,7 +284,9 @@ pub async fn home_teams(c: &Client) -> anyhow::Result<Vec<String>> {
     wait_for(c, "[data-testid='konnect-home-teams']").await?;
     let mut teams = Vec::new();
     for t in c
-        .find_all(fantoccini::Locator::Css("[data-testid='konnect-home-team']"))
+        .find_all(fantoccini::Locator::Css(
+            "[data-testid='konnect-home-team']",
+        ))
         .await?
     {
         teams.push(t.text().await?.trim().to_owned());
