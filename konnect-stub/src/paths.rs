@@ -27,6 +27,11 @@ pub const API_USERS: &str = "/users";
 pub const API_USER: &str = "/users/{user_id}";
 pub const API_USER_TEAMS: &str = "/users/{user_id}/teams";
 pub const API_TEAM_GROUP_MAPPINGS: &str = "/identity-provider/team-group-mappings";
+pub const API_IDENTITY_PROVIDERS: &str = "/identity-providers";
+pub const API_IDENTITY_PROVIDERS_ONE: &str = "/identity-providers/{id}";
+pub const API_IDP_TEAM_GROUP_MAPPINGS: &str = "/identity-providers/{id}/team-group-mappings";
+pub const API_IDP_TEAM_GROUP_MAPPING: &str =
+    "/identity-providers/{id}/team-group-mappings/{mapping_id}";
 
 /// The redirect URI to register at the identity provider.
 pub fn redirect_uri(base_url: &str) -> String {

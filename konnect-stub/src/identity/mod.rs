@@ -3,6 +3,7 @@
 //! the rules (Organization Admin only, Enterprise only, the issuer checked by discovery).
 
 mod api;
+mod providers_api;
 mod service;
 mod teams_api;
 mod ui;
@@ -21,6 +22,11 @@ pub fn router() -> Router<AppState> {
         .nest("/v2", named_routes(Endpoint::Api, api::router()))
         .nest(
             "/v3",
-            named_routes(Endpoint::Api, api::router().merge(teams_api::router())),
+            named_routes(
+                Endpoint::Api,
+                api::router()
+                    .merge(teams_api::router())
+                    .merge(providers_api::router()),
+            ),
         )
 }

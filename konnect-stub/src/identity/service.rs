@@ -9,7 +9,8 @@ use crate::{
     oidc_client::discovery::DiscoveryError,
     org::{
         AuthSettings, AuthSettingsPatch, IdentityProvider, IdentityProviderPatch, InvalidParameter,
-        SettingsRefusal, TeamError, Tier, UpdateError, check_team_mappings, parse_issuer,
+        ProviderError, SamlFields, SettingsRefusal, TeamError, Tier, UpdateError,
+        check_team_mappings, parse_issuer,
     },
     state::IdentityState,
 };
@@ -190,6 +191,80 @@ pub async fn save_okta(
     let idp = update_identity_provider(state, caller, &patch, now).await?;
     update_auth_settings(state, caller, &AuthSettingsPatch::enable_oidc(), now)?;
     Ok(idp)
+}
+
+impl From<ProviderError> for IdentityError {
+    fn from(e: ProviderError) -> Self {
+        match e {
+            ProviderError::NoSuchOrganization => IdentityError::NoSuchOrganization,
+            ProviderError::NotFound => {
+                IdentityError::NotFound("The requested identity provider was not found")
+            }
+            ProviderError::Conflict => IdentityError::Conflict(
+                "The organization already has an identity provider of this type",
+            ),
+            ProviderError::Invalid(params) => IdentityError::Invalid {
+                detail: String::new(),
+                params,
+            },
+            ProviderError::Settings(e) => UpdateError::Settings(e).into(),
+        }
+    }
+}
+
+/// What `POST` and `PATCH /v3/identity-providers` ask for, already split by type.
+#[derive(Debug, Clone)]
+pub enum ProviderChange {
+    Oidc(IdentityProviderPatch),
+    Saml(SamlFields),
+}
+
+/// Creates (`id` None) or changes the OIDC or SAML identity provider, then turns its scheme
+/// on or off when `enabled` is given. OIDC goes through [`update_identity_provider`] (the
+/// issuer checked by discovery), so v2, v3 and the settings page share one rule.
+pub async fn save_provider(
+    state: &IdentityState,
+    caller: &Caller,
+    id: Option<&str>,
+    change: ProviderChange,
+    enabled: Option<bool>,
+    now: SystemTime,
+) -> Result<String, IdentityError> {
+    require_admin(caller)?;
+    if caller.org.tier != Tier::Enterprise {
+        return Err(IdentityError::NotEnterprise);
+    }
+    let (provider_id, switch) = match change {
+        ProviderChange::Oidc(patch) => {
+            let current = caller.org.identity_provider.as_ref();
+            match (id, current) {
+                (None, Some(_)) => return Err(ProviderError::Conflict.into()),
+                (Some(id), Some(p)) if p.id != id => return Err(ProviderError::NotFound.into()),
+                (Some(_), None) => return Err(ProviderError::NotFound.into()),
+                _ => {}
+            }
+            let idp = update_identity_provider(state, caller, &patch, now).await?;
+            let switch = AuthSettingsPatch {
+                oidc_auth_enabled: enabled,
+                ..AuthSettingsPatch::default()
+            };
+            (idp.id, switch)
+        }
+        ProviderChange::Saml(fields) => {
+            let saml = state
+                .directory
+                .save_saml_provider(&caller.org.id, id, &fields, now)?;
+            let switch = AuthSettingsPatch {
+                saml_auth_enabled: enabled,
+                ..AuthSettingsPatch::default()
+            };
+            (saml.id, switch)
+        }
+    };
+    if enabled.is_some() {
+        update_auth_settings(state, caller, &switch, now)?;
+    }
+    Ok(provider_id)
 }
 
 /// The Team Mappings page's Save: IdP Mapping Enabled, Konnect Mapping Enabled and each

@@ -269,13 +269,8 @@ impl Directory {
     ) -> Result<(), TeamError> {
         let mut st = self.write();
         let org = org_mut(&mut st, org_id)?;
-        let complete = org
-            .identity_provider
-            .as_ref()
-            .is_some_and(|idp| idp.client().is_some());
         let settings = org
-            .auth_settings
-            .apply(switches, complete, org.tier)
+            .next_auth_settings(switches)
             .map_err(|e| TeamError::Settings(UpdateError::Settings(e)))?;
         let mut next = org.clone();
         replace_groups(&mut next, groups_by_team, now)?;
@@ -295,7 +290,7 @@ impl Directory {
     ) -> Result<TeamGroupMapping, TeamError> {
         let mut st = self.write();
         let org = org_mut(&mut st, org_id)?;
-        if org.identity_provider.is_none() {
+        if org.identity_provider.is_none() && org.saml_provider.is_none() {
             return Err(TeamError::NoIdentityProvider);
         }
         check_group(group).map_err(TeamError::Invalid)?;
@@ -352,7 +347,7 @@ fn replace_groups(
     groups_by_team: &[(String, Vec<String>)],
     now: SystemTime,
 ) -> Result<(), TeamError> {
-    if org.identity_provider.is_none() {
+    if org.identity_provider.is_none() && org.saml_provider.is_none() {
         return Err(TeamError::NoIdentityProvider);
     }
     let mut errors = Vec::new();

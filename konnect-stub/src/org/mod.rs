@@ -1,10 +1,12 @@
 //! Organizations, users, roles and sessions, behind the typed API of [`Directory`]
 //! (`store.rs`), which the seed (`seed.rs`), the v2 API, the settings page and SSO all go
 //! through. Konnect sessions are in `sessions.rs`; linking or provisioning an SSO user is in
-//! `sso_users.rs`; teams and how groups become team memberships in `teams.rs`.
+//! `sso_users.rs`; teams and how groups become team memberships in `teams.rs`, written by
+//! `memberships.rs`; v3's identity providers (OIDC and a stored SAML one) in `providers.rs`.
 
 mod identity;
 mod memberships;
+mod providers;
 mod seed;
 mod sessions;
 mod sso_users;
@@ -14,10 +16,11 @@ mod types;
 
 pub use identity::{
     AuthSettings, AuthSettingsPatch, ClaimMappings, ClaimMappingsPatch, IdentityProvider,
-    IdentityProviderPatch, InvalidParameter, OidcClient, SettingsRefusal, default_scopes,
-    parse_issuer,
+    IdentityProviderPatch, InvalidParameter, OidcClient, SamlProvider, SettingsRefusal,
+    default_scopes, parse_issuer,
 };
 pub use memberships::{TeamError, TeamFields};
+pub use providers::{ProviderError, SamlFields};
 pub use seed::{Seed, SeedIdentityProvider, SeedOrganization, SeedUser};
 pub use sessions::{SESSION_LIFETIME, SessionToken};
 pub use sso_users::{ProvisionError, SsoSignIn};

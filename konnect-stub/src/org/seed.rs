@@ -164,6 +164,7 @@ pub(super) fn load(seed: Seed, now: SystemTime) -> Result<State, String> {
                 basic_auth_enabled: o.basic_auth_enabled,
                 ..AuthSettings::default()
             },
+            saml_provider: None,
             teams,
             team_group_mappings: Vec::new(),
         };
@@ -191,6 +192,9 @@ pub(super) fn load(seed: Seed, now: SystemTime) -> Result<State, String> {
                 ));
             }
             login_paths.push(provider.login_path.clone());
+            let mut provider = provider;
+            provider.created_at = now;
+            provider.updated_at = now;
             org.identity_provider = Some(provider);
             let enable = AuthSettingsPatch {
                 oidc_auth_enabled: Some(idp.enabled),

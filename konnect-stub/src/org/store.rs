@@ -9,7 +9,7 @@ use std::{
 
 use super::identity::{
     AuthSettings, AuthSettingsPatch, IdentityProvider, IdentityProviderPatch, InvalidParameter,
-    OidcClient, SettingsRefusal,
+    OidcClient, SamlProvider, SettingsRefusal,
 };
 use super::seed::Seed;
 use super::sessions::{SessionToken, Sessions};
@@ -27,6 +27,9 @@ pub struct Organization {
     pub updated_at: SystemTime,
     pub identity_provider: Option<IdentityProvider>,
     pub auth_settings: AuthSettings,
+    /// A SAML identity provider stored through `/v3/identity-providers` (logins through it
+    /// are refused).
+    pub saml_provider: Option<SamlProvider>,
     /// Konnect's predefined teams first, then custom teams in the order they were made.
     pub teams: Vec<Team>,
     /// The identity provider's groups mapped to teams, oldest first.
@@ -53,6 +56,33 @@ impl Organization {
     pub fn sso_login_path(&self) -> Option<&LoginPath> {
         self.sso_client()?;
         self.identity_provider.as_ref().map(|idp| &idp.login_path)
+    }
+
+    /// Whether a provider other than the OIDC one with id `except` uses `path` (login paths
+    /// are unique, so each names one provider).
+    pub(super) fn uses_login_path(&self, path: &LoginPath, except: &str) -> bool {
+        let oidc = self
+            .identity_provider
+            .as_ref()
+            .is_some_and(|p| p.id != except && &p.login_path == path);
+        let saml = self
+            .saml_provider
+            .as_ref()
+            .is_some_and(|p| p.id != except && &p.login_path == path);
+        oidc || saml
+    }
+
+    /// Applies an authentication-settings patch with Konnect's rules for this organization.
+    pub(super) fn next_auth_settings(
+        &self,
+        patch: &AuthSettingsPatch,
+    ) -> Result<AuthSettings, SettingsRefusal> {
+        let complete = self
+            .identity_provider
+            .as_ref()
+            .is_some_and(|idp| idp.client().is_some());
+        self.auth_settings
+            .apply_with_saml(patch, complete, self.saml_provider.is_some(), self.tier)
     }
 
     /// The login path a new identity provider gets when none is given.
@@ -349,12 +379,10 @@ impl Directory {
             org.default_login_path(),
         )
         .map_err(UpdateError::InvalidProvider)?;
-        let taken = st.orgs.values().any(|o| {
-            o.id != org_id
-                && o.identity_provider
-                    .as_ref()
-                    .is_some_and(|idp| idp.login_path == next.login_path)
-        });
+        let taken = st
+            .orgs
+            .values()
+            .any(|o| o.uses_login_path(&next.login_path, &next.id));
         if taken {
             return Err(UpdateError::InvalidProvider(vec![InvalidParameter::new(
                 "login_path",
@@ -370,6 +398,11 @@ impl Directory {
         if next.client().is_none() {
             org.auth_settings.oidc_auth_enabled = false;
         }
+        let mut next = next;
+        if org.identity_provider.is_none() {
+            next.created_at = now;
+        }
+        next.updated_at = now;
         org.identity_provider = Some(next.clone());
         org.updated_at = now;
         Ok(next)
@@ -386,13 +419,8 @@ impl Directory {
             .orgs
             .get_mut(org_id)
             .ok_or(UpdateError::NoSuchOrganization)?;
-        let complete = org
-            .identity_provider
-            .as_ref()
-            .is_some_and(|idp| idp.client().is_some());
         let next = org
-            .auth_settings
-            .apply(patch, complete, org.tier)
+            .next_auth_settings(patch)
             .map_err(UpdateError::Settings)?;
         org.auth_settings = next;
         org.updated_at = now;

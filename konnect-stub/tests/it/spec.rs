@@ -618,6 +618,170 @@ async fn every_served_operation_answers_as_the_spec_says() {
         .await;
     assert_eq!(all["meta"]["page"]["total"], 1);
 
+    // Identity providers: the OIDC one (the same as /identity-provider) and a SAML one.
+    let (_, list) = c.call("GET", "/identity-providers", &[], None).await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let oidc = list[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        (list[0]["type"].clone(), list[0]["enabled"].clone()),
+        (json!("oidc"), json!(true))
+    );
+    let (_, none) = c
+        .call(
+            "GET",
+            "/identity-providers?filter[type][eq]=saml",
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(none, json!([]));
+    let (s, _) = c
+        .call(
+            "POST",
+            "/identity-providers",
+            &[],
+            Some(json!({"type": "oidc", "config": {"issuer_url": "https://x.test", "client_id": "c"}})),
+        )
+        .await;
+    assert_eq!(s, 409);
+    let (s, saml) = c
+        .call(
+            "POST",
+            "/identity-providers",
+            &[],
+            Some(json!({"type": "saml", "login_path": "acme-saml",
+                "config": {"idp_metadata_xml": "<EntityDescriptor/>"}})),
+        )
+        .await;
+    assert_eq!((s, saml["enabled"].clone()), (201, json!(false)));
+    let saml_id = saml["id"].as_str().unwrap().to_owned();
+    let (s, _) = c
+        .call_refused(
+            "POST",
+            "/identity-providers",
+            &[],
+            json!({"type": "saml", "config": {"issuer_url": "https://x.test"}}),
+        )
+        .await;
+    assert_eq!(s, 400);
+    c.call("GET", "/identity-providers/{id}", &[&oidc], None)
+        .await;
+    let (s, _) = c
+        .call("GET", "/identity-providers/{id}", &[missing], None)
+        .await;
+    assert_eq!(s, 404);
+    let (s, _) = c
+        .call("GET", "/identity-providers/{id}", &["nope"], None)
+        .await;
+    assert_eq!(s, 400);
+    let (s, both) = c
+        .call(
+            "PATCH",
+            "/identity-providers/{id}",
+            &[&saml_id],
+            Some(json!({"enabled": true})),
+        )
+        .await;
+    assert_eq!(s, 400, "OIDC and SAML are never on together: {both}");
+    let (s, renamed) = c
+        .call(
+            "PATCH",
+            "/identity-providers/{id}",
+            &[&saml_id],
+            Some(json!({"login_path": "acme-saml-2"})),
+        )
+        .await;
+    assert_eq!(
+        (s, renamed["login_path"].clone()),
+        (200, json!("acme-saml-2"))
+    );
+    let (s, off) = c
+        .call(
+            "PATCH",
+            "/identity-providers/{id}",
+            &[&oidc],
+            Some(json!({"enabled": false})),
+        )
+        .await;
+    assert_eq!((s, off["enabled"].clone()), (200, json!(false)));
+
+    // Team-group mappings of a provider, one by one, with cursor pages.
+    let (s, one) = c
+        .call(
+            "POST",
+            "/identity-providers/{idpId}/team-group-mappings",
+            &[&oidc],
+            Some(json!({"team_id": oa, "group": "Tech Leads"})),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let mapping = one["id"].as_str().unwrap().to_owned();
+    let (s, _) = c
+        .call(
+            "POST",
+            "/identity-providers/{idpId}/team-group-mappings",
+            &[&oidc],
+            Some(json!({"team_id": oa, "group": "Tech Leads"})),
+        )
+        .await;
+    assert_eq!(s, 409);
+    let (_, first) = c
+        .call(
+            "GET",
+            "/identity-providers/{idpId}/team-group-mappings?page[size]=1",
+            &[&oidc],
+            None,
+        )
+        .await;
+    assert_eq!(first["data"][0]["group"], "Konnect Admins");
+    let next = first["meta"]["page"]["next"].as_str().unwrap().to_owned();
+    let after = next.split("page[after]=").nth(1).unwrap().to_owned();
+    let (_, second) = c
+        .call(
+            "GET",
+            &format!(
+                "/identity-providers/{{idpId}}/team-group-mappings?page[size]=1&page[after]={after}"
+            ),
+            &[&oidc],
+            None,
+        )
+        .await;
+    assert_eq!(second["data"][0]["id"], mapping.as_str());
+    assert!(second["meta"]["page"]["next"].is_null());
+    c.call(
+        "GET",
+        "/identity-providers/{idpId}/team-group-mappings/{id}",
+        &[&oidc, &mapping],
+        None,
+    )
+    .await;
+    let (s, _) = c
+        .call(
+            "DELETE",
+            "/identity-providers/{idpId}/team-group-mappings/{id}",
+            &[&oidc, &mapping],
+            None,
+        )
+        .await;
+    assert_eq!(s, 204);
+    let (s, _) = c
+        .call(
+            "GET",
+            "/identity-providers/{idpId}/team-group-mappings/{id}",
+            &[&oidc, &mapping],
+            None,
+        )
+        .await;
+    assert_eq!(s, 404);
+    let (s, _) = c
+        .call("DELETE", "/identity-providers/{id}", &[&saml_id], None)
+        .await;
+    assert_eq!(s, 204);
+    let (s, _) = c
+        .call("DELETE", "/identity-providers/{id}", &[&saml_id], None)
+        .await;
+    assert_eq!(s, 404);
+
     // And gone again.
     let (s, _) = c.call("DELETE", "/teams/{teamId}", &[&team_id], None).await;
     assert_eq!(s, 204);
