@@ -2,6 +2,10 @@
 //! over [`super::service`] and the directory, answering in the spec's shapes (page-number
 //! pagination `page[size]`/`page[number]`, `filter[field][eq|contains]`, problem+json).
 
+// The helpers return the handlers' own error, `Problem`, by value, so that `?` works in
+// every handler; it is built only for a refused request.
+#![allow(clippy::result_large_err)]
+
 use axum::{
     Json, Router,
     extract::{Path, Query, State},
@@ -35,6 +39,8 @@ pub fn router() -> Router<crate::state::AppState> {
             get(team_users_list).post(team_users_add),
         )
         .route(paths::API_TEAM_USER, delete(team_users_remove))
+        .route(paths::API_TEAM_ASSIGNED_ROLES, get(team_roles_list))
+        .route(paths::API_ROLES, get(roles_get))
         .route(paths::API_USERS, get(users_list))
         .route(paths::API_USER, get(user_get))
         .route(paths::API_USER_TEAMS, get(user_teams_list))
@@ -328,6 +334,40 @@ async fn team_users_remove(
         .remove_from_team(&org.id, &team_id, &user_id, state.clock.now_system())
         .map_err(IdentityError::from)?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// A team's assigned roles. Nothing assigns roles in this stub (`POST …/assigned-roles` is
+/// not served), so every team has none.
+async fn team_roles_list(
+    ApiCaller(caller): ApiCaller,
+    Path(team_id): Path<String>,
+) -> Result<Response, Problem> {
+    let org = admin(&caller)?;
+    team_of(org, &team_id)?;
+    Ok(Json(paginate(
+        Vec::<serde_json::Value>::new(),
+        &ListQuery::default(),
+    )?)
+    .into_response())
+}
+
+/// Konnect's predefined roles, by entity type, for any member.
+async fn roles_get(ApiCaller(_caller): ApiCaller) -> Response {
+    let mut groups = serde_json::Map::new();
+    for group in crate::org::PREDEFINED_ROLES {
+        let mut roles = serde_json::Map::new();
+        for role in group.roles {
+            roles.insert(
+                role.key.to_owned(),
+                serde_json::json!({"name": role.name, "description": role.description}),
+            );
+        }
+        groups.insert(
+            group.key.to_owned(),
+            serde_json::json!({"name": group.name, "roles": roles}),
+        );
+    }
+    Json(groups).into_response()
 }
 
 async fn users_list(

@@ -7,6 +7,7 @@
 mod identity;
 mod memberships;
 mod providers;
+mod roles;
 mod seed;
 mod sessions;
 mod sso_users;
@@ -21,6 +22,7 @@ pub use identity::{
 };
 pub use memberships::{TeamError, TeamFields};
 pub use providers::{ProviderError, SamlFields};
+pub use roles::{PREDEFINED_ROLES, PredefinedRole, RoleGroup};
 pub use seed::{Seed, SeedIdentityProvider, SeedOrganization, SeedUser};
 pub use sessions::{SESSION_LIFETIME, SessionToken};
 pub use sso_users::{ProvisionError, SsoSignIn};

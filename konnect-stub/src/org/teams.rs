@@ -148,7 +148,7 @@ pub fn team_source(settings: &AuthSettings) -> TeamSource {
 pub fn teams_of_groups(mappings: &[TeamGroupMapping], groups: &[String]) -> BTreeSet<String> {
     mappings
         .iter()
-        .filter(|m| groups.iter().any(|g| *g == m.group))
+        .filter(|m| groups.contains(&m.group))
         .map(|m| m.team_id.clone())
         .collect()
 }

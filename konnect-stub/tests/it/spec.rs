@@ -782,6 +782,18 @@ async fn every_served_operation_answers_as_the_spec_says() {
         .await;
     assert_eq!(s, 404);
 
+    // Roles.
+    let (_, roles) = c.call("GET", "/roles", &[], None).await;
+    assert_eq!(roles["identity"]["roles"]["admin"]["name"], "Admin");
+    let (_, assigned) = c
+        .call("GET", "/teams/{teamId}/assigned-roles", &[&team_id], None)
+        .await;
+    assert_eq!(assigned["data"], json!([]));
+    let (s, _) = c
+        .call("GET", "/teams/{teamId}/assigned-roles", &[missing], None)
+        .await;
+    assert_eq!(s, 404);
+
     // And gone again.
     let (s, _) = c.call("DELETE", "/teams/{teamId}", &[&team_id], None).await;
     assert_eq!(s, 204);
