@@ -14,3 +14,4 @@ mod login;
 mod relying_party;
 mod spec;
 mod sso_accounts;
+mod team_mappings;
