@@ -280,12 +280,18 @@ pub fn save_team_mappings(
     let mut idp_mapping = false;
     let mut konnect_mapping = false;
     let mut groups_by_team: Vec<(String, Vec<String>)> = Vec::new();
-    for (name, value) in form {
+    for (i, (name, value)) in form.iter().enumerate() {
+        if form[..i].iter().any(|(seen, _)| seen == name) {
+            return Err(IdentityError::Invalid {
+                detail: String::new(),
+                params: vec![InvalidParameter::new(name, "is given more than once")],
+            });
+        }
         match name.as_str() {
             "idp_mapping_enabled" => idp_mapping = value == "on",
             "konnect_mapping_enabled" => konnect_mapping = value == "on",
             _ => match name.strip_prefix("team.") {
-                Some(team_id) if !groups_by_team.iter().any(|(t, _)| t == team_id) => {
+                Some(team_id) => {
                     let groups = value
                         .lines()
                         .map(str::trim)
@@ -294,7 +300,7 @@ pub fn save_team_mappings(
                         .collect();
                     groups_by_team.push((team_id.to_owned(), groups));
                 }
-                _ => {
+                None => {
                     return Err(IdentityError::Invalid {
                         detail: String::new(),
                         params: vec![InvalidParameter::new(name, "is not a field of this form")],
@@ -529,5 +535,62 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn the_team_mappings_page_saves_switches_and_groups_together_or_not_at_all() {
+        let state = identity_state();
+        let admin = caller(&state, "admin@acme.test");
+        let now = SystemTime::now();
+        let client = crate::org::OidcClient {
+            issuer: DEAD_ISSUER.into(),
+            client_id: "cid".into(),
+            client_secret: "secret".into(),
+            scopes: crate::org::default_scopes(),
+            claim_mappings: crate::org::ClaimMappings::default(),
+            groups_wanted: false,
+        };
+        state
+            .directory
+            .enable_sso(&admin.org.id, client, None, now)
+            .unwrap();
+        let oa = admin.org.organization_admin_team_id().to_owned();
+        let field = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+        let team = format!("team.{oa}");
+        let refused =
+            |form: Vec<(String, String)>| match save_team_mappings(&state, &admin, &form, now) {
+                Err(IdentityError::Invalid { detail, params }) => (detail, params),
+                other => panic!("{other:?}"),
+            };
+        let (detail, _) = refused(vec![
+            field("idp_mapping_enabled", "on"),
+            field(&team, " \n "),
+        ]);
+        assert_eq!(detail, crate::org::NO_GROUP_MAPPED);
+        let (_, params) = refused(vec![field(&team, "A"), field(&team, "B")]);
+        assert_eq!(params[0].reason, "is given more than once");
+        let (_, params) = refused(vec![field("admin", "on")]);
+        assert_eq!(params[0].field, "admin");
+        let org = state.directory.organization(&admin.org.id).unwrap();
+        assert!(org.team_group_mappings.is_empty());
+        let member = caller(&state, "member@acme.test");
+        assert!(matches!(
+            save_team_mappings(&state, &member, &[], now),
+            Err(IdentityError::NotAdmin)
+        ));
+        save_team_mappings(
+            &state,
+            &admin,
+            &[
+                field("idp_mapping_enabled", "on"),
+                field("konnect_mapping_enabled", "on"),
+                field(&team, "Konnect Admins\r\n\r\nOps"),
+            ],
+            now,
+        )
+        .unwrap();
+        let org = state.directory.organization(&admin.org.id).unwrap();
+        assert_eq!(org.groups_of_team(&oa), ["Konnect Admins", "Ops"]);
+        assert!(org.auth_settings.konnect_mapping_enabled && org.auth_settings.idp_mapping_enabled);
     }
 }
