@@ -857,3 +857,61 @@ fn the_checker_finds_what_the_spec_forbids() {
         ["c.client_secret: must not be sent in this direction"]
     );
 }
+
+/// The spec's own request examples, sent to every served operation that takes a body: each
+/// answer has a declared status and a body its schema accepts, as a client generated from
+/// the spec would expect.
+#[tokio::test]
+async fn the_specs_request_examples_get_answers_the_spec_allows() {
+    let mut c = Checker::start().await;
+    let (_, team) = c
+        .call("POST", "/teams", &[], Some(json!({"name": "Examples"})))
+        .await;
+    let (_, users) = c
+        .call(
+            "GET",
+            "/users?filter[email][eq]=user@example.com",
+            &[],
+            None,
+        )
+        .await;
+    let (_, providers) = c.call("GET", "/identity-providers", &[], None).await;
+    let id_for = |param: &str| -> String {
+        match param {
+            "{teamId}" => team["id"].as_str().unwrap().to_owned(),
+            "{userId}" => users["data"][0]["id"].as_str().unwrap().to_owned(),
+            "{id}" | "{idpId}" => providers[0]["id"].as_str().unwrap().to_owned(),
+            other => panic!("no id for {other}"),
+        }
+    };
+    let unserved = documented_unserved();
+    let mut sent = 0;
+    for (method, path) in c.spec.operations() {
+        if unserved.contains(&(method.clone(), path.clone())) {
+            continue;
+        }
+        let Some(body) = c.spec.operation(&method, &path).get("requestBody") else {
+            continue;
+        };
+        let media = &c.spec.resolve(body)["content"]["application/json"];
+        let examples: Vec<Value> = media["examples"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(_, e)| c.spec.resolve(e)["value"].clone())
+            .chain(media["schema"].get("example").cloned())
+            .filter(|v| !v.is_null())
+            .collect();
+        let args: Vec<String> = path
+            .split('/')
+            .filter(|s| s.starts_with('{'))
+            .map(id_for)
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        for example in examples {
+            c.call(&method, &path, &args, Some(example)).await;
+            sent += 1;
+        }
+    }
+    assert!(sent >= 10, "only {sent} examples sent");
+}
