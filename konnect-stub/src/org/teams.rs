@@ -23,7 +23,8 @@ pub struct PredefinedTeam {
 }
 
 /// Konnect's predefined teams, which cannot be modified or deleted. Organization Admin's name
-/// and description are Konnect's; the other names are the labels in Konnect's kebab-case.
+/// and description are Konnect's; for the others Konnect publishes only the labels, so their
+/// names are the stub's kebab-case of the labels and their descriptions the stub's own.
 pub const PREDEFINED_TEAMS: [PredefinedTeam; 8] = [
     PredefinedTeam {
         name: "analytics-admin",
@@ -111,11 +112,6 @@ pub struct Memberships {
 }
 
 impl Memberships {
-    /// Every team id the user is in, each once.
-    pub fn all(&self) -> BTreeSet<&String> {
-        self.konnect.iter().chain(self.idp.iter()).collect()
-    }
-
     pub fn contains(&self, team_id: &str) -> bool {
         self.konnect.contains(team_id) || self.idp.contains(team_id)
     }
