@@ -29,6 +29,7 @@ pub const API_USERS: &str = "/users";
 pub const API_USER: &str = "/users/{user_id}";
 pub const API_USER_TEAMS: &str = "/users/{user_id}/teams";
 pub const API_TEAM_GROUP_MAPPINGS: &str = "/identity-provider/team-group-mappings";
+pub const API_TEAM_MAPPINGS: &str = "/identity-provider/team-mappings";
 pub const API_IDENTITY_PROVIDERS: &str = "/identity-providers";
 pub const API_IDENTITY_PROVIDERS_ONE: &str = "/identity-providers/{id}";
 pub const API_IDP_TEAM_GROUP_MAPPINGS: &str = "/identity-providers/{id}/team-group-mappings";

@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::{
     service::{self, IdentityError},
-    views::{Page, PageMeta, TeamGroupsView, TeamView, UserView},
+    views::{GroupTeamsView, Page, PageMeta, TeamGroupsView, TeamView, UserView},
 };
 use crate::{
     auth::{ApiCaller, Caller},
@@ -44,6 +44,10 @@ pub fn router() -> Router<crate::state::AppState> {
         .route(paths::API_USERS, get(users_list))
         .route(paths::API_USER, get(user_get))
         .route(paths::API_USER_TEAMS, get(user_teams_list))
+        .route(
+            paths::API_TEAM_MAPPINGS,
+            get(team_mappings_get).put(team_mappings_put),
+        )
         .route(
             paths::API_TEAM_GROUP_MAPPINGS,
             get(team_group_mappings_get).patch(team_group_mappings_patch),
@@ -496,6 +500,77 @@ async fn team_group_mappings_patch(
         .organization(&org.id)
         .ok_or_else(Problem::internal)?;
     Ok(Json(paginate(team_groups(&org), &ListQuery::default())?).into_response())
+}
+
+/// 412 "IdP configuration not found" unless an identity provider is configured (the
+/// group-keyed endpoints' rule).
+fn require_identity_provider_412(org: &Organization) -> Result<(), Problem> {
+    if org.identity_provider.is_some() || org.saml_provider.is_some() {
+        Ok(())
+    } else {
+        Err(Problem::precondition_failed("IdP configuration not found"))
+    }
+}
+
+/// Every mapped group with its teams, in the order the groups were first mapped.
+fn group_teams(org: &Organization) -> Vec<GroupTeamsView> {
+    let mut out: Vec<GroupTeamsView> = Vec::new();
+    for m in &org.team_group_mappings {
+        match out.iter_mut().find(|g| g.group == m.group) {
+            Some(g) => g.team_ids.push(m.team_id.clone()),
+            None => out.push(GroupTeamsView {
+                group: m.group.clone(),
+                team_ids: vec![m.team_id.clone()],
+            }),
+        }
+    }
+    out
+}
+
+async fn team_mappings_get(
+    ApiCaller(caller): ApiCaller,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, Problem> {
+    let org = admin(&caller)?;
+    require_identity_provider_412(org)?;
+    Ok(Json(paginate(group_teams(org), &query)?).into_response())
+}
+
+/// `PUT /identity-provider/team-mappings` body: keyed by group.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GroupTeamsPut {
+    mappings: Vec<GroupTeamsEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GroupTeamsEntry {
+    group: String,
+    team_ids: Vec<String>,
+}
+
+async fn team_mappings_put(
+    State(state): State<IdentityState>,
+    ApiCaller(caller): ApiCaller,
+    ApiJson(body): ApiJson<GroupTeamsPut>,
+) -> Result<Response, Problem> {
+    let org = admin(&caller)?;
+    require_identity_provider_412(org)?;
+    let teams_by_group: Vec<(String, Vec<String>)> = body
+        .mappings
+        .into_iter()
+        .map(|e| (e.group, e.team_ids))
+        .collect();
+    state
+        .directory
+        .replace_group_teams(&org.id, &teams_by_group, state.clock.now_system())
+        .map_err(IdentityError::from)?;
+    let org = state
+        .directory
+        .organization(&org.id)
+        .ok_or_else(Problem::internal)?;
+    Ok(Json(serde_json::json!({ "data": group_teams(&org) })).into_response())
 }
 
 #[cfg(test)]

@@ -164,3 +164,10 @@ pub struct TeamGroupsView {
     pub team_id: String,
     pub groups: Vec<String>,
 }
+
+/// A group and the teams it is mapped to (`TeamMapping`).
+#[derive(Debug, Serialize)]
+pub struct GroupTeamsView {
+    pub group: String,
+    pub team_ids: Vec<String>,
+}

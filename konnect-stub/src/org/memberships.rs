@@ -258,6 +258,55 @@ impl Directory {
         replace_groups(org, groups_by_team, now)
     }
 
+    /// Replaces the teams each group named is mapped to (the group-keyed form of
+    /// [`Directory::replace_team_groups`]; `[]` unmaps the group); other groups keep theirs.
+    pub fn replace_group_teams(
+        &self,
+        org_id: &str,
+        teams_by_group: &[(String, Vec<String>)],
+        now: SystemTime,
+    ) -> Result<(), TeamError> {
+        let mut st = self.write();
+        let org = org_mut(&mut st, org_id)?;
+        let mut groups_by_team: Vec<(String, Vec<String>)> = Vec::new();
+        let mut errors = Vec::new();
+        for (i, (group, team_ids)) in teams_by_group.iter().enumerate() {
+            if let Err(mut e) = check_group(group) {
+                e[0].field = format!("mappings[{i}].group");
+                errors.append(&mut e);
+            }
+            for (j, team_id) in team_ids.iter().enumerate() {
+                if org.team(team_id).is_none() {
+                    errors.push(InvalidParameter::new(
+                        &format!("mappings[{i}].team_ids[{j}]"),
+                        "team not found",
+                    ));
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(TeamError::Invalid(errors));
+        }
+        // Every team that has, or is to have, one of the groups gets its new group list.
+        for team in &org.teams {
+            let current = org.groups_of_team(&team.id);
+            let mut next: Vec<String> = current
+                .iter()
+                .filter(|g| !teams_by_group.iter().any(|(group, _)| group == *g))
+                .cloned()
+                .collect();
+            for (group, team_ids) in teams_by_group {
+                if team_ids.contains(&team.id) && !next.contains(group) {
+                    next.push(group.clone());
+                }
+            }
+            if next != current {
+                groups_by_team.push((team.id.clone(), next));
+            }
+        }
+        replace_groups(org, &groups_by_team, now)
+    }
+
     /// The Team Mappings page's Save: the two mapping switches and every team's groups in
     /// one change, all or nothing.
     pub fn save_team_mappings(
@@ -519,6 +568,30 @@ mod tests {
         dir.replace_team_groups(&org.id, &[(oa.clone(), vec![])], now)
             .unwrap();
         assert!(acme(&dir).team_group_mappings.is_empty());
+    }
+
+    #[test]
+    fn the_group_keyed_form_replaces_a_groups_teams_only() {
+        let now = SystemTime::now();
+        let dir = Directory::new(seed(), now).unwrap();
+        let org = with_idp(&dir);
+        let oa = org.organization_admin_team_id().to_owned();
+        let other = org.teams.iter().find(|t| t.id != oa).unwrap().id.clone();
+        dir.replace_team_groups(
+            &org.id,
+            &[(oa.clone(), vec!["Ops".into(), "Admins".into()])],
+            now,
+        )
+        .unwrap();
+        dir.replace_group_teams(&org.id, &[("Admins".into(), vec![other.clone()])], now)
+            .unwrap();
+        let org = acme(&dir);
+        assert_eq!(org.groups_of_team(&oa), ["Ops"]);
+        assert_eq!(org.groups_of_team(&other), ["Admins"]);
+        assert!(matches!(
+            dir.replace_group_teams(&org.id, &[("G".into(), vec!["nope".into()])], now),
+            Err(TeamError::Invalid(ref p)) if p[0].field == "mappings[0].team_ids[0]"
+        ));
     }
 
     #[test]

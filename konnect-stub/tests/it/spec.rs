@@ -617,6 +617,35 @@ async fn every_served_operation_answers_as_the_spec_says() {
         .call("GET", "/identity-provider/team-group-mappings", &[], None)
         .await;
     assert_eq!(all["meta"]["page"]["total"], 1);
+    // The same mappings keyed by group.
+    let (_, by_group) = c
+        .call("GET", "/identity-provider/team-mappings", &[], None)
+        .await;
+    assert_eq!(
+        by_group["data"],
+        json!([{"group": "Konnect Admins", "team_ids": [oa]}])
+    );
+    let (s, put) = c
+        .call(
+            "PUT",
+            "/identity-provider/team-mappings",
+            &[],
+            Some(json!({"mappings": [{"group": "Konnect Admins", "team_ids": [oa, team_id]}]})),
+        )
+        .await;
+    assert_eq!(
+        (s, put["data"][0]["team_ids"].clone()),
+        (200, json!([oa, team_id]))
+    );
+    let (s, _) = c
+        .call(
+            "PUT",
+            "/identity-provider/team-mappings",
+            &[],
+            Some(json!({"mappings": [{"group": "Konnect Admins", "team_ids": [oa]}]})),
+        )
+        .await;
+    assert_eq!(s, 200);
 
     // Identity providers: the OIDC one (the same as /identity-provider) and a SAML one.
     let (_, list) = c.call("GET", "/identity-providers", &[], None).await;
