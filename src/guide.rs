@@ -481,15 +481,62 @@ impl KonnectAdmin {
                 "read Konnect's authentication settings",
             )
             .await?;
+        let team_group_mappings = match &identity_provider {
+            // The mappings map an identity provider's groups: none before there is one.
+            None => None,
+            Some(_) => Some(
+                self.call(
+                    self.http.get(format!(
+                        "{}/v3/identity-provider/team-group-mappings?page[size]=100",
+                        self.base
+                    )),
+                    "read Konnect's team-group mappings",
+                )
+                .await?["data"]
+                    .clone(),
+            ),
+        };
         Ok(KonnectSso {
             identity_provider,
             authentication_settings,
+            team_group_mappings,
         })
+    }
+
+    /// Puts the team-group mappings back as `before` listed them: every team mapped now gets
+    /// its groups from `before`, `[]` when it had none.
+    async fn restore_team_group_mappings(&self, before: Option<&Value>) -> anyhow::Result<()> {
+        let now = self.sso().await?.team_group_mappings;
+        let (Some(now), before) = (now, before.cloned().unwrap_or_else(|| json!([]))) else {
+            return Ok(());
+        };
+        let team = |m: &Value| m["team_id"].clone();
+        let mut data: Vec<Value> = before.as_array().cloned().unwrap_or_default();
+        for m in now.as_array().into_iter().flatten() {
+            if !data.iter().any(|b| team(b) == team(m)) {
+                data.push(json!({"team_id": team(m), "groups": []}));
+            }
+        }
+        if data.is_empty() {
+            return Ok(());
+        }
+        self.call(
+            self.http
+                .patch(format!(
+                    "{}/v3/identity-provider/team-group-mappings",
+                    self.base
+                ))
+                .json(&json!({ "data": data })),
+            "put Konnect's team-group mappings back",
+        )
+        .await?;
+        Ok(())
     }
 
     /// Puts single sign-on back as `before` showed it, as far as the API allows: the identity
     /// provider's issuer, client ID, login path, scopes and claim mappings (its client secret
-    /// cannot be read, so it stays the last one written), then the authentication settings.
+    /// cannot be read, so it stays the last one written), its team-group mappings, then the
+    /// authentication settings.
     /// An identity provider cannot be removed once configured: with none `before`, only the
     /// settings are put back.
     pub async fn restore_sso(&self, before: &KonnectSso) -> anyhow::Result<()> {
@@ -517,6 +564,8 @@ impl KonnectAdmin {
             )
             .await?;
         }
+        self.restore_team_group_mappings(before.team_group_mappings.as_ref())
+            .await?;
         self.call(
             self.http
                 .patch(format!("{}/v2/authentication-settings", self.base))
@@ -533,6 +582,9 @@ impl KonnectAdmin {
 pub struct KonnectSso {
     pub identity_provider: Option<Value>,
     pub authentication_settings: Value,
+    /// The team-group mappings (`data` of `/v3/identity-provider/team-group-mappings`), `None`
+    /// while there is no identity provider.
+    pub team_group_mappings: Option<Value>,
 }
 
 /// Sends `request`; a failure says what was being done (`what`) and to whom (`who`), with the

@@ -89,6 +89,20 @@ impl Problem {
         Self::new(StatusCode::NOT_FOUND, "Not Found", detail)
     }
 
+    /// 412, as Konnect answers the team mappings before an identity provider is configured.
+    pub fn precondition_failed(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_FAILED,
+            "Precondition Failed",
+            detail,
+        )
+    }
+
+    /// 409 (Konnect's "Resource Conflict").
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "Resource Conflict", detail)
+    }
+
     /// 400 with the offending fields.
     pub fn bad_request(detail: impl Into<String>, params: Vec<InvalidParameter>) -> Self {
         Self {

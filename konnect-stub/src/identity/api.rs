@@ -45,6 +45,8 @@ impl From<IdentityError> for Problem {
                 Problem::bad_request("", vec![InvalidParameter::new("issuer", error.to_string())])
             }
             IdentityError::NoSuchOrganization => Problem::internal(),
+            IdentityError::NotFound(detail) => Problem::not_found(detail),
+            IdentityError::Conflict(detail) => Problem::conflict(detail),
         }
     }
 }

@@ -1,9 +1,11 @@
-//! Settings > Identity Management > Okta, and the v2 identity API. Both go through
-//! [`service`], which holds the rules (Organization Admin only, Enterprise only, the issuer
-//! checked by discovery).
+//! Settings > Identity Management (Okta, Team Mappings), the v2 identity API, and v3's teams,
+//! users and team-group mappings. All go through [`service`] and the directory, which hold
+//! the rules (Organization Admin only, Enterprise only, the issuer checked by discovery).
 
 mod api;
+mod providers_api;
 mod service;
+mod teams_api;
 mod ui;
 pub mod views;
 
@@ -18,5 +20,13 @@ pub fn router() -> Router<AppState> {
         .merge(named_routes(Endpoint::Identity, ui::router()))
         // v3 keeps v2's paths for these endpoints.
         .nest("/v2", named_routes(Endpoint::Api, api::router()))
-        .nest("/v3", named_routes(Endpoint::Api, api::router()))
+        .nest(
+            "/v3",
+            named_routes(
+                Endpoint::Api,
+                api::router()
+                    .merge(teams_api::router())
+                    .merge(providers_api::router()),
+            ),
+        )
 }

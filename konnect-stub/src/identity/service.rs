@@ -9,7 +9,8 @@ use crate::{
     oidc_client::discovery::DiscoveryError,
     org::{
         AuthSettings, AuthSettingsPatch, IdentityProvider, IdentityProviderPatch, InvalidParameter,
-        SettingsRefusal, Tier, UpdateError, parse_issuer,
+        ProviderError, SamlFields, SettingsRefusal, TeamError, Tier, UpdateError,
+        check_team_mappings, parse_issuer,
     },
     state::IdentityState,
 };
@@ -26,6 +27,38 @@ pub enum IdentityError {
     /// The issuer's discovery document could not be fetched or does not match.
     Discovery(DiscoveryError),
     NoSuchOrganization,
+    /// 404 with Konnect's detail ("The requested team was not found").
+    NotFound(&'static str),
+    /// 409 with the reason.
+    Conflict(&'static str),
+}
+
+impl From<TeamError> for IdentityError {
+    fn from(e: TeamError) -> Self {
+        let invalid = |field: &str, reason: &str| IdentityError::Invalid {
+            detail: String::new(),
+            params: vec![InvalidParameter::new(field, reason)],
+        };
+        match e {
+            TeamError::NoSuchOrganization => IdentityError::NoSuchOrganization,
+            TeamError::NoSuchTeam => IdentityError::NotFound("The requested team was not found"),
+            TeamError::NoSuchUser => IdentityError::NotFound("The requested user was not found"),
+            TeamError::NoSuchMapping => {
+                IdentityError::NotFound("The requested team group mapping was not found")
+            }
+            TeamError::SystemTeam => invalid("teamID", "system teams cannot be modified"),
+            TeamError::Conflict(reason) => IdentityError::Conflict(reason),
+            TeamError::NoIdentityProvider => invalid(
+                "identity_provider",
+                "an identity provider must be configured first",
+            ),
+            TeamError::Invalid(params) => IdentityError::Invalid {
+                detail: String::new(),
+                params,
+            },
+            TeamError::Settings(e) => e.into(),
+        }
+    }
 }
 
 impl From<UpdateError> for IdentityError {
@@ -44,7 +77,7 @@ impl From<UpdateError> for IdentityError {
     }
 }
 
-fn require_admin(caller: &Caller) -> Result<(), IdentityError> {
+pub fn require_admin(caller: &Caller) -> Result<(), IdentityError> {
     if caller.is_admin() {
         Ok(())
     } else {
@@ -158,6 +191,136 @@ pub async fn save_okta(
     let idp = update_identity_provider(state, caller, &patch, now).await?;
     update_auth_settings(state, caller, &AuthSettingsPatch::enable_oidc(), now)?;
     Ok(idp)
+}
+
+impl From<ProviderError> for IdentityError {
+    fn from(e: ProviderError) -> Self {
+        match e {
+            ProviderError::NoSuchOrganization => IdentityError::NoSuchOrganization,
+            ProviderError::NotFound => {
+                IdentityError::NotFound("The requested identity provider was not found")
+            }
+            ProviderError::Conflict => IdentityError::Conflict(
+                "The organization already has an identity provider of this type",
+            ),
+            ProviderError::Invalid(params) => IdentityError::Invalid {
+                detail: String::new(),
+                params,
+            },
+            ProviderError::Settings(e) => UpdateError::Settings(e).into(),
+        }
+    }
+}
+
+/// What `POST` and `PATCH /v3/identity-providers` ask for, already split by type.
+#[derive(Debug, Clone)]
+pub enum ProviderChange {
+    Oidc(IdentityProviderPatch),
+    Saml(SamlFields),
+}
+
+/// Creates (`id` None) or changes the OIDC or SAML identity provider, then turns its scheme
+/// on or off when `enabled` is given. OIDC goes through [`update_identity_provider`] (the
+/// issuer checked by discovery), so v2, v3 and the settings page share one rule.
+pub async fn save_provider(
+    state: &IdentityState,
+    caller: &Caller,
+    id: Option<&str>,
+    change: ProviderChange,
+    enabled: Option<bool>,
+    now: SystemTime,
+) -> Result<String, IdentityError> {
+    require_admin(caller)?;
+    if caller.org.tier != Tier::Enterprise {
+        return Err(IdentityError::NotEnterprise);
+    }
+    let (provider_id, switch) = match change {
+        ProviderChange::Oidc(patch) => {
+            let current = caller.org.identity_provider.as_ref();
+            match (id, current) {
+                (None, Some(_)) => return Err(ProviderError::Conflict.into()),
+                (Some(id), Some(p)) if p.id != id => return Err(ProviderError::NotFound.into()),
+                (Some(_), None) => return Err(ProviderError::NotFound.into()),
+                _ => {}
+            }
+            let idp = update_identity_provider(state, caller, &patch, now).await?;
+            let switch = AuthSettingsPatch {
+                oidc_auth_enabled: enabled,
+                ..AuthSettingsPatch::default()
+            };
+            (idp.id, switch)
+        }
+        ProviderChange::Saml(fields) => {
+            let saml = state
+                .directory
+                .save_saml_provider(&caller.org.id, id, &fields, now)?;
+            let switch = AuthSettingsPatch {
+                saml_auth_enabled: enabled,
+                ..AuthSettingsPatch::default()
+            };
+            (saml.id, switch)
+        }
+    };
+    if enabled.is_some() {
+        update_auth_settings(state, caller, &switch, now)?;
+    }
+    Ok(provider_id)
+}
+
+/// The Team Mappings page's Save: IdP Mapping Enabled, Konnect Mapping Enabled and each
+/// team's groups (`team.{id}`, one group per line), checked by Konnect's rule that a
+/// mapping by the IdP maps at least one group, and saved together.
+pub fn save_team_mappings(
+    state: &IdentityState,
+    caller: &Caller,
+    form: &[(String, String)],
+    now: SystemTime,
+) -> Result<(), IdentityError> {
+    require_admin(caller)?;
+    let mut idp_mapping = false;
+    let mut konnect_mapping = false;
+    let mut groups_by_team: Vec<(String, Vec<String>)> = Vec::new();
+    for (i, (name, value)) in form.iter().enumerate() {
+        if form[..i].iter().any(|(seen, _)| seen == name) {
+            return Err(IdentityError::Invalid {
+                detail: String::new(),
+                params: vec![InvalidParameter::new(name, "is given more than once")],
+            });
+        }
+        match name.as_str() {
+            "idp_mapping_enabled" => idp_mapping = value == "on",
+            "konnect_mapping_enabled" => konnect_mapping = value == "on",
+            _ => match name.strip_prefix("team.") {
+                Some(team_id) => {
+                    let groups = value
+                        .lines()
+                        .map(str::trim)
+                        .filter(|g| !g.is_empty())
+                        .map(str::to_owned)
+                        .collect();
+                    groups_by_team.push((team_id.to_owned(), groups));
+                }
+                None => {
+                    return Err(IdentityError::Invalid {
+                        detail: String::new(),
+                        params: vec![InvalidParameter::new(name, "is not a field of this form")],
+                    });
+                }
+            },
+        }
+    }
+    check_team_mappings(idp_mapping, &groups_by_team).map_err(|detail| IdentityError::Invalid {
+        detail: detail.to_owned(),
+        params: Vec::new(),
+    })?;
+    let switches = AuthSettingsPatch {
+        idp_mapping_enabled: Some(idp_mapping),
+        konnect_mapping_enabled: Some(konnect_mapping),
+        ..AuthSettingsPatch::default()
+    };
+    Ok(state
+        .directory
+        .save_team_mappings(&caller.org.id, &switches, &groups_by_team, now)?)
 }
 
 /// The fields of the Okta form.
@@ -372,5 +535,62 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn the_team_mappings_page_saves_switches_and_groups_together_or_not_at_all() {
+        let state = identity_state();
+        let admin = caller(&state, "admin@acme.test");
+        let now = SystemTime::now();
+        let client = crate::org::OidcClient {
+            issuer: DEAD_ISSUER.into(),
+            client_id: "cid".into(),
+            client_secret: "secret".into(),
+            scopes: crate::org::default_scopes(),
+            claim_mappings: crate::org::ClaimMappings::default(),
+            groups_wanted: false,
+        };
+        state
+            .directory
+            .enable_sso(&admin.org.id, client, None, now)
+            .unwrap();
+        let oa = admin.org.organization_admin_team_id().to_owned();
+        let field = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+        let team = format!("team.{oa}");
+        let refused =
+            |form: Vec<(String, String)>| match save_team_mappings(&state, &admin, &form, now) {
+                Err(IdentityError::Invalid { detail, params }) => (detail, params),
+                other => panic!("{other:?}"),
+            };
+        let (detail, _) = refused(vec![
+            field("idp_mapping_enabled", "on"),
+            field(&team, " \n "),
+        ]);
+        assert_eq!(detail, crate::org::NO_GROUP_MAPPED);
+        let (_, params) = refused(vec![field(&team, "A"), field(&team, "B")]);
+        assert_eq!(params[0].reason, "is given more than once");
+        let (_, params) = refused(vec![field("admin", "on")]);
+        assert_eq!(params[0].field, "admin");
+        let org = state.directory.organization(&admin.org.id).unwrap();
+        assert!(org.team_group_mappings.is_empty());
+        let member = caller(&state, "member@acme.test");
+        assert!(matches!(
+            save_team_mappings(&state, &member, &[], now),
+            Err(IdentityError::NotAdmin)
+        ));
+        save_team_mappings(
+            &state,
+            &admin,
+            &[
+                field("idp_mapping_enabled", "on"),
+                field("konnect_mapping_enabled", "on"),
+                field(&team, "Konnect Admins\r\n\r\nOps"),
+            ],
+            now,
+        )
+        .unwrap();
+        let org = state.directory.organization(&admin.org.id).unwrap();
+        assert_eq!(org.groups_of_team(&oa), ["Konnect Admins", "Ops"]);
+        assert!(org.auth_settings.konnect_mapping_enabled && org.auth_settings.idp_mapping_enabled);
     }
 }

@@ -25,6 +25,10 @@ pub fn router() -> Router<AppState> {
         .route(paths::SETTINGS, get(settings_page))
         .route(paths::IDENTITY_MANAGEMENT, get(identity_management_page))
         .route(paths::IDENTITY_OKTA, get(okta_form).post(okta_submit))
+        .route(
+            paths::IDENTITY_TEAM_MAPPINGS,
+            get(team_mappings_form).post(team_mappings_submit),
+        )
 }
 
 #[derive(Template)]
@@ -187,11 +191,111 @@ async fn okta_submit(
                     });
                     StatusCode::BAD_REQUEST
                 }
-                IdentityError::NoSuchOrganization => {
+                IdentityError::NoSuchOrganization
+                | IdentityError::NotFound(_)
+                | IdentityError::Conflict(_) => {
                     return ErrorPage::internal().into_response();
                 }
             };
             (status, render(&page)).into_response()
+        }
+    }
+}
+
+/// One team's row on the Team Mappings page.
+struct TeamRow {
+    id: String,
+    label: String,
+    /// The mapped groups, one per line.
+    groups: String,
+}
+
+#[derive(Template)]
+#[template(path = "team_mappings.html")]
+struct TeamMappingsPage {
+    nav: Nav,
+    /// Whether an identity provider is configured (the groups are its groups).
+    configured: bool,
+    idp_mapping_enabled: bool,
+    konnect_mapping_enabled: bool,
+    teams: Vec<TeamRow>,
+    saved: bool,
+    error: Option<String>,
+}
+
+impl TeamMappingsPage {
+    fn new(caller: &Caller) -> Self {
+        let org = &caller.org;
+        Self {
+            nav: Nav::new(caller),
+            configured: org.identity_provider.is_some(),
+            idp_mapping_enabled: org.auth_settings.idp_mapping_enabled,
+            konnect_mapping_enabled: org.auth_settings.konnect_mapping_enabled,
+            teams: org
+                .teams
+                .iter()
+                .map(|t| TeamRow {
+                    id: t.id.clone(),
+                    label: t.label().to_owned(),
+                    groups: org.groups_of_team(&t.id).join("\n"),
+                })
+                .collect(),
+            saved: false,
+            error: None,
+        }
+    }
+}
+
+async fn team_mappings_form(
+    AdminSession(caller): AdminSession,
+    Query(query): Query<OktaQuery>,
+) -> Response {
+    let mut page = TeamMappingsPage::new(&caller);
+    page.saved = query.saved.as_deref() == Some("true");
+    render(&page)
+}
+
+async fn team_mappings_submit(
+    State(state): State<IdentityState>,
+    AdminSession(caller): AdminSession,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let now = state.clock.now_system();
+    match service::save_team_mappings(&state, &caller, &form, now) {
+        Ok(()) => {
+            Redirect::to(&format!("{}?saved=true", paths::IDENTITY_TEAM_MAPPINGS)).into_response()
+        }
+        Err(IdentityError::NotAdmin) => {
+            ErrorPage::forbidden("Only an Organization Admin can do this.").into_response()
+        }
+        Err(error) => {
+            // The page as saved, with the switches and groups as entered and the reason.
+            let mut page = TeamMappingsPage::new(&caller);
+            page.idp_mapping_enabled = form
+                .iter()
+                .any(|(k, v)| k == "idp_mapping_enabled" && v == "on");
+            page.konnect_mapping_enabled = form
+                .iter()
+                .any(|(k, v)| k == "konnect_mapping_enabled" && v == "on");
+            for row in &mut page.teams {
+                let name = format!("team.{}", row.id);
+                if let Some((_, v)) = form.iter().find(|(k, _)| *k == name) {
+                    row.groups = v.clone();
+                }
+            }
+            page.error = Some(match error {
+                IdentityError::Invalid { detail, params } if params.is_empty() => detail,
+                IdentityError::Invalid { params, .. } => params
+                    .iter()
+                    .map(|p| format!("{} {}", p.field, p.reason))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                IdentityError::NotEnterprise => {
+                    "Team mappings are available on Konnect Enterprise only.".to_owned()
+                }
+                _ => return ErrorPage::internal().into_response(),
+            });
+            (StatusCode::BAD_REQUEST, render(&page)).into_response()
         }
     }
 }

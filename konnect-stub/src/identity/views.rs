@@ -5,7 +5,9 @@ use std::time::SystemTime;
 use serde::Serialize;
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
-use crate::org::{ClaimMappings, IdentityProvider, Organization, User};
+use std::collections::BTreeMap;
+
+use crate::org::{ClaimMappings, IdentityProvider, Organization, Team, User};
 
 pub fn rfc3339(t: SystemTime) -> String {
     OffsetDateTime::from(t).format(&Rfc3339).unwrap_or_default()
@@ -96,4 +98,76 @@ impl From<&IdentityProvider> for IdentityProviderView {
             claim_mappings: idp.claim_mappings.clone(),
         }
     }
+}
+
+/// `meta.page` of a page-number list.
+#[derive(Debug, Serialize)]
+pub struct PageNumbers {
+    pub number: usize,
+    pub size: usize,
+    pub total: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PageMeta {
+    pub page: PageNumbers,
+}
+
+impl PageMeta {
+    pub fn new(number: usize, size: usize, total: usize) -> Self {
+        Self {
+            page: PageNumbers {
+                number,
+                size,
+                total,
+            },
+        }
+    }
+}
+
+/// A page of a v3 list: `{"meta": {"page": …}, "data": […]}`.
+#[derive(Debug, Serialize)]
+pub struct Page<T> {
+    pub meta: PageMeta,
+    pub data: Vec<T>,
+}
+
+/// A team (`TeamResponse`: every field present, `description` null when there is none).
+#[derive(Debug, Serialize)]
+pub struct TeamView {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub system_team: bool,
+    pub labels: BTreeMap<String, String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<&Team> for TeamView {
+    fn from(t: &Team) -> Self {
+        Self {
+            id: t.id.clone(),
+            name: t.name.clone(),
+            description: t.description.clone(),
+            system_team: t.system_team,
+            labels: t.labels.clone(),
+            created_at: rfc3339(t.created_at),
+            updated_at: rfc3339(t.updated_at),
+        }
+    }
+}
+
+/// A team and the groups mapped to it (`TeamGroupMapping`).
+#[derive(Debug, Serialize)]
+pub struct TeamGroupsView {
+    pub team_id: String,
+    pub groups: Vec<String>,
+}
+
+/// A group and the teams it is mapped to (`TeamMapping`).
+#[derive(Debug, Serialize)]
+pub struct GroupTeamsView {
+    pub group: String,
+    pub team_ids: Vec<String>,
 }

@@ -43,6 +43,8 @@ pub struct HomePage {
     pub org_name: String,
     pub tier: &'static str,
     pub login_url: Option<String>,
+    /// The user's teams, as the UI labels them.
+    pub teams: Vec<String>,
 }
 
 impl HomePage {
@@ -55,6 +57,12 @@ impl HomePage {
             org_name: caller.org.name.clone(),
             tier: caller.org.tier.label(),
             login_url,
+            teams: caller
+                .org
+                .teams_of(&caller.user)
+                .into_iter()
+                .map(|t| t.label().to_owned())
+                .collect(),
         }
     }
 }

@@ -117,6 +117,18 @@ async fn sso_start(
     Query(query): Query<StartQuery>,
     jar: CookieJar,
 ) -> Result<Response, ErrorPage> {
+    if let Some(org) = directory.organization_by_saml_login_path(&login_path) {
+        return Err(sso_page(
+            StatusCode::NOT_IMPLEMENTED,
+            "SAML single sign-on is not available",
+            format!(
+                "{} signs in with SAML at this login URL, and this Konnect stub supports only \
+                 OpenID Connect single sign-on. Ask your Organization Admin to use an OIDC \
+                 identity provider, or log in with your email and password.",
+                org.name
+            ),
+        ));
+    }
     let Some(org) = directory.organization_by_login_path(&login_path) else {
         return Err(sso_page(
             StatusCode::NOT_FOUND,
@@ -202,10 +214,11 @@ async fn sign_in(
             email: &identity.email,
             verification: identity.email_verification,
             full_name: identity.name.as_deref().unwrap_or(""),
+            groups: &identity.groups,
         },
         now,
     )?;
-    tracing::info!(email = %user.email, subject = %identity.subject, "SSO login");
+    tracing::info!(email = %user.email, subject = %identity.subject, groups = ?identity.groups, "SSO login");
     Ok(user)
 }
 

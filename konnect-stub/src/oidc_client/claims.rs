@@ -28,17 +28,25 @@ impl RelyingParty {
         let mappings = &pending.client.claim_mappings;
         let mut email = claims.string(&mappings.email).map(str::to_owned);
         let mut name = claims.string(&mappings.name).map(str::to_owned);
+        let mut groups = groups(claims, &mappings.groups)?;
         let mut verification = email
             .as_deref()
             .and_then(|e| Email::parse(e).ok())
             .map_or(EmailVerification::Unknown, |e| verification(claims, &e));
-        if (email.is_none() || name.is_none() || verification == EmailVerification::Unknown)
+        let groups_missing = groups.is_none() && pending.client.groups_wanted;
+        if (email.is_none()
+            || name.is_none()
+            || verification == EmailVerification::Unknown
+            || groups_missing)
             && let (Some(endpoint), Some(token)) = (&meta.userinfo_endpoint, access_token)
         {
             let info = self.userinfo(endpoint, token, claims.subject()).await?;
             let info = Claims(info);
             email = email.or_else(|| info.string(&mappings.email).map(str::to_owned));
             name = name.or_else(|| info.string(&mappings.name).map(str::to_owned));
+            if groups.is_none() {
+                groups = self::groups(&info, &mappings.groups)?;
+            }
             if verification == EmailVerification::Unknown
                 && let Some(e) = email.as_deref().and_then(|e| Email::parse(e).ok())
             {
@@ -54,6 +62,7 @@ impl RelyingParty {
             email,
             email_verification: verification,
             name,
+            groups: groups.unwrap_or_default(),
         })
     }
 
@@ -90,6 +99,22 @@ impl RelyingParty {
     }
 }
 
+/// The groups claim: an array of names, or one name as a string (some providers send a
+/// lone group so); `None` when absent. Anything else is a provider error, not "no groups".
+fn groups(claims: &Claims, claim: &str) -> Result<Option<Vec<String>>, SsoError> {
+    let bad = || SsoError::BadGroupsClaim(claim.to_owned());
+    match claims.0.get(claim) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(g)) => Ok(Some(vec![g.clone()])),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|g| g.as_str().map(str::to_owned).ok_or_else(bad))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        Some(_) => Err(bad()),
+    }
+}
+
 /// What `claims` say about `email`. `email_verified` speaks of the standard `email` claim, so
 /// it counts only when that claim is this same address (it may not be, with a custom email
 /// claim mapping). A boolean, or the strings "true" and "false" that some providers send.
@@ -120,6 +145,24 @@ mod tests {
         match v {
             Value::Object(map) => Claims(map),
             _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn the_groups_claim_is_a_list_or_one_name_and_nothing_else() {
+        let c = claims(
+            json!({"groups": ["Konnect Admins", "Everyone"], "g": "Solo",
+            "n": null, "bad": [1], "obj": {"a": 1}}),
+        );
+        assert_eq!(
+            groups(&c, "groups").unwrap(),
+            Some(vec!["Konnect Admins".to_owned(), "Everyone".to_owned()])
+        );
+        assert_eq!(groups(&c, "g").unwrap(), Some(vec!["Solo".to_owned()]));
+        assert_eq!(groups(&c, "n").unwrap(), None);
+        assert_eq!(groups(&c, "absent").unwrap(), None);
+        for bad in ["bad", "obj"] {
+            assert!(matches!(groups(&c, bad), Err(SsoError::BadGroupsClaim(ref n)) if n == bad));
         }
     }
 

@@ -101,6 +101,10 @@ pub enum SsoError {
     MissingEmail(String),
     #[error("The identity provider's email address is not valid: {0}.")]
     InvalidEmail(String),
+    #[error(
+        "The identity provider's groups claim {0:?} is neither a list of group names nor one name."
+    )]
+    BadGroupsClaim(String),
 }
 
 /// The redirect that starts a sign-in, and the value of the state cookie that binds the
@@ -157,6 +161,8 @@ pub struct SsoIdentity {
     /// Whether the provider vouches for `email` (`email_verified`).
     pub email_verification: EmailVerification,
     pub name: Option<String>,
+    /// The groups claim (per `claim_mappings.groups`), from the ID token or userinfo.
+    pub groups: Vec<String>,
 }
 
 /// Whether a third-party-initiated login's `iss` stands for the configured issuer: the issuer

@@ -177,6 +177,7 @@ mod tests {
                 client_secret: "s".into(),
                 scopes: default_scopes(),
                 claim_mappings: ClaimMappings::default(),
+                groups_wanted: false,
             },
             nonce: "n".into(),
             verifier: Verifier::generate(),

@@ -2,6 +2,8 @@
 //! settings, with Konnect's validation rules. Plain data and pure functions; the store applies
 //! them under its lock and the v2 API and the settings page share them.
 
+use std::time::SystemTime;
+
 use serde::{Deserialize, Serialize};
 
 use super::types::{LoginPath, Tier};
@@ -78,9 +80,9 @@ pub enum SettingsRefusal {
     },
 }
 
-/// Why SAML cannot be turned on: this stub has no SAML identity provider to configure.
+/// Why SAML cannot be turned on without a SAML identity provider (`/v3/identity-providers`).
 pub const SAML_NEEDS_A_SAML_PROVIDER: &str =
-    "cannot be set before configuring a SAML identity provider (this stub supports only OIDC)";
+    "cannot be set before configuring a SAML identity provider";
 
 impl std::fmt::Display for SettingsRefusal {
     /// A sentence for a person (a seed file's author, say), not Konnect's JSON.
@@ -112,6 +114,18 @@ impl AuthSettings {
         self,
         patch: &AuthSettingsPatch,
         idp_complete: bool,
+        tier: Tier,
+    ) -> Result<AuthSettings, SettingsRefusal> {
+        self.apply_with_saml(patch, idp_complete, false, tier)
+    }
+
+    /// As [`AuthSettings::apply`], for an organization that may have a SAML identity
+    /// provider stored (`/v3/identity-providers`): SAML may then be turned on.
+    pub fn apply_with_saml(
+        self,
+        patch: &AuthSettingsPatch,
+        idp_complete: bool,
+        saml_configured: bool,
         tier: Tier,
     ) -> Result<AuthSettings, SettingsRefusal> {
         let next = AuthSettings {
@@ -147,7 +161,7 @@ impl AuthSettings {
                 )],
             });
         }
-        if next.saml_auth_enabled && !self.saml_auth_enabled {
+        if next.saml_auth_enabled && !self.saml_auth_enabled && !saml_configured {
             // SAML needs a SAML identity provider, which this stub cannot configure; the
             // OIDC provider does not count, so the reason says which kind is missing.
             return Err(SettingsRefusal::Invalid {
@@ -170,6 +184,18 @@ impl AuthSettings {
         }
         Ok(next)
     }
+}
+
+/// A SAML identity provider, stored as `/v3/identity-providers` takes it. Logins through it
+/// are refused: the stub speaks no SAML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SamlProvider {
+    pub id: String,
+    pub login_path: LoginPath,
+    pub idp_metadata_url: Option<String>,
+    pub idp_metadata_xml: Option<String>,
+    pub created_at: SystemTime,
+    pub updated_at: SystemTime,
 }
 
 /// Which ID-token (or userinfo) claims hold the user's name, email and groups.
@@ -199,6 +225,10 @@ pub fn default_scopes() -> Vec<String> {
 /// set one PATCH at a time); [`IdentityProvider::client`] says whether it is usable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdentityProvider {
+    /// Its id in `/v3/identity-providers`.
+    pub id: String,
+    pub created_at: SystemTime,
+    pub updated_at: SystemTime,
     pub issuer: Option<String>,
     pub client_id: Option<String>,
     client_secret: Option<String>,
@@ -215,6 +245,9 @@ pub struct OidcClient {
     pub client_secret: String,
     pub scopes: Vec<String>,
     pub claim_mappings: ClaimMappings,
+    /// Whether the login's groups can change the user's teams, so that a groups claim
+    /// missing from the ID token is asked of userinfo (see `org::groups_matter`).
+    pub groups_wanted: bool,
 }
 
 /// `PATCH /v2/identity-provider` (and the settings form): every field optional.
@@ -256,6 +289,9 @@ impl IdentityProvider {
     /// A provider from complete settings (seed files and tests).
     pub fn new(client: OidcClient, login_path: LoginPath) -> Self {
         Self {
+            id: crate::crypto::new_uuid(),
+            created_at: SystemTime::UNIX_EPOCH,
+            updated_at: SystemTime::UNIX_EPOCH,
             issuer: Some(client.issuer),
             client_id: Some(client.client_id),
             client_secret: Some(client.client_secret),
@@ -277,6 +313,7 @@ impl IdentityProvider {
             client_secret: self.client_secret.clone()?,
             scopes: self.scopes.clone(),
             claim_mappings: self.claim_mappings.clone(),
+            groups_wanted: false,
         })
     }
 
@@ -288,7 +325,11 @@ impl IdentityProvider {
         default_login_path: LoginPath,
     ) -> Result<IdentityProvider, Vec<InvalidParameter>> {
         let mut errors = Vec::new();
+        // A new provider's times are set by whoever stores it.
         let mut next = current.cloned().unwrap_or_else(|| IdentityProvider {
+            id: crate::crypto::new_uuid(),
+            created_at: SystemTime::UNIX_EPOCH,
+            updated_at: SystemTime::UNIX_EPOCH,
             issuer: None,
             client_id: None,
             client_secret: None,
@@ -406,6 +447,7 @@ mod tests {
                 client_secret: "secret".into(),
                 scopes: default_scopes(),
                 claim_mappings: ClaimMappings::default(),
+                groups_wanted: false,
             },
             LoginPath::parse("acme").unwrap(),
         )

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::identity::{AuthSettings, AuthSettingsPatch, IdentityProvider, IdentityProviderPatch};
 use super::store::{Organization, Password, State, User};
+use super::teams::{Memberships, ORGANIZATION_ADMIN, predefined_teams};
 use super::types::{Email, LoginPath, Role, Tier};
 use crate::crypto::new_uuid;
 
@@ -91,6 +92,12 @@ pub(super) fn load(seed: Seed, now: SystemTime) -> Result<State, String> {
             return Err(format!("organization #{}: name cannot be blank", i + 1));
         }
         let org_id = new_uuid();
+        let teams = predefined_teams(now);
+        let admin_team = teams
+            .iter()
+            .find(|t| t.name == ORGANIZATION_ADMIN)
+            .map(|t| t.id.clone())
+            .ok_or_else(|| format!("{name}: no Organization Admin team"))?;
         let mut owner = None;
         for u in o.users {
             let email = Email::parse(&u.email).map_err(|e| format!("{name}: {e}"))?;
@@ -126,6 +133,15 @@ pub(super) fn load(seed: Seed, now: SystemTime) -> Result<State, String> {
                         .unwrap_or_else(|| email.local_part().to_owned()),
                     email,
                     role: u.role,
+                    // An Organization Admin is one by being in the Organization Admin team.
+                    teams: Memberships {
+                        konnect: if u.role.is_admin() {
+                            [admin_team.clone()].into()
+                        } else {
+                            Default::default()
+                        },
+                        idp: Default::default(),
+                    },
                     created_at: now,
                     updated_at: now,
                     password: u.password.as_deref().map(Password::new),
@@ -148,6 +164,9 @@ pub(super) fn load(seed: Seed, now: SystemTime) -> Result<State, String> {
                 basic_auth_enabled: o.basic_auth_enabled,
                 ..AuthSettings::default()
             },
+            saml_provider: None,
+            teams,
+            team_group_mappings: Vec::new(),
         };
         if let Some(idp) = o.identity_provider {
             let patch = IdentityProviderPatch {
@@ -173,6 +192,9 @@ pub(super) fn load(seed: Seed, now: SystemTime) -> Result<State, String> {
                 ));
             }
             login_paths.push(provider.login_path.clone());
+            let mut provider = provider;
+            provider.created_at = now;
+            provider.updated_at = now;
             org.identity_provider = Some(provider);
             let enable = AuthSettingsPatch {
                 oidc_auth_enabled: Some(idp.enabled),

@@ -3,7 +3,8 @@
 
 use std::time::SystemTime;
 
-use super::store::{Directory, User};
+use super::store::{Directory, Organization, User};
+use super::teams::{Memberships, idp_teams_after_login};
 use super::types::{Email, EmailVerification, Role};
 use crate::crypto::new_uuid;
 
@@ -17,6 +18,8 @@ pub struct SsoSignIn<'a> {
     pub verification: EmailVerification,
     /// Empty when the provider gave no name.
     pub full_name: &'a str,
+    /// The groups claim (per `claim_mappings.groups`); empty when there was none.
+    pub groups: &'a [String],
 }
 
 /// Why an SSO login found no user to sign in. Each message is meant for the person at the
@@ -44,7 +47,8 @@ pub enum ProvisionError {
 }
 
 impl Directory {
-    /// The user an SSO login stands for, created as a member on first login.
+    /// The user an SSO login stands for, created as a member on first login, with the
+    /// teams the login's groups give (see [`idp_teams_after_login`]).
     ///
     /// An address the provider calls unverified is refused. An existing user is signed in
     /// when the provider confirms the address, or when SSO created (or linked) that user for
@@ -70,9 +74,9 @@ impl Directory {
             });
         }
         let mut st = self.write();
-        if !st.orgs.contains_key(org_id) {
+        let Some(org) = st.orgs.get(org_id).cloned() else {
             return Err(ProvisionError::NoSuchOrganization);
-        }
+        };
         if let Some(id) = st.by_email.get(email).cloned() {
             let user = st
                 .users
@@ -97,11 +101,12 @@ impl Directory {
                 user.full_name = name.to_owned();
                 user.updated_at = now;
             }
+            set_teams_at_login(&org, user, login.groups, now);
             return Ok(user.clone());
         }
         let id = new_uuid();
         let name = full_name.trim();
-        let user = User {
+        let mut user = User {
             id: id.clone(),
             org_id: org_id.to_owned(),
             email: email.clone(),
@@ -111,15 +116,32 @@ impl Directory {
                 name.to_owned()
             },
             role: Role::Member,
+            teams: Memberships::default(),
             created_at: now,
             updated_at: now,
             password: None,
             sso_identity: Some(identity),
         };
+        set_teams_at_login(&org, &mut user, login.groups, now);
         st.by_email.insert(email.clone(), id.clone());
         st.users.insert(id, user.clone());
         Ok(user)
     }
+}
+
+/// The IdP-derived teams the login's groups give, and the role that follows.
+fn set_teams_at_login(org: &Organization, user: &mut User, groups: &[String], now: SystemTime) {
+    let idp = idp_teams_after_login(
+        &org.auth_settings,
+        &org.team_group_mappings,
+        groups,
+        &user.teams.idp,
+    );
+    if idp != user.teams.idp {
+        user.teams.idp = idp;
+        user.updated_at = now;
+    }
+    user.role = org.role_of(user);
 }
 
 #[cfg(test)]
@@ -141,6 +163,7 @@ mod tests {
             email,
             verification,
             full_name: "Mallory",
+            groups: &[],
         }
     }
 

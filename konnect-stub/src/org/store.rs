@@ -9,10 +9,11 @@ use std::{
 
 use super::identity::{
     AuthSettings, AuthSettingsPatch, IdentityProvider, IdentityProviderPatch, InvalidParameter,
-    OidcClient, SettingsRefusal,
+    OidcClient, SamlProvider, SettingsRefusal,
 };
 use super::seed::Seed;
 use super::sessions::{SessionToken, Sessions};
+use super::teams::{Memberships, ORGANIZATION_ADMIN, Team, TeamGroupMapping, role_of};
 use super::types::{Email, LoginPath, Role, Tier};
 use crate::crypto::{ct_eq, hash_password};
 
@@ -26,6 +27,13 @@ pub struct Organization {
     pub updated_at: SystemTime,
     pub identity_provider: Option<IdentityProvider>,
     pub auth_settings: AuthSettings,
+    /// A SAML identity provider stored through `/v3/identity-providers` (logins through it
+    /// are refused).
+    pub saml_provider: Option<SamlProvider>,
+    /// Konnect's predefined teams first, then custom teams in the order they were made.
+    pub teams: Vec<Team>,
+    /// The identity provider's groups mapped to teams, oldest first.
+    pub team_group_mappings: Vec<TeamGroupMapping>,
 }
 
 impl Organization {
@@ -34,7 +42,14 @@ impl Organization {
         if !self.auth_settings.oidc_auth_enabled {
             return None;
         }
-        self.identity_provider.as_ref()?.client()
+        let client = self.identity_provider.as_ref()?.client()?;
+        Some(OidcClient {
+            groups_wanted: super::teams::groups_matter(
+                &self.auth_settings,
+                &self.team_group_mappings,
+            ),
+            ..client
+        })
     }
 
     /// The login path, but only while SSO is on (`/v2/organizations/me`: "Blank otherwise").
@@ -43,9 +58,74 @@ impl Organization {
         self.identity_provider.as_ref().map(|idp| &idp.login_path)
     }
 
+    /// Whether a provider other than the OIDC one with id `except` uses `path` (login paths
+    /// are unique, so each names one provider).
+    pub(super) fn uses_login_path(&self, path: &LoginPath, except: &str) -> bool {
+        let oidc = self
+            .identity_provider
+            .as_ref()
+            .is_some_and(|p| p.id != except && &p.login_path == path);
+        let saml = self
+            .saml_provider
+            .as_ref()
+            .is_some_and(|p| p.id != except && &p.login_path == path);
+        oidc || saml
+    }
+
+    /// Applies an authentication-settings patch with Konnect's rules for this organization.
+    pub(super) fn next_auth_settings(
+        &self,
+        patch: &AuthSettingsPatch,
+    ) -> Result<AuthSettings, SettingsRefusal> {
+        let complete = self
+            .identity_provider
+            .as_ref()
+            .is_some_and(|idp| idp.client().is_some());
+        self.auth_settings
+            .apply_with_saml(patch, complete, self.saml_provider.is_some(), self.tier)
+    }
+
     /// The login path a new identity provider gets when none is given.
     pub fn default_login_path(&self) -> LoginPath {
         LoginPath::slug_of(&self.name)
+    }
+
+    pub fn team(&self, id: &str) -> Option<&Team> {
+        self.teams.iter().find(|t| t.id == id)
+    }
+
+    /// The id of the predefined Organization Admin team (every organization has it).
+    pub fn organization_admin_team_id(&self) -> &str {
+        self.teams
+            .iter()
+            .find(|t| t.system_team && t.name == ORGANIZATION_ADMIN)
+            .map_or("", |t| t.id.as_str())
+    }
+
+    /// The user's teams, in the organization's order.
+    pub fn teams_of<'a>(&'a self, user: &User) -> Vec<&'a Team> {
+        self.teams
+            .iter()
+            .filter(|t| user.teams.contains(&t.id))
+            .collect()
+    }
+
+    /// The groups mapped to a team, in the order they were mapped.
+    pub fn groups_of_team(&self, team_id: &str) -> Vec<String> {
+        self.team_group_mappings
+            .iter()
+            .filter(|m| m.team_id == team_id)
+            .map(|m| m.group.clone())
+            .collect()
+    }
+
+    /// The role `user` has by ownership and teams (see [`role_of`]).
+    pub(super) fn role_of(&self, user: &User) -> Role {
+        role_of(
+            user.id == self.owner_id,
+            &user.teams,
+            self.organization_admin_team_id(),
+        )
     }
 }
 
@@ -75,7 +155,9 @@ pub struct User {
     pub org_id: String,
     pub email: Email,
     pub full_name: String,
+    /// Follows from ownership and the Organization Admin team ([`Organization::role_of`]).
     pub role: Role,
+    pub teams: Memberships,
     pub created_at: SystemTime,
     pub updated_at: SystemTime,
     pub(super) password: Option<Password>,
@@ -190,6 +272,23 @@ impl Directory {
         self.read().users.get(id).cloned()
     }
 
+    /// The organization's users, oldest first (then by email).
+    pub fn users_of(&self, org_id: &str) -> Vec<User> {
+        let st = self.read();
+        let mut users: Vec<User> = st
+            .users
+            .values()
+            .filter(|u| u.org_id == org_id)
+            .cloned()
+            .collect();
+        users.sort_by(|a, b| {
+            a.created_at
+                .cmp(&b.created_at)
+                .then_with(|| a.email.as_str().cmp(b.email.as_str()))
+        });
+        users
+    }
+
     pub fn user_by_email(&self, email: &Email) -> Option<User> {
         let st = self.read();
         st.by_email
@@ -280,12 +379,10 @@ impl Directory {
             org.default_login_path(),
         )
         .map_err(UpdateError::InvalidProvider)?;
-        let taken = st.orgs.values().any(|o| {
-            o.id != org_id
-                && o.identity_provider
-                    .as_ref()
-                    .is_some_and(|idp| idp.login_path == next.login_path)
-        });
+        let taken = st
+            .orgs
+            .values()
+            .any(|o| o.uses_login_path(&next.login_path, &next.id));
         if taken {
             return Err(UpdateError::InvalidProvider(vec![InvalidParameter::new(
                 "login_path",
@@ -301,6 +398,11 @@ impl Directory {
         if next.client().is_none() {
             org.auth_settings.oidc_auth_enabled = false;
         }
+        let mut next = next;
+        if org.identity_provider.is_none() {
+            next.created_at = now;
+        }
+        next.updated_at = now;
         org.identity_provider = Some(next.clone());
         org.updated_at = now;
         Ok(next)
@@ -317,13 +419,8 @@ impl Directory {
             .orgs
             .get_mut(org_id)
             .ok_or(UpdateError::NoSuchOrganization)?;
-        let complete = org
-            .identity_provider
-            .as_ref()
-            .is_some_and(|idp| idp.client().is_some());
         let next = org
-            .auth_settings
-            .apply(patch, complete, org.tier)
+            .next_auth_settings(patch)
             .map_err(UpdateError::Settings)?;
         org.auth_settings = next;
         org.updated_at = now;
@@ -442,6 +539,7 @@ pub(super) mod tests {
             client_secret: "secret".into(),
             scopes: default_scopes(),
             claim_mappings: ClaimMappings::default(),
+            groups_wanted: false,
         }
     }
 

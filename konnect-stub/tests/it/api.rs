@@ -347,3 +347,34 @@ async fn v3_serves_the_same_endpoints_and_unknown_paths_are_problems() {
     .await;
     assert_problem(&got, 404, "Not Found");
 }
+
+#[tokio::test]
+async fn team_mappings_wait_for_an_identity_provider() {
+    let stub = start_stub(Config::for_tests()).await;
+    let http = server_kit::http_client().build().unwrap();
+    let base = stub.base_url();
+    let got = send(
+        http.get(format!("{base}/v3/identity-provider/team-mappings"))
+            .bearer_auth(ADMIN_PAT),
+    )
+    .await;
+    assert_problem(&got, 412, "Precondition Failed");
+    assert_eq!(got.2["detail"], "IdP configuration not found");
+    let got = send(
+        http.patch(format!("{base}/v3/identity-provider/team-group-mappings"))
+            .bearer_auth(ADMIN_PAT)
+            .json(&json!({"data": []})),
+    )
+    .await;
+    assert_problem(&got, 400, "Bad Request");
+    assert_eq!(got.2["invalid_parameters"][0]["field"], "identity_provider");
+    // Members may not read them either way.
+    let (config, _file) = member_token_config();
+    let stub = start_stub(config).await;
+    let got = send(
+        http.get(format!("{}/v3/teams", stub.base_url()))
+            .bearer_auth("kpat_free_member"),
+    )
+    .await;
+    assert_problem(&got, 403, "Invalid Permissions");
+}

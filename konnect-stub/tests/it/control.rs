@@ -330,6 +330,7 @@ async fn a_reset_goes_back_to_the_seed() {
                 client_secret: "secret".into(),
                 scopes: konnect_stub::org::default_scopes(),
                 claim_mappings: konnect_stub::org::ClaimMappings::default(),
+                groups_wanted: false,
             },
             None,
         )
@@ -376,6 +377,7 @@ async fn a_reset_goes_back_to_the_seed() {
                 client_secret: "secret".into(),
                 scopes: konnect_stub::org::default_scopes(),
                 claim_mappings: konnect_stub::org::ClaimMappings::default(),
+                groups_wanted: false,
             },
             None,
         )

@@ -228,3 +228,85 @@ async fn a_free_organization_sees_the_enterprise_badge_and_cannot_save() {
     // No request reached the provider.
     assert!(idp.server.received_requests().await.unwrap().is_empty());
 }
+
+fn team_mappings_url(base: &str) -> String {
+    format!("{base}/settings/identity-management/team-mappings")
+}
+
+#[tokio::test]
+async fn the_team_mappings_page_is_for_admins_and_needs_an_identity_provider() {
+    let (stub, http) = logged_in(Config::for_tests(), MEMBER_EMAIL, MEMBER_PASSWORD).await;
+    let url = team_mappings_url(stub.base_url());
+    let response = http.get(&url).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let response = http
+        .post(&url)
+        .form(&[("idp_mapping_enabled", "on")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+
+    let (stub, http) = logged_in(Config::for_tests(), ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let url = team_mappings_url(stub.base_url());
+    let page = text_ok(http.get(&url)).await;
+    assert!(
+        page.contains(r#"data-testid="team-mappings-no-idp""#),
+        "{page}"
+    );
+    // Saving anyway changes nothing and says why.
+    let response = http
+        .post(&url)
+        .form(&[("idp_mapping_enabled", "on"), ("team.x", "Konnect Admins")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains("an identity provider must be configured first"),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn the_team_mappings_page_refuses_no_group_and_keeps_what_was_entered() {
+    let sso = Sso::start().await;
+    let http = browser();
+    let response = basic_login(&http, sso.base(), ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let url = team_mappings_url(sso.base());
+    let page = text_ok(http.get(&url)).await;
+    // Konnect's eight predefined teams, each with its group field.
+    assert_eq!(
+        page.matches(r#"data-testid="team-mappings-groups""#)
+            .count(),
+        8
+    );
+    let response = http
+        .post(&url)
+        .form(&[
+            ("idp_mapping_enabled", "on"),
+            ("konnect_mapping_enabled", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains("You must have at least one group mapped to save configuration changes"),
+        "{page}"
+    );
+    // The switches as entered, not as stored.
+    assert!(page.contains(r#"value="on" checked data-testid="team-mappings-konnect-enabled""#));
+    let settings = json_ok(
+        server_kit::http_client()
+            .build()
+            .unwrap()
+            .get(format!("{}/v2/authentication-settings", sso.base()))
+            .bearer_auth(ADMIN_PAT),
+    )
+    .await;
+    assert_eq!(settings["konnect_mapping_enabled"], false);
+}

@@ -12,4 +12,6 @@ mod hostile;
 mod identity_ui;
 mod login;
 mod relying_party;
+mod spec;
 mod sso_accounts;
+mod team_mappings;

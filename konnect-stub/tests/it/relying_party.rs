@@ -381,6 +381,7 @@ async fn a_failing_discovery_is_an_error_page_at_the_login_url() {
             client_secret: CLIENT_SECRET.into(),
             scopes: konnect_stub::org::default_scopes(),
             claim_mappings: Default::default(),
+            groups_wanted: false,
         },
         None,
     )
@@ -446,6 +447,7 @@ async fn an_unreachable_provider_is_reported() {
             client_secret: CLIENT_SECRET.into(),
             scopes: konnect_stub::org::default_scopes(),
             claim_mappings: Default::default(),
+            groups_wanted: false,
         },
         None,
     )

@@ -194,3 +194,111 @@ pub fn api_base(base: &str) -> String {
         base.trim_end_matches('/').to_owned()
     }
 }
+
+/// From Identity Management: the Team Mappings page.
+pub async fn open_team_mappings(c: &Client) -> anyhow::Result<()> {
+    click(c, "[data-testid='identity-team-mappings-link']").await?;
+    wait_for(c, "[data-testid='team-mappings-save']").await?;
+    Ok(())
+}
+
+/// The group field of the team the page labels `team`.
+fn team_groups_field(team: &str) -> String {
+    format!(
+        "[data-testid='team-mappings-groups'][data-team='{}']",
+        team.replace('\'', "\\'")
+    )
+}
+
+/// The groups mapped to `team`, one per line on the page.
+pub async fn team_groups(c: &Client, team: &str) -> anyhow::Result<Vec<String>> {
+    let groups = value(c, &team_groups_field(team)).await?;
+    Ok(groups
+        .lines()
+        .map(str::trim)
+        .filter(|g| !g.is_empty())
+        .map(str::to_owned)
+        .collect())
+}
+
+/// Adds `group` to the team's groups (one per line), keeping those already there.
+pub async fn add_team_group(c: &Client, team: &str, group: &str) -> anyhow::Result<()> {
+    let mut groups = team_groups(c, team).await?;
+    groups.push(group.to_owned());
+    fill(c, &team_groups_field(team), &groups.join("\n")).await
+}
+
+/// Empties every team's groups.
+pub async fn clear_team_groups(c: &Client) -> anyhow::Result<()> {
+    wait_for(c, "[data-testid='team-mappings-groups']").await?;
+    for field in c
+        .find_all(fantoccini::Locator::Css(
+            "[data-testid='team-mappings-groups']",
+        ))
+        .await?
+    {
+        field.clear().await?;
+    }
+    Ok(())
+}
+
+/// Ticks or unticks a mapping switch: `idp` (IdP Mapping Enabled) or `konnect` (Konnect
+/// Mapping Enabled).
+pub async fn set_mapping_switch(c: &Client, which: &str, on: bool) -> anyhow::Result<()> {
+    let css = format!("[data-testid='team-mappings-{which}-enabled']");
+    let checkbox = wait_for(c, &css).await?;
+    if checkbox.is_selected().await? != on {
+        checkbox.click().await?;
+    }
+    Ok(())
+}
+
+pub async fn mapping_switch(c: &Client, which: &str) -> anyhow::Result<bool> {
+    let css = format!("[data-testid='team-mappings-{which}-enabled']");
+    Ok(wait_for(c, &css).await?.is_selected().await?)
+}
+
+/// Saves the Team Mappings page and waits for its answer (saved, or the reason why not).
+pub async fn save_team_mappings(c: &Client) -> anyhow::Result<()> {
+    click(c, "[data-testid='team-mappings-save']").await?;
+    wait_for(
+        c,
+        "[data-testid='team-mappings-saved'], [data-testid='team-mappings-error']",
+    )
+    .await?;
+    Ok(())
+}
+
+/// Checks the Team Mappings page says it saved.
+pub async fn team_mappings_saved(c: &Client) -> anyhow::Result<()> {
+    wait_for(c, "[data-testid='team-mappings-saved']").await?;
+    Ok(())
+}
+
+pub async fn team_mappings_error(c: &Client) -> anyhow::Result<String> {
+    text(c, "[data-testid='team-mappings-error']").await
+}
+
+/// The teams Konnect's home page shows the logged-in user in (empty: none).
+pub async fn home_teams(c: &Client) -> anyhow::Result<Vec<String>> {
+    wait_for(c, "[data-testid='konnect-home-teams']").await?;
+    let mut teams = Vec::new();
+    for t in c
+        .find_all(fantoccini::Locator::Css(
+            "[data-testid='konnect-home-team']",
+        ))
+        .await?
+    {
+        teams.push(t.text().await?.trim().to_owned());
+    }
+    Ok(teams)
+}
+
+/// Opens Identity Management by its URL and waits for its menu (an Organization Admin's
+/// page; others get the error page).
+pub async fn open_identity_management_page(c: &Client, base: &str) -> anyhow::Result<()> {
+    c.goto(&format!("{base}/settings/identity-management"))
+        .await?;
+    wait_for(c, "[data-testid='identity-okta-link']").await?;
+    Ok(())
+}

@@ -200,3 +200,94 @@ async fn not_assigned_error(w: &mut E2eWorld) -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+/// From Konnect's home page: Settings, Identity Management, then Team Mappings.
+#[when("I open Settings, Identity Management, Team Mappings")]
+async fn open_team_mappings(w: &mut E2eWorld) -> anyhow::Result<()> {
+    konnect::open_settings(w.browser()).await?;
+    konnect::open_identity_management(w.browser()).await?;
+    konnect::open_team_mappings(w.browser()).await
+}
+
+/// On the Team Mappings page: adds the group to the team's groups, ticks IdP Mapping Enabled
+/// and saves (the outcome is for the next step to check).
+#[when(expr = "I map the Okta group {string} to the {string} team")]
+async fn map_group(w: &mut E2eWorld, group: String, team: String) -> anyhow::Result<()> {
+    konnect::add_team_group(w.browser(), &team, &group).await?;
+    konnect::set_mapping_switch(w.browser(), "idp", true).await?;
+    konnect::save_team_mappings(w.browser()).await
+}
+
+/// On the Team Mappings page: empties every team's groups, ticks IdP Mapping Enabled and
+/// saves.
+#[when("I save the team mappings without any group")]
+async fn save_without_groups(w: &mut E2eWorld) -> anyhow::Result<()> {
+    konnect::clear_team_groups(w.browser()).await?;
+    konnect::set_mapping_switch(w.browser(), "idp", true).await?;
+    konnect::save_team_mappings(w.browser()).await
+}
+
+/// On the Team Mappings page: ticks Konnect Mapping Enabled (admins assign teams in Konnect
+/// and the groups claim is ignored) and saves.
+#[when("I turn on Konnect Mapping")]
+async fn turn_on_konnect_mapping(w: &mut E2eWorld) -> anyhow::Result<()> {
+    konnect::set_mapping_switch(w.browser(), "konnect", true).await?;
+    konnect::save_team_mappings(w.browser()).await?;
+    konnect::team_mappings_saved(w.browser()).await
+}
+
+/// Checks the Team Mappings page saved and shows the group among the team's groups.
+#[then(expr = "Konnect shows the Okta group {string} mapped to the {string} team")]
+async fn shows_mapping(w: &mut E2eWorld, group: String, team: String) -> anyhow::Result<()> {
+    konnect::team_mappings_saved(w.browser()).await?;
+    let groups = konnect::team_groups(w.browser(), &team).await?;
+    anyhow::ensure!(
+        groups.contains(&group),
+        "the {team} team has the groups {groups:?}"
+    );
+    Ok(())
+}
+
+/// Checks the Team Mappings page shows Konnect Mapping Enabled ticked.
+#[then("Konnect shows Konnect Mapping turned on")]
+async fn shows_konnect_mapping(w: &mut E2eWorld) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        konnect::mapping_switch(w.browser(), "konnect").await?,
+        "Konnect Mapping Enabled is not ticked"
+    );
+    Ok(())
+}
+
+/// Checks the Team Mappings page shows an error with exactly these words.
+#[then(expr = "Konnect refuses the team mappings saying {string}")]
+async fn refuses_team_mappings(w: &mut E2eWorld, words: String) -> anyhow::Result<()> {
+    let message = konnect::team_mappings_error(w.browser()).await?;
+    anyhow::ensure!(message == words, "the error says: {message}");
+    Ok(())
+}
+
+/// Opens Identity Management by its URL and checks its menu is shown (Organization Admins
+/// only).
+#[then("I can open Identity Management")]
+async fn can_open_identity(w: &mut E2eWorld) -> anyhow::Result<()> {
+    konnect::open_identity_management_page(w.browser(), w.konnect_base()).await
+}
+
+/// Opens Konnect's home page and checks it lists the team (by the label Konnect's UI gives it)
+/// among the logged-in user's teams.
+#[then(expr = "Konnect shows me in the {string} team")]
+async fn shows_me_in_team(w: &mut E2eWorld, team: String) -> anyhow::Result<()> {
+    konnect::open_home(w.browser(), w.konnect_base()).await?;
+    let teams = konnect::home_teams(w.browser()).await?;
+    anyhow::ensure!(teams.contains(&team), "Konnect shows me in {teams:?}");
+    Ok(())
+}
+
+/// Opens Konnect's home page and checks it shows the logged-in user in no team.
+#[then("Konnect shows me in no team")]
+async fn shows_me_in_no_team(w: &mut E2eWorld) -> anyhow::Result<()> {
+    konnect::open_home(w.browser(), w.konnect_base()).await?;
+    let teams = konnect::home_teams(w.browser()).await?;
+    anyhow::ensure!(teams.is_empty(), "Konnect shows me in {teams:?}");
+    Ok(())
+}
