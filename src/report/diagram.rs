@@ -133,11 +133,15 @@ fn short(v: &str) -> String {
     }
 }
 
-fn hop(entry: &Value, from: Party, to: Party, path: String, offset_s: i64) -> Hop {
-    let at_ms = parse_timestamp(text(entry, "time"))
+/// The entry's time on its server's clock, in milliseconds.
+fn server_ms(entry: &Value) -> i128 {
+    parse_timestamp(text(entry, "time"))
         .map(|t| t.unix_timestamp_nanos() / 1_000_000)
         .unwrap_or_default()
-        - i128::from(offset_s) * 1000;
+}
+
+fn hop(entry: &Value, from: Party, to: Party, path: String, offset_s: i64) -> Hop {
+    let at_ms = server_ms(entry) - i128::from(offset_s) * 1000;
     Hop {
         from,
         to,
@@ -163,22 +167,29 @@ fn from_test(entry: &Value) -> bool {
 }
 
 /// Who called whom, oldest first. `offsets` are the servers' clock offsets in seconds
-/// (Okta's, Konnect's), taken off the entries journaled after the clock was moved, so both
-/// journals line up in wall time.
+/// (Okta's, Konnect's) at the end of the scenario. Test control is not journaled, so where a
+/// clock was moved is read from the journal itself: the first gap between two entries at least
+/// as long as the offset. The offset is taken off the entries from there on, so both journals
+/// line up in wall time.
 pub fn hops(okta: &[Value], konnect: &[Value], offsets: (i64, i64)) -> Vec<Hop> {
-    let moved = |journal: &[Value]| {
-        journal
-            .iter()
-            .position(|e| text(e, "method") == "POST" && text(e, "path") == "/__mock/clock")
+    let moved = |journal: &[Value], offset: i64| -> Option<usize> {
+        if offset <= 0 {
+            return None;
+        }
+        let times: Vec<i128> = journal.iter().map(server_ms).collect();
+        (1..times.len()).find(|&i| times[i] - times[i - 1] >= i128::from(offset) * 1000)
     };
-    let offset_at = |journal: &[Value], i: usize, offset: i64| match moved(journal) {
-        Some(m) if i > m => offset,
+    let (okta_moved, konnect_moved) = (moved(okta, offsets.0), moved(konnect, offsets.1));
+    let offset_at = |moved: Option<usize>, i: usize, offset: i64| match moved {
+        Some(m) if i >= m => offset,
         _ => 0,
     };
+    let konnect_offset = |i| offset_at(konnect_moved, i, offsets.1);
+    let okta_offset = |j| offset_at(okta_moved, j, offsets.0);
     let mut okta_seen = vec![false; okta.len()];
     let mut out = Vec::new();
     for (i, e) in konnect.iter().enumerate() {
-        let offset = offset_at(konnect, i, offsets.1);
+        let offset = konnect_offset(i);
         if text(e, "direction") == "outgoing" {
             let path = text(e, "path").to_owned();
             let mut h = hop(e, Party::Konnect, Party::Okta, path.clone(), offset);
@@ -225,7 +236,7 @@ pub fn hops(okta: &[Value], konnect: &[Value], offsets: (i64, i64)) -> Vec<Hop> 
         } else {
             Party::Browser
         };
-        let offset = offset_at(okta, j, offsets.0);
+        let offset = okta_offset(j);
         out.push(hop(
             e,
             from,
@@ -473,37 +484,49 @@ mod tests {
             entry(
                 1,
                 "2026-12-03T06:00:00.000Z",
-                "POST",
-                "/__mock/clock",
+                "GET",
+                "/app/UserHome",
                 Some(200),
             ),
-            // 13 hours ahead on Okta's clock, but 1 s after the move on the wall.
+            // Okta's clock moved 13 hours here: 1.2 s later on the wall.
             entry(
                 2,
-                "2026-12-03T19:00:01.000Z",
+                "2026-12-03T19:00:01.200Z",
                 "GET",
                 "/oauth2/default/v1/authorize",
                 Some(302),
             ),
         ];
-        let konnect = vec![entry(
-            1,
-            "2026-12-03T06:00:00.500Z",
-            "GET",
-            "/login/acme",
-            Some(302),
-        )];
-        let order: Vec<_> = hops(&okta, &konnect, (13 * 3600, 0))
-            .into_iter()
-            .map(|h| h.path)
-            .collect();
-        assert_eq!(
-            order,
-            [
-                "/__mock/clock",
+        let konnect = vec![
+            entry(
+                1,
+                "2026-12-03T06:00:00.500Z",
+                "GET",
                 "/login/acme",
-                "/oauth2/default/v1/authorize"
+                Some(302),
+            ),
+            // After Okta's authorize on the wall; Konnect's clock was not moved.
+            entry(2, "2026-12-03T06:00:01.300Z", "GET", "/login", Some(302)),
+        ];
+        let paths = |offsets| -> Vec<String> {
+            hops(&okta, &konnect, offsets)
+                .into_iter()
+                .map(|h| h.path)
+                .collect()
+        };
+        assert_eq!(
+            paths((13 * 3600, 0)),
+            [
+                "/app/UserHome",
+                "/login/acme",
+                "/oauth2/default/v1/authorize",
+                "/login"
             ]
+        );
+        // Taken at its word, Okta's clock would put its authorize last.
+        assert_eq!(
+            paths((0, 0)).last().unwrap(),
+            "/oauth2/default/v1/authorize"
         );
     }
 
