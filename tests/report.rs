@@ -61,6 +61,18 @@ fn a_recorded_run_renders_with_its_failure_screenshots_and_diagrams() {
     assert!(step.contains("<img class=\"thumb\" src=\"data:image/jpeg;base64,"));
     // The steps the failure kept from running.
     assert_eq!(failed.matches("<li class=\"skipped\">").count(), 2);
+    // In the diagram, each step that ran is a line before the hops it made; the failed one
+    // made none: Konnect never heard of a log-out.
+    let logout = failed.find("▸ When I log out of Konnect</text>").unwrap();
+    assert!(
+        failed
+            .find("▸ Given I have logged in to Konnect through Okta as a member")
+            .unwrap()
+            < logout
+    );
+    let after = &failed[logout..failed.find("</svg>").unwrap()];
+    assert!(!after.contains("<g class=\"hop\">"), "{after}");
+    assert!(!failed.contains("▸ And I paste the login URL"));
 
     // Every scenario: a screenshot per browser step, a diagram of its exchanges, both logs.
     for s in &run.scenarios {

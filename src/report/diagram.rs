@@ -1,5 +1,6 @@
 //! A scenario's exchanges as a sequence diagram: [`hops`] reads both servers' journals into
-//! who called whom, in order, with the parameters that matter; [`svg`] draws them.
+//! who called whom, in order, with the parameters that matter; [`rows`] puts each step's
+//! line before the hops it made; [`svg`] draws them.
 //!
 //! konnect-stub journals the requests it answered and the calls it made to the provider;
 //! mock-okta journals the requests it answered. A call Konnect made is drawn once, from its
@@ -289,25 +290,59 @@ fn wrap(params: &[String], max: usize) -> Vec<String> {
     lines
 }
 
-/// The hops as an inline SVG: a lifeline per party, an arrow per request, labelled with its
-/// method, path and answer, the parameters that matter under it; an answer of 4xx, 5xx or a
-/// closed connection in red, an injected fault said as such.
-pub fn svg(hops: &[Hop]) -> String {
+/// One row of the diagram: a step starting, or a hop.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Row<'a> {
+    /// `When I log in to Okta as a member`.
+    Step(&'a str),
+    Hop(&'a Hop),
+}
+
+/// The hops with each step's line before the first hop that started after it. `steps` are
+/// the steps' start times (milliseconds since 1970 on the wall clock) and texts, in order.
+pub fn rows<'a>(hops: &'a [Hop], steps: &'a [(i128, String)]) -> Vec<Row<'a>> {
+    let mut out = Vec::with_capacity(hops.len() + steps.len());
+    let mut next = steps.iter().peekable();
+    for h in hops {
+        while let Some((_, text)) = next.next_if(|(at, _)| *at <= h.at_ms) {
+            out.push(Row::Step(text));
+        }
+        out.push(Row::Hop(h));
+    }
+    out.extend(next.map(|(_, text)| Row::Step(text)));
+    out
+}
+
+/// The height of a step's line.
+const STEP_ROW: usize = 20;
+
+/// The rows as an inline SVG: a lifeline per party; a shaded line per step; an arrow per
+/// request, labelled with its method, path and answer, the parameters that matter under it;
+/// an answer of 4xx, 5xx or a closed connection in red, an injected fault said as such.
+pub fn svg(rows: &[Row<'_>]) -> String {
     let width = MARGIN * 2 + COLUMN * (Party::ALL.len() - 1);
     let x = |p: Party| MARGIN + COLUMN * p.column();
     // Parameters centred under their arrow, in lines that stay inside the picture.
-    let laid: Vec<(usize, Vec<String>)> = hops
+    let laid: Vec<(usize, Vec<String>)> = rows
         .iter()
-        .map(|h| {
-            let mid = (x(h.from) + x(h.to)) / 2;
-            let room = 2 * mid.min(width - mid) / CHAR_PX;
-            (mid, wrap(&h.params, room.max(20)))
+        .map(|row| match row {
+            Row::Step(_) => (0, Vec::new()),
+            Row::Hop(h) => {
+                let mid = (x(h.from) + x(h.to)) / 2;
+                let room = 2 * mid.min(width - mid) / CHAR_PX;
+                (mid, wrap(&h.params, room.max(20)))
+            }
         })
         .collect();
+    let row_height = |row: &Row<'_>, lines: &[String]| match row {
+        Row::Step(_) => STEP_ROW,
+        Row::Hop(_) => ROW + PARAM_LINE * lines.len(),
+    };
     let height = HEAD
-        + laid
+        + rows
             .iter()
-            .map(|(_, lines)| ROW + PARAM_LINE * lines.len())
+            .zip(&laid)
+            .map(|(row, (_, lines))| row_height(row, lines))
             .sum::<usize>()
         + 10;
     let mut s = format!(
@@ -330,7 +365,22 @@ pub fn svg(hops: &[Hop]) -> String {
         ));
     }
     let mut top = HEAD;
-    for (h, (mid, lines)) in hops.iter().zip(&laid) {
+    for (row, (mid, lines)) in rows.iter().zip(&laid) {
+        let h = match row {
+            Row::Step(text) => {
+                s.push_str(&format!(
+                    "<g class=\"step\"><rect x=\"0\" y=\"{top}\" width=\"{width}\" \
+                     height=\"{}\" fill=\"#e5e7eb\" fill-opacity=\"0.7\"/><text x=\"6\" \
+                     y=\"{}\" font-style=\"italic\" fill=\"#374151\">▸ {}</text></g>",
+                    STEP_ROW - 2,
+                    top + 13,
+                    esc(text)
+                ));
+                top += STEP_ROW;
+                continue;
+            }
+            Row::Hop(h) => h,
+        };
         let y = top + 18;
         let (x1, x2) = (x(h.from), x(h.to));
         let bad = h.fault.is_some() || h.status.is_none_or(|s| s >= 400);
@@ -534,7 +584,7 @@ mod tests {
     fn the_svg_draws_a_lifeline_per_party_and_an_arrow_per_hop_with_faults_in_red() {
         let (okta, konnect) = login();
         let hops = hops(&okta, &konnect, (0, 0));
-        let svg = svg(&hops);
+        let svg = svg(&rows(&hops, &[]));
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         assert!(svg.ends_with("</svg>"));
         for p in Party::ALL {
@@ -545,9 +595,53 @@ mod tests {
             );
         }
         assert_eq!(svg.matches("<g class=\"hop\">").count(), hops.len());
+        assert!(!svg.contains("class=\"step\""));
         assert!(svg.contains("⚡ fault f-1: POST /oauth2/default/v1/token → 503"));
         assert!(svg.contains("fill=\"#c00\""));
         assert!(svg.contains("GET /login/acme → 302 redirect"));
+    }
+
+    #[test]
+    fn each_step_comes_before_the_first_hop_that_started_after_it() {
+        let (okta, konnect) = login();
+        let hops = hops(&okta, &konnect, (0, 0));
+        let at = |h: &Hop| h.at_ms;
+        let steps = vec![
+            (at(&hops[0]) - 5, "Given a fault".to_owned()),
+            // Two steps between the same hops, and one after every hop.
+            (at(&hops[2]) + 1, "When one".to_owned()),
+            (at(&hops[2]) + 2, "And two".to_owned()),
+            (
+                at(&hops[4]) + 1,
+                "Then nothing went over the wire".to_owned(),
+            ),
+        ];
+        let rows = rows(&hops, &steps);
+        let shape: Vec<String> = rows
+            .iter()
+            .map(|r| match r {
+                Row::Step(t) => t.to_string(),
+                Row::Hop(h) => h.path.clone(),
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                "Given a fault",
+                "/__mock/faults",
+                "/login/acme",
+                "/oauth2/default/v1/authorize",
+                "When one",
+                "And two",
+                "/login",
+                "/oauth2/default/v1/token",
+                "Then nothing went over the wire",
+            ]
+        );
+        let svg = svg(&rows);
+        assert_eq!(svg.matches("<g class=\"step\">").count(), 4);
+        assert!(svg.contains("▸ Then nothing went over the wire</text>"));
+        assert_eq!(svg.matches("<g class=\"hop\">").count(), hops.len());
     }
 
     #[test]
@@ -566,7 +660,9 @@ mod tests {
         let hops = hops(&[e], &[], (0, 0));
         assert_eq!(hops[0].answer(), "connection closed");
         assert_eq!(hops[0].params, [format!("state={}…", "x".repeat(48))]);
-        let svg = svg(&hops);
+        let steps = [(0, "When <b>".to_owned())];
+        let svg = svg(&rows(&hops, &steps));
+        assert!(svg.contains("▸ When &lt;b&gt;"), "{svg}");
         assert!(svg.contains("/a&lt;b&gt;&amp;&quot;c&quot;"), "{svg}");
         assert!(!svg.contains("<b>"));
     }

@@ -92,6 +92,14 @@ pub fn render(run: &Run) -> Result<String, askama::Error> {
                 &s.konnect_journal,
                 (s.okta_clock_offset_s, s.konnect_clock_offset_s),
             );
+            let steps: Vec<(i128, String)> = s
+                .steps
+                .iter()
+                .filter_map(|st| {
+                    let at = st.started_unix_ms?;
+                    Some((i128::from(at), format!("{}{}", st.keyword, st.text)))
+                })
+                .collect();
             ScenarioView {
                 id,
                 browser: s.browser.clone(),
@@ -129,7 +137,7 @@ pub fn render(run: &Run) -> Result<String, askama::Error> {
                         full: st.shot.as_ref().map(|x| x.full.clone()).unwrap_or_default(),
                     })
                     .collect(),
-                diagram: diagram::svg(&hops),
+                diagram: diagram::svg(&diagram::rows(&hops, &steps)),
                 hops: hops.len(),
                 has_journal: !(s.okta_journal.is_empty() && s.konnect_journal.is_empty()),
                 okta_log: tail(&s.okta_log, LOG_TAIL),

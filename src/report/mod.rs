@@ -113,6 +113,9 @@ pub struct Step {
     pub text: String,
     pub line: usize,
     pub status: Status,
+    /// When it started, milliseconds since 1970 on the wall clock; `None` if it did not run.
+    #[serde(default)]
+    pub started_unix_ms: Option<i64>,
     pub duration_ms: u64,
     pub error: Option<String>,
     /// After a step that used the browser.
@@ -127,6 +130,7 @@ impl Step {
             text: text.to_owned(),
             line,
             status: Status::Skipped,
+            started_unix_ms: None,
             duration_ms: 0,
             error: None,
             shot: None,
@@ -250,6 +254,7 @@ mod tests {
             text: "something".into(),
             line: 3,
             status,
+            started_unix_ms: Some(1_000),
             duration_ms: 10,
             error: (status == Status::Failed).then(|| "it broke".to_owned()),
             shot: None,

@@ -66,6 +66,10 @@ fn recorded(world: &mut E2eWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
         };
         let gherkin_step = ctx.step.clone();
         world.browser_used.set(false);
+        let started_unix_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .and_then(|d| i64::try_from(d.as_millis()).ok());
         let started = Instant::now();
         let outcome = AssertUnwindSafe(step(world, ctx)).catch_unwind().await;
         let duration_ms = started.elapsed().as_millis() as u64;
@@ -83,6 +87,7 @@ fn recorded(world: &mut E2eWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
             } else {
                 Status::Failed
             },
+            started_unix_ms,
             duration_ms,
             error: outcome.as_ref().err().map(|p| panic_text(p.as_ref())),
             shot: None,
