@@ -113,6 +113,27 @@ fn a_recorded_run_renders_with_its_failure_screenshots_and_diagrams() {
 }
 
 #[test]
+fn scenarios_left_out_against_an_external_target_are_listed_with_why() {
+    let mut run = recorded();
+    let html = report::render(&run).unwrap();
+    assert!(!html.contains("left out against this target"));
+    run.not_run.push(report::NotRun {
+        browser: "firefox".into(),
+        feature: "The guide's conditions".into(),
+        scenario: "Okta single sign-on is an Enterprise feature".into(),
+        reason: "Mock-only: it needs a Konnect organization on the Free plan".into(),
+    });
+    let html = report::render(&run).unwrap();
+    assert!(html.contains("1 scenario runs left out against this target"));
+    // Counted as skipped, as the runner's closing line counts it.
+    assert!(html.contains("<h1>Okta + Konnect e2e: 1 passed, 1 failed, 1 skipped</h1>"));
+    assert!(html.contains(
+        "<li>firefox · The guide&#39;s conditions: <b>Okta single sign-on is an Enterprise \
+         feature</b> — Mock-only: it needs a Konnect organization on the Free plan</li>"
+    ));
+}
+
+#[test]
 fn the_model_reads_the_recorded_run_back() {
     let run = recorded();
     assert_eq!(run.scenarios.len(), 2);

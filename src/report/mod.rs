@@ -30,6 +30,18 @@ pub struct Run {
     pub target: String,
     /// Every scenario run, in the order they finished, per browser.
     pub scenarios: Vec<Scenario>,
+    /// Scenarios left out on purpose (`@mock-only` against an external target), per browser.
+    #[serde(default)]
+    pub not_run: Vec<NotRun>,
+}
+
+/// A scenario the run left out on purpose, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotRun {
+    pub browser: String,
+    pub feature: String,
+    pub scenario: String,
+    pub reason: String,
 }
 
 /// Which build ran.
@@ -157,7 +169,8 @@ pub struct ShotCost {
 }
 
 impl Run {
-    /// One tally per browser, in the order the browsers ran.
+    /// One tally per browser, in the order the browsers ran; the scenarios left out count as
+    /// skipped.
     pub fn tallies(&self) -> Vec<Tally> {
         let mut out: Vec<Tally> = Vec::new();
         for s in &self.scenarios {
@@ -178,6 +191,17 @@ impl Run {
                 Status::Skipped => t.skipped += 1,
             }
             t.duration_ms += s.duration_ms;
+        }
+        // Left out on purpose counts as skipped, as in the runner's closing line.
+        for n in &self.not_run {
+            match out.iter_mut().find(|t| t.browser == n.browser) {
+                Some(t) => t.skipped += 1,
+                None => out.push(Tally {
+                    browser: n.browser.clone(),
+                    skipped: 1,
+                    ..Tally::default()
+                }),
+            }
         }
         out
     }
@@ -328,6 +352,14 @@ mod tests {
             ("firefox", 1, 0, 1)
         );
         assert_eq!(t[0].duration_ms, 200);
+        let mut external = run.clone();
+        external.not_run.push(NotRun {
+            browser: "firefox".into(),
+            feature: "b".into(),
+            scenario: "c".into(),
+            reason: "Mock-only: d".into(),
+        });
+        assert_eq!(external.tallies()[1].skipped, 2);
         assert_eq!(run.features(), ["a", "b"]);
         assert_eq!(run.browsers(), ["chromium", "firefox"]);
         assert_eq!(run.tags(), ["@a"]);

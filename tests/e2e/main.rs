@@ -283,7 +283,18 @@ async fn main() -> ExitCode {
         eprintln!("e2e: cannot write the Cucumber JSON report: {e}");
         failed = true;
     }
-    match support::report::write(&out, run_started, started.elapsed(), &target) {
+    let not_run = reports
+        .iter()
+        .flat_map(|(kind, _)| {
+            expected_skips.iter().map(|skip| harness::report::NotRun {
+                browser: kind.name().to_owned(),
+                feature: skip.feature.clone(),
+                scenario: skip.scenario.clone(),
+                reason: skip.reason.clone(),
+            })
+        })
+        .collect();
+    match support::report::write(&out, run_started, started.elapsed(), &target, not_run) {
         Ok(path) => println!("e2e: report in {}", path.display()),
         Err(e) => {
             eprintln!("e2e: cannot write the HTML report: {e}");

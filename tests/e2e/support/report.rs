@@ -74,6 +74,7 @@ pub fn write(
     started: String,
     took: std::time::Duration,
     target: &Target,
+    not_run: Vec<report::NotRun>,
 ) -> Result<PathBuf, String> {
     let mut run = report::Run {
         started,
@@ -81,6 +82,7 @@ pub fn write(
         build: build(),
         target: target.name().to_owned(),
         scenarios: super::recording::take_scenarios(),
+        not_run,
     };
     run.sort();
     if std::env::var("E2E_REPORT_MODEL").is_ok_and(|v| v == "1") {
