@@ -19,6 +19,7 @@ use tracing::instrument::WithSubscriber as _;
 pub mod cli;
 pub mod control;
 pub mod guide;
+pub mod report;
 
 /// The host name browsers reach mock-okta by, unless told otherwise.
 pub const OKTA_HOST: &str = "127.0.0.1";

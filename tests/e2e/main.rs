@@ -8,7 +8,8 @@
 //! names remote browsers reach local servers by), HEADED=1 (show the browser),
 //! E2E_CONCURRENCY (scenarios at once per browser), E2E_WAIT_SECS (how long a page may take to
 //! show what a step waits for), E2E_FEATURES (another folder of feature files), E2E_OUT
-//! (where reports and artifacts go; default target/e2e).
+//! (where reports and artifacts go; default target/e2e), E2E_REPORT_MODEL=1 (also write the
+//! HTML report's data as report-model.json).
 //!
 //! Strict: before any browser starts, every step of the selected scenarios must match
 //! exactly one step definition under its keyword; otherwise the run fails and says where.
@@ -131,6 +132,8 @@ async fn main() -> ExitCode {
     let started = std::time::Instant::now();
     let mut failed = false;
     let mut reports = Vec::new();
+    let mut cucumber_json = Vec::new();
+    let run_started = support::report::now();
     for kind in browsers {
         let slots = concurrency(&target);
         let drivers = match Drivers::start(kind, slots).await {
@@ -164,11 +167,32 @@ async fn main() -> ExitCode {
                 skip.feature, skip.scenario, skip.reason
             );
         }
+        let json_path = out.join(format!("cucumber-{}.json", kind.name()));
+        let json_file = match std::fs::File::create(&json_path) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("e2e: cannot create {}: {e}", json_path.display());
+                return ExitCode::FAILURE;
+            }
+        };
         let writer = E2eWorld::cucumber()
+            // Every step through the recorder: timed, with a screenshot after browser steps.
+            .steps(support::recording::steps())
             .max_concurrent_scenarios(slots)
-            .after(|feature, _rule, scenario, finished, world| {
+            .after(move |feature, rule, scenario, finished, world| {
                 async move {
-                    let Some(world) = world else { return };
+                    let Some(world) = world else {
+                        support::recording::finish_scenario(
+                            kind.name(),
+                            feature,
+                            rule,
+                            scenario,
+                            finished,
+                            None,
+                        )
+                        .await;
+                        return;
+                    };
                     if matches!(finished, ScenarioFinished::StepFailed(..)) {
                         match support::artifacts::save_failure(world, &feature.name, &scenario.name)
                             .await
@@ -180,6 +204,16 @@ async fn main() -> ExitCode {
                             Err(e) => eprintln!("e2e: could not save failure artifacts: {e}"),
                         }
                     }
+                    // Before the clean-up, whose API calls are not the scenario's.
+                    support::recording::finish_scenario(
+                        kind.name(),
+                        feature,
+                        rule,
+                        scenario,
+                        finished,
+                        Some(&mut *world),
+                    )
+                    .await;
                     if let Err(e) = world.clean_up().await {
                         eprintln!("e2e: {e:#}");
                         if let Ok(mut left) = LEFT_BEHIND.lock() {
@@ -198,6 +232,7 @@ async fn main() -> ExitCode {
                 )
                 .summarized()
                 .tee::<E2eWorld, _>(writer::JUnit::for_tee(Reworded::new(junit_file), 0))
+                .tee::<E2eWorld, _>(writer::Json::for_tee(Reworded::new(json_file)))
                 .normalized(),
             )
             // After `with_writer`, which replaces the writer it would wrap: a step that matches
@@ -220,6 +255,7 @@ async fn main() -> ExitCode {
             .await;
         failed |= writer.execution_has_failed();
         reports.push((kind, junit_path));
+        cucumber_json.push((kind, json_path));
         if let Some(run) = take_run() {
             run.drivers.stop().await;
         }
@@ -243,6 +279,28 @@ async fn main() -> ExitCode {
         "e2e: all browsers took {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    if let Err(e) = support::report::write_cucumber_json(&cucumber_json, &out) {
+        eprintln!("e2e: cannot write the Cucumber JSON report: {e}");
+        failed = true;
+    }
+    let not_run = reports
+        .iter()
+        .flat_map(|(kind, _)| {
+            expected_skips.iter().map(|skip| harness::report::NotRun {
+                browser: kind.name().to_owned(),
+                feature: skip.feature.clone(),
+                scenario: skip.scenario.clone(),
+                reason: skip.reason.clone(),
+            })
+        })
+        .collect();
+    match support::report::write(&out, run_started, started.elapsed(), &target, not_run) {
+        Ok(path) => println!("e2e: report in {}", path.display()),
+        Err(e) => {
+            eprintln!("e2e: cannot write the HTML report: {e}");
+            failed = true;
+        }
+    }
     if let Some(before) = &before
         && let Target::External(orgs) = &target
     {

@@ -24,7 +24,7 @@ pub fn scenario_dir(browser: &str, feature: &str, scenario: &str) -> PathBuf {
         .join(format!("{}--{}", slug(feature), slug(scenario)))
 }
 
-/// Removes what earlier runs left (failure artifacts, JUnit files), so a folder or report
+/// Removes what earlier runs left (failure artifacts, JUnit, Cucumber JSON and HTML reports), so a folder or report
 /// found after a run is this run's; keeps the cached signing key.
 pub fn fresh_output(out: &std::path::Path) -> std::io::Result<()> {
     std::fs::create_dir_all(out)?;
@@ -38,7 +38,10 @@ pub fn fresh_output(out: &std::path::Path) -> std::io::Result<()> {
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or_default();
-        if name.starts_with("junit") && name.ends_with(".xml") {
+        let report = (name.starts_with("junit") && name.ends_with(".xml"))
+            || (name.starts_with("cucumber") && name.ends_with(".json"))
+            || name.starts_with("report");
+        if report {
             std::fs::remove_file(&path)?;
         }
     }

@@ -5,6 +5,8 @@ pub mod browsers;
 pub mod logs;
 pub mod output;
 pub mod preflight;
+pub mod recording;
+pub mod report;
 pub mod servers;
 pub mod snapshot;
 pub mod target;

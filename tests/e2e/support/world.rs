@@ -45,6 +45,14 @@ pub struct E2eWorld {
     pub keys_fetched_before_rotation: Option<usize>,
     /// Claims, groups and memberships the scenario made in Okta's console, undone afterwards.
     pub okta_made: OktaMade,
+    /// The steps run so far, for the run report (see `support::recording`), and the
+    /// screenshots still being encoded, by step index.
+    pub steps: Vec<harness::report::Step>,
+    pub pending_shots: Vec<(usize, PendingShot)>,
+    /// Whether the step running now has used the browser (then it gets a screenshot).
+    pub browser_used: std::cell::Cell<bool>,
+    /// When the scenario started (its world was made).
+    pub started: std::time::Instant,
 }
 
 /// What a scenario made in Okta beyond its app, by name, for the after hook to undo.
@@ -56,6 +64,17 @@ pub struct OktaMade {
     pub groups: Vec<String>,
     /// (group name, login) added to groups the scenario did not create.
     pub memberships: Vec<(String, String)>,
+}
+
+/// A screenshot being scaled and encoded.
+pub type PendingShot = tokio::task::JoinHandle<Result<harness::report::shots::Shot, String>>;
+
+/// Both servers' journals at the end of a scenario, and how far their clocks were moved.
+pub struct Journals {
+    pub okta: Vec<serde_json::Value>,
+    pub konnect: Vec<serde_json::Value>,
+    pub okta_offset_s: i64,
+    pub konnect_offset_s: i64,
 }
 
 /// A delay put on an Okta endpoint, longer than Konnect waits for it.
@@ -86,6 +105,7 @@ impl E2eWorld {
     /// A fresh browser session for every scenario and, in local mode, fresh servers: nothing
     /// leaks. Konnect's single sign-on is read first, to be put back by the after hook.
     async fn new() -> anyhow::Result<Self> {
+        let started = std::time::Instant::now();
         let run = super::current()?;
         let (servers, orgs) = match &run.target {
             Target::Local => {
@@ -111,10 +131,15 @@ impl E2eWorld {
             slow_okta: None,
             keys_fetched_before_rotation: None,
             okta_made: OktaMade::default(),
+            steps: Vec::new(),
+            pending_shots: Vec::new(),
+            browser_used: std::cell::Cell::new(false),
+            started,
         })
     }
 
     pub fn browser(&self) -> &Client {
+        self.browser_used.set(true);
         self.client
             .as_ref()
             .unwrap_or_else(|| unreachable!("the session lives until the after hook"))
@@ -235,6 +260,48 @@ impl E2eWorld {
         self.orgs = servers.orgs()?;
         self.konnect_before = Some(self.orgs.konnect.api().sso().await?);
         Ok(())
+    }
+
+    /// Takes the browser's viewport now; the report's thumbnail and full-size JPEG are made
+    /// from it in the background, so the next step need not wait. `None` (and a line on
+    /// stderr) when the browser could not take it.
+    pub async fn screenshot(&self) -> Option<PendingShot> {
+        let client = self.client.as_ref()?;
+        let started = std::time::Instant::now();
+        let png = match client.screenshot().await {
+            Ok(png) => png,
+            Err(e) => {
+                eprintln!("e2e: no screenshot for the report: {e}");
+                return None;
+            }
+        };
+        let taken_ms = started.elapsed().as_millis() as u64;
+        Some(tokio::task::spawn_blocking(move || {
+            harness::report::shots::shot(&png, taken_ms)
+        }))
+    }
+
+    /// Both servers' whole journals and clock offsets (local mode only).
+    pub fn journals(&self) -> Option<Journals> {
+        let stack = &self.servers.as_ref()?.stack;
+        let okta = stack
+            .okta_journal(&Default::default())
+            .ok()
+            .and_then(|j| serde_json::to_value(j).ok())
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default();
+        let konnect = stack
+            .konnect_journal(&Default::default())
+            .ok()
+            .and_then(|j| serde_json::to_value(j).ok())
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default();
+        Some(Journals {
+            okta,
+            konnect,
+            okta_offset_s: stack.okta.now().offset_seconds,
+            konnect_offset_s: stack.konnect.now().offset_seconds,
+        })
     }
 
     /// The server logs, for failure artifacts (local mode only).
