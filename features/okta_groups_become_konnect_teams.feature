@@ -1,3 +1,4 @@
+@okta_admin_console
 Feature: Map Okta groups to Konnect teams through Okta's groups claim
   Beyond the 2021 guide, toward Okta and Konnect today: an Okta admin adds a groups claim to the
   default authorization server, a Konnect admin maps the Okta group "Konnect Admins" to the
@@ -28,9 +29,13 @@ Feature: Map Okta groups to Konnect teams through Okta's groups claim
     And I paste the login URL into the browser
     And I log in to Okta as a member
     Then Konnect shows me in the "Organization Admin" team
+    When I log out of Konnect
+    And I sign out of Okta
+    Given I am signed in to the Okta Admin Console as an administrator
     When I remove a member from the Okta group "Konnect Admins"
-    And I log out of Konnect
+    And I sign out of Okta
     And I paste the login URL into the browser
+    And I log in to Okta as a member
     Then I am logged in to Konnect as a member
     And Konnect shows me in no team
     When I open the Identity Management settings directly
