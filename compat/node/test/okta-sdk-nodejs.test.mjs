@@ -389,3 +389,47 @@ test('errors: a bad API token is E0000011 and the SDK surfaces Okta error fields
     return true;
   });
 });
+
+test('applicationSSOPublicKeysApi: rotate a client secret (add, deactivate, delete) with Okta\'s refusals', async () => {
+  const app = await client.applicationApi.createApplication({
+    application: oidcWebApp(uniq('compat-node-secrets')),
+  });
+  created.apps.push(app.id);
+  const keys = client.applicationSSOPublicKeysApi;
+  const [first, ...others] = await collect(await keys.listOAuth2ClientSecrets({ appId: app.id }));
+  assert.equal(others.length, 0);
+  assert.equal(first.status, 'ACTIVE');
+  assert.equal(first.client_secret, app.credentials.oauthClient.client_secret);
+  assert.match(first.id, /^ocs[A-Za-z0-9]{17}$/);
+  assert.equal(first.secret_hash.length, 22);
+
+  const second = await keys.createOAuth2ClientSecret({ appId: app.id });
+  assert.equal(second.status, 'ACTIVE');
+  assert.notEqual(second.client_secret, first.client_secret);
+  await assert.rejects(keys.createOAuth2ClientSecret({ appId: app.id }), (err) => {
+    assert.equal(err.status, 400);
+    assert.equal(err.errorCode, 'E0000001');
+    return true;
+  });
+  await assert.rejects(keys.deleteOAuth2ClientSecret({ appId: app.id, secretId: first.id }), (err) => {
+    assert.equal(err.status, 400);
+    return true;
+  });
+
+  const off = await keys.deactivateOAuth2ClientSecret({ appId: app.id, secretId: first.id });
+  assert.equal(off.status, 'INACTIVE');
+  assert.ok(off._links.activate && off._links._delete, 'an inactive secret links to activate and delete');
+  const on = await keys.activateOAuth2ClientSecret({ appId: app.id, secretId: first.id });
+  assert.equal(on.status, 'ACTIVE');
+  await keys.deactivateOAuth2ClientSecret({ appId: app.id, secretId: first.id });
+  await keys.deleteOAuth2ClientSecret({ appId: app.id, secretId: first.id });
+  const got = await keys.getOAuth2ClientSecret({ appId: app.id, secretId: second.id });
+  assert.equal(got.client_secret, second.client_secret);
+  const left = await collect(await keys.listOAuth2ClientSecrets({ appId: app.id }));
+  assert.deepEqual(left.map((s) => s.id), [second.id]);
+  await assert.rejects(keys.getOAuth2ClientSecret({ appId: app.id, secretId: first.id }), (err) => {
+    assert.equal(err.status, 404);
+    assert.equal(err.errorCode, 'E0000007');
+    return true;
+  });
+});

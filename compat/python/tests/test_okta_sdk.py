@@ -348,3 +348,40 @@ async def test_bad_token_is_e0000011():
     assert err.status == 401
     assert err.error_code == "E0000011"
     assert err.error_summary == "Invalid token provided"
+
+
+async def test_client_secret_rotation(client, created):
+    """ApplicationSSOPublicKeysApi: add a second secret, deactivate and delete the first,
+    with Okta's refusals for a third secret and for deleting an active one."""
+    from okta.models import OAuth2ClientSecretRequestBody
+
+    app = await create_app(client, created)
+    secrets, _ = check(await client.list_o_auth2_client_secrets(app.id))
+    assert len(secrets) == 1
+    first = secrets[0]
+    assert val(first.status) == "ACTIVE"
+    assert first.client_secret == app.credentials.oauth_client.client_secret
+    assert first.id.startswith("ocs") and len(first.secret_hash) == 22
+
+    mine = "compat-python-own-secret-0123456789"
+    body = OAuth2ClientSecretRequestBody.from_dict({"client_secret": mine})
+    second, _ = check(await client.create_o_auth2_client_secret(app.id, body))
+    assert second.client_secret == mine and val(second.status) == "ACTIVE"
+
+    err = error_of(await client.create_o_auth2_client_secret(app.id))
+    assert err.status == 400 and err.error_code == "E0000001"
+    err = error_of(await client.delete_o_auth2_client_secret(app.id, first.id))
+    assert err.status == 400 and err.error_code == "E0000001"
+
+    off, _ = check(await client.deactivate_o_auth2_client_secret(app.id, first.id))
+    assert val(off.status) == "INACTIVE"
+    on, _ = check(await client.activate_o_auth2_client_secret(app.id, first.id))
+    assert val(on.status) == "ACTIVE"
+    check(await client.deactivate_o_auth2_client_secret(app.id, first.id))
+    check(await client.delete_o_auth2_client_secret(app.id, first.id))
+    got, _ = check(await client.get_o_auth2_client_secret(app.id, second.id))
+    assert got.id == second.id
+    secrets, _ = check(await client.list_o_auth2_client_secrets(app.id))
+    assert [s.id for s in secrets] == [second.id]
+    err = error_of(await client.get_o_auth2_client_secret(app.id, first.id))
+    assert err.status == 404 and err.error_code == "E0000007"

@@ -12,6 +12,7 @@ pub mod views;
 
 mod apps;
 mod authorization_servers;
+mod client_secrets;
 mod groups;
 mod users;
 
@@ -33,6 +34,7 @@ pub use error::ApiError;
 pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .merge(apps::router())
+        .merge(client_secrets::router())
         .merge(users::router())
         .merge(groups::router())
         .merge(authorization_servers::router())

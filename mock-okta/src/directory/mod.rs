@@ -6,6 +6,7 @@
 //! store behind this typed API; handlers never touch the lock.
 
 mod apps;
+mod client_secrets;
 mod groups;
 mod roles;
 mod scope_grants;
@@ -22,6 +23,7 @@ pub use apps::{
     OAuthClientSettingsInput, OAuthSettings, RefreshTokenInput, SettingsInput, TokenAuthMethod,
     VisibilityInput,
 };
+pub use client_secrets::{ClientSecret, ClientSecrets, MAX_CLIENT_SECRETS, SecretStatus};
 pub use groups::{EVERYONE, Group, GroupType};
 pub use roles::Role;
 pub use scope_grants::{OKTA_SCOPES, ScopeGrant};

@@ -173,7 +173,7 @@ pub fn app(org: &OrgUrls, a: &App, secret: Secret, kid: Option<String>) -> ApiAp
                 client_id: a.credentials.client_id.clone(),
                 client_secret: match secret {
                     Secret::Show if a.credentials.token_endpoint_auth_method.uses_secret() => {
-                        a.credentials.client_secret.clone()
+                        a.credentials.secrets.current().map(str::to_owned)
                     }
                     _ => None,
                 },

@@ -7,6 +7,7 @@
 
 mod apps;
 mod authorization_servers;
+mod client_secrets;
 mod groups;
 mod users;
 
@@ -16,6 +17,7 @@ use time::OffsetDateTime;
 use crate::clock::okta_timestamp;
 pub use apps::*;
 pub use authorization_servers::*;
+pub use client_secrets::*;
 pub use groups::*;
 pub use users::*;
 

@@ -4,6 +4,7 @@
 mod apps;
 mod assignments;
 mod authorization_servers;
+mod client_secrets;
 mod errors;
 mod groups;
 mod oauth_for_okta;
