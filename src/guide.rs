@@ -192,6 +192,46 @@ impl OktaAdmin {
         Ok(all)
     }
 
+    /// Rotates the app's client secret as Okta's rotation guide does: adds a new secret, then
+    /// deactivates and deletes every other one, so only the new secret authenticates the app.
+    /// Returns the new secret.
+    pub async fn rotate_client_secret(&self, app_id: &str) -> anyhow::Result<String> {
+        let secrets = format!("{}/api/v1/apps/{app_id}/credentials/secrets", self.org);
+        let old = self
+            .call(self.http.get(&secrets), "list the app's client secrets")
+            .await?;
+        let made = self
+            .call(
+                self.http.post(&secrets).json(&json!({})),
+                "add a client secret to the app",
+            )
+            .await?;
+        let new_id = made["id"].as_str().unwrap_or_default();
+        for secret in old.as_array().into_iter().flatten() {
+            let id = secret["id"].as_str().unwrap_or_default();
+            if id == new_id {
+                continue;
+            }
+            if secret["status"] == "ACTIVE" {
+                self.call(
+                    self.http
+                        .post(format!("{secrets}/{id}/lifecycle/deactivate")),
+                    "deactivate the app's old client secret",
+                )
+                .await?;
+            }
+            self.call(
+                self.http.delete(format!("{secrets}/{id}")),
+                "delete the app's old client secret",
+            )
+            .await?;
+        }
+        made["client_secret"]
+            .as_str()
+            .map(str::to_owned)
+            .with_context(|| format!("Okta's new client secret has no client_secret: {made}"))
+    }
+
     /// Deactivates and deletes an app (Okta refuses to delete an active one).
     pub async fn delete_app(&self, app_id: &str) -> anyhow::Result<()> {
         self.call(

@@ -1,0 +1,16 @@
+Feature: Okta's admin changes the org after the set-up
+  What Konnect's login does when an Okta admin changes the Okta app or the org after Okta was
+  set up as Konnect's identity provider, and what puts it right.
+
+  Background:
+    Given Okta is set up as the identity provider of the Konnect organization
+
+  Scenario: A client secret rotated in Okta breaks Konnect's login until Konnect has the new one
+    Given I have logged in to Konnect through Okta as a member
+    When I log out of Konnect
+    And an Okta admin rotates the Okta app's client secret
+    And I paste the login URL into the browser
+    Then Konnect shows a login error that names the client authentication
+    When the organization admin gives Konnect the Okta app's new client secret
+    And I paste the login URL into the browser
+    Then I am logged in to Konnect as a member
