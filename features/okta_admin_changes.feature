@@ -14,3 +14,12 @@ Feature: Okta's admin changes the org after the set-up
     When the organization admin gives Konnect the Okta app's new client secret
     And I paste the login URL into the browser
     Then I am logged in to Konnect as a member
+
+  Scenario: An Okta admin ends the member's Okta sessions and the next login asks for the password
+    Given I have logged in to Konnect through Okta as a member
+    When I log out of Konnect
+    And an Okta admin ends the Okta sessions of a member
+    And I paste the login URL into the browser
+    Then I see the Okta login screen
+    When I log in to Okta as a member
+    Then I am logged in to Konnect as a member

@@ -192,6 +192,27 @@ impl OktaAdmin {
         Ok(all)
     }
 
+    /// Ends every Okta session of the user with this login (the Admin Console's "Clear
+    /// user sessions"), so their next sign-in asks for the password again.
+    pub async fn end_user_sessions(&self, login: &str) -> anyhow::Result<()> {
+        let user = self
+            .call(
+                self.http.get(format!("{}/api/v1/users/{login}", self.org)),
+                "find the user",
+            )
+            .await?;
+        let id = user["id"]
+            .as_str()
+            .with_context(|| format!("Okta's user has no id: {user}"))?;
+        self.call(
+            self.http
+                .delete(format!("{}/api/v1/users/{id}/sessions", self.org)),
+            "end the user's Okta sessions",
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Rotates the app's client secret as Okta's rotation guide does: adds a new secret, then
     /// deactivates and deletes every other one, so only the new secret authenticates the app.
     /// Returns the new secret.

@@ -209,13 +209,29 @@ impl Ledger {
         Some(session.clone())
     }
 
+    /// A live session by id, as the Management API reads it: looking does not extend it.
+    pub fn peek_session(&self, id: &str) -> Option<Session> {
+        let now = self.clock.now();
+        self.lock()
+            .sessions
+            .get(id)
+            .filter(|s| s.expires_at > now)
+            .cloned()
+    }
+
     pub fn end_session(&self, id: &str) -> bool {
         self.lock().sessions.remove(id).is_some()
     }
 
-    /// Ends every session of a user (deactivation, suspension).
+    /// Ends every session of a user (deactivation, suspension, an admin's "clear sessions").
     pub fn end_user_sessions(&self, user_id: &str) {
         self.lock().sessions.retain(|_, s| s.user_id != user_id);
+    }
+
+    /// Revokes every refresh token issued to a user (`oauthTokens=true` when an admin
+    /// clears the user's sessions).
+    pub fn revoke_user_refresh_tokens(&self, user_id: &str) {
+        self.lock().refresh.retain(|_, t| t.user_id != user_id);
     }
 
     // ---- sign-in transactions ----

@@ -433,3 +433,40 @@ test('applicationSSOPublicKeysApi: rotate a client secret (add, deactivate, dele
     return true;
   });
 });
+
+test('sessionApi and userApi: create a session from a session token, get, refresh, revoke, revoke all', async () => {
+  const user = await createUser('Sessions');
+  const login = user.profile.login;
+  const newSession = async () => {
+    const { sessionToken } = await (
+      await fetch(`${ORG_URL}/api/v1/authn`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ username: login, password: 'Compat-Passw0rd!42' }),
+      })
+    ).json();
+    return client.sessionApi.createSession({ createSessionRequest: { sessionToken } });
+  };
+  const session = await newSession();
+  assert.equal(session.login, login);
+  assert.equal(session.userId, user.id);
+  assert.equal(session.status, 'ACTIVE');
+
+  const got = await client.sessionApi.getSession({ sessionId: session.id });
+  assert.equal(got.id, session.id);
+  const refreshed = await client.sessionApi.refreshSession({ sessionId: session.id });
+  assert.equal(refreshed.id, session.id);
+  await client.sessionApi.revokeSession({ sessionId: session.id });
+  await assert.rejects(client.sessionApi.getSession({ sessionId: session.id }), (err) => {
+    assert.equal(err.status, 404);
+    assert.equal(err.errorCode, 'E0000007');
+    return true;
+  });
+
+  const a = await newSession();
+  const b = await newSession();
+  await client.userApi.revokeUserSessions({ userId: user.id, oauthTokens: true });
+  for (const s of [a, b]) {
+    await assert.rejects(client.sessionApi.getSession({ sessionId: s.id }), (err) => err.status === 404);
+  }
+});

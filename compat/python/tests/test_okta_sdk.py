@@ -385,3 +385,40 @@ async def test_client_secret_rotation(client, created):
     assert [s.id for s in secrets] == [second.id]
     err = error_of(await client.get_o_auth2_client_secret(app.id, first.id))
     assert err.status == 404 and err.error_code == "E0000007"
+
+
+async def test_sessions_get_refresh_revoke_and_revoke_all_of_a_user(client, created):
+    """SessionApi and UserSessionsApi. The SDK has no call that makes a session, so one is
+    made as an app would: /api/v1/authn, then POST /api/v1/sessions with the session token."""
+    import json
+
+    user = await create_user(client, created, "Sessions")
+    login = user.profile.login
+
+    def post(path, body, token=None):
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if token:
+            headers["Authorization"] = f"SSWS {token}"
+        req = urllib.request.Request(
+            f"{ORG_URL}{path}", data=json.dumps(body).encode(), headers=headers, method="POST"
+        )
+        with urllib.request.urlopen(req) as res:
+            return json.loads(res.read())
+
+    def new_session():
+        token = post("/api/v1/authn", {"username": login, "password": "Compat-Passw0rd!42"})
+        return post("/api/v1/sessions", {"sessionToken": token["sessionToken"]}, API_TOKEN)["id"]
+
+    sid = new_session()
+    session, _ = check(await client.get_session(sid))
+    assert session.id == sid and session.login == login and val(session.status) == "ACTIVE"
+    refreshed, _ = check(await client.refresh_session(sid))
+    assert refreshed.id == sid
+    check(await client.revoke_session(sid))
+    err = error_of(await client.get_session(sid))
+    assert err.status == 404 and err.error_code == "E0000007"
+
+    others = [new_session(), new_session()]
+    check(await client.revoke_user_sessions(user.id, oauth_tokens=True))
+    for s in others:
+        assert error_of(await client.get_session(s)).status == 404

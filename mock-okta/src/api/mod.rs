@@ -14,6 +14,7 @@ mod apps;
 mod authorization_servers;
 mod client_secrets;
 mod groups;
+mod sessions;
 mod users;
 
 use axum::{
@@ -37,6 +38,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(client_secrets::router())
         .merge(users::router())
         .merge(groups::router())
+        .merge(sessions::router())
         .merge(authorization_servers::router())
         .route_layer(middleware::from_extractor_with_state::<ApiToken, _>(
             state.clone(),
@@ -104,6 +106,7 @@ fn scope_family(path: &str) -> Option<&'static str> {
         "apps" => "apps",
         "groups" => "groups",
         "authorizationServers" => "authorizationServers",
+        "sessions" => "sessions",
         "users" if segments.nth(1) == Some("roles") => "roles",
         "users" => "users",
         _ => return None,

@@ -17,6 +17,8 @@ pub const OKTA_SCOPES: &[&str] = &[
     "okta.groups.manage",
     "okta.roles.read",
     "okta.roles.manage",
+    "okta.sessions.read",
+    "okta.sessions.manage",
     "okta.users.read",
     "okta.users.manage",
 ];

@@ -46,6 +46,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
                 allow(get(authn::session_me).delete(authn::session_me_delete)),
             ),
         )
+        .route(
+            "/api/v1/sessions/me/lifecycle/refresh",
+            named(Endpoint::Api, allow(post(authn::session_me_refresh))),
+        )
         .layer(web::cors(&state.dir));
     let page = |mr| named(Endpoint::Signin, mr);
     Router::new()

@@ -3,6 +3,7 @@
 use anyhow::Context as _;
 use cucumber::when;
 
+use super::Person;
 use crate::support::world::E2eWorld;
 
 /// Through Okta's Management API: adds a new client secret to the Okta app, then deactivates and deletes the old one (Okta's rotation guide); Konnect keeps the old one.
@@ -15,4 +16,11 @@ async fn rotate_client_secret(w: &mut E2eWorld) -> anyhow::Result<()> {
         .context("no Okta app in this scenario")?
         .client_secret = secret;
     Ok(())
+}
+
+/// Through Okta's Management API: ends every Okta session of the person (the Admin Console's "Clear user sessions"); their next sign-in asks for the password again.
+#[when(expr = "an Okta admin ends the Okta sessions of {person}")]
+async fn end_sessions(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
+    let login = w.okta_account(who).login.clone();
+    w.okta_api().end_user_sessions(&login).await
 }

@@ -9,6 +9,7 @@ mod apps;
 mod authorization_servers;
 mod client_secrets;
 mod groups;
+mod sessions;
 mod users;
 
 use serde::Serialize;
@@ -19,6 +20,7 @@ pub use apps::*;
 pub use authorization_servers::*;
 pub use client_secrets::*;
 pub use groups::*;
+pub use sessions::*;
 pub use users::*;
 
 fn ts(t: OffsetDateTime) -> String {
