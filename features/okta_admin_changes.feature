@@ -23,3 +23,14 @@ Feature: Okta's admin changes the org after the set-up
     Then I see the Okta login screen
     When I log in to Okta as a member
     Then I am logged in to Konnect as a member
+
+  @mock-only
+  Scenario: An expired password is changed on Okta's page and the login continues to Konnect
+    Mock-only: it changes the member's Okta password, which a real org's password history would
+    not let the run put back.
+
+    When an Okta admin expires the password of a member
+    And I paste the login URL into the browser
+    And I log in to Okta as a member
+    And I choose a new password on Okta's page
+    Then I am logged in to Konnect as a member

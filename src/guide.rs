@@ -213,6 +213,20 @@ impl OktaAdmin {
         Ok(())
     }
 
+    /// Expires the password of the user with this login: their next sign-in asks for a new
+    /// one.
+    pub async fn expire_password(&self, login: &str) -> anyhow::Result<()> {
+        self.call(
+            self.http.post(format!(
+                "{}/api/v1/users/{login}/lifecycle/expire_password",
+                self.org
+            )),
+            "expire the user's password",
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Rotates the app's client secret as Okta's rotation guide does: adds a new secret, then
     /// deactivates and deletes every other one, so only the new secret authenticates the app.
     /// Returns the new secret.

@@ -35,6 +35,8 @@ pub struct SigninTx {
     pub from_uri: Option<String>,
     pub identifier: Option<String>,
     pub login_hint: Option<String>,
+    /// The password was proven but has expired: the sign-in waits for a new one.
+    pub password_expired: bool,
     pub expires_at: i64,
 }
 
@@ -244,6 +246,7 @@ impl Ledger {
             from_uri,
             identifier: None,
             login_hint,
+            password_expired: false,
             expires_at: now + SIGNIN_LIFETIME,
         };
         insert_bounded(&mut s.signins, token.clone(), tx, |t| t.expires_at);
@@ -258,6 +261,13 @@ impl Ledger {
             .get(token)
             .filter(|t| t.expires_at > now)
             .cloned()
+    }
+
+    /// The sign-in proved the user's expired password; only a new password finishes it.
+    pub fn signin_needs_new_password(&self, token: &str) {
+        if let Some(t) = self.lock().signins.get_mut(token) {
+            t.password_expired = true;
+        }
     }
 
     pub fn set_signin_identifier(&self, token: &str, identifier: &str) {

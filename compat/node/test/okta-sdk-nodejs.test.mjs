@@ -470,3 +470,32 @@ test('sessionApi and userApi: create a session from a session token, get, refres
     await assert.rejects(client.sessionApi.getSession({ sessionId: s.id }), (err) => err.status === 404);
   }
 });
+
+test('userApi: expire a password, change it with the old one, Okta\'s E0000014 for a wrong one', async () => {
+  const user = await createUser('Passwords');
+  const expired = await client.userApi.expirePassword({ userId: user.id });
+  assert.equal(expired.status, 'PASSWORD_EXPIRED');
+  await assert.rejects(
+    client.userApi.changePassword({
+      userId: user.id,
+      changePasswordRequest: {
+        oldPassword: { value: 'not-the-Passw0rd' },
+        newPassword: { value: 'Compat-N3w-Passw0rd' },
+      },
+    }),
+    (err) => {
+      assert.equal(err.status, 403);
+      assert.equal(err.errorCode, 'E0000014');
+      return true;
+    },
+  );
+  const creds = await client.userApi.changePassword({
+    userId: user.id,
+    changePasswordRequest: {
+      oldPassword: { value: 'Compat-Passw0rd!42' },
+      newPassword: { value: 'Compat-N3w-Passw0rd' },
+    },
+  });
+  assert.equal(creds.provider.type, 'OKTA');
+  assert.equal((await client.userApi.getUser({ userId: user.id })).status, 'ACTIVE');
+});

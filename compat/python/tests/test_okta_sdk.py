@@ -422,3 +422,25 @@ async def test_sessions_get_refresh_revoke_and_revoke_all_of_a_user(client, crea
     check(await client.revoke_user_sessions(user.id, oauth_tokens=True))
     for s in others:
         assert error_of(await client.get_session(s)).status == 404
+
+
+async def test_expire_and_change_password(client, created):
+    """UserCredApi: expire_password, then change_password with the old one (E0000014 for a
+    wrong one); the user is active again."""
+    from okta.models import ChangePasswordRequest
+
+    user = await create_user(client, created, "Passwords")
+    expired, _ = check(await client.expire_password(user.id))
+    assert val(expired.status) == "PASSWORD_EXPIRED"
+
+    def body(old):
+        return ChangePasswordRequest.from_dict(
+            {"oldPassword": {"value": old}, "newPassword": {"value": "Compat-N3w-Passw0rd"}}
+        )
+
+    err = error_of(await client.change_password(user.id, body("not-the-Passw0rd")))
+    assert err.status == 403 and err.error_code == "E0000014"
+    creds, _ = check(await client.change_password(user.id, body("Compat-Passw0rd!42")))
+    assert val(creds.provider.type) == "OKTA"
+    again, _ = check(await client.get_user(user.id))
+    assert val(again.status) == "ACTIVE"

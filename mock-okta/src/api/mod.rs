@@ -14,6 +14,7 @@ mod apps;
 mod authorization_servers;
 mod client_secrets;
 mod groups;
+mod passwords;
 mod sessions;
 mod users;
 
@@ -39,6 +40,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(users::router())
         .merge(groups::router())
         .merge(sessions::router())
+        .merge(passwords::router())
         .merge(authorization_servers::router())
         .route_layer(middleware::from_extractor_with_state::<ApiToken, _>(
             state.clone(),

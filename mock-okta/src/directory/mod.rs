@@ -8,6 +8,7 @@
 mod apps;
 mod client_secrets;
 mod groups;
+mod passwords;
 mod roles;
 mod scope_grants;
 mod scopes;
@@ -94,6 +95,10 @@ pub enum DirError {
     /// E0000006: the operation is not permitted (e.g. changing a built-in group).
     #[error("not permitted")]
     Forbidden,
+    /// E0000014: a password change refused (the old password is wrong, or the new one does
+    /// not meet the policy).
+    #[error("update of credentials failed")]
+    Credentials { causes: Vec<Cause> },
 }
 
 impl DirError {

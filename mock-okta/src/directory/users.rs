@@ -52,7 +52,7 @@ pub struct User {
     pub password_changed: Option<OffsetDateTime>,
     /// The profile in Okta's attribute names, in the order given (firstName, lastName, …).
     pub profile: Map<String, Value>,
-    password: Option<String>,
+    pub(super) password: Option<String>,
     pub roles: Vec<Role>,
 }
 
@@ -170,7 +170,7 @@ fn looks_like_email(s: &str) -> bool {
     }
 }
 
-fn validate_password(password: &str, login: &str) -> Option<Cause> {
+pub(super) fn validate_password(password: &str, login: &str) -> Option<Cause> {
     let weak = password.chars().count() < 8
         || (!login.is_empty() && password.to_lowercase().contains(&login.to_lowercase()));
     weak.then(|| {

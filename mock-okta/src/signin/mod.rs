@@ -24,6 +24,7 @@ use axum::{
 use crate::{
     api::allow,
     control::{Endpoint, named},
+    directory::UserStatus,
     html::PageError,
     params::{BrowserForm, BrowserQuery},
     paths,
@@ -58,6 +59,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/", allow(get(root)))
         .route(paths::SIGNIN_IDENTIFY, page(allow(post(identify_submit))))
         .route(paths::SIGNIN_ANSWER, page(allow(post(answer_submit))))
+        .route(
+            paths::SIGNIN_NEW_PASSWORD,
+            page(allow(post(new_password_submit))),
+        )
         .route(paths::SIGNOUT, page(allow(get(signout))))
         .route(
             paths::SESSION_COOKIE_REDIRECT,
@@ -204,12 +209,63 @@ async fn answer_submit(State(state): State<AppState>, BrowserForm(form): Browser
             Some("Unable to sign in: the user is not active. Contact your administrator."),
         );
     }
+    if user.status == UserStatus::PasswordExpired {
+        state.ledger.signin_needs_new_password(state_token);
+        return pages::new_password(state_token, &identifier, None);
+    }
+    finish(&state, state_token, &user.id)
+}
+
+/// The sign-in is over: a session, and back to where it started (the dashboard otherwise).
+fn finish(state: &AppState, state_token: &str, user_id: &str) -> Response {
     let Some(tx) = state.ledger.finish_signin(state_token) else {
         return PageError::signin_expired().into_response();
     };
     let target = tx.from_uri.unwrap_or_else(|| paths::DASHBOARD.to_owned());
-    let (_, cookie) = start_session(&state, &user.id);
+    let (_, cookie) = start_session(state, user_id);
     with_cookie(crate::web::found(&target), cookie)
+}
+
+/// The new password of a sign-in whose password expired (the old one was proven first).
+async fn new_password_submit(
+    State(state): State<AppState>,
+    BrowserForm(form): BrowserForm,
+) -> Response {
+    let state_token = form.get("stateToken").unwrap_or_default();
+    let new = form.get("credentials.passcode").unwrap_or_default();
+    let confirm = form.get("confirmPassword").unwrap_or_default();
+    let Some(tx) = state.ledger.signin(state_token) else {
+        return PageError::signin_expired().into_response();
+    };
+    let (Some(identifier), true) = (tx.identifier.clone(), tx.password_expired) else {
+        return pages::identify(state_token, "", None);
+    };
+    let Ok(user) = state.dir.user(&identifier) else {
+        return pages::identify(state_token, &identifier, None);
+    };
+    if new != confirm {
+        return pages::new_password(state_token, &identifier, Some("New passwords must match"));
+    }
+    match state.dir.replace_expired_password(&user.id, new) {
+        Ok(_) => finish(&state, state_token, &user.id),
+        Err(crate::directory::DirError::Credentials { causes }) => {
+            let why = causes
+                .iter()
+                .map(|c| {
+                    c.message
+                        .split_once(": ")
+                        .map_or(c.message.as_str(), |(_, m)| m)
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            pages::new_password(state_token, &identifier, Some(&why))
+        }
+        Err(_) => pages::challenge(
+            state_token,
+            &identifier,
+            Some("Unable to sign in: the user is not active. Contact your administrator."),
+        ),
+    }
 }
 
 /// `/login/signout[?fromURI=…]`: ends the Okta session. An absolute `fromURI` is followed

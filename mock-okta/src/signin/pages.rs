@@ -9,13 +9,14 @@ use crate::paths;
 #[derive(Template)]
 #[template(path = "signin.html")]
 struct Signin<'a> {
-    /// "identify" or "challenge".
+    /// "identify", "challenge" or "expired".
     step: &'a str,
     state_token: &'a str,
     identifier: &'a str,
     error: Option<&'a str>,
     identify_action: &'a str,
     answer_action: &'a str,
+    new_password_action: &'a str,
 }
 
 fn render(page: Signin<'_>) -> Response {
@@ -36,6 +37,7 @@ pub fn identify(state_token: &str, identifier: &str, error: Option<&str>) -> Res
         error,
         identify_action: paths::SIGNIN_IDENTIFY,
         answer_action: paths::SIGNIN_ANSWER,
+        new_password_action: paths::SIGNIN_NEW_PASSWORD,
     })
 }
 
@@ -48,5 +50,19 @@ pub fn challenge(state_token: &str, identifier: &str, error: Option<&str>) -> Re
         error,
         identify_action: paths::SIGNIN_IDENTIFY,
         answer_action: paths::SIGNIN_ANSWER,
+        new_password_action: paths::SIGNIN_NEW_PASSWORD,
+    })
+}
+
+/// After the password: it has expired, so a new one (twice), then Change Password.
+pub fn new_password(state_token: &str, identifier: &str, error: Option<&str>) -> Response {
+    render(Signin {
+        step: "expired",
+        state_token,
+        identifier,
+        error,
+        identify_action: paths::SIGNIN_IDENTIFY,
+        answer_action: paths::SIGNIN_ANSWER,
+        new_password_action: paths::SIGNIN_NEW_PASSWORD,
     })
 }

@@ -24,3 +24,10 @@ async fn end_sessions(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
     let login = w.okta_account(who).login.clone();
     w.okta_api().end_user_sessions(&login).await
 }
+
+/// Through Okta's Management API: expires the person's password (`lifecycle/expire_password`); their next sign-in asks for a new one.
+#[when(expr = "an Okta admin expires the password of {person}")]
+async fn expire_password(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
+    let login = w.okta_account(who).login.clone();
+    w.okta_api().expire_password(&login).await
+}

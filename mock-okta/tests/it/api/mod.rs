@@ -8,6 +8,7 @@ mod client_secrets;
 mod errors;
 mod groups;
 mod oauth_for_okta;
+mod passwords;
 mod sessions;
 mod users;
 
