@@ -42,6 +42,11 @@ pub struct Config {
     /// Where an Okta Simplified dashboard tile posts its ID token.
     #[arg(long, env = "MOCK_OKTA_SIMPLIFIED_TARGET", value_enum, default_value_t)]
     pub simplified_target: SimplifiedTarget,
+
+    /// Wrong passwords in a row before a user is locked out (Okta's password policy; 0
+    /// never locks out). An admin unlocks the user with `lifecycle/unlock`.
+    #[arg(long, env = "MOCK_OKTA_LOCKOUT_ATTEMPTS", default_value_t = crate::directory::DEFAULT_LOCKOUT_ATTEMPTS)]
+    pub lockout_attempts: u32,
 }
 
 impl Config {
@@ -54,6 +59,7 @@ impl Config {
             seed: None,
             signing_key: None,
             simplified_target: SimplifiedTarget::default(),
+            lockout_attempts: crate::directory::DEFAULT_LOCKOUT_ATTEMPTS,
         }
     }
 }

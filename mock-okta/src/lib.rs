@@ -93,7 +93,7 @@ struct Prepared {
 impl Prepared {
     fn new(config: &Config) -> anyhow::Result<Self> {
         let clock = Clock::default();
-        let dir = Directory::new(clock.clone());
+        let dir = Directory::new(clock.clone()).with_lockout_after(config.lockout_attempts);
         seed::load(config.seed.as_deref())?
             .apply(&dir)
             .with_context(|| match &config.seed {

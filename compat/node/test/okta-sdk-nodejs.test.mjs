@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import okta from '@okta/okta-sdk-nodejs';
 
-import { ORG_URL, API_TOKEN, uniq } from './helpers.mjs';
+import { ORG_URL, API_TOKEN, api, uniq } from './helpers.mjs';
 
 const client = new okta.Client({ orgUrl: ORG_URL, token: API_TOKEN });
 /** Every URL the SDK requested, to prove pagination really followed `link: rel="next"`. */
@@ -497,5 +497,20 @@ test('userApi: expire a password, change it with the old one, Okta\'s E0000014 f
     },
   });
   assert.equal(creds.provider.type, 'OKTA');
-  assert.equal((await client.userApi.getUser({ userId: user.id })).status, 'ACTIVE');
+  // Read raw: the SDK caches GETs of a resource it has just read.
+  assert.equal((await api('GET', `/api/v1/users/${user.id}`)).status, 'ACTIVE');
+
+  // Wrong passwords until the org's lockout (10 by default), then an admin unlocks.
+  for (let i = 0; i < 20; i += 1) {
+    await fetch(`${ORG_URL}/api/v1/authn`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ username: user.profile.login, password: `wrong-${i}` }),
+    });
+    // Read raw: the SDK caches GETs of a resource it has just read.
+    if ((await api('GET', `/api/v1/users/${user.id}`)).status === 'LOCKED_OUT') break;
+  }
+  assert.equal((await api('GET', `/api/v1/users/${user.id}`)).status, 'LOCKED_OUT');
+  await client.userApi.unlockUser({ userId: user.id });
+  assert.equal((await api('GET', `/api/v1/users/${user.id}`)).status, 'ACTIVE');
 });

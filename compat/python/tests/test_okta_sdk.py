@@ -444,3 +444,25 @@ async def test_expire_and_change_password(client, created):
     assert val(creds.provider.type) == "OKTA"
     again, _ = check(await client.get_user(user.id))
     assert val(again.status) == "ACTIVE"
+
+    # Wrong passwords until the org's lockout (10 by default), then unlock_user.
+    import json
+
+    for i in range(20):
+        req = urllib.request.Request(
+            f"{ORG_URL}/api/v1/authn",
+            data=json.dumps({"username": user.profile.login, "password": f"wrong-{i}"}).encode(),
+            headers={"Content-Type": "application/json", "Accept": "application/json"},
+            method="POST",
+        )
+        try:
+            urllib.request.urlopen(req).close()
+        except urllib.error.HTTPError:
+            pass
+        locked, _ = check(await client.get_user(user.id))
+        if val(locked.status) == "LOCKED_OUT":
+            break
+    assert val(locked.status) == "LOCKED_OUT"
+    check(await client.unlock_user(user.id))
+    again, _ = check(await client.get_user(user.id))
+    assert val(again.status) == "ACTIVE"

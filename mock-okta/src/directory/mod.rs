@@ -26,6 +26,7 @@ pub use apps::{
 };
 pub use client_secrets::{ClientSecret, ClientSecrets, MAX_CLIENT_SECRETS, SecretStatus};
 pub use groups::{EVERYONE, Group, GroupType};
+pub use passwords::{DEFAULT_LOCKOUT_ATTEMPTS, SignInRefusal};
 pub use roles::Role;
 pub use scope_grants::{OKTA_SCOPES, ScopeGrant};
 pub use scopes::{MetadataPublish, SYSTEM_SCOPES, Scope, ScopeInput};
@@ -156,6 +157,9 @@ pub struct Directory {
     store: Arc<RwLock<Store>>,
     clock: Clock,
     org_id: Arc<str>,
+    /// The password policy's lockout: wrong passwords in a row before a user is locked out
+    /// (0: never).
+    lockout_after: u32,
 }
 
 impl Directory {
@@ -165,6 +169,7 @@ impl Directory {
             store: Arc::default(),
             org_id: crate::ids::okta_id("00o").into(),
             clock,
+            lockout_after: DEFAULT_LOCKOUT_ATTEMPTS,
         };
         let now = dir.clock.now_datetime();
         dir.write().groups.insert(
@@ -172,6 +177,12 @@ impl Directory {
             Group::everyone(crate::ids::okta_id("00g"), now),
         );
         dir
+    }
+
+    /// The org with another lockout limit (0: never lock out).
+    pub fn with_lockout_after(mut self, attempts: u32) -> Self {
+        self.lockout_after = attempts;
+        self
     }
 
     /// The org's id (`00o…`), the `idp` claim of local users.

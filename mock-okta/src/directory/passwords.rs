@@ -1,10 +1,56 @@
-//! A user's password after creation: an admin expires it (the next sign-in asks for a new
-//! one), the user replaces an expired one on the sign-in page, or changes it knowing the old
-//! one.
+//! A user's password after creation: checked at sign-in against the org's lockout, expired
+//! by an admin (the next sign-in asks for a new one), replaced on the sign-in page, or
+//! changed knowing the old one.
 
 use super::{Cause, DirError, DirResult, Directory, User, UserStatus, users::validate_password};
 
+/// Okta's default password policy locks a user out after 10 wrong passwords in a row.
+pub const DEFAULT_LOCKOUT_ATTEMPTS: u32 = 10;
+
+/// Why a password at sign-in does not sign the user in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInRefusal {
+    NoSuchUser,
+    WrongPassword,
+    /// Locked out by wrong passwords (until an admin unlocks the user).
+    LockedOut,
+    /// Right password, but the user may not sign in (staged, suspended, deactivated, …).
+    NotActive,
+}
+
 impl Directory {
+    /// The one check of a password at sign-in (hosted page, `/api/v1/authn`, the password
+    /// grant): a wrong one counts toward the org's lockout, a right one resets the count.
+    pub fn check_sign_in(&self, login: &str, password: &str) -> Result<User, SignInRefusal> {
+        let now = self.clock().now_datetime();
+        let limit = self.lockout_after;
+        let mut store = self.write();
+        let id = store
+            .find_user(login)
+            .map(|u| u.id.clone())
+            .map_err(|_| SignInRefusal::NoSuchUser)?;
+        let user = store.user_mut(&id).map_err(|_| SignInRefusal::NoSuchUser)?;
+        if user.status == UserStatus::LockedOut {
+            return Err(SignInRefusal::LockedOut);
+        }
+        if !user.password_matches(password) {
+            if user.may_sign_in() {
+                user.failed_attempts += 1;
+                if limit > 0 && user.failed_attempts >= limit {
+                    user.status = UserStatus::LockedOut;
+                    user.status_changed = Some(now);
+                    user.last_updated = now;
+                }
+            }
+            return Err(SignInRefusal::WrongPassword);
+        }
+        user.failed_attempts = 0;
+        if !user.may_sign_in() {
+            return Err(SignInRefusal::NotActive);
+        }
+        Ok(user.clone())
+    }
+
     /// `lifecycle/expire_password`: the user must choose a new password at the next sign-in.
     pub fn expire_password(&self, id: &str) -> DirResult<User> {
         let now = self.clock().now_datetime();
@@ -123,6 +169,49 @@ mod tests {
         assert!(
             dir.replace_expired_password(&u.id, "An0ther-secret")
                 .is_err()
+        );
+    }
+
+    #[test]
+    fn wrong_passwords_in_a_row_lock_the_user_out_until_unlocked() {
+        let dir = Directory::new(Clock::default()).with_lockout_after(3);
+        let u = ann(&dir);
+        for _ in 0..2 {
+            assert_eq!(
+                dir.check_sign_in("ann@example.com", "x"),
+                Err(SignInRefusal::WrongPassword)
+            );
+        }
+        assert!(
+            dir.check_sign_in("ann@example.com", "Sup3r-secret").is_ok(),
+            "resets the count"
+        );
+        for _ in 0..3 {
+            assert_eq!(
+                dir.check_sign_in("ann@example.com", "x"),
+                Err(SignInRefusal::WrongPassword)
+            );
+        }
+        assert_eq!(dir.user(&u.id).unwrap().status, UserStatus::LockedOut);
+        assert_eq!(
+            dir.check_sign_in("ann@example.com", "Sup3r-secret"),
+            Err(SignInRefusal::LockedOut)
+        );
+        dir.user_lifecycle(&u.id, "unlock").unwrap();
+        assert!(dir.check_sign_in("ann@example.com", "Sup3r-secret").is_ok());
+        assert_eq!(
+            dir.check_sign_in("nobody@example.com", "x"),
+            Err(SignInRefusal::NoSuchUser)
+        );
+        let never = Directory::new(Clock::default()).with_lockout_after(0);
+        ann(&never);
+        for _ in 0..20 {
+            let _ = never.check_sign_in("ann@example.com", "x");
+        }
+        assert!(
+            never
+                .check_sign_in("ann@example.com", "Sup3r-secret")
+                .is_ok()
         );
     }
 

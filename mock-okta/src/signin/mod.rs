@@ -24,7 +24,7 @@ use axum::{
 use crate::{
     api::allow,
     control::{Endpoint, named},
-    directory::UserStatus,
+    directory::{SignInRefusal, UserStatus},
     html::PageError,
     params::{BrowserForm, BrowserQuery},
     paths,
@@ -190,25 +190,28 @@ async fn answer_submit(State(state): State<AppState>, BrowserForm(form): Browser
     let Some(identifier) = tx.identifier.clone() else {
         return pages::identify(state_token, "", None);
     };
-    let Ok(user) = state.dir.user(&identifier) else {
-        return pages::identify(
-            state_token,
-            &identifier,
-            Some(&format!(
-                "There is no account with the Username {identifier}."
-            )),
-        );
+    let refuse = |why: &str| pages::challenge(state_token, &identifier, Some(why));
+    let user = match state.dir.check_sign_in(&identifier, passcode) {
+        Ok(user) => user,
+        Err(SignInRefusal::NoSuchUser) => {
+            return pages::identify(
+                state_token,
+                &identifier,
+                Some(&format!(
+                    "There is no account with the Username {identifier}."
+                )),
+            );
+        }
+        Err(SignInRefusal::WrongPassword) => return refuse("Password is incorrect"),
+        Err(SignInRefusal::LockedOut) => {
+            return refuse("Your account is locked. Please contact your administrator.");
+        }
+        Err(SignInRefusal::NotActive) => {
+            return refuse(
+                "Unable to sign in: the user is not active. Contact your administrator.",
+            );
+        }
     };
-    if !user.password_matches(passcode) {
-        return pages::challenge(state_token, &identifier, Some("Password is incorrect"));
-    }
-    if !user.may_sign_in() {
-        return pages::challenge(
-            state_token,
-            &identifier,
-            Some("Unable to sign in: the user is not active. Contact your administrator."),
-        );
-    }
     if user.status == UserStatus::PasswordExpired {
         state.ledger.signin_needs_new_password(state_token);
         return pages::new_password(state_token, &identifier, None);

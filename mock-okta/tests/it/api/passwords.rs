@@ -216,3 +216,70 @@ async fn a_password_is_changed_with_the_old_one_and_refused_in_oktas_words() {
     .await
     .assert_error(StatusCode::FORBIDDEN, "E0000038");
 }
+
+#[tokio::test]
+async fn wrong_passwords_in_a_row_lock_the_user_out_until_an_admin_unlocks() {
+    let mut config = mock_okta::config::Config::for_tests();
+    config.lockout_attempts = 3;
+    let h = Harness::with_config(config).await;
+    let login = "forgetful@example.com";
+    let user = create_user(&h, login, true).await;
+    let id = user["id"].as_str().unwrap();
+    let authn = |password: &'static str| {
+        h.http
+            .post(h.url("/api/v1/authn"))
+            .json(&json!({"username": login, "password": password}))
+            .reply()
+    };
+    // Wrong passwords on the page and at /api/v1/authn count together.
+    let (_, _, page) = password_step(&h, login, "wrong-1").await;
+    assert!(page.text.contains("Password is incorrect"));
+    authn("wrong-2")
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, "E0000004");
+    assert_eq!(
+        get(&h, &format!("/api/v1/users/{id}")).await.json["status"],
+        "ACTIVE"
+    );
+    let (_, _, page) = password_step(&h, login, "wrong-3").await;
+    assert!(page.text.contains("Password is incorrect"));
+    let locked = get(&h, &format!("/api/v1/users/{id}")).await;
+    assert_eq!(locked.json["status"], "LOCKED_OUT");
+    assert_eq!(
+        locked.json["_links"]["unlock"]["href"],
+        h.url(&format!("/api/v1/users/{id}/lifecycle/unlock"))
+    );
+
+    let (_, _, page) = password_step(&h, login, PASSWORD).await;
+    assert!(
+        page.text.contains("Your account is locked"),
+        "{}",
+        page.text
+    );
+    authn(PASSWORD)
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, "E0000004");
+
+    let r = call(
+        &h,
+        Method::POST,
+        &format!("/api/v1/users/{id}/lifecycle/unlock"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        get(&h, &format!("/api/v1/users/{id}")).await.json["status"],
+        "ACTIVE"
+    );
+    let (_, _, page) = password_step(&h, login, PASSWORD).await;
+    assert_eq!(page.status, StatusCode::FOUND, "signed in after the unlock");
+    call(
+        &h,
+        Method::POST,
+        &format!("/api/v1/users/{id}/lifecycle/unlock"),
+        None,
+    )
+    .await
+    .assert_error(StatusCode::FORBIDDEN, "E0000038");
+}
