@@ -92,6 +92,8 @@ struct Store {
     codes: HashMap<String, AuthCode>,
     refresh: HashMap<String, RefreshToken>,
     session_tokens: HashMap<String, (String, i64)>,
+    /// Password reset tokens (`lifecycle/reset_password`): user id and expiry.
+    recovery_tokens: HashMap<String, (String, i64)>,
     revoked: HashMap<String, i64>,
     /// Spent one-time ids (client assertion `jti`s), until they expire.
     used: HashMap<String, i64>,
@@ -106,6 +108,7 @@ impl Store {
         self.codes.retain(|_, c| c.expires_at > now);
         self.refresh.retain(|_, r| r.expires_at > now);
         self.session_tokens.retain(|_, (_, exp)| *exp > now);
+        self.recovery_tokens.retain(|_, (_, exp)| *exp > now);
         self.revoked.retain(|_, exp| *exp > now);
         self.used.retain(|_, exp| *exp > now);
     }
@@ -147,6 +150,8 @@ pub const SESSION_LIFETIME: i64 = 2 * 3600;
 pub const SIGNIN_LIFETIME: i64 = 10 * 60;
 pub const CODE_LIFETIME: i64 = 300;
 pub const SESSION_TOKEN_LIFETIME: i64 = 300;
+/// A password reset link works for an hour (Okta's default recovery token lifetime).
+pub const RECOVERY_TOKEN_LIFETIME: i64 = 3600;
 /// Custom authorization server default: refresh tokens last until unused for 7 days
 /// (Okta's default policy rule); the org server: 90 days.
 pub const REFRESH_LIFETIME: i64 = 90 * 24 * 3600;
@@ -358,6 +363,37 @@ impl Ledger {
 
     pub fn revoke_refresh(&self, token: &str) -> Option<RefreshToken> {
         self.lock().refresh.remove(token)
+    }
+
+    // ---- password reset tokens (lifecycle/reset_password) ----
+
+    /// A new reset token for the user; earlier ones of the same user stop working.
+    pub fn issue_recovery_token(&self, user_id: &str) -> String {
+        let now = self.clock.now();
+        let token = crate::ids::alphanumeric(20);
+        let mut s = self.lock();
+        s.recovery_tokens.retain(|_, (u, _)| u != user_id);
+        let entry = (user_id.to_owned(), now + RECOVERY_TOKEN_LIFETIME);
+        insert_bounded(&mut s.recovery_tokens, token.clone(), entry, |(_, exp)| {
+            *exp
+        });
+        s.inserted(now);
+        token
+    }
+
+    /// The user a live reset token belongs to (the token stays until it is used).
+    pub fn recovery_user(&self, token: &str) -> Option<String> {
+        let now = self.clock.now();
+        self.lock()
+            .recovery_tokens
+            .get(token)
+            .filter(|(_, exp)| *exp > now)
+            .map(|(u, _)| u.clone())
+    }
+
+    /// Uses up a reset token.
+    pub fn spend_recovery_token(&self, token: &str) {
+        self.lock().recovery_tokens.remove(token);
     }
 
     // ---- one-time session tokens (/api/v1/authn) ----

@@ -49,6 +49,8 @@ pub const SIGNIN_IDENTIFY: &str = "/idp/idx/identify";
 pub const SIGNIN_ANSWER: &str = "/idp/idx/challenge/answer";
 /// Where the sign-in page sends a new password in place of an expired one.
 pub const SIGNIN_NEW_PASSWORD: &str = "/idp/idx/password/expired";
+/// The password reset link `lifecycle/reset_password` hands out: `{RESET_PASSWORD}/{token}`.
+pub const RESET_PASSWORD: &str = "/signin/reset-password";
 pub const SIGNOUT: &str = "/login/signout";
 pub const SESSION_COOKIE_REDIRECT: &str = "/login/sessionCookieRedirect";
 pub const DASHBOARD: &str = "/app/UserHome";

@@ -513,4 +513,8 @@ test('userApi: expire a password, change it with the old one, Okta\'s E0000014 f
   assert.equal((await api('GET', `/api/v1/users/${user.id}`)).status, 'LOCKED_OUT');
   await client.userApi.unlockUser({ userId: user.id });
   assert.equal((await api('GET', `/api/v1/users/${user.id}`)).status, 'ACTIVE');
+
+  const reset = await client.userApi.generateResetPasswordToken({ userId: user.id, sendEmail: false });
+  assert.match(reset.resetPasswordUrl, /\/signin\/reset-password\/[A-Za-z0-9]+$/);
+  assert.equal((await api('GET', `/api/v1/users/${user.id}`)).status, 'RECOVERY');
 });

@@ -466,3 +466,8 @@ async def test_expire_and_change_password(client, created):
     check(await client.unlock_user(user.id))
     again, _ = check(await client.get_user(user.id))
     assert val(again.status) == "ACTIVE"
+
+    reset, _ = check(await client.reset_password(user.id, send_email=False))
+    assert "/signin/reset-password/" in reset.reset_password_url
+    again, _ = check(await client.get_user(user.id))
+    assert val(again.status) == "RECOVERY"

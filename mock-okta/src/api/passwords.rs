@@ -1,12 +1,12 @@
 //! A user's password through the Management API: `lifecycle/expire_password` (the next
-//! sign-in asks for a new one) and `credentials/change_password` (the old one proves who
-//! asks).
+//! sign-in asks for a new one), `lifecycle/reset_password` (a reset link) and
+//! `credentials/change_password` (the old one proves who asks).
 
 use axum::{Router, extract::State, response::Response, routing::post};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ApiError, ApiJson, ApiPath as Path, allow, ok, views};
+use super::{ApiError, ApiJson, ApiPath as Path, ApiQuery, allow, ok, views};
 use crate::state::AppState;
 
 pub(super) fn router() -> Router<AppState> {
@@ -14,6 +14,10 @@ pub(super) fn router() -> Router<AppState> {
         .route(
             "/api/v1/users/{user_id}/lifecycle/expire_password",
             allow(post(users_expire_password)),
+        )
+        .route(
+            "/api/v1/users/{user_id}/lifecycle/reset_password",
+            allow(post(users_reset_password)),
         )
         .route(
             "/api/v1/users/{user_id}/credentials/change_password",
@@ -28,6 +32,27 @@ async fn users_expire_password(
     let id = state.dir.user(&user_id)?.id;
     let user = state.dir.expire_password(&id)?;
     Ok(ok(views::user(&state.org, state.dir.org_id(), &user)))
+}
+
+/// The user is in `RECOVERY` with a one-hour reset link; `sendEmail=false` hands the link to
+/// the caller (no mail is sent either way).
+async fn users_reset_password(
+    State(state): State<AppState>,
+    Path(user_id): Path<String>,
+    params: ApiQuery,
+) -> Result<Response, ApiError> {
+    let send_email = params.flag("sendEmail", true)?;
+    let id = state.dir.user(&user_id)?.id;
+    state.dir.start_password_reset(&id)?;
+    state.ledger.end_user_sessions(&id);
+    let token = state.ledger.issue_recovery_token(&id);
+    if send_email {
+        return Ok(ok(json!({})));
+    }
+    Ok(ok(json!({
+        "summary": "Reset password without sending email",
+        "resetPasswordUrl": state.org.url(&format!("{}/{token}", crate::paths::RESET_PASSWORD)),
+    })))
 }
 
 #[derive(Debug, Deserialize)]

@@ -69,6 +69,36 @@ impl Directory {
         Ok(user.clone())
     }
 
+    /// `lifecycle/reset_password`: the user is in `RECOVERY`, unable to sign in until a new
+    /// password is set through the reset link.
+    pub fn start_password_reset(&self, id: &str) -> DirResult<User> {
+        let now = self.clock().now_datetime();
+        let mut store = self.write();
+        let user = store.user_mut(id)?;
+        if !matches!(
+            user.status,
+            UserStatus::Active
+                | UserStatus::PasswordExpired
+                | UserStatus::LockedOut
+                | UserStatus::Recovery
+        ) {
+            return Err(DirError::BadStatus);
+        }
+        user.status = UserStatus::Recovery;
+        user.status_changed = Some(now);
+        user.last_updated = now;
+        user.failed_attempts = 0;
+        Ok(user.clone())
+    }
+
+    /// The new password set through a reset link: the user is active again.
+    pub fn finish_password_reset(&self, id: &str, new: &str) -> DirResult<User> {
+        if self.user(id)?.status != UserStatus::Recovery {
+            return Err(DirError::BadStatus);
+        }
+        self.set_password(id, None, new, UserStatus::Active)
+    }
+
     /// The new password of a user whose password expired, chosen on the sign-in page after
     /// proving the old one: the user is active again.
     pub fn replace_expired_password(&self, id: &str, new: &str) -> DirResult<User> {

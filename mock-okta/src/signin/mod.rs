@@ -63,6 +63,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
             paths::SIGNIN_NEW_PASSWORD,
             page(allow(post(new_password_submit))),
         )
+        .route(
+            &format!("{}/{{token}}", paths::RESET_PASSWORD),
+            page(allow(get(reset_password_page).post(reset_password_submit))),
+        )
         .route(paths::SIGNOUT, page(allow(get(signout))))
         .route(
             paths::SESSION_COOKIE_REDIRECT,
@@ -251,8 +255,22 @@ async fn new_password_submit(
     }
     match state.dir.replace_expired_password(&user.id, new) {
         Ok(_) => finish(&state, state_token, &user.id),
-        Err(crate::directory::DirError::Credentials { causes }) => {
-            let why = causes
+        Err(e) => match refusal_text(&e) {
+            Some(why) => pages::new_password(state_token, &identifier, Some(&why)),
+            None => pages::challenge(
+                state_token,
+                &identifier,
+                Some("Unable to sign in: the user is not active. Contact your administrator."),
+            ),
+        },
+    }
+}
+
+/// What a refused new password says on the page: the policy's words without the field name.
+fn refusal_text(e: &crate::directory::DirError) -> Option<String> {
+    match e {
+        crate::directory::DirError::Credentials { causes } => Some(
+            causes
                 .iter()
                 .map(|c| {
                     c.message
@@ -260,14 +278,64 @@ async fn new_password_submit(
                         .map_or(c.message.as_str(), |(_, m)| m)
                 })
                 .collect::<Vec<_>>()
-                .join(" ");
-            pages::new_password(state_token, &identifier, Some(&why))
-        }
-        Err(_) => pages::challenge(
-            state_token,
-            &identifier,
-            Some("Unable to sign in: the user is not active. Contact your administrator."),
+                .join(" "),
         ),
+        _ => None,
+    }
+}
+
+fn reset_link_gone() -> Response {
+    PageError::forbidden("This password reset link has expired or was already used.")
+        .into_response()
+}
+
+/// The user a reset link belongs to, while the link works.
+fn reset_link_user(state: &AppState, token: &str) -> Option<crate::directory::User> {
+    state
+        .ledger
+        .recovery_user(token)
+        .and_then(|id| state.dir.user(&id).ok())
+}
+
+/// `GET {RESET_PASSWORD}/{token}`: the reset link's page.
+async fn reset_password_page(
+    State(state): State<AppState>,
+    axum::extract::Path(token): axum::extract::Path<String>,
+) -> Response {
+    match reset_link_user(&state, &token) {
+        Some(user) => pages::reset_password(
+            &format!("{}/{token}", paths::RESET_PASSWORD),
+            user.login(),
+            None,
+        ),
+        None => reset_link_gone(),
+    }
+}
+
+/// `POST {RESET_PASSWORD}/{token}`: the new password; the user is active and signed in.
+async fn reset_password_submit(
+    State(state): State<AppState>,
+    axum::extract::Path(token): axum::extract::Path<String>,
+    BrowserForm(form): BrowserForm,
+) -> Response {
+    let Some(user) = reset_link_user(&state, &token) else {
+        return reset_link_gone();
+    };
+    let action = format!("{}/{token}", paths::RESET_PASSWORD);
+    let new = form.get("credentials.passcode").unwrap_or_default();
+    if new != form.get("confirmPassword").unwrap_or_default() {
+        return pages::reset_password(&action, user.login(), Some("New passwords must match"));
+    }
+    match state.dir.finish_password_reset(&user.id, new) {
+        Ok(_) => {
+            state.ledger.spend_recovery_token(&token);
+            let (_, cookie) = start_session(&state, &user.id);
+            with_cookie(crate::web::found(paths::DASHBOARD), cookie)
+        }
+        Err(e) => match refusal_text(&e) {
+            Some(why) => pages::reset_password(&action, user.login(), Some(&why)),
+            None => reset_link_gone(),
+        },
     }
 }
 

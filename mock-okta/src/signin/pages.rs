@@ -9,7 +9,7 @@ use crate::paths;
 #[derive(Template)]
 #[template(path = "signin.html")]
 struct Signin<'a> {
-    /// "identify", "challenge" or "expired".
+    /// "identify", "challenge", "expired" or "reset".
     step: &'a str,
     state_token: &'a str,
     identifier: &'a str,
@@ -17,6 +17,8 @@ struct Signin<'a> {
     identify_action: &'a str,
     answer_action: &'a str,
     new_password_action: &'a str,
+    /// The reset link itself, for the "reset" step.
+    reset_action: &'a str,
 }
 
 fn render(page: Signin<'_>) -> Response {
@@ -38,6 +40,7 @@ pub fn identify(state_token: &str, identifier: &str, error: Option<&str>) -> Res
         identify_action: paths::SIGNIN_IDENTIFY,
         answer_action: paths::SIGNIN_ANSWER,
         new_password_action: paths::SIGNIN_NEW_PASSWORD,
+        reset_action: "",
     })
 }
 
@@ -51,6 +54,7 @@ pub fn challenge(state_token: &str, identifier: &str, error: Option<&str>) -> Re
         identify_action: paths::SIGNIN_IDENTIFY,
         answer_action: paths::SIGNIN_ANSWER,
         new_password_action: paths::SIGNIN_NEW_PASSWORD,
+        reset_action: "",
     })
 }
 
@@ -64,5 +68,20 @@ pub fn new_password(state_token: &str, identifier: &str, error: Option<&str>) ->
         identify_action: paths::SIGNIN_IDENTIFY,
         answer_action: paths::SIGNIN_ANSWER,
         new_password_action: paths::SIGNIN_NEW_PASSWORD,
+        reset_action: "",
+    })
+}
+
+/// The page of a password reset link: a new password, again, then Reset Password.
+pub fn reset_password(reset_action: &str, identifier: &str, error: Option<&str>) -> Response {
+    render(Signin {
+        step: "reset",
+        state_token: "",
+        identifier,
+        error,
+        identify_action: paths::SIGNIN_IDENTIFY,
+        answer_action: paths::SIGNIN_ANSWER,
+        new_password_action: paths::SIGNIN_NEW_PASSWORD,
+        reset_action,
     })
 }

@@ -283,3 +283,80 @@ async fn wrong_passwords_in_a_row_lock_the_user_out_until_an_admin_unlocks() {
     .await
     .assert_error(StatusCode::FORBIDDEN, "E0000038");
 }
+
+#[tokio::test]
+async fn a_reset_link_sets_a_new_password_once_and_signs_the_user_in() {
+    let h = Harness::start().await;
+    let login = "resetter@example.com";
+    let user = create_user(&h, login, true).await;
+    let id = user["id"].as_str().unwrap();
+    let path = format!("/api/v1/users/{id}/lifecycle/reset_password");
+    call(&h, Method::POST, &format!("{path}?sendEmail=perhaps"), None)
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "E0000001");
+    let r = call(&h, Method::POST, &format!("{path}?sendEmail=false"), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let url = r.json["resetPasswordUrl"].as_str().unwrap().to_owned();
+    assert!(url.starts_with(&h.url("/signin/reset-password/")), "{url}");
+    assert_eq!(
+        get(&h, &format!("/api/v1/users/{id}")).await.json["status"],
+        "RECOVERY"
+    );
+    let (_, _, page) = password_step(&h, login, PASSWORD).await;
+    assert!(
+        page.text.contains("not active"),
+        "no sign-in while in recovery"
+    );
+
+    let b = browser();
+    let page = b.get(&url).reply().await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("Reset your password") && page.text.contains(login));
+    let submit = |new: &'static str, confirm: &'static str| {
+        b.post(&url)
+            .form(&[("credentials.passcode", new), ("confirmPassword", confirm)])
+            .reply()
+    };
+    assert!(
+        submit("N3w-Horse-Battery", "other")
+            .await
+            .text
+            .contains("must match")
+    );
+    assert!(
+        submit("short", "short")
+            .await
+            .text
+            .contains("Password requirements were not met")
+    );
+    let r = submit("N3w-Horse-Battery", "N3w-Horse-Battery").await;
+    assert_eq!(r.status, StatusCode::FOUND, "{}", r.text);
+    assert_eq!(location(&r), "/app/UserHome");
+    assert_eq!(
+        b.get(h.url("/api/v1/sessions/me")).reply().await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        get(&h, &format!("/api/v1/users/{id}")).await.json["status"],
+        "ACTIVE"
+    );
+    assert_eq!(
+        b.get(&url).reply().await.status,
+        StatusCode::FORBIDDEN,
+        "used once"
+    );
+
+    // With the email (none is sent here) the answer is empty.
+    let r = call(&h, Method::POST, &path, None).await;
+    assert_eq!((r.status, r.json.clone()), (StatusCode::OK, json!({})));
+    let staged = create_user(&h, "staged-reset@example.com", false).await;
+    let sid = staged["id"].as_str().unwrap();
+    call(
+        &h,
+        Method::POST,
+        &format!("/api/v1/users/{sid}/lifecycle/reset_password"),
+        None,
+    )
+    .await
+    .assert_error(StatusCode::FORBIDDEN, "E0000038");
+}
