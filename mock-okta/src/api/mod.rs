@@ -15,6 +15,7 @@ mod authorization_servers;
 mod client_secrets;
 mod groups;
 mod passwords;
+mod policies;
 mod sessions;
 mod users;
 
@@ -41,6 +42,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(groups::router())
         .merge(sessions::router())
         .merge(passwords::router())
+        .merge(policies::router())
         .merge(authorization_servers::router())
         .route_layer(middleware::from_extractor_with_state::<ApiToken, _>(
             state.clone(),

@@ -9,6 +9,7 @@ mod apps;
 mod client_secrets;
 mod groups;
 mod passwords;
+mod policies;
 mod roles;
 mod scope_grants;
 mod scopes;
@@ -27,6 +28,7 @@ pub use apps::{
 pub use client_secrets::{ClientSecret, ClientSecrets, MAX_CLIENT_SECRETS, SecretStatus};
 pub use groups::{EVERYONE, Group, GroupType};
 pub use passwords::{DEFAULT_LOCKOUT_ATTEMPTS, SignInRefusal};
+pub use policies::{ALL_CLIENTS, AccessPolicy, PolicyInput, PolicyRule, RuleInput};
 pub use roles::Role;
 pub use scope_grants::{OKTA_SCOPES, ScopeGrant};
 pub use scopes::{MetadataPublish, SYSTEM_SCOPES, Scope, ScopeInput};
@@ -138,6 +140,8 @@ struct Store {
     groups: IndexMap<String, Group>,
     apps: IndexMap<String, App>,
     scopes: IndexMap<String, Scope>,
+    /// The `default` authorization server's access policies.
+    policies: Vec<AccessPolicy>,
     /// Bumped on every change of scopes, so cached discovery documents know to rebuild.
     scopes_version: u64,
 }
@@ -172,10 +176,11 @@ impl Directory {
             lockout_after: DEFAULT_LOCKOUT_ATTEMPTS,
         };
         let now = dir.clock.now_datetime();
-        dir.write().groups.insert(
-            EVERYONE.to_owned(),
-            Group::everyone(crate::ids::okta_id("00g"), now),
-        );
+        let everyone = Group::everyone(crate::ids::okta_id("00g"), now);
+        let mut store = dir.write();
+        store.policies.push(policies::default_policy(now));
+        store.groups.insert(EVERYONE.to_owned(), everyone);
+        drop(store);
         dir
     }
 

@@ -9,6 +9,7 @@ mod apps;
 mod authorization_servers;
 mod client_secrets;
 mod groups;
+mod policies;
 mod sessions;
 mod users;
 
@@ -20,6 +21,7 @@ pub use apps::*;
 pub use authorization_servers::*;
 pub use client_secrets::*;
 pub use groups::*;
+pub use policies::*;
 pub use sessions::*;
 pub use users::*;
 

@@ -9,6 +9,7 @@ mod errors;
 mod groups;
 mod oauth_for_okta;
 mod passwords;
+mod policies;
 mod sessions;
 mod users;
 
