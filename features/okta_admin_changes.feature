@@ -34,3 +34,12 @@ Feature: Okta's admin changes the org after the set-up
     And I log in to Okta as a member
     And I choose a new password on Okta's page
     Then I am logged in to Konnect as a member
+
+  @mock-only
+  Scenario: A policy that excludes Konnect's app ends on a clear Konnect error page
+    Mock-only: it changes the org's Default Policy, which every app of a real org relies on.
+
+    When an Okta admin narrows the Default Policy to another app
+    And I paste the login URL into the browser
+    And I log in to Okta as a member
+    Then Konnect shows a login error saying "Policy evaluation failed"

@@ -227,6 +227,30 @@ impl OktaAdmin {
         Ok(())
     }
 
+    /// Narrows the `default` authorization server's Default Policy to one client, so every
+    /// other app's sign-in is refused by policy.
+    pub async fn limit_default_policy_to(&self, client_id: &str) -> anyhow::Result<()> {
+        let policies = format!("{}/api/v1/authorizationServers/default/policies", self.org);
+        let all = self
+            .call(self.http.get(&policies), "list the access policies")
+            .await?;
+        let default = all
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["name"] == "Default Policy")
+            .with_context(|| format!("the default server has no Default Policy: {all}"))?;
+        let id = default["id"].as_str().unwrap_or_default();
+        let mut body = default.clone();
+        body["conditions"]["clients"]["include"] = json!([client_id]);
+        self.call(
+            self.http.put(format!("{policies}/{id}")).json(&body),
+            "change the Default Policy",
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Rotates the app's client secret as Okta's rotation guide does: adds a new secret, then
     /// deactivates and deletes every other one, so only the new secret authenticates the app.
     /// Returns the new secret.

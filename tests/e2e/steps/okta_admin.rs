@@ -31,3 +31,11 @@ async fn expire_password(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
     let login = w.okta_account(who).login.clone();
     w.okta_api().expire_password(&login).await
 }
+
+/// Through Okta's Management API: the default authorization server's Default Policy is narrowed to another client, so it no longer covers the Okta app for Konnect.
+#[when("an Okta admin narrows the Default Policy to another app")]
+async fn policy_excludes_konnect(w: &mut E2eWorld) -> anyhow::Result<()> {
+    w.okta_api()
+        .limit_default_policy_to("0oaanotherapp0000001")
+        .await
+}
