@@ -518,3 +518,55 @@ test('userApi: expire a password, change it with the old one, Okta\'s E0000014 f
   assert.match(reset.resetPasswordUrl, /\/signin\/reset-password\/[A-Za-z0-9]+$/);
   assert.equal((await api('GET', `/api/v1/users/${user.id}`)).status, 'RECOVERY');
 });
+
+test('authorizationServerApi: the Default Policy, and a policy with a rule made, read and deleted', async () => {
+  const as = client.authorizationServerApi;
+  const policies = await collect(await as.listAuthorizationServerPolicies({ authServerId: 'default' }));
+  const dflt = policies.find((p) => p.name === 'Default Policy');
+  assert.ok(dflt, 'the default server has its Default Policy');
+  assert.deepEqual(dflt.conditions.clients.include, ['ALL_CLIENTS']);
+  const rules = await collect(
+    await as.listAuthorizationServerPolicyRules({ authServerId: 'default', policyId: dflt.id }),
+  );
+  assert.ok(rules.some((r) => r.name === 'Default Policy Rule'));
+
+  const made = await as.createAuthorizationServerPolicy({
+    authServerId: 'default',
+    policy: {
+      type: 'OAUTH_AUTHORIZATION_POLICY',
+      name: uniq('compat-node-policy'),
+      description: 'compat',
+      priority: 9,
+      conditions: { clients: { include: ['0oacompatnotanapp01'] } },
+    },
+  });
+  try {
+    assert.equal(made.status, 'ACTIVE');
+    const rule = await as.createAuthorizationServerPolicyRule({
+      authServerId: 'default',
+      policyId: made.id,
+      policyRule: {
+        type: 'RESOURCE_ACCESS',
+        name: 'compat rule',
+        conditions: {
+          grantTypes: { include: ['authorization_code'] },
+          people: { groups: { include: ['EVERYONE'] } },
+          scopes: { include: ['openid'] },
+        },
+      },
+    });
+    const got = await as.getAuthorizationServerPolicyRule({
+      authServerId: 'default',
+      policyId: made.id,
+      ruleId: rule.id,
+    });
+    assert.deepEqual(got.conditions.grantTypes.include, ['authorization_code']);
+    await as.deleteAuthorizationServerPolicyRule({ authServerId: 'default', policyId: made.id, ruleId: rule.id });
+  } finally {
+    await as.deleteAuthorizationServerPolicy({ authServerId: 'default', policyId: made.id });
+  }
+  await assert.rejects(as.getAuthorizationServerPolicy({ authServerId: 'default', policyId: made.id }), (err) => {
+    assert.equal(err.status, 404);
+    return true;
+  });
+});

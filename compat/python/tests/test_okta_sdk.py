@@ -471,3 +471,47 @@ async def test_expire_and_change_password(client, created):
     assert "/signin/reset-password/" in reset.reset_password_url
     again, _ = check(await client.get_user(user.id))
     assert val(again.status) == "RECOVERY"
+
+
+async def test_default_policy_and_a_policy_with_a_rule(client):
+    """AuthorizationServerPoliciesApi and AuthorizationServerRulesApi on the default server."""
+    from okta.models import AuthorizationServerPolicy, AuthorizationServerPolicyRuleRequest
+
+    policies, _ = check(await client.list_authorization_server_policies("default"))
+    default = next(p for p in policies if p.name == "Default Policy")
+    assert default.conditions.clients.include == ["ALL_CLIENTS"]
+    rules, _ = check(await client.list_authorization_server_policy_rules("default", default.id))
+    assert any(r.name == "Default Policy Rule" for r in rules)
+
+    body = AuthorizationServerPolicy.from_dict(
+        {
+            "type": "OAUTH_AUTHORIZATION_POLICY",
+            "name": uniq("compat-py-policy"),
+            "description": "compat",
+            "priority": 9,
+            "conditions": {"clients": {"include": ["0oacompatnotanapp02"]}},
+        }
+    )
+    made, _ = check(await client.create_authorization_server_policy("default", body))
+    try:
+        rule_body = AuthorizationServerPolicyRuleRequest.from_dict(
+            {
+                "type": "RESOURCE_ACCESS",
+                "name": "compat rule",
+                "conditions": {
+                    "grantTypes": {"include": ["authorization_code"]},
+                    "people": {"groups": {"include": ["EVERYONE"]}},
+                    "scopes": {"include": ["openid"]},
+                },
+            }
+        )
+        rule, _ = check(
+            await client.create_authorization_server_policy_rule("default", made.id, rule_body)
+        )
+        got, _ = check(await client.get_authorization_server_policy_rule("default", made.id, rule.id))
+        assert got.conditions.grant_types.include == ["authorization_code"]
+        check(await client.delete_authorization_server_policy_rule("default", made.id, rule.id))
+    finally:
+        check(await client.delete_authorization_server_policy("default", made.id))
+    err = error_of(await client.get_authorization_server_policy("default", made.id))
+    assert err.status == 404
