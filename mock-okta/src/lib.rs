@@ -70,6 +70,9 @@ pub fn router(state: AppState) -> Router {
         .merge(console::router(&state))
         .merge(dashboard::router(&state))
         .route("/assets/okta.css", get(web::stylesheet))
+        .route(paths::APP_LOGO, get(web::logo))
+        .route(paths::GROUP_LOGO_MEDIUM, get(web::logo))
+        .route(paths::GROUP_LOGO_LARGE, get(web::logo))
         .nest(control::PREFIX, control::router(&state))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(

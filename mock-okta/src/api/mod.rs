@@ -17,6 +17,7 @@ mod groups;
 mod passwords;
 mod policies;
 mod sessions;
+mod user_types;
 mod users;
 
 use axum::{
@@ -43,6 +44,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(sessions::router())
         .merge(passwords::router())
         .merge(policies::router())
+        .merge(user_types::router())
         .merge(authorization_servers::router())
         .route_layer(middleware::from_extractor_with_state::<ApiToken, _>(
             state.clone(),

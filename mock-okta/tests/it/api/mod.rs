@@ -7,6 +7,7 @@ mod authorization_servers;
 mod client_secrets;
 mod errors;
 mod groups;
+mod links;
 mod oauth_for_okta;
 mod passwords;
 mod policies;
