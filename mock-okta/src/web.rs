@@ -206,7 +206,9 @@ pub fn cors(dir: &crate::directory::Directory) -> tower_http::cors::CorsLayer {
     let trusted = {
         let dir = dir.clone();
         move |origin: &HeaderValue, _: &axum::http::request::Parts| {
-            origin.to_str().is_ok_and(|o| dir.is_trusted_origin(o))
+            origin
+                .to_str()
+                .is_ok_and(|o| dir.is_trusted_origin(o, crate::directory::OriginScope::Cors))
         }
     };
     CorsLayer::new()

@@ -570,3 +570,29 @@ test('authorizationServerApi: the Default Policy, and a policy with a rule made,
     return true;
   });
 });
+
+test('trustedOriginApi: create, get, replace, deactivate, activate, list, delete', async () => {
+  const to = client.trustedOriginApi;
+  const origin = `https://${uniq('compat-node').toLowerCase()}.example.com`;
+  const made = await to.createTrustedOrigin({
+    trustedOrigin: { name: uniq('compat-node-origin'), origin, scopes: [{ type: 'CORS' }] },
+  });
+  try {
+    assert.equal(made.status, 'ACTIVE');
+    assert.equal(made.origin, origin);
+    assert.deepEqual(made.scopes.map((s) => s.type), ['CORS']);
+    const got = await to.getTrustedOrigin({ trustedOriginId: made.id });
+    assert.equal(got.id, made.id);
+    const replaced = await to.replaceTrustedOrigin({
+      trustedOriginId: made.id,
+      trustedOrigin: { name: made.name, origin, scopes: [{ type: 'CORS' }, { type: 'REDIRECT' }] },
+    });
+    assert.deepEqual(replaced.scopes.map((s) => s.type), ['CORS', 'REDIRECT']);
+    assert.equal((await to.deactivateTrustedOrigin({ trustedOriginId: made.id })).status, 'INACTIVE');
+    assert.equal((await to.activateTrustedOrigin({ trustedOriginId: made.id })).status, 'ACTIVE');
+    const all = await collect(await to.listTrustedOrigins({}));
+    assert.ok(all.some((t) => t.id === made.id));
+  } finally {
+    await to.deleteTrustedOrigin({ trustedOriginId: made.id });
+  }
+});

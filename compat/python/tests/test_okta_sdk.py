@@ -515,3 +515,31 @@ async def test_default_policy_and_a_policy_with_a_rule(client):
         check(await client.delete_authorization_server_policy("default", made.id))
     err = error_of(await client.get_authorization_server_policy("default", made.id))
     assert err.status == 404
+
+
+async def test_trusted_origins(client):
+    """TrustedOriginApi: create, get, replace, deactivate, activate, list, delete."""
+    from okta.models import TrustedOrigin, TrustedOriginWrite
+
+    origin = f"https://{uniq('compat-py').lower()}.example.com"
+    body = TrustedOriginWrite.from_dict(
+        {"name": uniq("compat-py-origin"), "origin": origin, "scopes": [{"type": "CORS"}]}
+    )
+    made, _ = check(await client.create_trusted_origin(body))
+    try:
+        assert made.origin == origin and val(made.status) == "ACTIVE"
+        got, _ = check(await client.get_trusted_origin(made.id))
+        assert got.id == made.id
+        new = TrustedOrigin.from_dict(
+            {"name": made.name, "origin": origin, "scopes": [{"type": "REDIRECT"}]}
+        )
+        replaced, _ = check(await client.replace_trusted_origin(made.id, new))
+        assert [val(s.type) for s in replaced.scopes] == ["REDIRECT"]
+        off, _ = check(await client.deactivate_trusted_origin(made.id))
+        assert val(off.status) == "INACTIVE"
+        on, _ = check(await client.activate_trusted_origin(made.id))
+        assert val(on.status) == "ACTIVE"
+        listed, _ = check(await client.list_trusted_origins())
+        assert any(t.id == made.id for t in listed)
+    finally:
+        check(await client.delete_trusted_origin(made.id))

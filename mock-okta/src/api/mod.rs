@@ -17,6 +17,7 @@ mod groups;
 mod passwords;
 mod policies;
 mod sessions;
+mod trusted_origins;
 mod user_types;
 mod users;
 
@@ -45,6 +46,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(passwords::router())
         .merge(policies::router())
         .merge(user_types::router())
+        .merge(trusted_origins::router())
         .merge(authorization_servers::router())
         .route_layer(middleware::from_extractor_with_state::<ApiToken, _>(
             state.clone(),
@@ -113,6 +115,7 @@ fn scope_family(path: &str) -> Option<&'static str> {
         "groups" => "groups",
         "authorizationServers" => "authorizationServers",
         "sessions" => "sessions",
+        "trustedOrigins" => "trustedOrigins",
         "users" if segments.nth(1) == Some("roles") => "roles",
         "users" => "users",
         _ => return None,

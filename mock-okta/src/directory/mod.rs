@@ -13,6 +13,7 @@ mod policies;
 mod roles;
 mod scope_grants;
 mod scopes;
+mod trusted_origins;
 mod users;
 
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -32,6 +33,7 @@ pub use policies::{ALL_CLIENTS, AccessPolicy, PolicyInput, PolicyRule, RuleInput
 pub use roles::Role;
 pub use scope_grants::{OKTA_SCOPES, ScopeGrant};
 pub use scopes::{MetadataPublish, SYSTEM_SCOPES, Scope, ScopeInput};
+pub use trusted_origins::{OriginScope, TrustedOrigin, TrustedOriginInput};
 pub use users::{NewUser, User, UserStatus};
 
 use crate::clock::Clock;
@@ -142,6 +144,7 @@ struct Store {
     scopes: IndexMap<String, Scope>,
     /// The `default` authorization server's access policies.
     policies: Vec<AccessPolicy>,
+    trusted_origins: Vec<TrustedOrigin>,
     /// Bumped on every change of scopes, so cached discovery documents know to rebuild.
     scopes_version: u64,
 }

@@ -19,6 +19,8 @@ pub const OKTA_SCOPES: &[&str] = &[
     "okta.roles.manage",
     "okta.sessions.read",
     "okta.sessions.manage",
+    "okta.trustedOrigins.read",
+    "okta.trustedOrigins.manage",
     "okta.users.read",
     "okta.users.manage",
 ];

@@ -24,7 +24,7 @@ use axum::{
 use crate::{
     api::allow,
     control::{Endpoint, named},
-    directory::{SignInRefusal, UserStatus},
+    directory::{OriginScope, SignInRefusal, UserStatus},
     html::PageError,
     params::{BrowserForm, BrowserQuery},
     paths,
@@ -94,7 +94,7 @@ fn trusted_target(state: &AppState, target: &str) -> bool {
                 || url::Url::parse(target).is_ok_and(|u| {
                     state
                         .dir
-                        .is_trusted_origin(&u.origin().ascii_serialization())
+                        .is_trusted_origin(&u.origin().ascii_serialization(), OriginScope::Redirect)
                 })))
 }
 

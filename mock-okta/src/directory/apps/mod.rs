@@ -383,10 +383,14 @@ impl Directory {
         Ok(())
     }
 
-    /// Whether a browser origin is trusted for CORS: the origin of one of an app's
-    /// redirect, sign-out or initiate-login URIs (Okta's Trusted Origins, which the app
-    /// wizard fills in from the same URIs).
-    pub fn is_trusted_origin(&self, origin: &str) -> bool {
+    /// Whether a browser origin is trusted for `scope` (CORS, or a redirect after sign-out
+    /// or a session-cookie redirect): an active trusted origin with that scope, or the
+    /// origin of one of an app's redirect, sign-out or initiate-login URIs (which Okta's app
+    /// wizard adds as trusted origins).
+    pub fn is_trusted_origin(&self, origin: &str, scope: super::OriginScope) -> bool {
+        if self.origin_trusted_for(origin, scope) {
+            return true;
+        }
         let store = self.read();
         store.apps.values().any(|a| {
             let s = &a.settings;

@@ -88,6 +88,14 @@ async fn every_advertised_link_is_served() {
     )
     .await;
     h.add_scope(json!({"name": "orders:read"})).await;
+    call(
+        &h,
+        Method::POST,
+        "/api/v1/trustedOrigins",
+        Some(json!({"name": "Portal",
+        "origin": "https://portal.example.test", "scopes": [{"type": "CORS"}]})),
+    )
+    .await;
     let (browser, _) = sign_in_at(&h, "/app/UserHome", USER.0, USER.1).await;
     let me = browser.get(h.url("/api/v1/sessions/me")).reply().await.json;
     // Another session for `/api/v1/sessions/{id}`, so ending one leaves the other.
@@ -120,6 +128,7 @@ async fn every_advertised_link_is_served() {
         "/api/v1/authorizationServers/default/policies".to_owned(),
         format!("/api/v1/authorizationServers/default/policies/{policy}/rules"),
         format!("/api/v1/sessions/{session_id}"),
+        "/api/v1/trustedOrigins".to_owned(),
     ];
     resources.sort();
     let mut found = BTreeSet::new();

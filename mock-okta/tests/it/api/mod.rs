@@ -12,6 +12,7 @@ mod oauth_for_okta;
 mod passwords;
 mod policies;
 mod sessions;
+mod trusted_origins;
 mod users;
 
 use reqwest::{Method, StatusCode};
