@@ -192,6 +192,105 @@ impl OktaAdmin {
         Ok(all)
     }
 
+    /// Ends every Okta session of the user with this login (the Admin Console's "Clear
+    /// user sessions"), so their next sign-in asks for the password again.
+    pub async fn end_user_sessions(&self, login: &str) -> anyhow::Result<()> {
+        let user = self
+            .call(
+                self.http.get(format!("{}/api/v1/users/{login}", self.org)),
+                "find the user",
+            )
+            .await?;
+        let id = user["id"]
+            .as_str()
+            .with_context(|| format!("Okta's user has no id: {user}"))?;
+        self.call(
+            self.http
+                .delete(format!("{}/api/v1/users/{id}/sessions", self.org)),
+            "end the user's Okta sessions",
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Expires the password of the user with this login: their next sign-in asks for a new
+    /// one.
+    pub async fn expire_password(&self, login: &str) -> anyhow::Result<()> {
+        self.call(
+            self.http.post(format!(
+                "{}/api/v1/users/{login}/lifecycle/expire_password",
+                self.org
+            )),
+            "expire the user's password",
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Narrows the `default` authorization server's Default Policy to one client, so every
+    /// other app's sign-in is refused by policy.
+    pub async fn limit_default_policy_to(&self, client_id: &str) -> anyhow::Result<()> {
+        let policies = format!("{}/api/v1/authorizationServers/default/policies", self.org);
+        let all = self
+            .call(self.http.get(&policies), "list the access policies")
+            .await?;
+        let default = all
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["name"] == "Default Policy")
+            .with_context(|| format!("the default server has no Default Policy: {all}"))?;
+        let id = default["id"].as_str().unwrap_or_default();
+        let mut body = default.clone();
+        body["conditions"]["clients"]["include"] = json!([client_id]);
+        self.call(
+            self.http.put(format!("{policies}/{id}")).json(&body),
+            "change the Default Policy",
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Rotates the app's client secret as Okta's rotation guide does: adds a new secret, then
+    /// deactivates and deletes every other one, so only the new secret authenticates the app.
+    /// Returns the new secret.
+    pub async fn rotate_client_secret(&self, app_id: &str) -> anyhow::Result<String> {
+        let secrets = format!("{}/api/v1/apps/{app_id}/credentials/secrets", self.org);
+        let old = self
+            .call(self.http.get(&secrets), "list the app's client secrets")
+            .await?;
+        let made = self
+            .call(
+                self.http.post(&secrets).json(&json!({})),
+                "add a client secret to the app",
+            )
+            .await?;
+        let new_id = made["id"].as_str().unwrap_or_default();
+        for secret in old.as_array().into_iter().flatten() {
+            let id = secret["id"].as_str().unwrap_or_default();
+            if id == new_id {
+                continue;
+            }
+            if secret["status"] == "ACTIVE" {
+                self.call(
+                    self.http
+                        .post(format!("{secrets}/{id}/lifecycle/deactivate")),
+                    "deactivate the app's old client secret",
+                )
+                .await?;
+            }
+            self.call(
+                self.http.delete(format!("{secrets}/{id}")),
+                "delete the app's old client secret",
+            )
+            .await?;
+        }
+        made["client_secret"]
+            .as_str()
+            .map(str::to_owned)
+            .with_context(|| format!("Okta's new client secret has no client_secret: {made}"))
+    }
+
     /// Deactivates and deletes an app (Okta refuses to delete an active one).
     pub async fn delete_app(&self, app_id: &str) -> anyhow::Result<()> {
         self.call(

@@ -47,6 +47,10 @@ pub struct Config {
     /// or only for tokens from the authorize endpoint (Okta's sources disagree).
     #[arg(long, env = "MOCK_OKTA_GROUPS_OVER_LIMIT", value_enum, default_value_t)]
     pub groups_over_limit: GroupsOverLimit,
+    /// Wrong passwords in a row before a user is locked out (Okta's password policy; 0
+    /// never locks out). An admin unlocks the user with `lifecycle/unlock`.
+    #[arg(long, env = "MOCK_OKTA_LOCKOUT_ATTEMPTS", default_value_t = crate::directory::DEFAULT_LOCKOUT_ATTEMPTS)]
+    pub lockout_attempts: u32,
 }
 
 impl Config {
@@ -60,6 +64,7 @@ impl Config {
             signing_key: None,
             simplified_target: SimplifiedTarget::default(),
             groups_over_limit: GroupsOverLimit::default(),
+            lockout_attempts: crate::directory::DEFAULT_LOCKOUT_ATTEMPTS,
         }
     }
 }

@@ -35,6 +35,8 @@ pub struct SigninTx {
     pub from_uri: Option<String>,
     pub identifier: Option<String>,
     pub login_hint: Option<String>,
+    /// The password was proven but has expired: the sign-in waits for a new one.
+    pub password_expired: bool,
     pub expires_at: i64,
 }
 
@@ -90,6 +92,8 @@ struct Store {
     codes: HashMap<String, AuthCode>,
     refresh: HashMap<String, RefreshToken>,
     session_tokens: HashMap<String, (String, i64)>,
+    /// Password reset tokens (`lifecycle/reset_password`): user id and expiry.
+    recovery_tokens: HashMap<String, (String, i64)>,
     revoked: HashMap<String, i64>,
     /// Spent one-time ids (client assertion `jti`s), until they expire.
     used: HashMap<String, i64>,
@@ -104,6 +108,7 @@ impl Store {
         self.codes.retain(|_, c| c.expires_at > now);
         self.refresh.retain(|_, r| r.expires_at > now);
         self.session_tokens.retain(|_, (_, exp)| *exp > now);
+        self.recovery_tokens.retain(|_, (_, exp)| *exp > now);
         self.revoked.retain(|_, exp| *exp > now);
         self.used.retain(|_, exp| *exp > now);
     }
@@ -145,6 +150,8 @@ pub const SESSION_LIFETIME: i64 = 2 * 3600;
 pub const SIGNIN_LIFETIME: i64 = 10 * 60;
 pub const CODE_LIFETIME: i64 = 300;
 pub const SESSION_TOKEN_LIFETIME: i64 = 300;
+/// A password reset link works for an hour (Okta's default recovery token lifetime).
+pub const RECOVERY_TOKEN_LIFETIME: i64 = 3600;
 /// Custom authorization server default: refresh tokens last until unused for 7 days
 /// (Okta's default policy rule); the org server: 90 days.
 pub const REFRESH_LIFETIME: i64 = 90 * 24 * 3600;
@@ -209,13 +216,29 @@ impl Ledger {
         Some(session.clone())
     }
 
+    /// A live session by id, as the Management API reads it: looking does not extend it.
+    pub fn peek_session(&self, id: &str) -> Option<Session> {
+        let now = self.clock.now();
+        self.lock()
+            .sessions
+            .get(id)
+            .filter(|s| s.expires_at > now)
+            .cloned()
+    }
+
     pub fn end_session(&self, id: &str) -> bool {
         self.lock().sessions.remove(id).is_some()
     }
 
-    /// Ends every session of a user (deactivation, suspension).
+    /// Ends every session of a user (deactivation, suspension, an admin's "clear sessions").
     pub fn end_user_sessions(&self, user_id: &str) {
         self.lock().sessions.retain(|_, s| s.user_id != user_id);
+    }
+
+    /// Revokes every refresh token issued to a user (`oauthTokens=true` when an admin
+    /// clears the user's sessions).
+    pub fn revoke_user_refresh_tokens(&self, user_id: &str) {
+        self.lock().refresh.retain(|_, t| t.user_id != user_id);
     }
 
     // ---- sign-in transactions ----
@@ -228,6 +251,7 @@ impl Ledger {
             from_uri,
             identifier: None,
             login_hint,
+            password_expired: false,
             expires_at: now + SIGNIN_LIFETIME,
         };
         insert_bounded(&mut s.signins, token.clone(), tx, |t| t.expires_at);
@@ -242,6 +266,13 @@ impl Ledger {
             .get(token)
             .filter(|t| t.expires_at > now)
             .cloned()
+    }
+
+    /// The sign-in proved the user's expired password; only a new password finishes it.
+    pub fn signin_needs_new_password(&self, token: &str) {
+        if let Some(t) = self.lock().signins.get_mut(token) {
+            t.password_expired = true;
+        }
     }
 
     pub fn set_signin_identifier(&self, token: &str, identifier: &str) {
@@ -332,6 +363,37 @@ impl Ledger {
 
     pub fn revoke_refresh(&self, token: &str) -> Option<RefreshToken> {
         self.lock().refresh.remove(token)
+    }
+
+    // ---- password reset tokens (lifecycle/reset_password) ----
+
+    /// A new reset token for the user; earlier ones of the same user stop working.
+    pub fn issue_recovery_token(&self, user_id: &str) -> String {
+        let now = self.clock.now();
+        let token = crate::ids::alphanumeric(20);
+        let mut s = self.lock();
+        s.recovery_tokens.retain(|_, (u, _)| u != user_id);
+        let entry = (user_id.to_owned(), now + RECOVERY_TOKEN_LIFETIME);
+        insert_bounded(&mut s.recovery_tokens, token.clone(), entry, |(_, exp)| {
+            *exp
+        });
+        s.inserted(now);
+        token
+    }
+
+    /// The user a live reset token belongs to (the token stays until it is used).
+    pub fn recovery_user(&self, token: &str) -> Option<String> {
+        let now = self.clock.now();
+        self.lock()
+            .recovery_tokens
+            .get(token)
+            .filter(|(_, exp)| *exp > now)
+            .map(|(u, _)| u.clone())
+    }
+
+    /// Uses up a reset token.
+    pub fn spend_recovery_token(&self, token: &str) {
+        self.lock().recovery_tokens.remove(token);
     }
 
     // ---- one-time session tokens (/api/v1/authn) ----

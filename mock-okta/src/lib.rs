@@ -70,6 +70,9 @@ pub fn router(state: AppState) -> Router {
         .merge(console::router(&state))
         .merge(dashboard::router(&state))
         .route("/assets/okta.css", get(web::stylesheet))
+        .route(paths::APP_LOGO, get(web::logo))
+        .route(paths::GROUP_LOGO_MEDIUM, get(web::logo))
+        .route(paths::GROUP_LOGO_LARGE, get(web::logo))
         .nest(control::PREFIX, control::router(&state))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
@@ -93,7 +96,7 @@ struct Prepared {
 impl Prepared {
     fn new(config: &Config) -> anyhow::Result<Self> {
         let clock = Clock::default();
-        let dir = Directory::new(clock.clone());
+        let dir = Directory::new(clock.clone()).with_lockout_after(config.lockout_attempts);
         seed::load(config.seed.as_deref())?
             .apply(&dir)
             .with_context(|| match &config.seed {

@@ -47,6 +47,14 @@ pub const LOGOUT: &str = "logout";
 pub const SIGNIN_PAGE: &str = "/login/login.htm";
 pub const SIGNIN_IDENTIFY: &str = "/idp/idx/identify";
 pub const SIGNIN_ANSWER: &str = "/idp/idx/challenge/answer";
+/// Okta's generic logos, which app and group JSON link to (`_links.logo`).
+pub const APP_LOGO: &str = "/assets/img/logos/default.6770228fb0dab49a1695ef440a5279bb.png";
+pub const GROUP_LOGO_MEDIUM: &str = "/assets/img/logos/groups/okta-medium.png";
+pub const GROUP_LOGO_LARGE: &str = "/assets/img/logos/groups/okta-large.png";
+/// Where the sign-in page sends a new password in place of an expired one.
+pub const SIGNIN_NEW_PASSWORD: &str = "/idp/idx/password/expired";
+/// The password reset link `lifecycle/reset_password` hands out: `{RESET_PASSWORD}/{token}`.
+pub const RESET_PASSWORD: &str = "/signin/reset-password";
 pub const SIGNOUT: &str = "/login/signout";
 pub const SESSION_COOKIE_REDIRECT: &str = "/login/sessionCookieRedirect";
 pub const DASHBOARD: &str = "/app/UserHome";

@@ -171,6 +171,19 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
+/// Okta's generic app and group logos ([`paths::APP_LOGO`](crate::paths::APP_LOGO) and the
+/// group ones), which the Management API links to: one small PNG.
+pub async fn logo() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        &include_bytes!("../templates/logo.png")[..],
+    )
+        .into_response()
+}
+
 /// The stylesheet of every page, served by mock-okta itself (no external assets).
 pub const STYLESHEET: &str = include_str!("../templates/okta.css");
 
@@ -193,7 +206,9 @@ pub fn cors(dir: &crate::directory::Directory) -> tower_http::cors::CorsLayer {
     let trusted = {
         let dir = dir.clone();
         move |origin: &HeaderValue, _: &axum::http::request::Parts| {
-            origin.to_str().is_ok_and(|o| dir.is_trusted_origin(o))
+            origin
+                .to_str()
+                .is_ok_and(|o| dir.is_trusted_origin(o, crate::directory::OriginScope::Cors))
         }
     };
     CorsLayer::new()

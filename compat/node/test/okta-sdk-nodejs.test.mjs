@@ -9,6 +9,7 @@ import okta from '@okta/okta-sdk-nodejs';
 import {
   ORG_URL,
   API_TOKEN,
+  api,
   uniq,
   createWebApp,
   deleteApp,
@@ -476,4 +477,211 @@ test('errors: a bad API token is E0000011 and the SDK surfaces Okta error fields
     assert.match(err.errorId, /^oae/);
     return true;
   });
+});
+
+test('applicationSSOPublicKeysApi: rotate a client secret (add, deactivate, delete) with Okta\'s refusals', async () => {
+  const app = await client.applicationApi.createApplication({
+    application: oidcWebApp(uniq('compat-node-secrets')),
+  });
+  created.apps.push(app.id);
+  const keys = client.applicationSSOPublicKeysApi;
+  const [first, ...others] = await collect(await keys.listOAuth2ClientSecrets({ appId: app.id }));
+  assert.equal(others.length, 0);
+  assert.equal(first.status, 'ACTIVE');
+  assert.equal(first.client_secret, app.credentials.oauthClient.client_secret);
+  assert.match(first.id, /^ocs[A-Za-z0-9]{17}$/);
+  assert.equal(first.secret_hash.length, 22);
+
+  const second = await keys.createOAuth2ClientSecret({ appId: app.id });
+  assert.equal(second.status, 'ACTIVE');
+  assert.notEqual(second.client_secret, first.client_secret);
+  await assert.rejects(keys.createOAuth2ClientSecret({ appId: app.id }), (err) => {
+    assert.equal(err.status, 400);
+    assert.equal(err.errorCode, 'E0000001');
+    return true;
+  });
+  await assert.rejects(keys.deleteOAuth2ClientSecret({ appId: app.id, secretId: first.id }), (err) => {
+    assert.equal(err.status, 400);
+    return true;
+  });
+
+  const off = await keys.deactivateOAuth2ClientSecret({ appId: app.id, secretId: first.id });
+  assert.equal(off.status, 'INACTIVE');
+  assert.ok(off._links.activate && off._links._delete, 'an inactive secret links to activate and delete');
+  const on = await keys.activateOAuth2ClientSecret({ appId: app.id, secretId: first.id });
+  assert.equal(on.status, 'ACTIVE');
+  await keys.deactivateOAuth2ClientSecret({ appId: app.id, secretId: first.id });
+  await keys.deleteOAuth2ClientSecret({ appId: app.id, secretId: first.id });
+  const got = await keys.getOAuth2ClientSecret({ appId: app.id, secretId: second.id });
+  assert.equal(got.client_secret, second.client_secret);
+  const left = await collect(await keys.listOAuth2ClientSecrets({ appId: app.id }));
+  assert.deepEqual(left.map((s) => s.id), [second.id]);
+  await assert.rejects(keys.getOAuth2ClientSecret({ appId: app.id, secretId: first.id }), (err) => {
+    assert.equal(err.status, 404);
+    assert.equal(err.errorCode, 'E0000007');
+    return true;
+  });
+});
+
+test('sessionApi and userApi: create a session from a session token, get, refresh, revoke, revoke all', async () => {
+  const user = await createUser('Sessions');
+  const login = user.profile.login;
+  const newSession = async () => {
+    const { sessionToken } = await (
+      await fetch(`${ORG_URL}/api/v1/authn`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ username: login, password: 'Compat-Passw0rd!42' }),
+      })
+    ).json();
+    return client.sessionApi.createSession({ createSessionRequest: { sessionToken } });
+  };
+  const session = await newSession();
+  assert.equal(session.login, login);
+  assert.equal(session.userId, user.id);
+  assert.equal(session.status, 'ACTIVE');
+
+  const got = await client.sessionApi.getSession({ sessionId: session.id });
+  assert.equal(got.id, session.id);
+  const refreshed = await client.sessionApi.refreshSession({ sessionId: session.id });
+  assert.equal(refreshed.id, session.id);
+  await client.sessionApi.revokeSession({ sessionId: session.id });
+  await assert.rejects(client.sessionApi.getSession({ sessionId: session.id }), (err) => {
+    assert.equal(err.status, 404);
+    assert.equal(err.errorCode, 'E0000007');
+    return true;
+  });
+
+  const a = await newSession();
+  const b = await newSession();
+  await client.userApi.revokeUserSessions({ userId: user.id, oauthTokens: true });
+  for (const s of [a, b]) {
+    await assert.rejects(client.sessionApi.getSession({ sessionId: s.id }), (err) => err.status === 404);
+  }
+});
+
+test('userApi: expire a password, change it with the old one, Okta\'s E0000014 for a wrong one', async () => {
+  const user = await createUser('Passwords');
+  const expired = await client.userApi.expirePassword({ userId: user.id });
+  assert.equal(expired.status, 'PASSWORD_EXPIRED');
+  await assert.rejects(
+    client.userApi.changePassword({
+      userId: user.id,
+      changePasswordRequest: {
+        oldPassword: { value: 'not-the-Passw0rd' },
+        newPassword: { value: 'Compat-N3w-Passw0rd' },
+      },
+    }),
+    (err) => {
+      assert.equal(err.status, 403);
+      assert.equal(err.errorCode, 'E0000014');
+      return true;
+    },
+  );
+  const creds = await client.userApi.changePassword({
+    userId: user.id,
+    changePasswordRequest: {
+      oldPassword: { value: 'Compat-Passw0rd!42' },
+      newPassword: { value: 'Compat-N3w-Passw0rd' },
+    },
+  });
+  assert.equal(creds.provider.type, 'OKTA');
+  // Read raw: the SDK caches GETs of a resource it has just read.
+  assert.equal((await api('GET', `/api/v1/users/${user.id}`)).status, 'ACTIVE');
+
+  // Wrong passwords until the org's lockout (10 by default), then an admin unlocks.
+  for (let i = 0; i < 20; i += 1) {
+    await fetch(`${ORG_URL}/api/v1/authn`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ username: user.profile.login, password: `wrong-${i}` }),
+    });
+    // Read raw: the SDK caches GETs of a resource it has just read.
+    if ((await api('GET', `/api/v1/users/${user.id}`)).status === 'LOCKED_OUT') break;
+  }
+  assert.equal((await api('GET', `/api/v1/users/${user.id}`)).status, 'LOCKED_OUT');
+  await client.userApi.unlockUser({ userId: user.id });
+  assert.equal((await api('GET', `/api/v1/users/${user.id}`)).status, 'ACTIVE');
+
+  const reset = await client.userApi.generateResetPasswordToken({ userId: user.id, sendEmail: false });
+  assert.match(reset.resetPasswordUrl, /\/signin\/reset-password\/[A-Za-z0-9]+$/);
+  assert.equal((await api('GET', `/api/v1/users/${user.id}`)).status, 'RECOVERY');
+});
+
+test('authorizationServerApi: the Default Policy, and a policy with a rule made, read and deleted', async () => {
+  const as = client.authorizationServerApi;
+  const policies = await collect(await as.listAuthorizationServerPolicies({ authServerId: 'default' }));
+  const dflt = policies.find((p) => p.name === 'Default Policy');
+  assert.ok(dflt, 'the default server has its Default Policy');
+  assert.deepEqual(dflt.conditions.clients.include, ['ALL_CLIENTS']);
+  const rules = await collect(
+    await as.listAuthorizationServerPolicyRules({ authServerId: 'default', policyId: dflt.id }),
+  );
+  assert.ok(rules.some((r) => r.name === 'Default Policy Rule'));
+
+  const made = await as.createAuthorizationServerPolicy({
+    authServerId: 'default',
+    policy: {
+      type: 'OAUTH_AUTHORIZATION_POLICY',
+      name: uniq('compat-node-policy'),
+      description: 'compat',
+      priority: 9,
+      conditions: { clients: { include: ['0oacompatnotanapp01'] } },
+    },
+  });
+  try {
+    assert.equal(made.status, 'ACTIVE');
+    const rule = await as.createAuthorizationServerPolicyRule({
+      authServerId: 'default',
+      policyId: made.id,
+      policyRule: {
+        type: 'RESOURCE_ACCESS',
+        name: 'compat rule',
+        conditions: {
+          grantTypes: { include: ['authorization_code'] },
+          people: { groups: { include: ['EVERYONE'] } },
+          scopes: { include: ['openid'] },
+        },
+      },
+    });
+    const got = await as.getAuthorizationServerPolicyRule({
+      authServerId: 'default',
+      policyId: made.id,
+      ruleId: rule.id,
+    });
+    assert.deepEqual(got.conditions.grantTypes.include, ['authorization_code']);
+    await as.deleteAuthorizationServerPolicyRule({ authServerId: 'default', policyId: made.id, ruleId: rule.id });
+  } finally {
+    await as.deleteAuthorizationServerPolicy({ authServerId: 'default', policyId: made.id });
+  }
+  await assert.rejects(as.getAuthorizationServerPolicy({ authServerId: 'default', policyId: made.id }), (err) => {
+    assert.equal(err.status, 404);
+    return true;
+  });
+});
+
+test('trustedOriginApi: create, get, replace, deactivate, activate, list, delete', async () => {
+  const to = client.trustedOriginApi;
+  const origin = `https://${uniq('compat-node').toLowerCase()}.example.com`;
+  const made = await to.createTrustedOrigin({
+    trustedOrigin: { name: uniq('compat-node-origin'), origin, scopes: [{ type: 'CORS' }] },
+  });
+  try {
+    assert.equal(made.status, 'ACTIVE');
+    assert.equal(made.origin, origin);
+    assert.deepEqual(made.scopes.map((s) => s.type), ['CORS']);
+    const got = await to.getTrustedOrigin({ trustedOriginId: made.id });
+    assert.equal(got.id, made.id);
+    const replaced = await to.replaceTrustedOrigin({
+      trustedOriginId: made.id,
+      trustedOrigin: { name: made.name, origin, scopes: [{ type: 'CORS' }, { type: 'REDIRECT' }] },
+    });
+    assert.deepEqual(replaced.scopes.map((s) => s.type), ['CORS', 'REDIRECT']);
+    assert.equal((await to.deactivateTrustedOrigin({ trustedOriginId: made.id })).status, 'INACTIVE');
+    assert.equal((await to.activateTrustedOrigin({ trustedOriginId: made.id })).status, 'ACTIVE');
+    const all = await collect(await to.listTrustedOrigins({}));
+    assert.ok(all.some((t) => t.id === made.id));
+  } finally {
+    await to.deleteTrustedOrigin({ trustedOriginId: made.id });
+  }
 });

@@ -390,3 +390,198 @@ async def test_bad_token_is_e0000011():
     assert err.status == 401
     assert err.error_code == "E0000011"
     assert err.error_summary == "Invalid token provided"
+
+
+async def test_client_secret_rotation(client, created):
+    """ApplicationSSOPublicKeysApi: add a second secret, deactivate and delete the first,
+    with Okta's refusals for a third secret and for deleting an active one."""
+    from okta.models import OAuth2ClientSecretRequestBody
+
+    app = await create_app(client, created)
+    secrets, _ = check(await client.list_o_auth2_client_secrets(app.id))
+    assert len(secrets) == 1
+    first = secrets[0]
+    assert val(first.status) == "ACTIVE"
+    assert first.client_secret == app.credentials.oauth_client.client_secret
+    assert first.id.startswith("ocs") and len(first.secret_hash) == 22
+
+    mine = "compat-python-own-secret-0123456789"
+    body = OAuth2ClientSecretRequestBody.from_dict({"client_secret": mine})
+    second, _ = check(await client.create_o_auth2_client_secret(app.id, body))
+    assert second.client_secret == mine and val(second.status) == "ACTIVE"
+
+    err = error_of(await client.create_o_auth2_client_secret(app.id))
+    assert err.status == 400 and err.error_code == "E0000001"
+    err = error_of(await client.delete_o_auth2_client_secret(app.id, first.id))
+    assert err.status == 400 and err.error_code == "E0000001"
+
+    off, _ = check(await client.deactivate_o_auth2_client_secret(app.id, first.id))
+    assert val(off.status) == "INACTIVE"
+    on, _ = check(await client.activate_o_auth2_client_secret(app.id, first.id))
+    assert val(on.status) == "ACTIVE"
+    check(await client.deactivate_o_auth2_client_secret(app.id, first.id))
+    check(await client.delete_o_auth2_client_secret(app.id, first.id))
+    got, _ = check(await client.get_o_auth2_client_secret(app.id, second.id))
+    assert got.id == second.id
+    secrets, _ = check(await client.list_o_auth2_client_secrets(app.id))
+    assert [s.id for s in secrets] == [second.id]
+    err = error_of(await client.get_o_auth2_client_secret(app.id, first.id))
+    assert err.status == 404 and err.error_code == "E0000007"
+
+
+async def test_sessions_get_refresh_revoke_and_revoke_all_of_a_user(client, created):
+    """SessionApi and UserSessionsApi. The SDK has no call that makes a session, so one is
+    made as an app would: /api/v1/authn, then POST /api/v1/sessions with the session token."""
+    import json
+
+    user = await create_user(client, created, "Sessions")
+    login = user.profile.login
+
+    def post(path, body, token=None):
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if token:
+            headers["Authorization"] = f"SSWS {token}"
+        req = urllib.request.Request(
+            f"{ORG_URL}{path}", data=json.dumps(body).encode(), headers=headers, method="POST"
+        )
+        with urllib.request.urlopen(req) as res:
+            return json.loads(res.read())
+
+    def new_session():
+        token = post("/api/v1/authn", {"username": login, "password": "Compat-Passw0rd!42"})
+        return post("/api/v1/sessions", {"sessionToken": token["sessionToken"]}, API_TOKEN)["id"]
+
+    sid = new_session()
+    session, _ = check(await client.get_session(sid))
+    assert session.id == sid and session.login == login and val(session.status) == "ACTIVE"
+    refreshed, _ = check(await client.refresh_session(sid))
+    assert refreshed.id == sid
+    check(await client.revoke_session(sid))
+    err = error_of(await client.get_session(sid))
+    assert err.status == 404 and err.error_code == "E0000007"
+
+    others = [new_session(), new_session()]
+    check(await client.revoke_user_sessions(user.id, oauth_tokens=True))
+    for s in others:
+        assert error_of(await client.get_session(s)).status == 404
+
+
+async def test_expire_and_change_password(client, created):
+    """UserCredApi: expire_password, then change_password with the old one (E0000014 for a
+    wrong one); the user is active again."""
+    from okta.models import ChangePasswordRequest
+
+    user = await create_user(client, created, "Passwords")
+    expired, _ = check(await client.expire_password(user.id))
+    assert val(expired.status) == "PASSWORD_EXPIRED"
+
+    def body(old):
+        return ChangePasswordRequest.from_dict(
+            {"oldPassword": {"value": old}, "newPassword": {"value": "Compat-N3w-Passw0rd"}}
+        )
+
+    err = error_of(await client.change_password(user.id, body("not-the-Passw0rd")))
+    assert err.status == 403 and err.error_code == "E0000014"
+    creds, _ = check(await client.change_password(user.id, body("Compat-Passw0rd!42")))
+    assert val(creds.provider.type) == "OKTA"
+    again, _ = check(await client.get_user(user.id))
+    assert val(again.status) == "ACTIVE"
+
+    # Wrong passwords until the org's lockout (10 by default), then unlock_user.
+    import json
+
+    for i in range(20):
+        req = urllib.request.Request(
+            f"{ORG_URL}/api/v1/authn",
+            data=json.dumps({"username": user.profile.login, "password": f"wrong-{i}"}).encode(),
+            headers={"Content-Type": "application/json", "Accept": "application/json"},
+            method="POST",
+        )
+        try:
+            urllib.request.urlopen(req).close()
+        except urllib.error.HTTPError:
+            pass
+        locked, _ = check(await client.get_user(user.id))
+        if val(locked.status) == "LOCKED_OUT":
+            break
+    assert val(locked.status) == "LOCKED_OUT"
+    check(await client.unlock_user(user.id))
+    again, _ = check(await client.get_user(user.id))
+    assert val(again.status) == "ACTIVE"
+
+    reset, _ = check(await client.reset_password(user.id, send_email=False))
+    assert "/signin/reset-password/" in reset.reset_password_url
+    again, _ = check(await client.get_user(user.id))
+    assert val(again.status) == "RECOVERY"
+
+
+async def test_default_policy_and_a_policy_with_a_rule(client):
+    """AuthorizationServerPoliciesApi and AuthorizationServerRulesApi on the default server."""
+    from okta.models import AuthorizationServerPolicy, AuthorizationServerPolicyRuleRequest
+
+    policies, _ = check(await client.list_authorization_server_policies("default"))
+    default = next(p for p in policies if p.name == "Default Policy")
+    assert default.conditions.clients.include == ["ALL_CLIENTS"]
+    rules, _ = check(await client.list_authorization_server_policy_rules("default", default.id))
+    assert any(r.name == "Default Policy Rule" for r in rules)
+
+    body = AuthorizationServerPolicy.from_dict(
+        {
+            "type": "OAUTH_AUTHORIZATION_POLICY",
+            "name": uniq("compat-py-policy"),
+            "description": "compat",
+            "priority": 9,
+            "conditions": {"clients": {"include": ["0oacompatnotanapp02"]}},
+        }
+    )
+    made, _ = check(await client.create_authorization_server_policy("default", body))
+    try:
+        rule_body = AuthorizationServerPolicyRuleRequest.from_dict(
+            {
+                "type": "RESOURCE_ACCESS",
+                "name": "compat rule",
+                "conditions": {
+                    "grantTypes": {"include": ["authorization_code"]},
+                    "people": {"groups": {"include": ["EVERYONE"]}},
+                    "scopes": {"include": ["openid"]},
+                },
+            }
+        )
+        rule, _ = check(
+            await client.create_authorization_server_policy_rule("default", made.id, rule_body)
+        )
+        got, _ = check(await client.get_authorization_server_policy_rule("default", made.id, rule.id))
+        assert got.conditions.grant_types.include == ["authorization_code"]
+        check(await client.delete_authorization_server_policy_rule("default", made.id, rule.id))
+    finally:
+        check(await client.delete_authorization_server_policy("default", made.id))
+    err = error_of(await client.get_authorization_server_policy("default", made.id))
+    assert err.status == 404
+
+
+async def test_trusted_origins(client):
+    """TrustedOriginApi: create, get, replace, deactivate, activate, list, delete."""
+    from okta.models import TrustedOrigin, TrustedOriginWrite
+
+    origin = f"https://{uniq('compat-py').lower()}.example.com"
+    body = TrustedOriginWrite.from_dict(
+        {"name": uniq("compat-py-origin"), "origin": origin, "scopes": [{"type": "CORS"}]}
+    )
+    made, _ = check(await client.create_trusted_origin(body))
+    try:
+        assert made.origin == origin and val(made.status) == "ACTIVE"
+        got, _ = check(await client.get_trusted_origin(made.id))
+        assert got.id == made.id
+        new = TrustedOrigin.from_dict(
+            {"name": made.name, "origin": origin, "scopes": [{"type": "REDIRECT"}]}
+        )
+        replaced, _ = check(await client.replace_trusted_origin(made.id, new))
+        assert [val(s.type) for s in replaced.scopes] == ["REDIRECT"]
+        off, _ = check(await client.deactivate_trusted_origin(made.id))
+        assert val(off.status) == "INACTIVE"
+        on, _ = check(await client.activate_trusted_origin(made.id))
+        assert val(on.status) == "ACTIVE"
+        listed, _ = check(await client.list_trusted_origins())
+        assert any(t.id == made.id for t in listed)
+    finally:
+        check(await client.delete_trusted_origin(made.id))

@@ -52,7 +52,7 @@ pub(super) fn router() -> Router<AppState> {
 }
 
 /// Only `default` exists; anything else is E0000007 naming the id.
-fn check_server(server_id: &str) -> Result<(), ApiError> {
+pub(super) fn check_server(server_id: &str) -> Result<(), ApiError> {
     if server_id == "default" {
         Ok(())
     } else {

@@ -173,6 +173,12 @@ impl From<DirError> for ApiError {
                 "The specified user is already assigned to the application.",
             ),
             DirError::Forbidden => Self::forbidden(),
+            DirError::Credentials { causes } => Self::new(
+                StatusCode::FORBIDDEN,
+                "E0000014",
+                "Update of credentials failed",
+            )
+            .with_causes(causes.into_iter().map(|c| c.message).collect()),
         }
     }
 }

@@ -12,7 +12,13 @@ pub mod views;
 
 mod apps;
 mod authorization_servers;
+mod client_secrets;
 mod groups;
+mod passwords;
+mod policies;
+mod sessions;
+mod trusted_origins;
+mod user_types;
 mod users;
 
 use axum::{
@@ -33,8 +39,14 @@ pub use error::ApiError;
 pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .merge(apps::router())
+        .merge(client_secrets::router())
         .merge(users::router())
         .merge(groups::router())
+        .merge(sessions::router())
+        .merge(passwords::router())
+        .merge(policies::router())
+        .merge(user_types::router())
+        .merge(trusted_origins::router())
         .merge(authorization_servers::router())
         .route_layer(middleware::from_extractor_with_state::<ApiToken, _>(
             state.clone(),
@@ -102,6 +114,8 @@ fn scope_family(path: &str) -> Option<&'static str> {
         "apps" => "apps",
         "groups" => "groups",
         "authorizationServers" => "authorizationServers",
+        "sessions" => "sessions",
+        "trustedOrigins" => "trustedOrigins",
         "users" if segments.nth(1) == Some("roles") => "roles",
         "users" => "users",
         _ => return None,

@@ -7,10 +7,14 @@
 
 mod apps;
 mod claims;
+mod client_secrets;
 mod groups;
+mod passwords;
+mod policies;
 mod roles;
 mod scope_grants;
 mod scopes;
+mod trusted_origins;
 mod users;
 
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -28,10 +32,14 @@ pub use claims::{
     ClaimTarget, ClaimType, ClaimValue, ExtraClaims, GROUPS_CLAIM_LIMIT, GroupFilter,
     GroupFilterType, ValueType,
 };
+pub use client_secrets::{ClientSecret, ClientSecrets, MAX_CLIENT_SECRETS, SecretStatus};
 pub use groups::{EVERYONE, Group, GroupType};
+pub use passwords::{DEFAULT_LOCKOUT_ATTEMPTS, SignInRefusal};
+pub use policies::{ALL_CLIENTS, AccessPolicy, PolicyInput, PolicyRule, RuleInput};
 pub use roles::Role;
 pub use scope_grants::{OKTA_SCOPES, ScopeGrant};
 pub use scopes::{MetadataPublish, SYSTEM_SCOPES, Scope, ScopeInput};
+pub use trusted_origins::{OriginScope, TrustedOrigin, TrustedOriginInput};
 pub use users::{NewUser, User, UserStatus};
 
 use crate::clock::Clock;
@@ -98,6 +106,10 @@ pub enum DirError {
     /// E0000006: the operation is not permitted (e.g. changing a built-in group).
     #[error("not permitted")]
     Forbidden,
+    /// E0000014: a password change refused (the old password is wrong, or the new one does
+    /// not meet the policy).
+    #[error("update of credentials failed")]
+    Credentials { causes: Vec<Cause> },
 }
 
 impl DirError {
@@ -138,6 +150,9 @@ struct Store {
     scopes: IndexMap<String, Scope>,
     /// The default server's custom claims, by id, in creation order.
     claims: IndexMap<String, Claim>,
+    /// The `default` authorization server's access policies.
+    policies: Vec<AccessPolicy>,
+    trusted_origins: Vec<TrustedOrigin>,
     /// Bumped on every change of scopes, so cached discovery documents know to rebuild.
     scopes_version: u64,
 }
@@ -157,6 +172,9 @@ pub struct Directory {
     store: Arc<RwLock<Store>>,
     clock: Clock,
     org_id: Arc<str>,
+    /// The password policy's lockout: wrong passwords in a row before a user is locked out
+    /// (0: never).
+    lockout_after: u32,
 }
 
 impl Directory {
@@ -166,13 +184,21 @@ impl Directory {
             store: Arc::default(),
             org_id: crate::ids::okta_id("00o").into(),
             clock,
+            lockout_after: DEFAULT_LOCKOUT_ATTEMPTS,
         };
         let now = dir.clock.now_datetime();
-        dir.write().groups.insert(
-            EVERYONE.to_owned(),
-            Group::everyone(crate::ids::okta_id("00g"), now),
-        );
+        let everyone = Group::everyone(crate::ids::okta_id("00g"), now);
+        let mut store = dir.write();
+        store.policies.push(policies::default_policy(now));
+        store.groups.insert(EVERYONE.to_owned(), everyone);
+        drop(store);
         dir
+    }
+
+    /// The org with another lockout limit (0: never lock out).
+    pub fn with_lockout_after(mut self, attempts: u32) -> Self {
+        self.lockout_after = attempts;
+        self
     }
 
     /// The org's id (`00o…`), the `idp` claim of local users.

@@ -17,6 +17,10 @@ pub const OKTA_SCOPES: &[&str] = &[
     "okta.groups.manage",
     "okta.roles.read",
     "okta.roles.manage",
+    "okta.sessions.read",
+    "okta.sessions.manage",
+    "okta.trustedOrigins.read",
+    "okta.trustedOrigins.manage",
     "okta.users.read",
     "okta.users.manage",
 ];

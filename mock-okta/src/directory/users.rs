@@ -52,7 +52,9 @@ pub struct User {
     pub password_changed: Option<OffsetDateTime>,
     /// The profile in Okta's attribute names, in the order given (firstName, lastName, …).
     pub profile: Map<String, Value>,
-    password: Option<String>,
+    pub(super) password: Option<String>,
+    /// Wrong passwords in a row at sign-in; the org's limit locks the user out.
+    pub(super) failed_attempts: u32,
     pub roles: Vec<Role>,
 }
 
@@ -170,7 +172,7 @@ fn looks_like_email(s: &str) -> bool {
     }
 }
 
-fn validate_password(password: &str, login: &str) -> Option<Cause> {
+pub(super) fn validate_password(password: &str, login: &str) -> Option<Cause> {
     let weak = password.chars().count() < 8
         || (!login.is_empty() && password.to_lowercase().contains(&login.to_lowercase()));
     weak.then(|| {
@@ -183,7 +185,7 @@ fn validate_password(password: &str, login: &str) -> Option<Cause> {
 
 impl Store {
     /// A user by id or by login (case-insensitive); Okta's `User` not-found otherwise.
-    fn find_user(&self, id_or_login: &str) -> DirResult<&User> {
+    pub(super) fn find_user(&self, id_or_login: &str) -> DirResult<&User> {
         self.users
             .get(id_or_login)
             .or_else(|| {
@@ -257,6 +259,7 @@ impl Directory {
             password_changed: new.password.as_ref().map(|_| now),
             profile: new.profile,
             password: new.password,
+            failed_attempts: 0,
             roles: Vec::new(),
         };
         for gid in &new.group_ids {
@@ -369,6 +372,9 @@ impl Directory {
         user.status = next;
         user.status_changed = Some(now);
         user.last_updated = now;
+        if op == "unlock" {
+            user.failed_attempts = 0;
+        }
         if next == Active && user.activated.is_none() {
             user.activated = Some(now);
         }
@@ -411,9 +417,9 @@ impl Directory {
 
     /// Checks a username and password; returns the user when they match and the user
     /// may sign in (ACTIVE or PASSWORD_EXPIRED).
+    /// Counts toward the org's lockout like every sign-in ([`Directory::check_sign_in`]).
     pub fn authenticate(&self, login: &str, password: &str) -> Option<User> {
-        let user = self.user(login).ok()?;
-        (user.may_sign_in() && user.password_matches(password)).then_some(user)
+        self.check_sign_in(login, password).ok()
     }
 
     /// The groups a user belongs to, Everyone included.

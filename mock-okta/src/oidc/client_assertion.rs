@@ -156,10 +156,12 @@ impl Assertion {
                 ));
             }
         };
-        let secret = app.credentials.client_secret.as_deref().unwrap_or_default();
-        let key = hmac::Key::new(algorithm, secret.as_bytes());
-        Ok(!secret.is_empty()
-            && hmac::verify(&key, self.signing_input.as_bytes(), &self.signature).is_ok())
+        // Signed with any of the app's active secrets.
+        Ok(app.credentials.secrets.active_values().any(|secret| {
+            let key = hmac::Key::new(algorithm, secret.as_bytes());
+            !secret.is_empty()
+                && hmac::verify(&key, self.signing_input.as_bytes(), &self.signature).is_ok()
+        }))
     }
 
     /// The key named by `kid` (or the only key when there is no `kid`) from the app's `jwks`.

@@ -148,19 +148,20 @@ pub fn authenticate(
             ))
         })?;
     let configured = app.credentials.token_endpoint_auth_method;
-    match (secret, &app.credentials.client_secret) {
-        (Some(given), Some(expected)) => {
+    let secrets = &app.credentials.secrets;
+    match secret {
+        // Every active secret is accepted (Okta's rotation keeps two for a while).
+        Some(given) if !secrets.is_empty() => {
             if configured != method {
                 return Err(wrap(OAuthError::invalid_client(BAD_CLIENT)));
             }
-            let same = crate::ids::constant_time_eq(given.as_bytes(), expected.as_bytes());
-            if !same {
+            if !secrets.accepts(given) {
                 return Err(wrap(OAuthError::invalid_client(
                     "The client secret supplied for a confidential client is invalid.",
                 )));
             }
         }
-        (None, None) if configured == TokenAuthMethod::None => {}
+        None if secrets.is_empty() && configured == TokenAuthMethod::None => {}
         _ => return Err(wrap(OAuthError::invalid_client(BAD_CLIENT))),
     }
     Ok(app)
@@ -222,7 +223,7 @@ mod tests {
     fn basic_post_and_public_clients() {
         let dir = Directory::new(Clock::default());
         let web = app(&dir, "client_secret_basic", "web");
-        let secret = web.credentials.client_secret.clone().unwrap();
+        let secret = web.credentials.secrets.current().unwrap().to_owned();
         let id = web.credentials.client_id.clone();
         assert!(auth(&dir, Some(&basic(&id, &secret)), &[], &[]).is_ok());
         let e = auth(&dir, Some(&basic(&id, "wrong-secret-123")), &[], &[]).unwrap_err();
@@ -244,7 +245,7 @@ mod tests {
         // A confidential client cannot act as a public one.
         assert!(auth(&dir, None, &form(&[("client_id", &id)]), &[]).is_err());
         let post = app(&dir, "client_secret_post", "web");
-        let ps = post.credentials.client_secret.clone().unwrap();
+        let ps = post.credentials.secrets.current().unwrap().to_owned();
         assert!(
             auth(
                 &dir,
@@ -295,7 +296,7 @@ mod tests {
         let ledger = crate::ledger::Ledger::new(Clock::default());
         let jwt_app = app(&dir, "client_secret_jwt", "web");
         let id = jwt_app.credentials.client_id.clone();
-        let secret = jwt_app.credentials.client_secret.clone().unwrap();
+        let secret = jwt_app.credentials.secrets.current().unwrap().to_owned();
         let now = Clock::default().now();
         let claims = |aud: &str, exp: i64, jti: &str| json!({"iss": id, "sub": id, "aud": aud, "iat": now, "exp": exp, "jti": jti});
         let send = |jwt: &str, kind: &str| {
@@ -370,7 +371,7 @@ mod tests {
         // The app's configured method is enforced both ways.
         let post = app(&dir, "client_secret_post", "web");
         let pid = post.credentials.client_id.clone();
-        let ps = post.credentials.client_secret.clone().unwrap();
+        let ps = post.credentials.secrets.current().unwrap().to_owned();
         let jwt = sign(
             "HS256",
             &json!({"iss": pid, "sub": pid, "aud": TOKEN_URL, "exp": now + 60}),

@@ -32,6 +32,17 @@ impl OAuthError {
         Self::new(StatusCode::BAD_REQUEST, error, description)
     }
 
+    /// The authorization server's access policies let no rule through for this client,
+    /// grant, user and scopes (Okta's `no_matching_policy`); 401 at the token endpoint, as a
+    /// redirect from authorize.
+    pub fn policy_denied() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "access_denied",
+            "Policy evaluation failed for this request, please check the policy configurations.",
+        )
+    }
+
     pub fn invalid_request(description: impl Into<String>) -> Self {
         Self::bad_request("invalid_request", description)
     }

@@ -92,6 +92,24 @@ pub async fn exchange(
     if !app.settings.has_grant(grant_type) {
         return Err(unauthorized_client(app));
     }
+    // The default server's access policies, for the client, the grant type and the scopes
+    // the request names (the user's part was checked at authorize).
+    if server == AuthServer::Default {
+        let asked: Vec<String> = param(form, "scope")
+            .map(|s| {
+                s.split(' ')
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !state
+            .dir
+            .access_allowed(&app.credentials.client_id, grant_type, None, &asked)
+        {
+            return Err(OAuthError::policy_denied());
+        }
+    }
     match grant_type {
         "authorization_code" => authorization_code(state, server, app, form).await,
         "refresh_token" => refresh(state, server, app, form).await,

@@ -11,8 +11,7 @@ use serde::Deserialize;
 
 use super::{clear_session_cookie, current_session};
 use crate::{
-    api::error::ApiError,
-    ledger::{SESSION_LIFETIME, Session},
+    api::{error::ApiError, views},
     state::AppState,
 };
 
@@ -63,40 +62,24 @@ pub(super) async fn authn(
     res
 }
 
-fn session_json(state: &AppState, s: &Session) -> serde_json::Value {
-    let ts = |t: i64| {
-        crate::clock::okta_timestamp(
-            time::OffsetDateTime::from_unix_timestamp(t)
-                .unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
-        )
-    };
-    let login = state
-        .dir
-        .user(&s.user_id)
-        .map(|u| u.login().to_owned())
-        .unwrap_or_default();
-    serde_json::json!({
-        "id": s.id,
-        "userId": s.user_id,
-        "login": login,
-        "createdAt": ts(s.created),
-        "expiresAt": ts(s.last_used + SESSION_LIFETIME),
-        "status": "ACTIVE",
-        "lastPasswordVerification": ts(s.auth_time),
-        "lastFactorVerification": null,
-        "amr": s.amr,
-        "idp": {"id": state.dir.org_id(), "type": "OKTA"},
-        "mfaActive": false,
-        "_links": {
-            "self": {"href": state.org.url("/api/v1/sessions/me"), "hints": {"allow": ["GET", "DELETE"]}},
-            "user": {"name": login, "href": state.org.url(&format!("/api/v1/users/{}", s.user_id)), "hints": {"allow": ["GET"]}}
-        }
-    })
-}
+/// The current session's path, which its links name.
+const ME: &str = "/api/v1/sessions/me";
 
 pub(super) async fn session_me(State(state): State<AppState>, headers: HeaderMap) -> Response {
     match current_session(&state, &headers) {
-        Some(s) => Json(session_json(&state, &s)).into_response(),
+        Some(s) => Json(views::session(&state.org, &state.dir, &s, ME)).into_response(),
+        None => ApiError::not_found("me", "Session").into_response(),
+    }
+}
+
+/// `POST /api/v1/sessions/me/lifecycle/refresh`: extends the current session.
+pub(super) async fn session_me_refresh(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Response {
+    // Reading the current session already extends it.
+    match current_session(&state, &headers) {
+        Some(s) => Json(views::session(&state.org, &state.dir, &s, ME)).into_response(),
         None => ApiError::not_found("me", "Session").into_response(),
     }
 }

@@ -24,6 +24,7 @@ use axum::{
 use crate::{
     api::allow,
     control::{Endpoint, named},
+    directory::{OriginScope, SignInRefusal, UserStatus},
     html::PageError,
     params::{BrowserForm, BrowserQuery},
     paths,
@@ -46,6 +47,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
                 allow(get(authn::session_me).delete(authn::session_me_delete)),
             ),
         )
+        .route(
+            "/api/v1/sessions/me/lifecycle/refresh",
+            named(Endpoint::Api, allow(post(authn::session_me_refresh))),
+        )
         .layer(web::cors(&state.dir));
     let page = |mr| named(Endpoint::Signin, mr);
     Router::new()
@@ -54,6 +59,14 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/", allow(get(root)))
         .route(paths::SIGNIN_IDENTIFY, page(allow(post(identify_submit))))
         .route(paths::SIGNIN_ANSWER, page(allow(post(answer_submit))))
+        .route(
+            paths::SIGNIN_NEW_PASSWORD,
+            page(allow(post(new_password_submit))),
+        )
+        .route(
+            &format!("{}/{{token}}", paths::RESET_PASSWORD),
+            page(allow(get(reset_password_page).post(reset_password_submit))),
+        )
         .route(paths::SIGNOUT, page(allow(get(signout))))
         .route(
             paths::SESSION_COOKIE_REDIRECT,
@@ -81,7 +94,7 @@ fn trusted_target(state: &AppState, target: &str) -> bool {
                 || url::Url::parse(target).is_ok_and(|u| {
                     state
                         .dir
-                        .is_trusted_origin(&u.origin().ascii_serialization())
+                        .is_trusted_origin(&u.origin().ascii_serialization(), OriginScope::Redirect)
                 })))
 }
 
@@ -181,31 +194,149 @@ async fn answer_submit(State(state): State<AppState>, BrowserForm(form): Browser
     let Some(identifier) = tx.identifier.clone() else {
         return pages::identify(state_token, "", None);
     };
-    let Ok(user) = state.dir.user(&identifier) else {
-        return pages::identify(
-            state_token,
-            &identifier,
-            Some(&format!(
-                "There is no account with the Username {identifier}."
-            )),
-        );
+    let refuse = |why: &str| pages::challenge(state_token, &identifier, Some(why));
+    let user = match state.dir.check_sign_in(&identifier, passcode) {
+        Ok(user) => user,
+        Err(SignInRefusal::NoSuchUser) => {
+            return pages::identify(
+                state_token,
+                &identifier,
+                Some(&format!(
+                    "There is no account with the Username {identifier}."
+                )),
+            );
+        }
+        Err(SignInRefusal::WrongPassword) => return refuse("Password is incorrect"),
+        Err(SignInRefusal::LockedOut) => {
+            return refuse("Your account is locked. Please contact your administrator.");
+        }
+        Err(SignInRefusal::NotActive) => {
+            return refuse(
+                "Unable to sign in: the user is not active. Contact your administrator.",
+            );
+        }
     };
-    if !user.password_matches(passcode) {
-        return pages::challenge(state_token, &identifier, Some("Password is incorrect"));
+    if user.status == UserStatus::PasswordExpired {
+        state.ledger.signin_needs_new_password(state_token);
+        return pages::new_password(state_token, &identifier, None);
     }
-    if !user.may_sign_in() {
-        return pages::challenge(
-            state_token,
-            &identifier,
-            Some("Unable to sign in: the user is not active. Contact your administrator."),
-        );
-    }
+    finish(&state, state_token, &user.id)
+}
+
+/// The sign-in is over: a session, and back to where it started (the dashboard otherwise).
+fn finish(state: &AppState, state_token: &str, user_id: &str) -> Response {
     let Some(tx) = state.ledger.finish_signin(state_token) else {
         return PageError::signin_expired().into_response();
     };
     let target = tx.from_uri.unwrap_or_else(|| paths::DASHBOARD.to_owned());
-    let (_, cookie) = start_session(&state, &user.id);
+    let (_, cookie) = start_session(state, user_id);
     with_cookie(crate::web::found(&target), cookie)
+}
+
+/// The new password of a sign-in whose password expired (the old one was proven first).
+async fn new_password_submit(
+    State(state): State<AppState>,
+    BrowserForm(form): BrowserForm,
+) -> Response {
+    let state_token = form.get("stateToken").unwrap_or_default();
+    let new = form.get("credentials.passcode").unwrap_or_default();
+    let confirm = form.get("confirmPassword").unwrap_or_default();
+    let Some(tx) = state.ledger.signin(state_token) else {
+        return PageError::signin_expired().into_response();
+    };
+    let (Some(identifier), true) = (tx.identifier.clone(), tx.password_expired) else {
+        return pages::identify(state_token, "", None);
+    };
+    let Ok(user) = state.dir.user(&identifier) else {
+        return pages::identify(state_token, &identifier, None);
+    };
+    if new != confirm {
+        return pages::new_password(state_token, &identifier, Some("New passwords must match"));
+    }
+    match state.dir.replace_expired_password(&user.id, new) {
+        Ok(_) => finish(&state, state_token, &user.id),
+        Err(e) => match refusal_text(&e) {
+            Some(why) => pages::new_password(state_token, &identifier, Some(&why)),
+            None => pages::challenge(
+                state_token,
+                &identifier,
+                Some("Unable to sign in: the user is not active. Contact your administrator."),
+            ),
+        },
+    }
+}
+
+/// What a refused new password says on the page: the policy's words without the field name.
+fn refusal_text(e: &crate::directory::DirError) -> Option<String> {
+    match e {
+        crate::directory::DirError::Credentials { causes } => Some(
+            causes
+                .iter()
+                .map(|c| {
+                    c.message
+                        .split_once(": ")
+                        .map_or(c.message.as_str(), |(_, m)| m)
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        _ => None,
+    }
+}
+
+fn reset_link_gone() -> Response {
+    PageError::forbidden("This password reset link has expired or was already used.")
+        .into_response()
+}
+
+/// The user a reset link belongs to, while the link works.
+fn reset_link_user(state: &AppState, token: &str) -> Option<crate::directory::User> {
+    state
+        .ledger
+        .recovery_user(token)
+        .and_then(|id| state.dir.user(&id).ok())
+}
+
+/// `GET {RESET_PASSWORD}/{token}`: the reset link's page.
+async fn reset_password_page(
+    State(state): State<AppState>,
+    axum::extract::Path(token): axum::extract::Path<String>,
+) -> Response {
+    match reset_link_user(&state, &token) {
+        Some(user) => pages::reset_password(
+            &format!("{}/{token}", paths::RESET_PASSWORD),
+            user.login(),
+            None,
+        ),
+        None => reset_link_gone(),
+    }
+}
+
+/// `POST {RESET_PASSWORD}/{token}`: the new password; the user is active and signed in.
+async fn reset_password_submit(
+    State(state): State<AppState>,
+    axum::extract::Path(token): axum::extract::Path<String>,
+    BrowserForm(form): BrowserForm,
+) -> Response {
+    let Some(user) = reset_link_user(&state, &token) else {
+        return reset_link_gone();
+    };
+    let action = format!("{}/{token}", paths::RESET_PASSWORD);
+    let new = form.get("credentials.passcode").unwrap_or_default();
+    if new != form.get("confirmPassword").unwrap_or_default() {
+        return pages::reset_password(&action, user.login(), Some("New passwords must match"));
+    }
+    match state.dir.finish_password_reset(&user.id, new) {
+        Ok(_) => {
+            state.ledger.spend_recovery_token(&token);
+            let (_, cookie) = start_session(&state, &user.id);
+            with_cookie(crate::web::found(paths::DASHBOARD), cookie)
+        }
+        Err(e) => match refusal_text(&e) {
+            Some(why) => pages::reset_password(&action, user.login(), Some(&why)),
+            None => reset_link_gone(),
+        },
+    }
 }
 
 /// `/login/signout[?fromURI=…]`: ends the Okta session. An absolute `fromURI` is followed

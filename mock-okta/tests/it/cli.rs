@@ -95,13 +95,15 @@ fn an_unknown_flag_is_one_line_and_exit_2() {
 
 #[test]
 fn a_bad_variable_is_one_line_naming_it_and_exit_2() {
-    let (code, err) = run_with_env(
-        &["--listen", "127.0.0.1:0"],
-        &[("MOCK_OKTA_SIMPLIFIED_TARGET", "somewhere")],
-    );
-    assert_eq!(code, Some(2), "{err}");
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("MOCK_OKTA_SIMPLIFIED_TARGET"), "{err}");
+    for (name, value) in [
+        ("MOCK_OKTA_SIMPLIFIED_TARGET", "somewhere"),
+        ("MOCK_OKTA_LOCKOUT_ATTEMPTS", "many"),
+    ] {
+        let (code, err) = run_with_env(&["--listen", "127.0.0.1:0"], &[(name, value)]);
+        assert_eq!(code, Some(2), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(name), "{err}");
+    }
 }
 
 /// `MockOkta::serve` takes a listener the caller bound: it answers there, under the public

@@ -4,6 +4,7 @@
 mod control;
 mod konnect;
 mod okta;
+mod okta_admin;
 mod setup;
 
 use std::str::FromStr;

@@ -238,6 +238,12 @@ async fn log_in_okta(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
     okta_signin::sign_in(w.browser(), &me.login, &me.password).await
 }
 
+/// On Okta's sign-in page, after the password: waits for "Your password has expired", types a new password twice and clicks Change Password.
+#[when("I choose a new password on Okta's page")]
+async fn choose_new_password(w: &mut E2eWorld) -> anyhow::Result<()> {
+    okta_signin::change_expired_password(w.browser(), "N3w-Member-Passw0rd!").await
+}
+
 /// Checks the browser is on Okta's 400 error page about the redirect_uri parameter.
 #[then("Okta shows its 400 error page about the redirect URI")]
 async fn okta_400(w: &mut E2eWorld) -> anyhow::Result<()> {

@@ -1,6 +1,6 @@
 //! Set-up done "earlier in the guide", through the products' APIs as an automation would.
 
-use cucumber::given;
+use cucumber::{given, when};
 use harness::guide::{KonnectApp, OktaInKonnect};
 
 use crate::{pages::konnect, support::world::E2eWorld};
@@ -80,6 +80,13 @@ async fn okta_set_up_other_redirect(w: &mut E2eWorld) -> anyhow::Result<()> {
 async fn okta_set_up_unassigned(w: &mut E2eWorld) -> anyhow::Result<()> {
     let redirect = w.konnect_redirect_uri();
     okta_app(w, &redirect, false).await?;
+    let secret = w.okta_app()?.client_secret.clone();
+    okta_in_konnect(w, &secret).await
+}
+
+/// Through Konnect's v2 API: the Organization Admin saves the Okta app's current client secret (after a rotation in Okta) in Konnect's Okta settings.
+#[when("the organization admin gives Konnect the Okta app's new client secret")]
+async fn konnect_gets_new_secret(w: &mut E2eWorld) -> anyhow::Result<()> {
     let secret = w.okta_app()?.client_secret.clone();
     okta_in_konnect(w, &secret).await
 }

@@ -5,14 +5,14 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
-use super::{Href, HrefHints, NamedLink, hints, ts};
+use super::{Href, NamedLink, ts};
 use crate::{
     directory::{App, AppGroup, AppStatus, Group, ScopeGrant, User},
     paths::OrgUrls,
 };
 
 /// Okta's generic logo for apps without one.
-const DEFAULT_APP_LOGO: &str = "/assets/img/logos/default.6770228fb0dab49a1695ef440a5279bb.png";
+const DEFAULT_APP_LOGO: &str = crate::paths::APP_LOGO;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -126,7 +126,6 @@ pub struct AppLinks {
     pub app_links: Vec<NamedLink>,
     pub groups: Href,
     pub logo: Vec<NamedLink>,
-    pub upload_logo: HrefHints,
     pub users: Href,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deactivate: Option<Href>,
@@ -173,7 +172,7 @@ pub fn app(org: &OrgUrls, a: &App, secret: Secret, kid: Option<String>) -> ApiAp
                 client_id: a.credentials.client_id.clone(),
                 client_secret: match secret {
                     Secret::Show if a.credentials.token_endpoint_auth_method.uses_secret() => {
-                        a.credentials.client_secret.clone()
+                        a.credentials.secrets.current().map(str::to_owned)
                     }
                     _ => None,
                 },
@@ -224,7 +223,6 @@ pub fn app(org: &OrgUrls, a: &App, secret: Secret, kid: Option<String>) -> ApiAp
                 href: org.url(DEFAULT_APP_LOGO),
                 type_: "image/png",
             }],
-            upload_logo: hints(api("/logo"), &["POST"]),
             users: Href {
                 href: api("/users"),
             },
@@ -354,7 +352,6 @@ pub fn scope_grant(org: &OrgUrls, a: &App, g: &ScopeGrant) -> ScopeGrantView {
         links: json!({
             "app": {"href": org.url(&format!("/api/v1/apps/{}", a.id))},
             "self": {"href": org.url(&format!("/api/v1/apps/{}/grants/{}", a.id, g.id))},
-            "client": {"href": org.url(&format!("/oauth2/v1/clients/{}", a.credentials.client_id))},
         }),
     }
 }

@@ -26,11 +26,8 @@ pub struct ScopeView {
 }
 
 fn scope_links(org: &OrgUrls, id: &str, system: bool) -> Value {
-    let allow: &[&str] = if system {
-        &["GET", "PUT"]
-    } else {
-        &["GET", "PUT", "DELETE"]
-    };
+    // Scopes are created and deleted here, not replaced.
+    let allow: &[&str] = if system { &["GET"] } else { &["GET", "DELETE"] };
     json!({"self": {
         "href": org.url(&format!("/api/v1/authorizationServers/default/scopes/{id}")),
         "hints": {"allow": allow},
@@ -133,15 +130,15 @@ pub fn default_auth_server(org: &OrgUrls, created: OffsetDateTime, kid: &str) ->
         }}),
         links: json!({
             "scopes": {"href": format!("{me}/scopes"), "hints": {"allow": ["GET"]}},
-            "claims": {"href": format!("{me}/claims"), "hints": {"allow": ["GET"]}},
-            "policies": {"href": format!("{me}/policies"), "hints": {"allow": ["GET"]}},
-            "self": {"href": me, "hints": {"allow": ["GET", "DELETE", "PUT"]}},
+            "claims": {"href": format!("{me}/claims"), "hints": {"allow": ["GET", "POST"]}},
+            "policies": {"href": format!("{me}/policies"), "hints": {"allow": ["GET", "POST"]}},
+            // The one custom server is neither replaced, deleted nor deactivated here.
+            "self": {"href": me, "hints": {"allow": ["GET"]}},
             "metadata": [
                 {"name": "oauth-authorization-server", "href": format!("{issuer}/.well-known/oauth-authorization-server"), "hints": {"allow": ["GET"]}},
                 {"name": "openid-configuration", "href": format!("{issuer}/.well-known/openid-configuration"), "hints": {"allow": ["GET"]}},
             ],
             "rotateKey": {"href": format!("{me}/credentials/lifecycle/keyRotate"), "hints": {"allow": ["POST"]}},
-            "deactivate": {"href": format!("{me}/lifecycle/deactivate"), "hints": {"allow": ["POST"]}},
         }),
     }
 }

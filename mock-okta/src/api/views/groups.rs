@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 use super::ts;
 use crate::{directory::Group, paths::OrgUrls};
 
-const DEFAULT_GROUP_LOGO_MEDIUM: &str = "/assets/img/logos/groups/okta-medium.png";
-const DEFAULT_GROUP_LOGO_LARGE: &str = "/assets/img/logos/groups/okta-large.png";
+const DEFAULT_GROUP_LOGO_MEDIUM: &str = crate::paths::GROUP_LOGO_MEDIUM;
+const DEFAULT_GROUP_LOGO_LARGE: &str = crate::paths::GROUP_LOGO_LARGE;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]

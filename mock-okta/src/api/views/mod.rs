@@ -7,7 +7,10 @@
 
 mod apps;
 mod authorization_servers;
+mod client_secrets;
 mod groups;
+mod policies;
+mod sessions;
 mod users;
 
 use serde::Serialize;
@@ -16,7 +19,10 @@ use time::OffsetDateTime;
 use crate::clock::okta_timestamp;
 pub use apps::*;
 pub use authorization_servers::*;
+pub use client_secrets::*;
 pub use groups::*;
+pub use policies::*;
+pub use sessions::*;
 pub use users::*;
 
 fn ts(t: OffsetDateTime) -> String {

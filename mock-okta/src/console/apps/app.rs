@@ -208,7 +208,7 @@ impl AppDetails {
                 .credentials
                 .token_endpoint_auth_method
                 .uses_secret()
-                .then(|| a.credentials.client_secret.clone())
+                .then(|| a.credentials.secrets.current().map(str::to_owned))
                 .flatten(),
             client_auth: match a.credentials.token_endpoint_auth_method {
                 TokenAuthMethod::None => "None",

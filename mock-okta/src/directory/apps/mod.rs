@@ -11,13 +11,16 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use super::{Cause, DirError, DirResult, Directory, Page, Store, paginate, starts_with_ci};
+use super::{
+    Cause, ClientSecrets, DirError, DirResult, Directory, Page, Store, paginate, starts_with_ci,
+};
 use crate::ids::okta_id;
 pub use input::{
     AppInput, CredentialsInput, HideInput, IdpInitiatedLoginInput, OAuthClientCredentialsInput,
     OAuthClientSettingsInput, RefreshTokenInput, SettingsInput, VisibilityInput,
 };
-use rules::{AppParts, generate_secret};
+use rules::AppParts;
+pub(in crate::directory) use rules::generate_secret;
 
 /// `settings.oauthClient.application_type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -127,7 +130,8 @@ pub struct IdpInitiatedLogin {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientCredentials {
     pub client_id: String,
-    pub client_secret: Option<String>,
+    /// Empty unless the auth method uses a secret; then one or two, at least one active.
+    pub secrets: ClientSecrets,
     pub token_endpoint_auth_method: TokenAuthMethod,
     pub pkce_required: bool,
     pub auto_key_rotation: bool,
@@ -251,8 +255,8 @@ impl Store {
 impl Directory {
     /// Creates an app (`POST /api/v1/apps`, the console wizard, the seed file).
     pub fn create_app(&self, input: AppInput, activate: bool) -> DirResult<App> {
-        let mut parts = AppParts::build(input, None).map_err(DirError::validation)?;
         let now = self.clock().now_datetime();
+        let mut parts = AppParts::build(input, None, now).map_err(DirError::validation)?;
         let id = okta_id("0oa");
         if parts.credentials.client_id.is_empty() {
             parts.credentials.client_id = id.clone();
@@ -289,7 +293,7 @@ impl Directory {
     /// console can refuse a form as a whole (app settings and its assignments) before
     /// anything changes.
     pub fn check_new_app(&self, input: AppInput) -> DirResult<()> {
-        AppParts::build(input, None)
+        AppParts::build(input, None, self.clock().now_datetime())
             .map(|_| ())
             .map_err(DirError::validation)
     }
@@ -297,8 +301,8 @@ impl Directory {
     /// Replaces an app's settings (`PUT /api/v1/apps/{id}`, the console's Edit/Save).
     pub fn replace_app(&self, id: &str, input: AppInput) -> DirResult<App> {
         let current = self.app(id)?;
-        let parts = AppParts::build(input, Some(&current)).map_err(DirError::validation)?;
         let now = self.clock().now_datetime();
+        let parts = AppParts::build(input, Some(&current), now).map_err(DirError::validation)?;
         let mut store = self.write();
         store.check_client_id_free(&parts.credentials.client_id, Some(id))?;
         let app = store.app_mut(id)?;
@@ -307,13 +311,14 @@ impl Directory {
         Ok(app.clone())
     }
 
-    /// Makes a new client secret for the app (the console's "Generate new secret").
+    /// Replaces the app's client secrets with one new secret (the console's "Generate new
+    /// secret").
     pub fn rotate_client_secret(&self, id: &str) -> DirResult<App> {
         let now = self.clock().now_datetime();
         let mut store = self.write();
         let app = store.app_mut(id)?;
-        if app.credentials.client_secret.is_some() {
-            app.credentials.client_secret = Some(generate_secret());
+        if !app.credentials.secrets.is_empty() {
+            app.credentials.secrets = ClientSecrets::single(generate_secret(), now);
         }
         app.last_updated = now;
         Ok(app.clone())
@@ -381,10 +386,14 @@ impl Directory {
         Ok(())
     }
 
-    /// Whether a browser origin is trusted for CORS: the origin of one of an app's
-    /// redirect, sign-out or initiate-login URIs (Okta's Trusted Origins, which the app
-    /// wizard fills in from the same URIs).
-    pub fn is_trusted_origin(&self, origin: &str) -> bool {
+    /// Whether a browser origin is trusted for `scope` (CORS, or a redirect after sign-out
+    /// or a session-cookie redirect): an active trusted origin with that scope, or the
+    /// origin of one of an app's redirect, sign-out or initiate-login URIs (which Okta's app
+    /// wizard adds as trusted origins).
+    pub fn is_trusted_origin(&self, origin: &str, scope: super::OriginScope) -> bool {
+        if self.origin_trusted_for(origin, scope) {
+            return true;
+        }
         let store = self.read();
         store.apps.values().any(|a| {
             let s = &a.settings;
@@ -429,7 +438,7 @@ mod tests {
         let app = dir.create_app(web_app(json!({})), true).unwrap();
         assert!(app.id.starts_with("0oa"));
         assert_eq!(app.credentials.client_id, app.id);
-        assert_eq!(app.credentials.client_secret.as_ref().unwrap().len(), 64);
+        assert_eq!(app.credentials.secrets.current().unwrap().len(), 64);
         assert_eq!(
             app.credentials.token_endpoint_auth_method,
             TokenAuthMethod::ClientSecretBasic

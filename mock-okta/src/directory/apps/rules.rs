@@ -14,7 +14,7 @@ use super::{
     },
 };
 use crate::{
-    directory::{Cause, last_segment},
+    directory::{Cause, ClientSecrets, client_secrets::check_secret_length, last_segment},
     ids::alphanumeric,
 };
 
@@ -55,7 +55,12 @@ impl AppParts {
     /// Checks `input` against every rule and builds the parts; `current` is the app being
     /// replaced (its type cannot change; its client id, secret, keys and visibility stay
     /// unless the input changes them).
-    pub(super) fn build(input: AppInput, current: Option<&App>) -> Result<Self, Vec<Cause>> {
+    /// `now` dates a secret the input gives or that is generated for it.
+    pub(super) fn build(
+        input: AppInput,
+        current: Option<&App>,
+        now: time::OffsetDateTime,
+    ) -> Result<Self, Vec<Cause>> {
         let mut causes = Causes::default();
         check_kind(&input, &mut causes);
         let label = label(input.label, &mut causes);
@@ -96,7 +101,7 @@ impl AppParts {
             .credentials
             .and_then(|c| c.oauth_client)
             .unwrap_or_default();
-        let credentials = self::credentials(c, app_type, current, &mut causes);
+        let credentials = self::credentials(c, app_type, current, now, &mut causes);
         let jwks = self::jwks(
             jwks,
             credentials.token_endpoint_auth_method,
@@ -360,6 +365,7 @@ fn credentials(
     c: OAuthClientCredentialsInput,
     app_type: AppType,
     current: Option<&App>,
+    now: time::OffsetDateTime,
     causes: &mut Causes,
 ) -> ClientCredentials {
     let default_method = match app_type {
@@ -393,20 +399,25 @@ fn credentials(
             "client_id: The client_id must be between 6 and 100 characters",
         );
     }
-    let client_secret = method.uses_secret().then(|| {
+    let secrets = if method.uses_secret() {
         let given = c.client_secret.filter(|s| !s.is_empty());
         if let Some(sec) = &given
-            && !(14..=100).contains(&sec.len())
+            && let Err(cause) = check_secret_length("credentials.oauthClient.client_secret", sec)
         {
-            causes.add(
-                "credentials.oauthClient.client_secret",
-                "client_secret: The client secret must be between 14 and 100 characters",
-            );
+            causes.0.push(cause);
         }
-        given
-            .or_else(|| current.and_then(|a| a.credentials.client_secret.clone()))
-            .unwrap_or_else(generate_secret)
-    });
+        // The app's secrets stay unless the input names another one, which replaces them.
+        let kept = current
+            .map(|a| &a.credentials.secrets)
+            .filter(|s| !s.is_empty())
+            .filter(|s| given.as_deref().is_none_or(|g| s.current() == Some(g)));
+        match kept {
+            Some(secrets) => secrets.clone(),
+            None => ClientSecrets::single(given.unwrap_or_else(generate_secret), now),
+        }
+    } else {
+        ClientSecrets::default()
+    };
     let pkce_required = c
         .pkce_required
         .or(current.map(|a| a.credentials.pkce_required))
@@ -420,7 +431,7 @@ fn credentials(
     ClientCredentials {
         // Empty until the app has an id: a new app's client id is its id.
         client_id: client_id.unwrap_or_default(),
-        client_secret,
+        secrets,
         token_endpoint_auth_method: method,
         pkce_required,
         auto_key_rotation: c.auto_key_rotation.unwrap_or(true),
@@ -500,7 +511,7 @@ fn check_absolute_http(raw: &str) -> Result<(), String> {
 }
 
 /// A new client secret: 64 characters, as Okta makes today.
-pub(super) fn generate_secret() -> String {
+pub(in crate::directory) fn generate_secret() -> String {
     let mut s = alphanumeric(60);
     s.insert(20, '-');
     s.insert(41, '_');
@@ -542,7 +553,7 @@ mod tests {
             "credentials": {"oauthClient": {"token_endpoint_auth_method": "private_key_jwt"}}
         }))
         .unwrap();
-        let fields: Vec<String> = AppParts::build(input, None)
+        let fields: Vec<String> = AppParts::build(input, None, time::OffsetDateTime::UNIX_EPOCH)
             .unwrap_err()
             .into_iter()
             .map(|c| c.field)

@@ -12,6 +12,8 @@ pub struct SignedIn<'a> {
     pub user: Option<&'a User>,
     /// Whether that user is assigned to the requesting app.
     pub assigned: bool,
+    /// Whether the authorization server's access policies let this request through.
+    pub policy_allows: bool,
 }
 
 /// How recent a sign-in the request needs, beyond `max_age`.
@@ -72,6 +74,9 @@ pub fn decide(
             "access_denied",
             "User is not assigned to the client application.",
         ));
+    }
+    if !signed_in.policy_allows {
+        return Decision::Refuse(crate::oidc::error::OAuthError::policy_denied());
     }
     Decision::Issue
 }
@@ -148,6 +153,7 @@ mod tests {
             session: s,
             user: Some(user),
             assigned,
+            policy_allows: true,
         })
     }
 
@@ -257,6 +263,7 @@ mod tests {
                 session: &s,
                 user: None,
                 assigned: false,
+                policy_allows: true,
             }),
             Freshness::default(),
             NOW,

@@ -147,6 +147,17 @@ async fn authorize(
         assigned: user
             .as_ref()
             .is_some_and(|u| state.dir.is_assigned(&req.app, &u.id)),
+        policy_allows: server != AuthServer::Default
+            || state.dir.access_allowed(
+                &req.app.credentials.client_id,
+                if req.response_type.code {
+                    "authorization_code"
+                } else {
+                    "implicit"
+                },
+                user.as_ref().map(|u| u.id.as_str()),
+                &req.scopes,
+            ),
     });
     let freshness = Freshness {
         signed_in_after: resumed.as_ref().and_then(|r| r.signed_in_after),

@@ -5,9 +5,15 @@ mod apps;
 mod assignments;
 mod authorization_servers;
 mod claims;
+mod client_secrets;
 mod errors;
 mod groups;
+mod links;
 mod oauth_for_okta;
+mod passwords;
+mod policies;
+mod sessions;
+mod trusted_origins;
 mod users;
 
 use reqwest::{Method, StatusCode};

@@ -110,7 +110,7 @@ async fn an_app_made_in_the_console_is_identical_to_its_api_twin() {
     assert_eq!(data_se(&html, "client-id").as_deref(), Some(id.as_str()));
     assert_eq!(
         data_se(&html, "client-secret"),
-        app.credentials.client_secret.clone()
+        app.credentials.secrets.current().map(str::to_owned)
     );
     assert_eq!(
         data_se(&html, "okta-domain").as_deref(),

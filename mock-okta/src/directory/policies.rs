@@ -1,0 +1,431 @@
+//! The `default` authorization server's access policies and their rules
+//! (`/api/v1/authorizationServers/default/policies`): which clients a policy covers, and for
+//! them which grant types, people and scopes a rule lets through. Authorize and token ask
+//! [`Directory::access_allowed`] before issuing; the org starts with Okta's Default Policy.
+
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::{Cause, DirError, DirResult, Directory};
+use crate::ids::okta_id;
+
+/// Every client, in a policy's `conditions.clients.include`.
+pub const ALL_CLIENTS: &str = "ALL_CLIENTS";
+/// Every user, in a rule's `conditions.people.groups.include`.
+const EVERYONE_GROUP: &str = "EVERYONE";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessPolicy {
+    /// `00p…`
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub priority: u32,
+    pub active: bool,
+    /// The client ids covered, or [`ALL_CLIENTS`].
+    pub clients: Vec<String>,
+    pub created: OffsetDateTime,
+    pub last_updated: OffsetDateTime,
+    pub rules: Vec<PolicyRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyRule {
+    /// `0pr…`
+    pub id: String,
+    pub name: String,
+    pub priority: u32,
+    pub active: bool,
+    pub grant_types: Vec<String>,
+    /// Group ids whose members the rule covers; `EVERYONE` (as Okta writes it in the
+    /// Default Policy Rule) or Everyone's id covers everybody.
+    pub groups: Vec<String>,
+    /// User ids the rule covers.
+    pub users: Vec<String>,
+    /// Scope names, or `*` for any.
+    pub scopes: Vec<String>,
+    pub created: OffsetDateTime,
+    pub last_updated: OffsetDateTime,
+}
+
+/// `{"include": [...]}`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Include {
+    #[serde(default)]
+    pub include: Vec<String>,
+}
+
+/// The parts of Okta's `AuthorizationServerPolicy` a client sends.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PolicyInput {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub priority: Option<u32>,
+    pub status: Option<String>,
+    pub conditions: Option<PolicyConditionsInput>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PolicyConditionsInput {
+    pub clients: Option<Include>,
+}
+
+/// The parts of Okta's `AuthorizationServerPolicyRule` a client sends.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RuleInput {
+    pub name: Option<String>,
+    pub priority: Option<u32>,
+    pub status: Option<String>,
+    pub conditions: Option<RuleConditionsInput>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleConditionsInput {
+    pub grant_types: Option<Include>,
+    pub people: Option<PeopleInput>,
+    pub scopes: Option<Include>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PeopleInput {
+    pub users: Option<Include>,
+    pub groups: Option<Include>,
+}
+
+/// The grant types Okta's Default Policy Rule allows.
+const DEFAULT_RULE_GRANTS: &[&str] = &[
+    "client_credentials",
+    "authorization_code",
+    "urn:ietf:params:oauth:grant-type:device_code",
+    "urn:ietf:params:oauth:grant-type:token-exchange",
+    "password",
+    "implicit",
+    "refresh_token",
+];
+
+fn status(given: Option<&str>) -> DirResult<bool> {
+    match given {
+        None | Some("ACTIVE") => Ok(true),
+        Some("INACTIVE") => Ok(false),
+        Some(other) => Err(DirError::validation(vec![Cause::new(
+            "status",
+            format!("status: '{other}' is not a valid status; use ACTIVE or INACTIVE"),
+        )])),
+    }
+}
+
+fn name(given: Option<String>) -> DirResult<String> {
+    given
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| DirError::validation(vec![Cause::blank("name")]))
+}
+
+fn policy_not_found(id: &str) -> DirError {
+    DirError::NotFound {
+        id: id.to_owned(),
+        kind: "AuthorizationServerPolicy",
+    }
+}
+
+fn rule_not_found(id: &str) -> DirError {
+    DirError::NotFound {
+        id: id.to_owned(),
+        kind: "AuthorizationServerPolicyRule",
+    }
+}
+
+/// Okta's Default Policy of the `default` server: every client, and its Default Policy Rule:
+/// every grant type, Everyone, any scope.
+pub(super) fn default_policy(now: OffsetDateTime) -> AccessPolicy {
+    AccessPolicy {
+        id: okta_id("00p"),
+        name: "Default Policy".to_owned(),
+        description: "Default policy description".to_owned(),
+        priority: 1,
+        active: true,
+        clients: vec![ALL_CLIENTS.to_owned()],
+        created: now,
+        last_updated: now,
+        rules: vec![PolicyRule {
+            id: okta_id("0pr"),
+            name: "Default Policy Rule".to_owned(),
+            priority: 1,
+            active: true,
+            grant_types: DEFAULT_RULE_GRANTS
+                .iter()
+                .map(|g| (*g).to_owned())
+                .collect(),
+            groups: vec![EVERYONE_GROUP.to_owned()],
+            users: Vec::new(),
+            scopes: vec!["*".to_owned()],
+            created: now,
+            last_updated: now,
+        }],
+    }
+}
+
+impl Directory {
+    /// The policies, by priority.
+    pub fn policies(&self) -> Vec<AccessPolicy> {
+        let mut all = self.read().policies.clone();
+        all.sort_by_key(|p| p.priority);
+        all
+    }
+
+    pub fn policy(&self, id: &str) -> DirResult<AccessPolicy> {
+        self.read()
+            .policies
+            .iter()
+            .find(|p| p.id == id)
+            .cloned()
+            .ok_or_else(|| policy_not_found(id))
+    }
+
+    /// Creates a policy (priority last unless given); it has no rules yet.
+    pub fn create_policy(&self, input: PolicyInput) -> DirResult<AccessPolicy> {
+        let now = self.clock().now_datetime();
+        let active = status(input.status.as_deref())?;
+        let name = name(input.name)?;
+        let clients = clients(input.conditions)?;
+        let mut store = self.write();
+        let last = store.policies.iter().map(|p| p.priority).max().unwrap_or(0);
+        let policy = AccessPolicy {
+            id: okta_id("00p"),
+            name,
+            description: input.description.unwrap_or_default(),
+            priority: input.priority.unwrap_or(last + 1),
+            active,
+            clients,
+            created: now,
+            last_updated: now,
+            rules: Vec::new(),
+        };
+        store.policies.push(policy.clone());
+        Ok(policy)
+    }
+
+    /// Replaces a policy's name, description, priority and clients; its rules stay.
+    pub fn replace_policy(&self, id: &str, input: PolicyInput) -> DirResult<AccessPolicy> {
+        let now = self.clock().now_datetime();
+        let name = name(input.name)?;
+        let clients = clients(input.conditions)?;
+        let mut store = self.write();
+        let policy = store
+            .policies
+            .iter_mut()
+            .find(|p| p.id == id)
+            .ok_or_else(|| policy_not_found(id))?;
+        policy.name = name;
+        policy.description = input.description.unwrap_or_default();
+        if let Some(p) = input.priority {
+            policy.priority = p;
+        }
+        policy.clients = clients;
+        policy.last_updated = now;
+        Ok(policy.clone())
+    }
+
+    pub fn set_policy_status(&self, id: &str, active: bool) -> DirResult<AccessPolicy> {
+        let now = self.clock().now_datetime();
+        let mut store = self.write();
+        let policy = store
+            .policies
+            .iter_mut()
+            .find(|p| p.id == id)
+            .ok_or_else(|| policy_not_found(id))?;
+        policy.active = active;
+        policy.last_updated = now;
+        Ok(policy.clone())
+    }
+
+    pub fn delete_policy(&self, id: &str) -> DirResult<()> {
+        let mut store = self.write();
+        super::remove_by_id(&mut store.policies, id, "AuthorizationServerPolicy", |p| {
+            &p.id
+        })
+    }
+
+    /// A policy's rules, by priority.
+    pub fn policy_rules(&self, policy_id: &str) -> DirResult<Vec<PolicyRule>> {
+        let mut rules = self.policy(policy_id)?.rules;
+        rules.sort_by_key(|r| r.priority);
+        Ok(rules)
+    }
+
+    pub fn policy_rule(&self, policy_id: &str, rule_id: &str) -> DirResult<PolicyRule> {
+        self.policy(policy_id)?
+            .rules
+            .into_iter()
+            .find(|r| r.id == rule_id)
+            .ok_or_else(|| rule_not_found(rule_id))
+    }
+
+    /// Adds a rule: grant types are required; people default to Everyone, scopes to any.
+    pub fn create_policy_rule(&self, policy_id: &str, input: RuleInput) -> DirResult<PolicyRule> {
+        let now = self.clock().now_datetime();
+        let active = status(input.status.as_deref())?;
+        let name = name(input.name)?;
+        let c = input.conditions.unwrap_or_default();
+        let grant_types = c.grant_types.map(|g| g.include).unwrap_or_default();
+        if grant_types.is_empty() {
+            return Err(DirError::validation(vec![Cause::new(
+                "conditions.grantTypes",
+                "conditions.grantTypes: At least one grant type is required",
+            )]));
+        }
+        let people = c.people.unwrap_or_default();
+        let users = people.users.map(|u| u.include).unwrap_or_default();
+        let mut groups = people.groups.map(|g| g.include).unwrap_or_default();
+        if users.is_empty() && groups.is_empty() {
+            groups.push(EVERYONE_GROUP.to_owned());
+        }
+        let mut store = self.write();
+        let policy = store
+            .policies
+            .iter_mut()
+            .find(|p| p.id == policy_id)
+            .ok_or_else(|| policy_not_found(policy_id))?;
+        let last = policy.rules.iter().map(|r| r.priority).max().unwrap_or(0);
+        let rule = PolicyRule {
+            id: okta_id("0pr"),
+            name,
+            priority: input.priority.unwrap_or(last + 1),
+            active,
+            grant_types,
+            groups,
+            users,
+            scopes: c
+                .scopes
+                .map(|s| s.include)
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| vec!["*".to_owned()]),
+            created: now,
+            last_updated: now,
+        };
+        policy.rules.push(rule.clone());
+        Ok(rule)
+    }
+
+    pub fn delete_policy_rule(&self, policy_id: &str, rule_id: &str) -> DirResult<()> {
+        let mut store = self.write();
+        let policy = store
+            .policies
+            .iter_mut()
+            .find(|p| p.id == policy_id)
+            .ok_or_else(|| policy_not_found(policy_id))?;
+        super::remove_by_id(
+            &mut policy.rules,
+            rule_id,
+            "AuthorizationServerPolicyRule",
+            |r| &r.id,
+        )
+    }
+
+    /// Okta's evaluation on the `default` server: the first active policy (by priority)
+    /// that covers the client, then its first active rule that allows the grant type, the
+    /// user (when there is one) and every requested scope. False is Okta's
+    /// `access_denied` "Policy evaluation failed …" (`no_matching_policy`).
+    pub fn access_allowed(
+        &self,
+        client_id: &str,
+        grant_type: &str,
+        user_id: Option<&str>,
+        scopes: &[String],
+    ) -> bool {
+        let Some(policy) = self
+            .policies()
+            .into_iter()
+            .find(|p| p.active && p.clients.iter().any(|c| c == ALL_CLIENTS || c == client_id))
+        else {
+            return false;
+        };
+        let store = self.read();
+        let in_group = |gid: &str, uid: &str| {
+            gid == EVERYONE_GROUP
+                || store
+                    .groups
+                    .values()
+                    .find(|g| g.id == gid)
+                    .is_some_and(|g| g.is_everyone() || g.members.contains(uid))
+        };
+        let mut rules = policy.rules;
+        rules.sort_by_key(|r| r.priority);
+        rules.iter().filter(|r| r.active).any(|r| {
+            r.grant_types.iter().any(|g| g == grant_type)
+                && user_id.is_none_or(|u| {
+                    r.users.iter().any(|x| x == u) || r.groups.iter().any(|g| in_group(g, u))
+                })
+                && (r.scopes.iter().any(|s| s == "*")
+                    || scopes.iter().all(|s| r.scopes.contains(s)))
+        })
+    }
+}
+
+fn clients(conditions: Option<PolicyConditionsInput>) -> DirResult<Vec<String>> {
+    let clients = conditions
+        .and_then(|c| c.clients)
+        .map(|c| c.include)
+        .unwrap_or_default();
+    if clients.is_empty() {
+        return Err(DirError::validation(vec![Cause::new(
+            "conditions.clients",
+            "conditions.clients: A policy must include at least one client, or ALL_CLIENTS",
+        )]));
+    }
+    Ok(clients)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::Clock;
+    use serde_json::json;
+
+    #[test]
+    fn the_default_policy_lets_every_client_through_until_it_excludes_one() {
+        let dir = Directory::new(Clock::default());
+        let scopes = vec!["openid".to_owned()];
+        assert!(dir.access_allowed("0oaany", "authorization_code", None, &scopes));
+        let default = dir.policies()[0].clone();
+        assert_eq!(default.name, "Default Policy");
+        let input: PolicyInput = serde_json::from_value(json!({"name": "Default Policy",
+                "conditions": {"clients": {"include": ["0oaother"]}}}))
+        .unwrap();
+        dir.replace_policy(&default.id, input).unwrap();
+        assert!(!dir.access_allowed("0oaany", "authorization_code", None, &scopes));
+        assert!(dir.access_allowed("0oaother", "authorization_code", None, &scopes));
+        assert!(!dir.access_allowed("0oaother", "not-a-grant", None, &scopes));
+        dir.set_policy_status(&default.id, false).unwrap();
+        assert!(!dir.access_allowed("0oaother", "authorization_code", None, &scopes));
+    }
+
+    #[test]
+    fn a_new_policy_needs_a_rule_and_a_rule_names_its_scopes() {
+        let dir = Directory::new(Clock::default());
+        let default = dir.policies()[0].id.clone();
+        dir.delete_policy(&default).unwrap();
+        let p = dir
+            .create_policy(
+                serde_json::from_value(json!({"name": "Konnect",
+                    "conditions": {"clients": {"include": ["0oak"]}}}))
+                .unwrap(),
+            )
+            .unwrap();
+        let openid = vec!["openid".to_owned()];
+        assert!(!dir.access_allowed("0oak", "authorization_code", None, &openid));
+        dir.create_policy_rule(
+            &p.id,
+            serde_json::from_value(json!({"name": "code", "conditions": {
+                "grantTypes": {"include": ["authorization_code"]},
+                "scopes": {"include": ["openid"]}}}))
+            .unwrap(),
+        )
+        .unwrap();
+        assert!(dir.access_allowed("0oak", "authorization_code", Some("00u1"), &openid));
+        let more = vec!["openid".to_owned(), "email".to_owned()];
+        assert!(!dir.access_allowed("0oak", "authorization_code", None, &more));
+        assert!(dir.create_policy(PolicyInput::default()).is_err());
+    }
+}
