@@ -65,15 +65,36 @@ pub fn is_uuid(s: &str) -> bool {
 }
 
 /// An id from the path: Konnect's 400 "invalid ID format" unless it is a UUID.
-fn path_id(field: &str, id: &str) -> Result<(), Problem> {
+pub(super) fn path_id(field: &str, id: &str) -> Result<(), Problem> {
     if is_uuid(id) {
         Ok(())
     } else {
-        Err(Problem::bad_request(
-            "",
-            vec![InvalidParameter::new(field, "invalid ID format")],
-        ))
+        Err(Problem::invalid_parameter(field, "invalid ID format"))
     }
+}
+
+/// A whole-number query parameter from 1 to `max`, `default` when it is absent.
+fn whole_number(
+    field: &str,
+    raw: Option<&str>,
+    default: usize,
+    max: usize,
+) -> Result<usize, Problem> {
+    match raw {
+        None => Ok(default),
+        Some(v) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| {
+                Problem::invalid_parameter(field, format!("must be a whole number from 1 to {max}"))
+            }),
+    }
+}
+
+/// `page[size]`: 1 to 100, 10 when it is absent (the v3 lists' rule, numbered or cursor).
+pub(super) fn page_size(raw: Option<&str>) -> Result<usize, Problem> {
+    whole_number("page[size]", raw, 10, 100)
 }
 
 /// `page[size]` (1 to 100, default 10) and `page[number]` (from 1, default 1), and the
@@ -124,25 +145,9 @@ impl StringFilter<'_> {
 
 impl ListQuery {
     fn page(&self) -> Result<(usize, usize), Problem> {
-        let number = |field: &str, raw: &Option<String>, default: usize, max: usize| match raw {
-            None => Ok(default),
-            Some(v) => v
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=max).contains(n))
-                .ok_or_else(|| {
-                    Problem::bad_request(
-                        "",
-                        vec![InvalidParameter::new(
-                            field,
-                            format!("must be a whole number from 1 to {max}"),
-                        )],
-                    )
-                }),
-        };
         Ok((
-            number("page[size]", &self.page_size, 10, 100)?,
-            number("page[number]", &self.page_number, 1, 1_000_000)?,
+            page_size(self.page_size.as_deref())?,
+            whole_number("page[number]", self.page_number.as_deref(), 1, 1_000_000)?,
         ))
     }
 
@@ -168,12 +173,9 @@ impl ListQuery {
             Some("true") => Some(true),
             Some("false") => Some(false),
             Some(_) => {
-                return Err(Problem::bad_request(
-                    "",
-                    vec![InvalidParameter::new(
-                        "filter[active]",
-                        "must be true or false",
-                    )],
+                return Err(Problem::invalid_parameter(
+                    "filter[active]",
+                    "must be true or false",
                 ));
             }
         };
@@ -313,10 +315,7 @@ async fn team_users_add(
     let org = admin(&caller)?;
     team_of(org, &team_id)?;
     if !is_uuid(&body.id) {
-        return Err(Problem::bad_request(
-            "",
-            vec![InvalidParameter::new("id", "must be a valid UUID v4")],
-        ));
+        return Err(Problem::invalid_parameter("id", "must be a valid UUID v4"));
     }
     state
         .directory
@@ -505,7 +504,7 @@ async fn team_group_mappings_patch(
 /// 412 "IdP configuration not found" unless an identity provider is configured (the
 /// group-keyed endpoints' rule).
 fn require_identity_provider_412(org: &Organization) -> Result<(), Problem> {
-    if org.identity_provider.is_some() || org.saml_provider.is_some() {
+    if org.has_identity_provider() {
         Ok(())
     } else {
         Err(Problem::precondition_failed("IdP configuration not found"))
