@@ -245,15 +245,10 @@ fn server_page(
     v: ClaimValues,
     errors: FieldErrors,
 ) -> Response {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
     let mut scope_names: Vec<String> = SYSTEM_SCOPES.iter().map(|s| (*s).to_owned()).collect();
     scope_names.extend(state.dir.scopes().into_iter().map(|s| s.name));
     render(
-        status,
+        errors.status(),
         &AuthServerPage {
             chrome: admin.chrome(state, "api"),
             tab,

@@ -1,5 +1,7 @@
 //! Console form bodies and the inline errors shown beside their fields.
 
+use axum::http::StatusCode;
+
 use crate::directory::{Cause, DirError};
 
 /// An `application/x-www-form-urlencoded` body as ordered pairs, so repeated names
@@ -72,6 +74,15 @@ impl FieldErrors {
 
     pub fn is_empty(&self) -> bool {
         self.fields.is_empty() && self.general.is_empty()
+    }
+
+    /// The status of the page that shows the form: 400 once it holds an error, 200 otherwise.
+    pub fn status(&self) -> StatusCode {
+        if self.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::BAD_REQUEST
+        }
     }
 
     /// The errors of one field, joined into one message.
