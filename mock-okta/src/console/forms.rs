@@ -101,6 +101,13 @@ impl FieldErrors {
         &self.general
     }
 
+    /// The errors of a refused directory change (see [`FieldErrors::add_dir_error`]).
+    pub fn of_dir_error(err: &DirError, field_of: fn(&str) -> Option<&'static str>) -> Self {
+        let mut errors = Self::default();
+        errors.add_dir_error(err, field_of);
+        errors
+    }
+
     /// Adds a directory error: validation causes go beside the form field `field_of` maps
     /// their API field to, in the console's wording; anything else goes on top of the form.
     pub fn add_dir_error(&mut self, err: &DirError, field_of: fn(&str) -> Option<&'static str>) {

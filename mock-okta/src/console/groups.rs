@@ -119,8 +119,7 @@ async fn console_groups_add(
     match state.dir.create_group(&name, desc) {
         Ok(g) => found(&paths::admin_group_path(&g.id)),
         Err(e) => {
-            let mut errors = FieldErrors::default();
-            errors.add_dir_error(&e, group_field);
+            let errors = FieldErrors::of_dir_error(&e, group_field);
             groups_page(&state, &admin, true, (name, description), errors)
         }
     }

@@ -190,8 +190,7 @@ async fn console_people_add(
     match state.dir.create_user(new) {
         Ok(_) => found(paths::ADMIN_USERS),
         Err(e) => {
-            let mut errors = FieldErrors::default();
-            errors.add_dir_error(&e, person_field);
+            let errors = FieldErrors::of_dir_error(&e, person_field);
             people_page(&state, &admin, true, v, errors)
         }
     }
