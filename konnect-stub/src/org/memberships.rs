@@ -458,20 +458,12 @@ fn replace_groups(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::org::store::tests::{acme, seed};
-    use crate::org::{ClaimMappings, Email, OidcClient, Role, default_scopes};
+    use crate::org::store::tests::{acme, client, seed};
+    use crate::org::{Email, Role};
 
     fn with_idp(dir: &Directory) -> Organization {
         let org = acme(dir);
-        let client = OidcClient {
-            issuer: "https://idp.test/oauth2/default".into(),
-            client_id: "cid".into(),
-            client_secret: "secret".into(),
-            scopes: default_scopes(),
-            claim_mappings: ClaimMappings::default(),
-            groups_wanted: false,
-        };
-        dir.enable_sso(&org.id, client, None, SystemTime::now())
+        dir.enable_sso(&org.id, client(), None, SystemTime::now())
             .unwrap();
         acme(dir)
     }

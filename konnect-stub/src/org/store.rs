@@ -537,7 +537,8 @@ pub(super) mod tests {
         }
     }
 
-    fn client() -> OidcClient {
+    /// A complete OIDC registration at a test issuer.
+    pub(in crate::org) fn client() -> OidcClient {
         OidcClient {
             issuer: "https://idp.test/oauth2/default".into(),
             client_id: "cid".into(),
