@@ -17,8 +17,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{
+    params::{page_size, path_id},
     service::{self, IdentityError, ProviderChange},
-    teams_api::{page_size, path_id},
     views::rfc3339,
 };
 use crate::{

@@ -16,6 +16,7 @@ use axum::{
 use serde::Deserialize;
 
 use super::{
+    params::{is_uuid, page_size, path_id, whole_number},
     service::{self, IdentityError},
     views::{GroupTeamsView, Page, PageMeta, TeamGroupsView, TeamView, UserView},
 };
@@ -52,49 +53,6 @@ pub fn router() -> Router<crate::state::AppState> {
             paths::API_TEAM_GROUP_MAPPINGS,
             get(team_group_mappings_get).patch(team_group_mappings_patch),
         )
-}
-
-/// Whether `s` is a UUID as Konnect writes its ids (8-4-4-4-12 hexadecimal digits).
-pub fn is_uuid(s: &str) -> bool {
-    let groups: Vec<&str> = s.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
-}
-
-/// An id from the path: Konnect's 400 "invalid ID format" unless it is a UUID.
-pub(super) fn path_id(field: &str, id: &str) -> Result<(), Problem> {
-    if is_uuid(id) {
-        Ok(())
-    } else {
-        Err(Problem::invalid_parameter(field, "invalid ID format"))
-    }
-}
-
-/// A whole-number query parameter from 1 to `max`, `default` when it is absent.
-fn whole_number(
-    field: &str,
-    raw: Option<&str>,
-    default: usize,
-    max: usize,
-) -> Result<usize, Problem> {
-    match raw {
-        None => Ok(default),
-        Some(v) => v
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=max).contains(n))
-            .ok_or_else(|| {
-                Problem::invalid_parameter(field, format!("must be a whole number from 1 to {max}"))
-            }),
-    }
-}
-
-/// `page[size]`: 1 to 100, 10 when it is absent (the v3 lists' rule, numbered or cursor).
-pub(super) fn page_size(raw: Option<&str>) -> Result<usize, Problem> {
-    whole_number("page[size]", raw, 10, 100)
 }
 
 /// `page[size]` (1 to 100, default 10) and `page[number]` (from 1, default 1), and the
@@ -575,19 +533,6 @@ async fn team_mappings_put(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ids_are_uuids() {
-        assert!(is_uuid("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7"));
-        for bad in [
-            "",
-            "7f9fd312",
-            "7f9fd312-a987-4628-b4c5-bb4f4fddd5fz",
-            "../x",
-        ] {
-            assert!(!is_uuid(bad), "{bad}");
-        }
-    }
 
     #[test]
     fn pages_are_cut_and_checked() {
