@@ -111,12 +111,14 @@ impl Problem {
         }
     }
 
+    /// 400 naming one offending field.
+    pub fn invalid_parameter(field: &str, reason: impl Into<String>) -> Self {
+        Self::bad_request("", vec![InvalidParameter::new(field, reason)])
+    }
+
     /// Konnect's answer to a body that is not the expected JSON.
     pub fn invalid_body() -> Self {
-        Self::bad_request(
-            "",
-            vec![InvalidParameter::new("body", "request format is invalid")],
-        )
+        Self::invalid_parameter("body", "request format is invalid")
     }
 
     pub fn internal() -> Self {

@@ -14,7 +14,7 @@ use super::{
 use crate::{
     auth::ApiCaller,
     error::{ApiJson, Problem},
-    org::{AuthSettingsPatch, IdentityProviderPatch, InvalidParameter},
+    org::{AuthSettingsPatch, IdentityProviderPatch},
     paths,
     state::{AppState, IdentityState},
 };
@@ -42,7 +42,7 @@ impl From<IdentityError> for Problem {
             }
             IdentityError::Invalid { detail, params } => Problem::bad_request(detail, params),
             IdentityError::Discovery(error) => {
-                Problem::bad_request("", vec![InvalidParameter::new("issuer", error.to_string())])
+                Problem::invalid_parameter("issuer", error.to_string())
             }
             IdentityError::NoSuchOrganization => Problem::internal(),
             IdentityError::NotFound(detail) => Problem::not_found(detail),

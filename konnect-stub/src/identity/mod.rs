@@ -3,6 +3,7 @@
 //! the rules (Organization Admin only, Enterprise only, the issuer checked by discovery).
 
 mod api;
+mod params;
 mod providers_api;
 mod service;
 mod teams_api;

@@ -17,8 +17,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{
+    params::{page_size, path_id},
     service::{self, IdentityError, ProviderChange},
-    teams_api::is_uuid,
     views::rfc3339,
 };
 use crate::{
@@ -206,17 +206,6 @@ fn admin(caller: &Caller) -> Result<(), Problem> {
     Ok(service::require_admin(caller)?)
 }
 
-fn provider_id(id: &str) -> Result<(), Problem> {
-    if is_uuid(id) {
-        Ok(())
-    } else {
-        Err(Problem::bad_request(
-            "",
-            vec![InvalidParameter::new("id", "invalid ID format")],
-        ))
-    }
-}
-
 /// The provider with `id`, as it is now.
 fn provider(
     state: &IdentityState,
@@ -224,7 +213,7 @@ fn provider(
     org_id: &str,
     id: &str,
 ) -> Result<(ProviderType, Value), Problem> {
-    provider_id(id)?;
+    path_id("id", id)?;
     let org = state
         .directory
         .organization(org_id)
@@ -267,10 +256,7 @@ async fn identity_providers_create(
 ) -> Result<Response, Problem> {
     admin(&caller)?;
     let Some(kind) = body.kind else {
-        return Err(Problem::bad_request(
-            "",
-            vec![InvalidParameter::new("type", "is required")],
-        ));
+        return Err(Problem::invalid_parameter("type", "is required"));
     };
     let enabled = body.enabled;
     let change = change_of(kind, body, true)?;
@@ -305,10 +291,7 @@ async fn identity_providers_update(
     admin(&caller)?;
     let (kind, _) = provider(&state, &urls, &caller.org.id, &id)?;
     if body.kind.is_some_and(|k| k != kind) {
-        return Err(Problem::bad_request(
-            "",
-            vec![InvalidParameter::new("type", "cannot be changed")],
-        ));
+        return Err(Problem::invalid_parameter("type", "cannot be changed"));
     }
     let enabled = body.enabled;
     let change = change_of(kind, body, false)?;
@@ -323,7 +306,7 @@ async fn identity_providers_delete(
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     admin(&caller)?;
-    provider_id(&id)?;
+    path_id("id", &id)?;
     state
         .directory
         .delete_identity_provider(&caller.org.id, &id, state.clock.now_system())
@@ -378,22 +361,7 @@ async fn idp_mappings_list(
     Query(q): Query<CursorQuery>,
 ) -> Result<Response, Problem> {
     let org = mappings_org(&state, &urls, &caller, &idp_id)?;
-    let size = match &q.size {
-        None => 10,
-        Some(s) => s
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=100).contains(n))
-            .ok_or_else(|| {
-                Problem::bad_request(
-                    "",
-                    vec![InvalidParameter::new(
-                        "page[size]",
-                        "must be a whole number from 1 to 100",
-                    )],
-                )
-            })?,
-    };
+    let size = page_size(q.size.as_deref())?;
     let team = q.team_id_eq.or(q.team_id);
     let group = q.group_eq.or(q.group);
     let all: Vec<&TeamGroupMapping> = org
@@ -403,12 +371,9 @@ async fn idp_mappings_list(
         .filter(|m| group.as_deref().is_none_or(|g| m.group == g))
         .collect();
     let cursor = |id: &str| {
-        all.iter().position(|m| m.id == id).ok_or_else(|| {
-            Problem::bad_request(
-                "",
-                vec![InvalidParameter::new("page", "unknown page cursor")],
-            )
-        })
+        all.iter()
+            .position(|m| m.id == id)
+            .ok_or_else(|| Problem::invalid_parameter("page", "unknown page cursor"))
     };
     let (start, end) = match (q.after.as_deref(), q.before.as_deref()) {
         (Some(a), _) if !a.is_empty() => {
@@ -452,12 +417,7 @@ async fn idp_mappings_create(
     ApiJson(body): ApiJson<NewMapping>,
 ) -> Result<Response, Problem> {
     let org = mappings_org(&state, &urls, &caller, &idp_id)?;
-    if !is_uuid(&body.team_id) {
-        return Err(Problem::bad_request(
-            "",
-            vec![InvalidParameter::new("team_id", "invalid ID format")],
-        ));
-    }
+    path_id("team_id", &body.team_id)?;
     let mapping = state
         .directory
         .add_team_group_mapping(
@@ -471,7 +431,7 @@ async fn idp_mappings_create(
 }
 
 fn mapping_of<'a>(org: &'a Organization, id: &str) -> Result<&'a TeamGroupMapping, Problem> {
-    provider_id(id)?;
+    path_id("id", id)?;
     org.team_group_mappings
         .iter()
         .find(|m| m.id == id)

@@ -16,6 +16,7 @@ use axum::{
 use serde::Deserialize;
 
 use super::{
+    params::{is_uuid, page_size, path_id, whole_number},
     service::{self, IdentityError},
     views::{GroupTeamsView, Page, PageMeta, TeamGroupsView, TeamView, UserView},
 };
@@ -52,28 +53,6 @@ pub fn router() -> Router<crate::state::AppState> {
             paths::API_TEAM_GROUP_MAPPINGS,
             get(team_group_mappings_get).patch(team_group_mappings_patch),
         )
-}
-
-/// Whether `s` is a UUID as Konnect writes its ids (8-4-4-4-12 hexadecimal digits).
-pub fn is_uuid(s: &str) -> bool {
-    let groups: Vec<&str> = s.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
-}
-
-/// An id from the path: Konnect's 400 "invalid ID format" unless it is a UUID.
-fn path_id(field: &str, id: &str) -> Result<(), Problem> {
-    if is_uuid(id) {
-        Ok(())
-    } else {
-        Err(Problem::bad_request(
-            "",
-            vec![InvalidParameter::new(field, "invalid ID format")],
-        ))
-    }
 }
 
 /// `page[size]` (1 to 100, default 10) and `page[number]` (from 1, default 1), and the
@@ -124,25 +103,9 @@ impl StringFilter<'_> {
 
 impl ListQuery {
     fn page(&self) -> Result<(usize, usize), Problem> {
-        let number = |field: &str, raw: &Option<String>, default: usize, max: usize| match raw {
-            None => Ok(default),
-            Some(v) => v
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=max).contains(n))
-                .ok_or_else(|| {
-                    Problem::bad_request(
-                        "",
-                        vec![InvalidParameter::new(
-                            field,
-                            format!("must be a whole number from 1 to {max}"),
-                        )],
-                    )
-                }),
-        };
         Ok((
-            number("page[size]", &self.page_size, 10, 100)?,
-            number("page[number]", &self.page_number, 1, 1_000_000)?,
+            page_size(self.page_size.as_deref())?,
+            whole_number("page[number]", self.page_number.as_deref(), 1, 1_000_000)?,
         ))
     }
 
@@ -168,12 +131,9 @@ impl ListQuery {
             Some("true") => Some(true),
             Some("false") => Some(false),
             Some(_) => {
-                return Err(Problem::bad_request(
-                    "",
-                    vec![InvalidParameter::new(
-                        "filter[active]",
-                        "must be true or false",
-                    )],
+                return Err(Problem::invalid_parameter(
+                    "filter[active]",
+                    "must be true or false",
                 ));
             }
         };
@@ -313,10 +273,7 @@ async fn team_users_add(
     let org = admin(&caller)?;
     team_of(org, &team_id)?;
     if !is_uuid(&body.id) {
-        return Err(Problem::bad_request(
-            "",
-            vec![InvalidParameter::new("id", "must be a valid UUID v4")],
-        ));
+        return Err(Problem::invalid_parameter("id", "must be a valid UUID v4"));
     }
     state
         .directory
@@ -505,7 +462,7 @@ async fn team_group_mappings_patch(
 /// 412 "IdP configuration not found" unless an identity provider is configured (the
 /// group-keyed endpoints' rule).
 fn require_identity_provider_412(org: &Organization) -> Result<(), Problem> {
-    if org.identity_provider.is_some() || org.saml_provider.is_some() {
+    if org.has_identity_provider() {
         Ok(())
     } else {
         Err(Problem::precondition_failed("IdP configuration not found"))
@@ -576,19 +533,6 @@ async fn team_mappings_put(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ids_are_uuids() {
-        assert!(is_uuid("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7"));
-        for bad in [
-            "",
-            "7f9fd312",
-            "7f9fd312-a987-4628-b4c5-bb4f4fddd5fz",
-            "../x",
-        ] {
-            assert!(!is_uuid(bad), "{bad}");
-        }
-    }
 
     #[test]
     fn pages_are_cut_and_checked() {

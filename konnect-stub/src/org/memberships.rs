@@ -6,7 +6,7 @@ use std::{collections::BTreeMap, time::SystemTime};
 
 use super::identity::{AuthSettingsPatch, InvalidParameter};
 use super::store::{Directory, Organization, State, UpdateError};
-use super::teams::{Team, TeamGroupMapping};
+use super::teams::{Memberships, Team, TeamGroupMapping};
 use crate::crypto::new_uuid;
 
 /// Why a team change was refused.
@@ -197,6 +197,44 @@ impl Directory {
         user_id: &str,
         now: SystemTime,
     ) -> Result<(), TeamError> {
+        self.change_membership(org_id, team_id, user_id, now, |teams| {
+            if teams.contains(team_id) {
+                return Err(TeamError::Conflict("User is already a member of the team"));
+            }
+            teams.konnect.insert(team_id.to_owned());
+            Ok(())
+        })
+    }
+
+    /// Takes a user out of a team, whether Konnect or the identity provider put them there.
+    pub fn remove_from_team(
+        &self,
+        org_id: &str,
+        team_id: &str,
+        user_id: &str,
+        now: SystemTime,
+    ) -> Result<(), TeamError> {
+        self.change_membership(org_id, team_id, user_id, now, |teams| {
+            if !teams.contains(team_id) {
+                return Err(TeamError::NoSuchUser);
+            }
+            teams.konnect.remove(team_id);
+            teams.idp.remove(team_id);
+            Ok(())
+        })
+    }
+
+    /// The one write path for a member's teams: the organization, the team and the user (a
+    /// member of the organization) must exist; `change` edits the user's memberships, and the
+    /// user's role follows them.
+    fn change_membership(
+        &self,
+        org_id: &str,
+        team_id: &str,
+        user_id: &str,
+        now: SystemTime,
+        change: impl FnOnce(&mut Memberships) -> Result<(), TeamError>,
+    ) -> Result<(), TeamError> {
         let mut st = self.write();
         let org = st
             .orgs
@@ -209,37 +247,7 @@ impl Directory {
             .get_mut(user_id)
             .filter(|u| u.org_id == org_id)
             .ok_or(TeamError::NoSuchUser)?;
-        if user.teams.contains(team_id) {
-            return Err(TeamError::Conflict("User is already a member of the team"));
-        }
-        user.teams.konnect.insert(team_id.to_owned());
-        user.role = org.role_of(user);
-        user.updated_at = now;
-        Ok(())
-    }
-
-    /// Takes a user out of a team, whether Konnect or the identity provider put them there.
-    pub fn remove_from_team(
-        &self,
-        org_id: &str,
-        team_id: &str,
-        user_id: &str,
-        now: SystemTime,
-    ) -> Result<(), TeamError> {
-        let mut st = self.write();
-        let org = st
-            .orgs
-            .get(org_id)
-            .cloned()
-            .ok_or(TeamError::NoSuchOrganization)?;
-        org.team(team_id).ok_or(TeamError::NoSuchTeam)?;
-        let user = st
-            .users
-            .get_mut(user_id)
-            .filter(|u| u.org_id == org_id && u.teams.contains(team_id))
-            .ok_or(TeamError::NoSuchUser)?;
-        user.teams.konnect.remove(team_id);
-        user.teams.idp.remove(team_id);
+        change(&mut user.teams)?;
         user.role = org.role_of(user);
         user.updated_at = now;
         Ok(())
@@ -339,9 +347,7 @@ impl Directory {
     ) -> Result<TeamGroupMapping, TeamError> {
         let mut st = self.write();
         let org = org_mut(&mut st, org_id)?;
-        if org.identity_provider.is_none() && org.saml_provider.is_none() {
-            return Err(TeamError::NoIdentityProvider);
-        }
+        needs_identity_provider(org)?;
         check_group(group).map_err(TeamError::Invalid)?;
         org.team(team_id).ok_or(TeamError::NoSuchTeam)?;
         if org
@@ -376,6 +382,15 @@ impl Directory {
     }
 }
 
+/// Group mappings need a configured identity provider.
+fn needs_identity_provider(org: &Organization) -> Result<(), TeamError> {
+    if org.has_identity_provider() {
+        Ok(())
+    } else {
+        Err(TeamError::NoIdentityProvider)
+    }
+}
+
 fn check_group(group: &str) -> Result<(), Vec<InvalidParameter>> {
     if group.trim().is_empty() {
         Err(vec![InvalidParameter::new("group", "cannot be blank")])
@@ -396,9 +411,7 @@ fn replace_groups(
     groups_by_team: &[(String, Vec<String>)],
     now: SystemTime,
 ) -> Result<(), TeamError> {
-    if org.identity_provider.is_none() && org.saml_provider.is_none() {
-        return Err(TeamError::NoIdentityProvider);
-    }
+    needs_identity_provider(org)?;
     let mut errors = Vec::new();
     for (i, (team_id, groups)) in groups_by_team.iter().enumerate() {
         if org.team(team_id).is_none() {
@@ -445,20 +458,12 @@ fn replace_groups(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::org::store::tests::{acme, seed};
-    use crate::org::{ClaimMappings, Email, OidcClient, Role, default_scopes};
+    use crate::org::store::tests::{acme, client, seed};
+    use crate::org::{Email, Role};
 
     fn with_idp(dir: &Directory) -> Organization {
         let org = acme(dir);
-        let client = OidcClient {
-            issuer: "https://idp.test/oauth2/default".into(),
-            client_id: "cid".into(),
-            client_secret: "secret".into(),
-            scopes: default_scopes(),
-            claim_mappings: ClaimMappings::default(),
-            groups_wanted: false,
-        };
-        dir.enable_sso(&org.id, client, None, SystemTime::now())
+        dir.enable_sso(&org.id, client(), None, SystemTime::now())
             .unwrap();
         acme(dir)
     }

@@ -147,7 +147,7 @@ impl Directory {
         } else {
             org.saml_provider = None;
         }
-        if org.identity_provider.is_none() && org.saml_provider.is_none() {
+        if !org.has_identity_provider() {
             org.team_group_mappings.clear();
         }
         org.updated_at = now;

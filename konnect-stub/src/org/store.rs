@@ -52,6 +52,11 @@ impl Organization {
         })
     }
 
+    /// Whether an identity provider (OIDC or SAML) is configured: group mappings need one.
+    pub fn has_identity_provider(&self) -> bool {
+        self.identity_provider.is_some() || self.saml_provider.is_some()
+    }
+
     /// The login path, but only while SSO is on (`/v2/organizations/me`: "Blank otherwise").
     pub fn sso_login_path(&self) -> Option<&LoginPath> {
         self.sso_client()?;
@@ -532,7 +537,8 @@ pub(super) mod tests {
         }
     }
 
-    fn client() -> OidcClient {
+    /// A complete OIDC registration at a test issuer.
+    pub(in crate::org) fn client() -> OidcClient {
         OidcClient {
             issuer: "https://idp.test/oauth2/default".into(),
             client_id: "cid".into(),

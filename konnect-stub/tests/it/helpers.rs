@@ -139,10 +139,15 @@ pub fn assert_problem(got: &ApiReply, status: u16, title: &str) {
 
 /// Sends `request`, asserts a 200 and returns the body as text (a page).
 pub async fn text_ok(request: RequestBuilder) -> String {
+    text_with(StatusCode::OK, request).await
+}
+
+/// Sends `request`, asserts the answer's status and returns the body as text.
+pub async fn text_with(status: StatusCode, request: RequestBuilder) -> String {
     let response = request.send().await.unwrap();
-    let status = response.status();
+    let got = response.status();
     let text = response.text().await.unwrap();
-    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(got, status, "{text}");
     text
 }
 

@@ -62,9 +62,7 @@ async fn the_admin_navigates_to_the_okta_form() {
     let im = text_ok(http.get(format!("{base}/settings/identity-management"))).await;
     assert!(im.contains(r#"href="/settings/identity-management/okta""#));
     assert!(im.contains("Not configured"));
-    let response = http.get(okta_url(base)).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let html = response.text().await.unwrap();
+    let html = text_ok(http.get(okta_url(base))).await;
     for needle in [
         r#"<label for="client-id">Client ID</label>"#,
         r#"<label for="client-secret">Client Secret</label>"#,
@@ -145,19 +143,16 @@ async fn save_refuses_an_issuer_that_discovery_does_not_confirm() {
     let idp = TestIdp::start_with(|d| d["issuer"] = json!("https://someone-else.example")).await;
     let (stub, http) = logged_in(Config::for_tests(), ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let base = stub.base_url();
-    let response = http
-        .post(okta_url(base))
-        .form(&[
+    let html = text_with(
+        StatusCode::BAD_REQUEST,
+        http.post(okta_url(base)).form(&[
             ("issuer", idp.issuer.as_str()),
             ("client_id", CLIENT_ID),
             ("client_secret", CLIENT_SECRET),
             ("login_path", "acme"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    let html = response.text().await.unwrap();
+        ]),
+    )
+    .await;
     assert!(html.contains("The issuer could not be verified."), "{html}");
     assert!(html.contains("someone-else.example"));
     assert!(html.contains(r#"data-testid="identity-okta-issuer-error""#));
@@ -167,32 +162,24 @@ async fn save_refuses_an_issuer_that_discovery_does_not_confirm() {
     assert_eq!(settings["oidc_auth_enabled"], false);
 
     // Unreachable issuer, and missing fields.
-    let response = http
-        .post(okta_url(base))
-        .form(&[
-            ("issuer", "http://127.0.0.1:9/oauth2/default"),
-            ("client_id", CLIENT_ID),
-            ("client_secret", CLIENT_SECRET),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert!(
-        response
-            .text()
-            .await
-            .unwrap()
-            .contains("could not be reached")
-    );
-    let response = http
-        .post(okta_url(base))
-        .form(&[("issuer", ""), ("client_id", ""), ("client_secret", "")])
-        .send()
+        text_with(
+            StatusCode::BAD_REQUEST,
+            http.post(okta_url(base)).form(&[
+                ("issuer", "http://127.0.0.1:9/oauth2/default"),
+                ("client_id", CLIENT_ID),
+                ("client_secret", CLIENT_SECRET),
+            ])
+        )
         .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    let html = response.text().await.unwrap();
+        .contains("could not be reached")
+    );
+    let html = text_with(
+        StatusCode::BAD_REQUEST,
+        http.post(okta_url(base))
+            .form(&[("issuer", ""), ("client_id", ""), ("client_secret", "")]),
+    )
+    .await;
     assert!(html.contains("Client ID cannot be blank"));
     assert!(html.contains("Client Secret cannot be blank"));
     assert!(html.contains("Issuer cannot be blank"));
@@ -255,14 +242,12 @@ async fn the_team_mappings_page_is_for_admins_and_needs_an_identity_provider() {
         "{page}"
     );
     // Saving anyway changes nothing and says why.
-    let response = http
-        .post(&url)
-        .form(&[("idp_mapping_enabled", "on"), ("team.x", "Konnect Admins")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    let page = response.text().await.unwrap();
+    let page = text_with(
+        StatusCode::BAD_REQUEST,
+        http.post(&url)
+            .form(&[("idp_mapping_enabled", "on"), ("team.x", "Konnect Admins")]),
+    )
+    .await;
     assert!(
         page.contains("an identity provider must be configured first"),
         "{page}"
@@ -283,17 +268,14 @@ async fn the_team_mappings_page_refuses_no_group_and_keeps_what_was_entered() {
             .count(),
         8
     );
-    let response = http
-        .post(&url)
-        .form(&[
+    let page = text_with(
+        StatusCode::BAD_REQUEST,
+        http.post(&url).form(&[
             ("idp_mapping_enabled", "on"),
             ("konnect_mapping_enabled", "on"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    let page = response.text().await.unwrap();
+        ]),
+    )
+    .await;
     assert!(
         page.contains("You must have at least one group mapped to save configuration changes"),
         "{page}"

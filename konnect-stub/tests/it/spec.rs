@@ -280,6 +280,34 @@ impl Checker {
         self.send(method, template, args, body, true).await
     }
 
+    /// As [`Checker::call`], asserting the answer's status; returns the body.
+    async fn expect(
+        &mut self,
+        status: u16,
+        method: &str,
+        template: &str,
+        args: &[&str],
+        body: Option<Value>,
+    ) -> Value {
+        let (got, value) = self.call(method, template, args, body).await;
+        assert_eq!(got, status, "{method} {template} {args:?}: {value}");
+        value
+    }
+
+    /// As [`Checker::call_refused`], asserting the answer's status; returns the body.
+    async fn expect_refused(
+        &mut self,
+        status: u16,
+        method: &str,
+        template: &str,
+        args: &[&str],
+        body: Value,
+    ) -> Value {
+        let (got, value) = self.call_refused(method, template, args, body).await;
+        assert_eq!(got, status, "{method} {template} {args:?}: {value}");
+        value
+    }
+
     /// As [`Checker::call`], with a body the spec does not allow (to check the refusal).
     async fn call_refused(
         &mut self,
@@ -448,35 +476,32 @@ async fn every_served_operation_answers_as_the_spec_says() {
     let admin_id = me["id"].as_str().unwrap().to_owned();
     c.call("GET", "/organizations/me", &[], None).await;
     c.call("GET", "/authentication-settings", &[], None).await;
-    let (s, _) = c
-        .call(
-            "PATCH",
-            "/authentication-settings",
-            &[],
-            Some(json!({"idp_mapping_enabled": true})),
-        )
-        .await;
-    assert_eq!(s, 200);
-    let (s, _) = c
-        .call(
-            "PATCH",
-            "/authentication-settings",
-            &[],
-            Some(json!({"basic_auth_enabled": false, "oidc_auth_enabled": false})),
-        )
-        .await;
-    assert_eq!(s, 400);
+    c.expect(
+        200,
+        "PATCH",
+        "/authentication-settings",
+        &[],
+        Some(json!({"idp_mapping_enabled": true})),
+    )
+    .await;
+    c.expect(
+        400,
+        "PATCH",
+        "/authentication-settings",
+        &[],
+        Some(json!({"basic_auth_enabled": false, "oidc_auth_enabled": false})),
+    )
+    .await;
     let (_, idp) = c.call("GET", "/identity-provider", &[], None).await;
     assert!(idp.get("client_secret").is_none());
-    let (s, _) = c
-        .call(
-            "PATCH",
-            "/identity-provider",
-            &[],
-            Some(json!({"login_path": "not a path"})),
-        )
-        .await;
-    assert_eq!(s, 400);
+    c.expect(
+        400,
+        "PATCH",
+        "/identity-provider",
+        &[],
+        Some(json!({"login_path": "not a path"})),
+    )
+    .await;
 
     // Teams.
     let (_, teams) = c.call("GET", "/teams", &[], None).await;
@@ -491,8 +516,9 @@ async fn every_served_operation_answers_as_the_spec_says() {
         .await;
     let oa = found["data"][0]["id"].as_str().unwrap().to_owned();
     assert_eq!(found["data"][0]["system_team"], true);
-    let (s, team) = c
-        .call(
+    let team = c
+        .expect(
+            201,
             "POST",
             "/teams",
             &[],
@@ -502,19 +528,20 @@ async fn every_served_operation_answers_as_the_spec_says() {
             ),
         )
         .await;
-    assert_eq!(s, 201);
     let team_id = team["id"].as_str().unwrap().to_owned();
-    let (s, _) = c
-        .call_refused("POST", "/teams", &[], json!({"description": "no name"}))
-        .await;
-    assert_eq!(s, 400);
+    c.expect_refused(
+        400,
+        "POST",
+        "/teams",
+        &[],
+        json!({"description": "no name"}),
+    )
+    .await;
     c.call("GET", "/teams/{teamId}", &[&team_id], None).await;
-    let (s, _) = c.call("GET", "/teams/{teamId}", &[missing], None).await;
-    assert_eq!(s, 404);
-    let (s, _) = c
-        .call("GET", "/teams/{teamId}", &["not-a-uuid"], None)
+    c.expect(404, "GET", "/teams/{teamId}", &[missing], None)
         .await;
-    assert_eq!(s, 400);
+    c.expect(400, "GET", "/teams/{teamId}", &["not-a-uuid"], None)
+        .await;
     let (s, updated) = c
         .call(
             "PATCH",
@@ -524,15 +551,14 @@ async fn every_served_operation_answers_as_the_spec_says() {
         )
         .await;
     assert_eq!((s, updated["labels"].clone()), (200, json!({})));
-    let (s, _) = c
-        .call(
-            "PATCH",
-            "/teams/{teamId}",
-            &[&oa],
-            Some(json!({"name": "mine"})),
-        )
-        .await;
-    assert_eq!(s, 400);
+    c.expect(
+        400,
+        "PATCH",
+        "/teams/{teamId}",
+        &[&oa],
+        Some(json!({"name": "mine"})),
+    )
+    .await;
 
     // Team members and users.
     let (_, users) = c.call("GET", "/users", &[], None).await;
@@ -542,26 +568,24 @@ async fn every_served_operation_answers_as_the_spec_says() {
         .await;
     let member_id = members["data"][0]["id"].as_str().unwrap().to_owned();
     c.call("GET", "/users/{userId}", &[&member_id], None).await;
-    let (s, _) = c.call("GET", "/users/{userId}", &[missing], None).await;
-    assert_eq!(s, 404);
-    let (s, _) = c
-        .call(
-            "POST",
-            "/teams/{teamId}/users",
-            &[&team_id],
-            Some(json!({"id": member_id})),
-        )
+    c.expect(404, "GET", "/users/{userId}", &[missing], None)
         .await;
-    assert_eq!(s, 201);
-    let (s, _) = c
-        .call(
-            "POST",
-            "/teams/{teamId}/users",
-            &[&team_id],
-            Some(json!({"id": member_id})),
-        )
-        .await;
-    assert_eq!(s, 409);
+    c.expect(
+        201,
+        "POST",
+        "/teams/{teamId}/users",
+        &[&team_id],
+        Some(json!({"id": member_id})),
+    )
+    .await;
+    c.expect(
+        409,
+        "POST",
+        "/teams/{teamId}/users",
+        &[&team_id],
+        Some(json!({"id": member_id})),
+    )
+    .await;
     let (_, in_team) = c
         .call("GET", "/teams/{teamId}/users", &[&team_id], None)
         .await;
@@ -574,45 +598,42 @@ async fn every_served_operation_answers_as_the_spec_says() {
         .call("GET", "/users/{userId}/teams", &[&admin_id], None)
         .await;
     assert_eq!(owners["data"][0]["id"], oa.as_str());
-    let (s, _) = c
-        .call(
-            "DELETE",
-            "/teams/{teamId}/users/{userId}",
-            &[&team_id, &member_id],
-            None,
-        )
-        .await;
-    assert_eq!(s, 204);
-    let (s, _) = c
-        .call(
-            "DELETE",
-            "/teams/{teamId}/users/{userId}",
-            &[&team_id, &member_id],
-            None,
-        )
-        .await;
-    assert_eq!(s, 404);
+    c.expect(
+        204,
+        "DELETE",
+        "/teams/{teamId}/users/{userId}",
+        &[&team_id, &member_id],
+        None,
+    )
+    .await;
+    c.expect(
+        404,
+        "DELETE",
+        "/teams/{teamId}/users/{userId}",
+        &[&team_id, &member_id],
+        None,
+    )
+    .await;
 
     // Team-group mappings.
-    let (s, mapped) = c
-        .call(
+    let mapped = c
+        .expect(
+            200,
             "PATCH",
             "/identity-provider/team-group-mappings",
             &[],
             Some(json!({"data": [{"team_id": oa, "groups": ["Konnect Admins"]}]})),
         )
         .await;
-    assert_eq!(s, 200);
     assert_eq!(mapped["data"][0]["groups"], json!(["Konnect Admins"]));
-    let (s, _) = c
-        .call(
-            "PATCH",
-            "/identity-provider/team-group-mappings",
-            &[],
-            Some(json!({"data": [{"team_id": missing, "groups": ["G"]}]})),
-        )
-        .await;
-    assert_eq!(s, 400);
+    c.expect(
+        400,
+        "PATCH",
+        "/identity-provider/team-group-mappings",
+        &[],
+        Some(json!({"data": [{"team_id": missing, "groups": ["G"]}]})),
+    )
+    .await;
     let (_, all) = c
         .call("GET", "/identity-provider/team-group-mappings", &[], None)
         .await;
@@ -637,15 +658,14 @@ async fn every_served_operation_answers_as_the_spec_says() {
         (s, put["data"][0]["team_ids"].clone()),
         (200, json!([oa, team_id]))
     );
-    let (s, _) = c
-        .call(
-            "PUT",
-            "/identity-provider/team-mappings",
-            &[],
-            Some(json!({"mappings": [{"group": "Konnect Admins", "team_ids": [oa]}]})),
-        )
-        .await;
-    assert_eq!(s, 200);
+    c.expect(
+        200,
+        "PUT",
+        "/identity-provider/team-mappings",
+        &[],
+        Some(json!({"mappings": [{"group": "Konnect Admins", "team_ids": [oa]}]})),
+    )
+    .await;
 
     // Identity providers: the OIDC one (the same as /identity-provider) and a SAML one.
     let (_, list) = c.call("GET", "/identity-providers", &[], None).await;
@@ -664,15 +684,14 @@ async fn every_served_operation_answers_as_the_spec_says() {
         )
         .await;
     assert_eq!(none, json!([]));
-    let (s, _) = c
-        .call(
-            "POST",
-            "/identity-providers",
-            &[],
-            Some(json!({"type": "oidc", "config": {"issuer_url": "https://x.test", "client_id": "c"}})),
-        )
-        .await;
-    assert_eq!(s, 409);
+    c.expect(
+        409,
+        "POST",
+        "/identity-providers",
+        &[],
+        Some(json!({"type": "oidc", "config": {"issuer_url": "https://x.test", "client_id": "c"}})),
+    )
+    .await;
     let (s, saml) = c
         .call(
             "POST",
@@ -684,25 +703,20 @@ async fn every_served_operation_answers_as_the_spec_says() {
         .await;
     assert_eq!((s, saml["enabled"].clone()), (201, json!(false)));
     let saml_id = saml["id"].as_str().unwrap().to_owned();
-    let (s, _) = c
-        .call_refused(
-            "POST",
-            "/identity-providers",
-            &[],
-            json!({"type": "saml", "config": {"issuer_url": "https://x.test"}}),
-        )
-        .await;
-    assert_eq!(s, 400);
+    c.expect_refused(
+        400,
+        "POST",
+        "/identity-providers",
+        &[],
+        json!({"type": "saml", "config": {"issuer_url": "https://x.test"}}),
+    )
+    .await;
     c.call("GET", "/identity-providers/{id}", &[&oidc], None)
         .await;
-    let (s, _) = c
-        .call("GET", "/identity-providers/{id}", &[missing], None)
+    c.expect(404, "GET", "/identity-providers/{id}", &[missing], None)
         .await;
-    assert_eq!(s, 404);
-    let (s, _) = c
-        .call("GET", "/identity-providers/{id}", &["nope"], None)
+    c.expect(400, "GET", "/identity-providers/{id}", &["nope"], None)
         .await;
-    assert_eq!(s, 400);
     let (s, both) = c
         .call(
             "PATCH",
@@ -735,25 +749,24 @@ async fn every_served_operation_answers_as_the_spec_says() {
     assert_eq!((s, off["enabled"].clone()), (200, json!(false)));
 
     // Team-group mappings of a provider, one by one, with cursor pages.
-    let (s, one) = c
-        .call(
+    let one = c
+        .expect(
+            201,
             "POST",
             "/identity-providers/{idpId}/team-group-mappings",
             &[&oidc],
             Some(json!({"team_id": oa, "group": "Tech Leads"})),
         )
         .await;
-    assert_eq!(s, 201);
     let mapping = one["id"].as_str().unwrap().to_owned();
-    let (s, _) = c
-        .call(
-            "POST",
-            "/identity-providers/{idpId}/team-group-mappings",
-            &[&oidc],
-            Some(json!({"team_id": oa, "group": "Tech Leads"})),
-        )
-        .await;
-    assert_eq!(s, 409);
+    c.expect(
+        409,
+        "POST",
+        "/identity-providers/{idpId}/team-group-mappings",
+        &[&oidc],
+        Some(json!({"team_id": oa, "group": "Tech Leads"})),
+    )
+    .await;
     let (_, first) = c
         .call(
             "GET",
@@ -784,32 +797,26 @@ async fn every_served_operation_answers_as_the_spec_says() {
         None,
     )
     .await;
-    let (s, _) = c
-        .call(
-            "DELETE",
-            "/identity-providers/{idpId}/team-group-mappings/{id}",
-            &[&oidc, &mapping],
-            None,
-        )
+    c.expect(
+        204,
+        "DELETE",
+        "/identity-providers/{idpId}/team-group-mappings/{id}",
+        &[&oidc, &mapping],
+        None,
+    )
+    .await;
+    c.expect(
+        404,
+        "GET",
+        "/identity-providers/{idpId}/team-group-mappings/{id}",
+        &[&oidc, &mapping],
+        None,
+    )
+    .await;
+    c.expect(204, "DELETE", "/identity-providers/{id}", &[&saml_id], None)
         .await;
-    assert_eq!(s, 204);
-    let (s, _) = c
-        .call(
-            "GET",
-            "/identity-providers/{idpId}/team-group-mappings/{id}",
-            &[&oidc, &mapping],
-            None,
-        )
+    c.expect(404, "DELETE", "/identity-providers/{id}", &[&saml_id], None)
         .await;
-    assert_eq!(s, 404);
-    let (s, _) = c
-        .call("DELETE", "/identity-providers/{id}", &[&saml_id], None)
-        .await;
-    assert_eq!(s, 204);
-    let (s, _) = c
-        .call("DELETE", "/identity-providers/{id}", &[&saml_id], None)
-        .await;
-    assert_eq!(s, 404);
 
     // Roles.
     let (_, roles) = c.call("GET", "/roles", &[], None).await;
@@ -818,16 +825,20 @@ async fn every_served_operation_answers_as_the_spec_says() {
         .call("GET", "/teams/{teamId}/assigned-roles", &[&team_id], None)
         .await;
     assert_eq!(assigned["data"], json!([]));
-    let (s, _) = c
-        .call("GET", "/teams/{teamId}/assigned-roles", &[missing], None)
-        .await;
-    assert_eq!(s, 404);
+    c.expect(
+        404,
+        "GET",
+        "/teams/{teamId}/assigned-roles",
+        &[missing],
+        None,
+    )
+    .await;
 
     // And gone again.
-    let (s, _) = c.call("DELETE", "/teams/{teamId}", &[&team_id], None).await;
-    assert_eq!(s, 204);
-    let (s, _) = c.call("DELETE", "/teams/{teamId}", &[&oa], None).await;
-    assert_eq!(s, 400);
+    c.expect(204, "DELETE", "/teams/{teamId}", &[&team_id], None)
+        .await;
+    c.expect(400, "DELETE", "/teams/{teamId}", &[&oa], None)
+        .await;
 
     // Every served operation was checked at least once.
     let spec = Spec::load();

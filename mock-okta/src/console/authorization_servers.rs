@@ -245,15 +245,10 @@ fn server_page(
     v: ClaimValues,
     errors: FieldErrors,
 ) -> Response {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
     let mut scope_names: Vec<String> = SYSTEM_SCOPES.iter().map(|s| (*s).to_owned()).collect();
     scope_names.extend(state.dir.scopes().into_iter().map(|s| s.name));
     render(
-        status,
+        errors.status(),
         &AuthServerPage {
             chrome: admin.chrome(state, "api"),
             tab,
@@ -330,13 +325,12 @@ async fn console_claims_add(
     match state.dir.create_claim(v.input()) {
         Ok(_) => found(&claims_tab()),
         Err(e) => {
-            let mut errors = FieldErrors::default();
             let field_of = if v.groups() {
                 groups_field
             } else {
                 expression_field
             };
-            errors.add_dir_error(&e, field_of);
+            let errors = FieldErrors::of_dir_error(&e, field_of);
             server_page(&state, &admin, "claims", true, v, errors)
         }
     }
@@ -353,8 +347,7 @@ async fn console_claims_remove(
     match state.dir.delete_claim(&form.text("claim_id")) {
         Ok(()) => found(&claims_tab()),
         Err(e) => {
-            let mut errors = FieldErrors::default();
-            errors.add_dir_error(&e, |_| None);
+            let errors = FieldErrors::of_dir_error(&e, |_| None);
             server_page(&state, &admin, "claims", false, ClaimValues::new(), errors)
         }
     }

@@ -1,5 +1,7 @@
 //! Console form bodies and the inline errors shown beside their fields.
 
+use axum::http::StatusCode;
+
 use crate::directory::{Cause, DirError};
 
 /// An `application/x-www-form-urlencoded` body as ordered pairs, so repeated names
@@ -74,6 +76,15 @@ impl FieldErrors {
         self.fields.is_empty() && self.general.is_empty()
     }
 
+    /// The status of the page that shows the form: 400 once it holds an error, 200 otherwise.
+    pub fn status(&self) -> StatusCode {
+        if self.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::BAD_REQUEST
+        }
+    }
+
     /// The errors of one field, joined into one message.
     pub fn get(&self, field: &str) -> Option<String> {
         let msgs: Vec<&str> = self
@@ -88,6 +99,13 @@ impl FieldErrors {
     /// Errors that belong to no field on the form.
     pub fn general(&self) -> &[String] {
         &self.general
+    }
+
+    /// The errors of a refused directory change (see [`FieldErrors::add_dir_error`]).
+    pub fn of_dir_error(err: &DirError, field_of: fn(&str) -> Option<&'static str>) -> Self {
+        let mut errors = Self::default();
+        errors.add_dir_error(err, field_of);
+        errors
     }
 
     /// Adds a directory error: validation causes go beside the form field `field_of` maps

@@ -5,7 +5,6 @@ use askama::Template;
 use axum::{
     Router,
     extract::{Path, State},
-    http::StatusCode,
     response::Response,
     routing::{get, post},
 };
@@ -69,15 +68,9 @@ fn groups_page(
     (name, description): (String, String),
     errors: FieldErrors,
 ) -> Response {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
     let groups = state
         .dir
-        .list_groups(None, &|_| true, None, usize::MAX)
-        .items
+        .all_groups()
         .into_iter()
         .map(|g| GroupRow {
             people: state.dir.group_members(&g.id).map_or(0, |m| m.len()),
@@ -88,7 +81,7 @@ fn groups_page(
         })
         .collect();
     render(
-        status,
+        errors.status(),
         &GroupsPage {
             chrome: admin.chrome(state, "groups"),
             groups,
@@ -126,8 +119,7 @@ async fn console_groups_add(
     match state.dir.create_group(&name, desc) {
         Ok(g) => found(&paths::admin_group_path(&g.id)),
         Err(e) => {
-            let mut errors = FieldErrors::default();
-            errors.add_dir_error(&e, group_field);
+            let errors = FieldErrors::of_dir_error(&e, group_field);
             groups_page(&state, &admin, true, (name, description), errors)
         }
     }
@@ -166,8 +158,7 @@ fn group_page(
     let members = state.dir.group_members(&group.id).unwrap_or_default();
     let people_options = state
         .dir
-        .list_users(None, &|_| true, None, usize::MAX)
-        .items
+        .all_users()
         .into_iter()
         .filter(|u| !members.iter().any(|m| m.id == u.id))
         .map(|u| PersonOption {
@@ -175,13 +166,8 @@ fn group_page(
             value: u.id,
         })
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
     render(
-        status,
+        errors.status(),
         &GroupPage {
             chrome: admin.chrome(state, "groups"),
             name: group.profile_name.clone(),

@@ -1,7 +1,7 @@
 //! People: the org's users, and Add person with a password set by the admin.
 
 use askama::Template;
-use axum::{Router, extract::State, http::StatusCode, response::Response, routing::get};
+use axum::{Router, extract::State, response::Response, routing::get};
 use serde_json::{Map, Value};
 
 use super::{AdminForm, AdminSession, Chrome, FieldErrors, FormData, render};
@@ -130,15 +130,9 @@ fn people_page(
     v: PersonValues,
     errors: FieldErrors,
 ) -> Response {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
     let people = state
         .dir
-        .list_users(None, &|_| true, None, usize::MAX)
-        .items
+        .all_users()
         .into_iter()
         .map(|u| PersonRow {
             name: u.display_name(),
@@ -149,7 +143,7 @@ fn people_page(
         })
         .collect();
     render(
-        status,
+        errors.status(),
         &PeoplePage {
             chrome: admin.chrome(state, "people"),
             people,
@@ -196,8 +190,7 @@ async fn console_people_add(
     match state.dir.create_user(new) {
         Ok(_) => found(paths::ADMIN_USERS),
         Err(e) => {
-            let mut errors = FieldErrors::default();
-            errors.add_dir_error(&e, person_field);
+            let errors = FieldErrors::of_dir_error(&e, person_field);
             people_page(&state, &admin, true, v, errors)
         }
     }

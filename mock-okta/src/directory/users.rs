@@ -277,6 +277,11 @@ impl Directory {
         self.read().find_user(id_or_login).cloned()
     }
 
+    /// Every user, in the order the API lists them (the console's lists and counts).
+    pub fn all_users(&self) -> Vec<User> {
+        self.list_users(None, &|_| true, None, usize::MAX).items
+    }
+
     /// Lists users, optionally matching `q` (prefix of first name, last name, email or login)
     /// and a filter predicate.
     pub fn list_users(

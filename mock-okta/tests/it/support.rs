@@ -310,6 +310,18 @@ impl Harness {
         )
         .await
     }
+
+    /// A web app for the code flow, implicit and hybrid responses, authenticating at the token
+    /// endpoint with `auth_method` (client_secret_basic or client_secret_post).
+    pub async fn hybrid_app(&self, auth_method: &str) -> App {
+        self.create_app(
+            json!({"application_type": "web", "redirect_uris": [REDIRECT],
+                   "grant_types": ["authorization_code", "implicit"],
+                   "response_types": ["code", "token", "id_token"]}),
+            json!({"token_endpoint_auth_method": auth_method}),
+        )
+        .await
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -441,6 +453,31 @@ pub async fn session_token(h: &Harness, login: &str, password: &str) -> String {
     assert_eq!(res.status, StatusCode::OK);
     let v: Value = res.json;
     v["sessionToken"].as_str().expect("sessionToken").to_owned()
+}
+
+/// The code flow for the seeded user at `server` (`/oauth2/default`, or `/oauth2` for the org
+/// server) with `scope`, the code redeemed with client_secret_basic; the token endpoint's
+/// answer.
+pub async fn code_flow(h: &Harness, app: &App, scope: &str, server: &str) -> Reply {
+    let token = session_token(h, USER.0, USER.1).await;
+    let url = authorize_url(
+        h,
+        &app.client_id,
+        &[("sessionToken", &token), ("scope", scope)],
+    )
+    .replace("/oauth2/default/v1/", &format!("{server}/v1/"));
+    let res = h.http.get(&url).reply().await;
+    let code = params(&location(&res))["code"].clone();
+    h.http
+        .post(h.url(&format!("{server}/v1/token")))
+        .basic_auth(&app.client_id, app.client_secret.as_deref())
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", REDIRECT),
+        ])
+        .reply()
+        .await
 }
 
 /// Exchanges a code at the token endpoint with client_secret_basic.

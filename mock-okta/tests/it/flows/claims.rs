@@ -33,29 +33,6 @@ fn join_groups(h: &Harness, names: &[&str]) {
     }
 }
 
-/// The default server's code flow for the seeded user; the token endpoint's answer.
-async fn code_flow(h: &Harness, app: &App, scope: &str, server: &str) -> Reply {
-    let token = session_token(h, USER.0, USER.1).await;
-    let url = authorize_url(
-        h,
-        &app.client_id,
-        &[("sessionToken", &token), ("scope", scope)],
-    )
-    .replace("/oauth2/default/v1/", &format!("{server}/v1/"));
-    let res = h.http.get(&url).reply().await;
-    let code = params(&location(&res))["code"].clone();
-    h.http
-        .post(h.url(&format!("{server}/v1/token")))
-        .basic_auth(&app.client_id, app.client_secret.as_deref())
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", code.as_str()),
-            ("redirect_uri", REDIRECT),
-        ])
-        .reply()
-        .await
-}
-
 async fn userinfo(h: &Harness, server: &str, access_token: &str) -> Value {
     let r = h
         .http
@@ -153,14 +130,7 @@ async fn custom_claims_go_where_their_token_type_and_scopes_say() {
 #[tokio::test]
 async fn an_id_token_alone_carries_every_identity_claim() {
     let h = Harness::start().await;
-    let app = h
-        .create_app(
-            json!({"application_type": "web", "redirect_uris": [REDIRECT],
-                   "grant_types": ["authorization_code", "implicit"],
-                   "response_types": ["code", "token", "id_token"]}),
-            json!({"token_endpoint_auth_method": "client_secret_post"}),
-        )
-        .await;
+    let app = h.hybrid_app("client_secret_post").await;
     add_claim(
         &h,
         json!({"name": "given", "claimType": "IDENTITY", "valueType": "EXPRESSION",
@@ -267,14 +237,7 @@ async fn with_the_implicit_only_reading_the_code_flow_lists_every_group() {
     let mut config = Config::for_tests();
     config.groups_over_limit = GroupsOverLimit::ImplicitOnly;
     let h = Harness::with_config(config).await;
-    let app = h
-        .create_app(
-            json!({"application_type": "web", "redirect_uris": [REDIRECT],
-                   "grant_types": ["authorization_code", "implicit"],
-                   "response_types": ["code", "token", "id_token"]}),
-            json!({"token_endpoint_auth_method": "client_secret_basic"}),
-        )
-        .await;
+    let app = h.hybrid_app("client_secret_basic").await;
     many_groups(&h, 101).await;
     let (id, _, _) = tokens(&code_flow(&h, &app, "openid", "/oauth2/default").await);
     assert_eq!(id["groups"].as_array().map(Vec::len), Some(101));

@@ -5,14 +5,7 @@ use super::*;
 #[tokio::test]
 async fn implicit_and_hybrid_responses_by_fragment_and_form_post() {
     let h = Harness::start().await;
-    let app = h
-        .create_app(
-            json!({"application_type": "web", "redirect_uris": [REDIRECT],
-                   "grant_types": ["authorization_code", "implicit"],
-                   "response_types": ["code", "token", "id_token"]}),
-            json!({"token_endpoint_auth_method": "client_secret_post"}),
-        )
-        .await;
+    let app = h.hybrid_app("client_secret_post").await;
     let token = session_token(&h, USER.0, USER.1).await;
     let res = h
         .http

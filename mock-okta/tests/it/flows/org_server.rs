@@ -13,22 +13,7 @@ async fn org_authorization_server_issues_tokens_for_its_own_issuer() {
         .await
         .json;
     assert_eq!(d["issuer"], h.base.as_str());
-    let token = session_token(&h, USER.0, USER.1).await;
-    let url = authorize_url(&h, &app.client_id, &[("sessionToken", &token)])
-        .replace("/oauth2/default/v1/", "/oauth2/v1/");
-    let res = h.http.get(&url).reply().await;
-    let code = params(&location(&res))["code"].clone();
-    let res = h
-        .http
-        .post(h.url("/oauth2/v1/token"))
-        .basic_auth(&app.client_id, app.client_secret.as_deref())
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", code.as_str()),
-            ("redirect_uri", REDIRECT),
-        ])
-        .reply()
-        .await;
+    let res = code_flow(&h, &app, "openid profile email", "/oauth2").await;
     assert_eq!(res.status, StatusCode::OK);
     let t: Value = res.json;
     let (_, id) = jwt_parts(t["id_token"].as_str().unwrap());
