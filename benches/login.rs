@@ -10,7 +10,12 @@
 //! (`openssl speed -multi <cores> rsa2048` / 2: each login costs two RS256 signatures, the ID
 //! token and the access token). The whole series runs twice, so a growth in RSS from the
 //! second identical run shows. `BENCH_LOGINS` scales the number of logins per level
-//! (default 1.0). The load generator runs on the same cores as the servers.
+//! (default 1.0); `BENCH_LEVELS` replaces the levels (`10x300,100x1000`: 300 logins 10 at
+//! once, then 1,000 logins 100 at once), `BENCH_ROUNDS` the number of rounds (default 2), and
+//! `BENCH_SERVER_PREFIX` runs both servers under a command, e.g.
+//! `valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.%p` (each server is stopped with
+//! SIGTERM, so such a tool writes its output). The load generator runs on the same cores as
+//! the servers.
 
 use std::{
     collections::BTreeMap,
@@ -33,6 +38,46 @@ const PAT: &str = "kpat_bench000000000000000000000000000000000000000000000";
 /// (concurrent logins, logins at that level).
 const LEVELS: [(usize, usize); 4] = [(1, 100), (10, 500), (100, 1000), (1000, 2000)];
 
+/// `BENCH_LEVELS` (`CONCURRENTxLOGINS,...`), else [`LEVELS`].
+fn levels() -> anyhow::Result<Vec<(usize, usize)>> {
+    let Ok(spec) = std::env::var("BENCH_LEVELS") else {
+        return Ok(LEVELS.to_vec());
+    };
+    spec.split(',')
+        .map(|level| {
+            let parsed = level
+                .trim()
+                .split_once('x')
+                .and_then(|(c, n)| Some((c.parse::<usize>().ok()?, n.parse::<usize>().ok()?)));
+            match parsed {
+                Some((c, n)) if c > 0 && n > 0 => Ok((c, n)),
+                _ => bail!("BENCH_LEVELS: '{level}' is not CONCURRENTxLOGINS, e.g. 10x300"),
+            }
+        })
+        .collect()
+}
+
+/// `BENCH_SERVER_PREFIX` split at spaces: the command both servers run under.
+fn server_prefix() -> Vec<String> {
+    std::env::var("BENCH_SERVER_PREFIX")
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A command running `program`, under [`server_prefix`] when one is set.
+fn server_command(program: &Path) -> Command {
+    match server_prefix().split_first() {
+        None => Command::new(program),
+        Some((tool, args)) => {
+            let mut cmd = Command::new(tool);
+            cmd.args(args).arg(program);
+            cmd
+        }
+    }
+}
+
 fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(run())
@@ -45,6 +90,15 @@ async fn run() -> anyhow::Result<()> {
         .and_then(|v| v.parse().ok())
         .filter(|s: &f64| *s > 0.0)
         .unwrap_or(1.0);
+    let levels = levels()?;
+    let rounds: usize = match std::env::var("BENCH_ROUNDS") {
+        Ok(v) => v
+            .parse()
+            .ok()
+            .filter(|n| *n > 0)
+            .with_context(|| format!("BENCH_ROUNDS: '{v}' is not a positive number"))?,
+        Err(_) => 2,
+    };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let bound = openssl_signs_per_second(cores).map(|signs| signs / 2.0);
 
@@ -56,7 +110,7 @@ async fn run() -> anyhow::Result<()> {
     let konnect_port = free_port()?;
     let okta = Server::start(
         "mock-okta",
-        Command::new(&bins.mock_okta)
+        server_command(&bins.mock_okta)
             .args(["--listen", "127.0.0.1:0", "--api-token", API_TOKEN])
             .arg("--seed")
             .arg(&seed),
@@ -64,7 +118,7 @@ async fn run() -> anyhow::Result<()> {
     )?;
     let konnect = Server::start(
         "konnect-stub",
-        Command::new(&bins.konnect_stub).args([
+        server_command(&bins.konnect_stub).args([
             "--listen",
             &format!("127.0.0.1:{konnect_port}"),
             "--public-url",
@@ -106,13 +160,13 @@ async fn run() -> anyhow::Result<()> {
         login_url,
         okta: okta.url.clone(),
     });
-    for round in 1..=2 {
+    for round in 1..=rounds {
         println!(
             "\nround {round}: RSS before: mock-okta {} MB, konnect-stub {} MB",
             okta.rss_mb(),
             konnect.rss_mb()
         );
-        for (concurrency, logins) in LEVELS {
+        for &(concurrency, logins) in &levels {
             let logins = ((logins as f64 * scale).round() as usize).max(concurrency);
             let result = level(&target, concurrency, logins).await;
             result.print(concurrency, bound);
@@ -234,7 +288,18 @@ impl Server {
 }
 
 impl Drop for Server {
+    /// SIGTERM first, so a tool the server runs under (`BENCH_SERVER_PREFIX`) writes its
+    /// output; SIGKILL after 60 s.
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        for _ in 0..600 {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
