@@ -20,7 +20,7 @@ pub struct Config {
     pub listen: String,
 
     /// The org URL browsers and clients use, e.g. https://dev-123456.okta.com
-    /// [default: http://<listen address>]
+    /// [default: http://<listen address>, https:// when serving TLS]
     #[arg(long, env = "MOCK_OKTA_PUBLIC_URL", value_parser = server_kit::cli::public_url)]
     pub public_url: Option<String>,
 
@@ -47,6 +47,20 @@ pub struct Config {
     /// or only for tokens from the authorize endpoint (Okta's sources disagree).
     #[arg(long, env = "MOCK_OKTA_GROUPS_OVER_LIMIT", value_enum, default_value_t)]
     pub groups_over_limit: GroupsOverLimit,
+
+    /// PEM certificate chain to serve HTTPS with, with --tls-key [default: plain HTTP].
+    #[arg(long, env = "MOCK_OKTA_TLS_CERT")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// PEM private key of --tls-cert.
+    #[arg(long, env = "MOCK_OKTA_TLS_KEY")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Serve HTTPS with a certificate for the public URL's host, localhost and 127.0.0.1 from
+    /// the harness's local certificate authority, made on first use in $HARNESS_CA_DIR
+    /// [default: ~/.local/share/okta-konnect-harness/ca]; trust its ca.pem.
+    #[arg(long, env = "MOCK_OKTA_TLS", value_parser = server_kit::cli::switch())]
+    pub tls: bool,
 }
 
 impl Config {
@@ -60,6 +74,9 @@ impl Config {
             signing_key: None,
             simplified_target: SimplifiedTarget::default(),
             groups_over_limit: GroupsOverLimit::default(),
+            tls_cert: None,
+            tls_key: None,
+            tls: false,
         }
     }
 }
