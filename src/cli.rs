@@ -64,7 +64,7 @@ pub struct Args {
     pub configure_okta: bool,
 
     /// Serve both on https with certificates from the local certificate authority, made on
-    /// first use in $HARNESS_CA_DIR [default: ~/.local/share/okta-konnect-harness/ca]; the
+    /// first use in $HARNESS_CA_DIR [default: okta-konnect-harness/ca under $XDG_DATA_HOME or ~/.local/share]; the
     /// CA file to trust is printed at start. Konnect trusts it for its calls to Okta.
     #[arg(long, env = "HARNESS_TLS", value_parser = server_kit::cli::switch())]
     pub tls: bool,

@@ -58,7 +58,7 @@ pub struct Config {
 
     /// Serve HTTPS with a certificate for the public URL's host, localhost and 127.0.0.1 from
     /// the harness's local certificate authority, made on first use in $HARNESS_CA_DIR
-    /// [default: ~/.local/share/okta-konnect-harness/ca]; trust its ca.pem.
+    /// [default: okta-konnect-harness/ca under $XDG_DATA_HOME or ~/.local/share]; trust its ca.pem.
     #[arg(long, env = "MOCK_OKTA_TLS", value_parser = server_kit::cli::switch())]
     pub tls: bool,
 }
