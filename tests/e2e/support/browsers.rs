@@ -269,5 +269,8 @@ impl Drivers {
         for c in &mut self.children {
             let _ = c.kill().await;
         }
+        if self.ca.is_some() {
+            super::trust::clean_up();
+        }
     }
 }

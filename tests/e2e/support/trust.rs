@@ -74,9 +74,19 @@ pub fn firefox_profile(ca: &Path) -> anyhow::Result<PathBuf> {
     Ok(profile)
 }
 
+/// Where this run keeps the browsers' HOME and profiles.
+fn run_dir() -> PathBuf {
+    std::env::temp_dir().join(format!("{}-tls", super::run_id()))
+}
+
 /// A new, empty directory of this run's under the system's temporary directory.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("{}-{name}", super::run_id()));
+    let dir = run_dir().join(name);
     let _ = std::fs::remove_dir_all(&dir);
     dir
+}
+
+/// Removes the browsers' HOME and profiles once their drivers are stopped.
+pub fn clean_up() {
+    let _ = std::fs::remove_dir_all(run_dir());
 }
