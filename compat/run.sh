@@ -4,10 +4,13 @@
 #   compat/run.sh            build + start mock-okta, run the Node and the Python suites
 #
 # Builds mock-okta (cargo build -p mock-okta) unless MOCK_OKTA_BIN names a binary already built
-# (scripts/test passes the one `cargo test --workspace` built, so nothing compiles twice), starts it on a free 127.0.0.1 port with the
-# default seed, waits for discovery to answer, installs the pinned Node (npm ci) and Python
+# (scripts/test passes the one `cargo test --workspace` built, so nothing compiles twice), starts
+# it over https (`--tls`, a local CA of this run's own in a temporary HARNESS_CA_DIR) on a free
+# 127.0.0.1 port with the default seed, waits for discovery to answer, installs the pinned Node (npm ci) and Python
 # (compat/python/.venv) dependencies when missing, runs `node --test` then `pytest -q`,
-# stops mock-okta on exit and exits non-zero if anything failed.
+# stops mock-okta on exit and exits non-zero if anything failed. The libraries are given no testing
+# switch: they trust the CA only through NODE_EXTRA_CA_CERTS, SSL_CERT_FILE and
+# REQUESTS_CA_BUNDLE, as a user's machine would.
 #
 # Needs: cargo, node >= 20 + npm, python3 (3.11) + pip; network only for the npm and PyPI
 # registries on the first run.
@@ -56,11 +59,14 @@ fi
 
 # ---- start mock-okta --------------------------------------------------------------------
 PORT="$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-ORG_URL="http://127.0.0.1:$PORT"
+ORG_URL="https://127.0.0.1:$PORT"
 LOG_FILE="$(mktemp -t mock-okta-compat.XXXXXX.log)"
+CA_DIR="$(mktemp -d -t mock-okta-compat-ca.XXXXXX)"
+CA_FILE="$CA_DIR/ca.pem"
 MOCK_PID=""
 
 cleanup() {
+  rm -rf "$CA_DIR"
   if [[ -n "$MOCK_PID" ]] && kill -0 "$MOCK_PID" 2>/dev/null; then
     kill -TERM "$MOCK_PID" 2>/dev/null || true
     wait "$MOCK_PID" 2>/dev/null || true
@@ -72,20 +78,25 @@ trap 'exit 130' INT TERM
 log "starting mock-okta on $ORG_URL (log: $LOG_FILE)"
 # Defaults only: no seed file, no public URL override from the caller's environment.
 env -u MOCK_OKTA_SEED -u MOCK_OKTA_PUBLIC_URL -u MOCK_OKTA_SIGNING_KEY -u MOCK_OKTA_LISTEN \
-  "$BIN" --listen "127.0.0.1:$PORT" --api-token "$API_TOKEN" >"$LOG_FILE" 2>&1 &
+  -u MOCK_OKTA_TLS_CERT -u MOCK_OKTA_TLS_KEY HARNESS_CA_DIR="$CA_DIR" \
+  "$BIN" --listen "127.0.0.1:$PORT" --api-token "$API_TOKEN" --tls >"$LOG_FILE" 2>&1 &
 MOCK_PID=$!
 
-"$PYTHON" - "$ORG_URL" "$MOCK_PID" <<'EOF' || { cat "$LOG_FILE" >&2; exit 1; }
-import os, sys, time, urllib.request
+"$PYTHON" - "$ORG_URL" "$MOCK_PID" "$CA_FILE" <<'EOF' || { cat "$LOG_FILE" >&2; exit 1; }
+import os, ssl, sys, time, urllib.request
 url, pid = sys.argv[1] + "/oauth2/default/.well-known/openid-configuration", int(sys.argv[2])
+context = None
 deadline = time.time() + 60
 while time.time() < deadline:
     try:
         os.kill(pid, 0)
     except OSError:
         sys.exit("mock-okta exited before it was ready")
+    if context is None and os.path.exists(sys.argv[3]):
+        # The CA appears when mock-okta has made it.
+        context = ssl.create_default_context(cafile=sys.argv[3])
     try:
-        with urllib.request.urlopen(url, timeout=2) as r:
+        with urllib.request.urlopen(url, timeout=2, context=context) as r:
             if r.status == 200:
                 sys.exit(0)
     except Exception:
@@ -95,6 +106,10 @@ sys.exit(f"mock-okta did not answer {url} within 60 s")
 EOF
 
 export OKTA_ORG_URL="$ORG_URL" OKTA_API_TOKEN="$API_TOKEN"
+# The CA of mock-okta's certificate, trusted the usual way: Node adds NODE_EXTRA_CA_CERTS to its
+# roots, Python's ssl (aiohttp, urllib) reads SSL_CERT_FILE, requests REQUESTS_CA_BUNDLE.
+export NODE_EXTRA_CA_CERTS="$CA_FILE" SSL_CERT_FILE="$CA_FILE" REQUESTS_CA_BUNDLE="$CA_FILE"
+unset OKTA_TESTING_TESTINGDISABLEHTTPSCHECK
 failed=()
 
 # ---- Node: @okta/okta-sdk-nodejs, @okta/jwt-verifier, openid-client --------------------

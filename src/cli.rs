@@ -19,7 +19,7 @@ impl Prefix for OktaFlags {
     fn adjust(arg: Arg) -> Arg {
         match arg.get_long() {
             Some("okta-public-url") => arg.help(format!(
-                "The org URL browsers and clients use [default: http://{}:<bound port>, whatever \
+                "The org URL browsers and clients use [default: http://{}:<bound port>, https:// with TLS, whatever \
                  the listen host]; it must name another host than Konnect's",
                 crate::OKTA_HOST
             )),
@@ -39,7 +39,7 @@ impl Prefix for KonnectFlags {
     fn adjust(arg: Arg) -> Arg {
         match arg.get_long() {
             Some("konnect-public-url") => arg.help(format!(
-                "Public base URL the browser uses [default: http://{}:<bound port>, whatever the \
+                "Public base URL the browser uses [default: http://{}:<bound port>, https:// with TLS, whatever the \
                  listen host]; it must name another host than Okta's. The redirect URI to \
                  register at the identity provider is {{public URL}}/login",
                 crate::KONNECT_HOST
@@ -51,8 +51,8 @@ impl Prefix for KonnectFlags {
 
 /// Starts mock-okta and konnect-stub together.
 ///
-/// Okta is served as http://127.0.0.1:<port> and Konnect as http://localhost:<port>, whatever
-/// address each listens on (0.0.0.0 included): two different sites in the browser, as in
+/// Okta is served as http://127.0.0.1:<port> and Konnect as http://localhost:<port> (https://
+/// with --tls), whatever address each listens on (0.0.0.0 included): two different sites in the browser, as in
 /// production. --okta-public-url and --konnect-public-url choose other names, which must differ.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "harness", version)]
@@ -62,6 +62,12 @@ pub struct Args {
     /// at once. Needs an Enterprise organization.
     #[arg(long, env = "HARNESS_CONFIGURE_OKTA", value_parser = server_kit::cli::switch())]
     pub configure_okta: bool,
+
+    /// Serve both on https with certificates from the local certificate authority, made on
+    /// first use in $HARNESS_CA_DIR [default: okta-konnect-harness/ca under $XDG_DATA_HOME or ~/.local/share]; the
+    /// CA file to trust is printed at start. Konnect trusts it for its calls to Okta.
+    #[arg(long, env = "HARNESS_TLS", value_parser = server_kit::cli::switch())]
+    pub tls: bool,
 
     #[command(flatten)]
     pub okta: Prefixed<mock_okta::Config, OktaFlags>,
@@ -75,8 +81,12 @@ impl Args {
     /// parser sees: a Konnect member given twice, `--configure-okta` on a Free organization,
     /// Okta and Konnect under one host name.
     pub fn stack(&self) -> Result<StackConfig, FlagProblem> {
-        let okta = self.okta.inner.clone();
-        let konnect = self.konnect.inner.clone();
+        let mut okta = self.okta.inner.clone();
+        let mut konnect = self.konnect.inner.clone();
+        if self.tls {
+            okta.tls = true;
+            konnect.tls = true;
+        }
         konnect
             .check_flags()
             .map_err(|p| p.prefixed(KonnectFlags::FLAG))?;

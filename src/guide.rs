@@ -8,13 +8,31 @@ use anyhow::Context as _;
 use serde_json::{Value, json};
 
 /// The client every call to the products' APIs goes through: no redirects followed, bounded
-/// in time.
+/// in time, trusting the system's certificate authorities and the harness's local one once it
+/// is made (`--tls`).
 pub(crate) fn http() -> reqwest::Client {
     server_kit::http_client()
+        .tls_certs_merge(local_ca())
         .redirect(reqwest::redirect::Policy::none())
         .timeout(std::time::Duration::from_secs(15))
         .build()
         .unwrap_or_default()
+}
+
+/// The local certificate authority's certificate, when the harness has made one: what a
+/// person trusts after `cargo run -- --tls`, trusted here the same way.
+fn local_ca() -> Vec<reqwest::Certificate> {
+    let Ok(dir) = server_kit::tls::LocalCa::default_dir() else {
+        return Vec::new();
+    };
+    let file = dir.join(server_kit::tls::CA_CERT_FILE);
+    if !file.exists() {
+        return Vec::new();
+    }
+    server_kit::read_ca_file(&file).unwrap_or_else(|e| {
+        tracing::warn!("{e:#}");
+        Vec::new()
+    })
 }
 
 /// The Okta app integration made for Konnect, as an admin copies it from its General tab.

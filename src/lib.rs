@@ -84,13 +84,30 @@ pub struct Stack {
     org_name: String,
     konnect_host: String,
     konnect_tracing: Option<tracing::Dispatch>,
+    ca_file: Option<std::path::PathBuf>,
 }
 
-/// Binds first, so the public URL carries the port that is really served.
-async fn bind(listen: &str, host: &str) -> anyhow::Result<(tokio::net::TcpListener, String)> {
+/// Binds first, so the public URL carries the port that is really served; `https://` when
+/// the server serves TLS.
+async fn bind(
+    listen: &str,
+    host: &str,
+    tls: bool,
+) -> anyhow::Result<(tokio::net::TcpListener, String)> {
     let listener = server_kit::bind(listen).await?;
     let port = listener.local_addr()?.port();
-    Ok((listener, format!("http://{host}:{port}")))
+    let scheme = if tls { "https" } else { "http" };
+    Ok((listener, format!("{scheme}://{host}:{port}")))
+}
+
+/// The local certificate authority's file to trust, when either server takes its
+/// certificate from it (`--tls`).
+fn local_ca_file(config: &StackConfig) -> anyhow::Result<Option<std::path::PathBuf>> {
+    if !(config.okta.tls || config.konnect.tls) {
+        return Ok(None);
+    }
+    let dir = server_kit::tls::LocalCa::default_dir()?;
+    Ok(Some(dir.join(server_kit::tls::CA_CERT_FILE)))
 }
 
 async fn serve_okta(
@@ -98,7 +115,8 @@ async fn serve_okta(
     host: &str,
     tracing: Option<tracing::Dispatch>,
 ) -> anyhow::Result<MockOkta> {
-    let (listener, url) = bind(&config.listen, host).await?;
+    let tls = config.tls || config.tls_cert.is_some();
+    let (listener, url) = bind(&config.listen, host, tls).await?;
     config.public_url.get_or_insert(url);
     let serve = MockOkta::serve(listener, config);
     match tracing {
@@ -112,7 +130,8 @@ async fn serve_konnect(
     host: &str,
     tracing: Option<tracing::Dispatch>,
 ) -> anyhow::Result<KonnectStub> {
-    let (listener, url) = bind(&config.listen, host).await?;
+    let tls = config.tls || config.tls_cert.is_some();
+    let (listener, url) = bind(&config.listen, host, tls).await?;
     config.public_url.get_or_insert(url);
     let serve = KonnectStub::serve(listener, config);
     match tracing {
@@ -130,8 +149,14 @@ fn admin_token(config: &konnect_stub::Config) -> String {
 
 impl Stack {
     /// Starts mock-okta, then konnect-stub, each on the address it is configured with and
-    /// served under the host name of its site.
-    pub async fn start(config: StackConfig) -> anyhow::Result<Self> {
+    /// served under the host name of its site. With `tls` on either (`--tls`), the local
+    /// certificate authority is made or reused, and konnect-stub trusts it for its calls to
+    /// Okta unless it was given a `--ca-file` of its own.
+    pub async fn start(mut config: StackConfig) -> anyhow::Result<Self> {
+        let ca_file = local_ca_file(&config)?;
+        if config.okta.tls && config.konnect.ca_file.is_none() {
+            config.konnect.ca_file.clone_from(&ca_file);
+        }
         let okta_api_token = config.okta.api_token.clone();
         let konnect_admin_token = admin_token(&config.konnect);
         let org_name = config.konnect.org_name.clone();
@@ -159,12 +184,29 @@ impl Stack {
             org_name,
             konnect_host: config.konnect_host,
             konnect_tracing: config.konnect_tracing,
+            ca_file,
         })
     }
 
+    /// The local certificate authority's certificate, the file to trust, when the stack
+    /// serves https with it (`--tls`).
+    pub fn ca_file(&self) -> Option<&std::path::Path> {
+        self.ca_file.as_deref()
+    }
+
     /// Replaces konnect-stub with a fresh organization (another plan, say), under the same
-    /// host name and tracing; Okta keeps running.
-    pub async fn replace_konnect(&mut self, config: konnect_stub::Config) -> anyhow::Result<()> {
+    /// host name, tracing and local-CA https; Okta keeps running.
+    pub async fn replace_konnect(
+        &mut self,
+        mut config: konnect_stub::Config,
+    ) -> anyhow::Result<()> {
+        if self.ca_file.is_some() && self.konnect_url().starts_with("https://") {
+            // The same https as the one replaced.
+            config.tls = config.tls_cert.is_none();
+            if config.ca_file.is_none() {
+                config.ca_file.clone_from(&self.ca_file);
+            }
+        }
         let token = admin_token(&config);
         let org_name = config.org_name.clone();
         let fresh = serve_konnect(config, &self.konnect_host, self.konnect_tracing.clone())

@@ -66,10 +66,31 @@ async fn run(config: StackConfig, configure_okta: bool) -> anyhow::Result<()> {
     };
     print_okta(&stack, &okta, setup.as_ref());
     print_konnect(&stack, &konnect, setup.as_ref());
+    if let Some(ca) = stack.ca_file() {
+        print_trust(ca);
+    }
     println!("Ctrl-C stops both.");
     tokio::signal::ctrl_c().await?;
     stack.shutdown().await;
     Ok(())
+}
+
+/// Where the local certificate authority is and how to trust it, for `--tls`.
+fn print_trust(ca: &std::path::Path) {
+    let ca = ca.display();
+    println!("https: certificates from the local CA {ca} (kept for the next runs)");
+    println!("  trust it once, so browsers and tools show no certificate warning:");
+    println!(
+        "  Chromium      certutil -d sql:$HOME/.pki/nssdb -A -t C,, -n okta-konnect-harness -i {ca}"
+    );
+    println!(
+        "  Firefox       Settings > Privacy & Security > Certificates > View Certificates > Authorities > Import {ca}"
+    );
+    println!(
+        "  system        sudo cp {ca} /usr/local/share/ca-certificates/okta-konnect-harness.crt && sudo update-ca-certificates"
+    );
+    println!("  Node          NODE_EXTRA_CA_CERTS={ca}");
+    println!("  Python        SSL_CERT_FILE={ca} (requests: REQUESTS_CA_BUNDLE={ca})");
 }
 
 fn print_okta(stack: &Stack, okta: &mock_okta::Config, setup: Option<&OktaSetup>) {

@@ -96,3 +96,41 @@ fn a_port_in_use_is_one_line_naming_the_flag_and_variable_and_exit_1() {
         );
     }
 }
+
+#[test]
+fn tls_problems_are_one_line_and_exit_1_and_a_bad_tls_switch_exit_2() {
+    let (code, stderr) = run(&FREE_PORTS, &[("HARNESS_TLS", "maybe")]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_one_line(&stderr);
+    assert!(stderr.contains("HARNESS_TLS"), "{stderr}");
+
+    let mut args = FREE_PORTS.to_vec();
+    args.extend(["--okta-tls-cert", "/nonexistent/cert.pem"]);
+    let (code, stderr) = run(&args, &[]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_one_line(&stderr);
+    assert!(
+        stderr.contains("mock-okta: --tls-cert (MOCK_OKTA_TLS_CERT) needs --tls-key"),
+        "{stderr}"
+    );
+
+    // A damaged local CA stops the start, says what to delete, and is left as it is.
+    let dir = std::env::temp_dir().join(format!("harness-cli-damaged-ca-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("ca-key.pem"), "not a key").unwrap();
+    let mut args = FREE_PORTS.to_vec();
+    args.push("--tls");
+    let (code, stderr) = run(&args, &[("HARNESS_CA_DIR", dir.to_str().unwrap())]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_one_line(&stderr);
+    assert!(
+        stderr.contains("is damaged") && stderr.contains(&format!("delete {}", dir.display())),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("ca-key.pem")).unwrap(),
+        "not a key"
+    );
+    assert!(!dir.join("ca.pem").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

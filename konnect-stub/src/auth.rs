@@ -46,8 +46,10 @@ pub fn open_session(
     jar.add(session_cookie(token.0, urls.secure_cookies()))
 }
 
-pub fn session_cookie_removal() -> Cookie<'static> {
-    Cookie::build(SESSION_COOKIE).path("/").build()
+/// What clears the session cookie: the cookie's own attributes (`Secure` on https
+/// included), which `CookieJar::remove` turns into an expired, empty cookie.
+pub fn session_cookie_removal(urls: &PublicUrls) -> Cookie<'static> {
+    session_cookie(String::new(), urls.secure_cookies())
 }
 
 /// The authenticated user and their organization.

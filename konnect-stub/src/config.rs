@@ -53,7 +53,8 @@ pub struct Config {
     #[arg(long, env = "KONNECT_STUB_LISTEN", default_value = DEFAULT_LISTEN, value_parser = server_kit::cli::listen_address)]
     pub listen: String,
 
-    /// Public base URL the browser uses (default: http://{listen address}). The redirect URI to
+    /// Public base URL the browser uses (default: http://{listen address}, https:// when
+    /// serving TLS). The redirect URI to
     /// register at the identity provider is {public URL}/login.
     #[arg(long, env = "KONNECT_STUB_PUBLIC_URL", value_parser = server_kit::cli::public_url)]
     pub public_url: Option<String>,
@@ -105,6 +106,25 @@ pub struct Config {
     #[arg(long, env = "KONNECT_STUB_IDP_TIMEOUT_MS", default_value_t = 10_000,
           value_parser = clap::value_parser!(u64).range(1..=120_000))]
     pub idp_timeout_ms: u64,
+
+    /// PEM certificate chain to serve HTTPS with, with --tls-key [default: plain HTTP].
+    #[arg(long, env = "KONNECT_STUB_TLS_CERT")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// PEM private key of --tls-cert.
+    #[arg(long, env = "KONNECT_STUB_TLS_KEY")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Serve HTTPS with a certificate for the public URL's host, localhost and 127.0.0.1 from
+    /// the harness's local certificate authority, made on first use in $HARNESS_CA_DIR
+    /// [default: okta-konnect-harness/ca under $XDG_DATA_HOME or ~/.local/share]; trust its ca.pem.
+    #[arg(long, env = "KONNECT_STUB_TLS", value_parser = server_kit::cli::switch())]
+    pub tls: bool,
+
+    /// PEM file of certificate authorities to trust for calls to identity providers, beside
+    /// the system's (the local CA's ca.pem, say).
+    #[arg(long, env = "KONNECT_STUB_CA_FILE")]
+    pub ca_file: Option<PathBuf>,
 }
 
 impl Config {
@@ -121,6 +141,10 @@ impl Config {
             members: vec![parse_member(DEFAULT_MEMBER).unwrap_or_else(|e| unreachable!("{e}"))],
             seed: None,
             idp_timeout_ms: 5_000,
+            tls_cert: None,
+            tls_key: None,
+            tls: false,
+            ca_file: None,
         }
     }
 

@@ -175,6 +175,7 @@ struct Prepared {
     rp: oidc_client::RelyingParty,
     live: server_kit::control::Control<control::Endpoint>,
     public_url: Option<String>,
+    cert: Option<server_kit::tls::ServerCert>,
 }
 
 impl Prepared {
@@ -188,23 +189,39 @@ impl Prepared {
         let directory = org::Directory::new(seed, SystemTime::now())
             .map_err(|e| anyhow::anyhow!("seed: {e}"))?;
         let live = server_kit::control::Control::new(server_kit::control::Clock::default());
-        let rp = oidc_client::RelyingParty::new(config.idp_timeout(), live.clone())?;
+        let rp = oidc_client::RelyingParty::new(
+            config.idp_timeout(),
+            config.ca_file.as_deref(),
+            live.clone(),
+        )?;
+        let cert = server_kit::tls::ServerCert::from_flags(
+            config.tls_cert.as_deref(),
+            config.tls_key.as_deref(),
+            config.tls,
+            "KONNECT_STUB",
+        )?;
         Ok(Self {
             directory,
             rp,
             live,
             public_url,
+            cert,
         })
     }
 
     fn launch(self, listener: tokio::net::TcpListener) -> anyhow::Result<KonnectStub> {
         let addr = listener.local_addr()?;
-        let base_url = self
-            .public_url
-            .unwrap_or_else(|| server_kit::default_public_url(addr, "localhost"));
+        let base_url = self.public_url.unwrap_or_else(|| {
+            server_kit::default_public_url(addr, "localhost", self.cert.is_some())
+        });
+        let tls = self
+            .cert
+            .as_ref()
+            .map(|c| c.for_url(&base_url))
+            .transpose()?;
         let state = AppState::new(self.directory, self.rp, base_url.clone(), self.live);
         let router = router(state.clone());
-        let running = server_kit::Running::spawn(listener, router)?;
+        let running = server_kit::Running::spawn_with(listener, router, None, tls)?;
         tracing::info!(%addr, %base_url, "konnect-stub listening");
         Ok(KonnectStub {
             running,

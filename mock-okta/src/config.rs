@@ -20,7 +20,7 @@ pub struct Config {
     pub listen: String,
 
     /// The org URL browsers and clients use, e.g. https://dev-123456.okta.com
-    /// [default: http://<listen address>]
+    /// [default: http://<listen address>, https:// when serving TLS]
     #[arg(long, env = "MOCK_OKTA_PUBLIC_URL", value_parser = server_kit::cli::public_url)]
     pub public_url: Option<String>,
 
@@ -51,6 +51,20 @@ pub struct Config {
     /// never locks out). An admin unlocks the user with `lifecycle/unlock`.
     #[arg(long, env = "MOCK_OKTA_LOCKOUT_ATTEMPTS", default_value_t = crate::directory::DEFAULT_LOCKOUT_ATTEMPTS)]
     pub lockout_attempts: u32,
+
+    /// PEM certificate chain to serve HTTPS with, with --tls-key [default: plain HTTP].
+    #[arg(long, env = "MOCK_OKTA_TLS_CERT")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// PEM private key of --tls-cert.
+    #[arg(long, env = "MOCK_OKTA_TLS_KEY")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Serve HTTPS with a certificate for the public URL's host, localhost and 127.0.0.1 from
+    /// the harness's local certificate authority, made on first use in $HARNESS_CA_DIR
+    /// [default: okta-konnect-harness/ca under $XDG_DATA_HOME or ~/.local/share]; trust its ca.pem.
+    #[arg(long, env = "MOCK_OKTA_TLS", value_parser = server_kit::cli::switch())]
+    pub tls: bool,
 }
 
 impl Config {
@@ -65,6 +79,9 @@ impl Config {
             simplified_target: SimplifiedTarget::default(),
             groups_over_limit: GroupsOverLimit::default(),
             lockout_attempts: crate::directory::DEFAULT_LOCKOUT_ATTEMPTS,
+            tls_cert: None,
+            tls_key: None,
+            tls: false,
         }
     }
 }

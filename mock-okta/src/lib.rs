@@ -91,6 +91,7 @@ struct Prepared {
     clock: Clock,
     dir: Directory,
     keys: KeyRing,
+    cert: Option<server_kit::tls::ServerCert>,
 }
 
 impl Prepared {
@@ -113,7 +114,18 @@ impl Prepared {
             }
             None => KeyRing::generate_in_background(),
         };
-        Ok(Self { clock, dir, keys })
+        let cert = server_kit::tls::ServerCert::from_flags(
+            config.tls_cert.as_deref(),
+            config.tls_key.as_deref(),
+            config.tls,
+            "MOCK_OKTA",
+        )?;
+        Ok(Self {
+            clock,
+            dir,
+            keys,
+            cert,
+        })
     }
 
     fn launch(
@@ -121,12 +133,18 @@ impl Prepared {
         listener: tokio::net::TcpListener,
         config: &Config,
     ) -> anyhow::Result<MockOkta> {
-        let Self { clock, dir, keys } = self;
+        let Self {
+            clock,
+            dir,
+            keys,
+            cert,
+        } = self;
         let addr = listener.local_addr()?;
         let base = match &config.public_url {
             Some(url) => server_kit::parse_public_url(url)?,
-            None => server_kit::default_public_url(addr, "localhost"),
+            None => server_kit::default_public_url(addr, "localhost", cert.is_some()),
         };
+        let tls = cert.as_ref().map(|c| c.for_url(&base)).transpose()?;
         let org = Arc::new(OrgUrls::new(base));
         let state = AppState {
             discovery: Arc::new(oidc::discovery::Cache::default()),
@@ -151,7 +169,7 @@ impl Prepared {
         let fast_state = state.clone();
         let fast: server_kit::FastPath =
             Arc::new(move |req| control::fast_path(&fast_state, req, oidc::discovery::fast_path));
-        let running = server_kit::Running::spawn_with(listener, app, Some(fast))?;
+        let running = server_kit::Running::spawn_with(listener, app, Some(fast), tls)?;
         Ok(MockOkta { running, state })
     }
 }

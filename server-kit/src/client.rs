@@ -19,3 +19,19 @@ pub fn http_client() -> reqwest::ClientBuilder {
     });
     reqwest::Client::builder()
 }
+
+/// The certificate authorities in a PEM file (`--ca-file`), for
+/// `ClientBuilder::tls_certs_merge`; the error names the file.
+pub fn read_ca_file(path: &std::path::Path) -> anyhow::Result<Vec<reqwest::Certificate>> {
+    use anyhow::Context as _;
+    let pem = std::fs::read(path)
+        .with_context(|| format!("cannot read the CA file {}", path.display()))?;
+    let certs = reqwest::Certificate::from_pem_bundle(&pem)
+        .with_context(|| format!("invalid CA file {}", path.display()))?;
+    anyhow::ensure!(
+        !certs.is_empty(),
+        "the CA file {} holds no CERTIFICATE",
+        path.display()
+    );
+    Ok(certs)
+}

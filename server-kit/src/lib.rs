@@ -7,7 +7,7 @@
 //!
 //! [`cli`] holds the command-line contract of every binary; [`refusals`] keeps the framework's
 //! own refusals in each server's format; [`control`] is the test control both servers serve
-//! under `/__mock`.
+//! under `/__mock`; [`tls`] serves HTTPS and keeps the local certificate authority.
 
 pub mod cli;
 #[cfg(feature = "client")]
@@ -16,9 +16,10 @@ pub mod control;
 #[doc(hidden)]
 pub mod fuzz_replay;
 pub mod refusals;
+pub mod tls;
 
 #[cfg(feature = "client")]
-pub use client::http_client;
+pub use client::{http_client, read_ca_file};
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
@@ -122,14 +123,15 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
-    serve_with(listener, router, None, shutdown).await;
+    serve_with(listener, router, None, None, shutdown).await;
 }
 
-/// [`serve`] with a [`FastPath`] in front of the router.
+/// [`serve`] with a [`FastPath`] in front of the router, over HTTPS when `tls` is given.
 pub async fn serve_with(
     listener: TcpListener,
     router: Router,
     fast: Option<FastPath>,
+    tls: Option<tls::Tls>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
     let graceful = GracefulShutdown::new();
@@ -173,13 +175,27 @@ pub async fn serve_with(
                 Ok(res)
             }
         });
-        let conn = builder.serve_connection(TokioIo::new(stream), service);
-        let conn = graceful.watch(conn);
+        let (builder, watcher, tls) = (builder.clone(), graceful.watcher(), tls.clone());
         // Connection tasks log to the subscriber the server was started under, so a test can
         // give each in-process server its own log.
         tokio::spawn(
             async move {
-                if let Err(err) = conn.await {
+                let result = match tls {
+                    None => {
+                        let conn = builder.serve_connection(TokioIo::new(stream), service);
+                        watcher.watch(conn).await
+                    }
+                    Some(tls) => {
+                        // The handshake runs in the connection's task: a slow peer holds up
+                        // nobody else, and gives up after the handshake timeout.
+                        let Some(stream) = tls.accept(stream).await else {
+                            return;
+                        };
+                        let conn = builder.serve_connection(TokioIo::new(stream), service);
+                        watcher.watch(conn).await
+                    }
+                };
+                if let Err(err) = result {
                     tracing::debug!(%peer, %err, "connection ended with an error");
                 }
             }
@@ -200,19 +216,21 @@ pub struct Running {
 impl Running {
     /// Starts serving `router` on `listener` in a background task.
     pub fn spawn(listener: TcpListener, router: Router) -> std::io::Result<Self> {
-        Self::spawn_with(listener, router, None)
+        Self::spawn_with(listener, router, None, None)
     }
 
-    /// [`Running::spawn`] with a [`FastPath`] in front of the router.
+    /// [`Running::spawn`] with a [`FastPath`] in front of the router, over HTTPS when `tls`
+    /// is given.
     pub fn spawn_with(
         listener: TcpListener,
         router: Router,
         fast: Option<FastPath>,
+        tls: Option<tls::Tls>,
     ) -> std::io::Result<Self> {
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(
-            serve_with(listener, router, fast, async move {
+            serve_with(listener, router, fast, tls, async move {
                 let _ = stopped.await;
             })
             .with_current_subscriber(),
@@ -255,10 +273,10 @@ impl Drop for Running {
     }
 }
 
-/// The public base URL for a bound address when none is configured: `http://{host}:{port}`,
-/// without a trailing slash. An unspecified bind address (0.0.0.0 / ::) is advertised as
-/// `fallback_host`, since browsers cannot reach "0.0.0.0".
-pub fn default_public_url(addr: SocketAddr, fallback_host: &str) -> String {
+/// The public base URL for a bound address when none is configured: `http://{host}:{port}`
+/// (`https://` when serving TLS), without a trailing slash. An unspecified bind address
+/// (0.0.0.0 / ::) is advertised as `fallback_host`, since browsers cannot reach "0.0.0.0".
+pub fn default_public_url(addr: SocketAddr, fallback_host: &str, tls: bool) -> String {
     let host = if addr.ip().is_unspecified() {
         fallback_host.to_owned()
     } else if addr.is_ipv6() {
@@ -266,7 +284,8 @@ pub fn default_public_url(addr: SocketAddr, fallback_host: &str) -> String {
     } else {
         addr.ip().to_string()
     };
-    format!("http://{host}:{}", addr.port())
+    let scheme = if tls { "https" } else { "http" };
+    format!("{scheme}://{host}:{}", addr.port())
 }
 
 /// Parses and normalises a configured public URL: absolute http(s), no query or fragment,
@@ -312,10 +331,17 @@ mod tests {
     fn unspecified_bind_address_is_advertised_by_name() {
         let addr: SocketAddr = "0.0.0.0:8080".parse().unwrap();
         assert_eq!(
-            default_public_url(addr, "localhost"),
+            default_public_url(addr, "localhost", false),
             "http://localhost:8080"
         );
+        assert_eq!(
+            default_public_url(addr, "localhost", true),
+            "https://localhost:8080"
+        );
         let addr: SocketAddr = "127.0.0.1:1".parse().unwrap();
-        assert_eq!(default_public_url(addr, "localhost"), "http://127.0.0.1:1");
+        assert_eq!(
+            default_public_url(addr, "localhost", false),
+            "http://127.0.0.1:1"
+        );
     }
 }

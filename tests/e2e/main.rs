@@ -9,7 +9,8 @@
 //! E2E_CONCURRENCY (scenarios at once per browser), E2E_WAIT_SECS (how long a page may take to
 //! show what a step waits for), E2E_FEATURES (another folder of feature files), E2E_OUT
 //! (where reports and artifacts go; default target/e2e), E2E_REPORT_MODEL=1 (also write the
-//! HTML report's data as report-model.json).
+//! HTML report's data as report-model.json), E2E_TLS=1 (over https, the browsers trusting the
+//! local CA: see `support::trust`).
 //!
 //! Strict: before any browser starts, every step of the selected scenarios must match
 //! exactly one step definition under its keyword; otherwise the run fails and says where.

@@ -1,8 +1,9 @@
 """Shared fixtures for the okta (Python SDK v3) compat tests.
 
 The SDK is configured exactly as a user would configure it against a real org: the org URL
-and the API token, plus -- only because the mock org is served over plain http -- the SDK's
-own test-org switch, `testing.testingDisableHttpsCheck`, which the SDK reads from okta.yaml or
+and the API token, nothing more over https (compat/run.sh serves mock-okta so, and the SDK
+trusts its CA through SSL_CERT_FILE), plus -- only when the org is served over plain http -- the
+SDK's own test-org switch, `testing.testingDisableHttpsCheck`, which the SDK reads from okta.yaml or
 from the environment variable OKTA_TESTING_TESTINGDISABLEHTTPSCHECK (the `testing` section
 cannot be passed in the user_config dict: Client() files that dict under `client`).
 """

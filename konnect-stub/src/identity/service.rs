@@ -390,6 +390,7 @@ mod tests {
             rp: Arc::new(
                 RelyingParty::new(
                     Duration::from_secs(2),
+                    None,
                     server_kit::control::Control::new(server_kit::control::Clock::default()),
                 )
                 .unwrap(),

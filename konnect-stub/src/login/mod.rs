@@ -208,11 +208,15 @@ async fn login_form_submit(
     }
 }
 
-async fn logout(State(directory): State<Arc<Directory>>, jar: CookieJar) -> Response {
+async fn logout(
+    State(directory): State<Arc<Directory>>,
+    State(urls): State<PublicUrls>,
+    jar: CookieJar,
+) -> Response {
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
         directory.close_session(cookie.value());
     }
-    let jar = jar.remove(session_cookie_removal());
+    let jar = jar.remove(session_cookie_removal(&urls));
     (jar, Redirect::to("/login?logout=true")).into_response()
 }
 

@@ -45,8 +45,9 @@ fn state_cookie(value: String, secure: bool) -> Cookie<'static> {
         .build()
 }
 
-fn state_cookie_removal() -> Cookie<'static> {
-    Cookie::build(STATE_COOKIE).path(paths::LOGIN).build()
+/// What clears the state cookie: the cookie's own attributes, expired.
+fn state_cookie_removal(secure: bool) -> Cookie<'static> {
+    state_cookie(String::new(), secure)
 }
 
 #[derive(Debug, Deserialize)]
@@ -171,7 +172,7 @@ pub async fn sso_callback(
     now: SystemTime,
 ) -> Response {
     let cookie = jar.get(STATE_COOKIE).map(|c| c.value().to_owned());
-    let jar = jar.remove(state_cookie_removal());
+    let jar = jar.remove(state_cookie_removal(urls.secure_cookies()));
     let outcome = match params {
         Ok(params) => sign_in(directory, rp, &params, cookie.as_deref(), now).await,
         Err(error) => Err(error.into()),

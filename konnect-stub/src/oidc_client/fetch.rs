@@ -100,14 +100,20 @@ impl FetchError {
     }
 }
 
-/// The HTTP client for identity providers.
-pub fn client(total: Duration) -> reqwest::Result<Client> {
-    server_kit::http_client()
+/// The HTTP client for identity providers: the system's certificate authorities, and those
+/// in `ca_file` beside them.
+pub fn client(total: Duration, ca_file: Option<&std::path::Path>) -> anyhow::Result<Client> {
+    let extra = match ca_file {
+        Some(path) => server_kit::read_ca_file(path)?,
+        None => Vec::new(),
+    };
+    Ok(server_kit::http_client()
+        .tls_certs_merge(extra)
         .timeout(total)
         .connect_timeout(total / 2)
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("konnect-stub/", env!("CARGO_PKG_VERSION")))
-        .build()
+        .build()?)
 }
 
 /// Sends a request; returns the status and the body (up to [`MAX_BODY`]). Non-2xx answers are

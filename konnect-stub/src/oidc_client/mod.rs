@@ -202,10 +202,11 @@ impl RelyingParty {
     /// journaled in `control`, whose clock the caches follow.
     pub fn new(
         timeout: Duration,
+        ca_file: Option<&std::path::Path>,
         control: Control<crate::control::Endpoint>,
     ) -> anyhow::Result<Self> {
         Ok(Self {
-            http: fetch::client(timeout)?,
+            http: fetch::client(timeout, ca_file)?,
             metadata: Mutex::default(),
             jwks: Mutex::default(),
             pending: PendingLogins::default(),

@@ -15,3 +15,4 @@ mod relying_party;
 mod spec;
 mod sso_accounts;
 mod team_mappings;
+mod tls;

@@ -145,3 +145,51 @@ async fn serve_uses_the_callers_listener_and_public_url() {
         .expect("a bad seed is refused");
     assert!(format!("{err:#}").contains("seed"), "{err:#}");
 }
+
+/// `--tls-cert`/`--tls-key`: the org is served over https with that certificate, the org URL
+/// and issuer default to https://, and a client that trusts the certificate's authority reads
+/// discovery; a client that does not is refused.
+#[tokio::test]
+async fn a_certificate_from_pem_files_serves_the_org_over_https() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = server_kit::tls::LocalCa::open(&dir.path().join("ca")).unwrap();
+    let (cert, key) = ca.issue_pem(&["127.0.0.1".to_owned()]).unwrap();
+    let (cert_file, key_file) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    std::fs::write(&cert_file, cert).unwrap();
+    std::fs::write(&key_file, key).unwrap();
+    let mut config = mock_okta::Config::for_tests();
+    config.signing_key = Some(crate::support::signing_key_file().to_path_buf());
+    config.tls_cert = Some(cert_file);
+    config.tls_key = Some(key_file);
+    let okta = mock_okta::MockOkta::start(config).await.unwrap();
+    let port = okta.local_addr().port();
+    assert_eq!(okta.base_url(), format!("https://127.0.0.1:{port}"));
+    let discovery = format!(
+        "{}/oauth2/default/.well-known/openid-configuration",
+        okta.base_url()
+    );
+    let trusting = server_kit::http_client()
+        .tls_certs_merge(server_kit::read_ca_file(&ca.cert_file()).unwrap())
+        .build()
+        .unwrap();
+    let doc: serde_json::Value = trusting
+        .get(&discovery)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        doc["issuer"],
+        format!("https://127.0.0.1:{port}/oauth2/default")
+    );
+    let stranger = server_kit::http_client().build().unwrap();
+    let err = stranger
+        .get(&discovery)
+        .send()
+        .await
+        .expect_err("untrusted");
+    assert!(format!("{err:?}").contains("UnknownIssuer"), "{err:?}");
+    okta.shutdown().await;
+}

@@ -51,6 +51,8 @@ pub struct Drivers {
     free: Arc<Mutex<Vec<String>>>,
     permits: Arc<Semaphore>,
     children: Vec<Child>,
+    /// The local CA's certificate the browsers trust (E2E_TLS=1).
+    ca: Option<PathBuf>,
 }
 
 /// An endpoint leased to one scenario; returned to the pool when dropped.
@@ -97,6 +99,15 @@ impl Drivers {
         let remote = std::env::var("WEBDRIVER_URL")
             .ok()
             .filter(|u| !u.is_empty());
+        let ca = super::trust::enabled()
+            .then(super::trust::ca_file)
+            .transpose()?;
+        if ca.is_some() && remote.is_some() {
+            bail!(
+                "E2E_TLS=1 makes the browsers this runner starts trust the local CA; with \
+                 WEBDRIVER_URL the browsers are another machine's: leave one of them out"
+            );
+        }
         if let Some(url) = &remote {
             urls = vec![url.trim_end_matches('/').to_owned(); slots];
         } else {
@@ -108,7 +119,12 @@ impl Drivers {
                          or point WEBDRIVER_URL at a WebDriver server",
                     )?;
                     let port = free_port()?;
-                    let mut child = tokio::process::Command::new(driver)
+                    let mut command = tokio::process::Command::new(driver);
+                    if let Some(ca) = &ca {
+                        // Chromium reads the NSS database of the HOME it is started with.
+                        command.env("HOME", super::trust::chromium_home(ca)?);
+                    }
+                    let mut child = command
                         .arg(format!("--port={port}"))
                         .stdout(Stdio::null())
                         .stderr(Stdio::null())
@@ -156,6 +172,7 @@ impl Drivers {
             permits: Arc::new(Semaphore::new(urls.len())),
             free: Arc::new(Mutex::new(urls)),
             children,
+            ca,
         })
     }
 
@@ -174,8 +191,9 @@ impl Drivers {
         })
     }
 
-    /// W3C capabilities for a headless (or, with HEADED=1, visible) browser.
-    pub fn capabilities(&self) -> serde_json::Map<String, Value> {
+    /// W3C capabilities for a headless (or, with HEADED=1, visible) browser; with E2E_TLS=1,
+    /// a Firefox profile of its own that trusts the local CA.
+    pub fn capabilities(&self) -> anyhow::Result<serde_json::Map<String, Value>> {
         let headed = std::env::var("HEADED").is_ok_and(|v| v == "1" || v == "true");
         let mut caps = serde_json::Map::new();
         match self.kind {
@@ -203,9 +221,13 @@ impl Drivers {
             }
             BrowserKind::Firefox => {
                 caps.insert("browserName".into(), "firefox".into());
-                let mut args = vec!["-width=1280", "-height=900"];
+                let mut args: Vec<String> = vec!["-width=1280".into(), "-height=900".into()];
                 if !headed {
-                    args.push("-headless");
+                    args.push("-headless".into());
+                }
+                if let Some(ca) = &self.ca {
+                    let profile = super::trust::firefox_profile(ca)?;
+                    args.extend(["-profile".into(), profile.display().to_string()]);
                 }
                 let mut opts = json!({
                     "args": args,
@@ -227,7 +249,7 @@ impl Drivers {
                 caps.insert("moz:firefoxOptions".into(), opts);
             }
         }
-        caps
+        Ok(caps)
     }
 
     /// Opens a browser session on a leased endpoint.
@@ -236,7 +258,7 @@ impl Drivers {
         let client = fantoccini::ClientBuilder::new(
             hyper_util::client::legacy::connect::HttpConnector::new(),
         )
-        .capabilities(self.capabilities())
+        .capabilities(self.capabilities()?)
         .connect(&lease.url)
         .await
         .with_context(|| format!("opening a {} session at {}", self.kind.name(), lease.url))?;
@@ -246,6 +268,9 @@ impl Drivers {
     pub async fn stop(mut self) {
         for c in &mut self.children {
             let _ = c.kill().await;
+        }
+        if self.ca.is_some() {
+            super::trust::clean_up();
         }
     }
 }

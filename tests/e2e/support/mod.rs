@@ -10,6 +10,7 @@ pub mod report;
 pub mod servers;
 pub mod snapshot;
 pub mod target;
+pub mod trust;
 pub mod world;
 
 use std::{

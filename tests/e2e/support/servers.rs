@@ -37,6 +37,11 @@ impl Servers {
         // A token of its own: the stub accepts any kpat_ without one, which no real
         // organization does.
         config.konnect.admin_token = Some(format!("kpat_e2e_{}", super::run_id()));
+        if super::trust::enabled() {
+            // Both on https, from the local CA the browsers trust (see `trust`).
+            config.okta.tls = true;
+            config.konnect.tls = true;
+        }
         if let Some((host, listen)) = site("E2E_OKTA_HOST") {
             config.okta_host = host;
             config.okta.listen = listen;
