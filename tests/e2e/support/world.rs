@@ -14,6 +14,7 @@ use konnect_stub::Tier;
 
 use super::{
     browsers::{BrowserKind, Lease},
+    costs::Cost,
     servers::Servers,
     target::{Account, Orgs, Target},
 };
@@ -53,6 +54,8 @@ pub struct E2eWorld {
     pub browser_used: std::cell::Cell<bool>,
     /// When the scenario started (its world was made).
     pub started: std::time::Instant,
+    /// What the scenario has cost so far, by part (see `support::costs`).
+    pub cost: std::cell::Cell<Cost>,
 }
 
 /// What a scenario made in Okta beyond its app, by name, for the after hook to undo.
@@ -106,17 +109,21 @@ impl E2eWorld {
     /// leaks. Konnect's single sign-on is read first, to be put back by the after hook.
     async fn new() -> anyhow::Result<Self> {
         let started = std::time::Instant::now();
+        let mut cost = Cost::default();
         let run = super::current()?;
         let (servers, orgs) = match &run.target {
             Target::Local => {
                 let servers = Servers::start().await?;
+                cost.servers_ms = started.elapsed().as_millis() as u64;
                 let orgs = servers.orgs()?;
                 (Some(servers), orgs)
             }
             Target::External(orgs) => (None, orgs.clone()),
         };
         let konnect_before = Some(orgs.konnect.api().sso().await?);
+        let session_started = std::time::Instant::now();
         let (client, lease) = run.drivers.session().await?;
+        cost.session_ms = session_started.elapsed().as_millis() as u64;
         Ok(Self {
             kind: run.drivers.kind,
             client: Some(client),
@@ -135,6 +142,7 @@ impl E2eWorld {
             pending_shots: Vec::new(),
             browser_used: std::cell::Cell::new(false),
             started,
+            cost: std::cell::Cell::new(cost),
         })
     }
 
@@ -276,9 +284,17 @@ impl E2eWorld {
             }
         };
         let taken_ms = started.elapsed().as_millis() as u64;
+        self.add_cost(|c| c.shots_ms += taken_ms);
         Some(tokio::task::spawn_blocking(move || {
             harness::report::shots::shot(&png, taken_ms)
         }))
+    }
+
+    /// Adds to what the scenario has cost.
+    pub fn add_cost(&self, add: impl FnOnce(&mut Cost)) {
+        let mut cost = self.cost.get();
+        add(&mut cost);
+        self.cost.set(cost);
     }
 
     /// Both servers' whole journals and clock offsets (local mode only).
