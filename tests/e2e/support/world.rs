@@ -25,7 +25,7 @@ use crate::{pages, steps::Person};
 pub struct E2eWorld {
     pub kind: BrowserKind,
     client: Option<Client>,
-    _lease: Option<Lease>,
+    lease: Option<Lease>,
     /// The org and organization this scenario works with.
     orgs: Orgs,
     /// Local mode: the scenario's own servers.
@@ -105,8 +105,8 @@ impl std::fmt::Debug for E2eWorld {
 }
 
 impl E2eWorld {
-    /// A fresh browser session for every scenario and, in local mode, fresh servers: nothing
-    /// leaks. Konnect's single sign-on is read first, to be put back by the after hook.
+    /// A browser session as new (a kept one is cleared first, see `support::browsers`) and, in
+    /// local mode, fresh servers: nothing leaks. Konnect's single sign-on is read first, to be put back by the after hook.
     async fn new() -> anyhow::Result<Self> {
         let started = std::time::Instant::now();
         let mut cost = Cost::default();
@@ -127,7 +127,7 @@ impl E2eWorld {
         Ok(Self {
             kind: run.drivers.kind,
             client: Some(client),
-            _lease: Some(lease),
+            lease: Some(lease),
             orgs,
             servers,
             id: super::scenario_id(),
@@ -373,12 +373,20 @@ impl E2eWorld {
         Ok(())
     }
 
-    /// Ends the browser session and, in local mode, stops the servers.
+    /// Gives the browser session back to the pool (cleared for the next scenario, see
+    /// `support::browsers`) and, in local mode, stops the servers.
     pub async fn teardown(&mut self) {
-        if let Some(c) = self.client.take() {
-            let _ = c.close().await;
+        if let (Some(client), Some(lease)) = (self.client.take(), self.lease.take()) {
+            match super::current() {
+                Ok(run) => {
+                    let origins = [self.orgs.okta.url.as_str(), self.orgs.konnect.url.as_str()];
+                    run.drivers.give_back(client, lease, &origins).await;
+                }
+                Err(_) => {
+                    let _ = client.close().await;
+                }
+            }
         }
-        self._lease = None;
         if let Some(s) = self.servers.take() {
             s.stop().await;
         }
