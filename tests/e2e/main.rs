@@ -306,6 +306,11 @@ async fn main() -> ExitCode {
     }
 }
 
+/// Milliseconds since `t`.
+fn ms(t: std::time::Instant) -> u64 {
+    t.elapsed().as_millis() as u64
+}
+
 /// The command line: cucumber's options for its runner and this runner's writers, and ours.
 type Opts = cucumber::cli::Opts<
     cucumber::parser::basic::Cli,
@@ -394,7 +399,6 @@ impl BrowserPlan<'_> {
                         .await;
                         return;
                     };
-                    let after_started = std::time::Instant::now();
                     if matches!(finished, ScenarioFinished::StepFailed(..)) {
                         match support::artifacts::save_failure(world, &feature.name, &scenario.name)
                             .await
@@ -407,6 +411,7 @@ impl BrowserPlan<'_> {
                         }
                     }
                     // Before the clean-up, whose API calls are not the scenario's.
+                    let record_started = std::time::Instant::now();
                     support::recording::finish_scenario(
                         kind.name(),
                         feature,
@@ -416,14 +421,18 @@ impl BrowserPlan<'_> {
                         Some(&mut *world),
                     )
                     .await;
+                    let clean_up_started = std::time::Instant::now();
+                    world.add_cost(|c| c.record_ms = ms(record_started));
                     if let Err(e) = world.clean_up().await {
                         eprintln!("e2e: {e:#}");
                         if let Ok(mut left) = LEFT_BEHIND.lock() {
                             left.push(format!("{e:#}"));
                         }
                     }
+                    let teardown_started = std::time::Instant::now();
+                    world.add_cost(|c| c.clean_up_ms = ms(clean_up_started));
                     world.teardown().await;
-                    world.add_cost(|c| c.after_ms = after_started.elapsed().as_millis() as u64);
+                    world.add_cost(|c| c.teardown_ms = ms(teardown_started));
                     support::costs::record(kind, world.cost.get());
                 }
                 .boxed_local()
