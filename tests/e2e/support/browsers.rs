@@ -1,11 +1,12 @@
 //! Browsers and their WebDriver servers: chromedriver (one serves many sessions) and
 //! geckodriver (one session per process, so a pool), or any W3C endpoint in WEBDRIVER_URL.
 //!
-//! With the runner's own drivers a browser session outlives its scenario: opening one costs
-//! seconds (a Firefox profile most of all), so a finished scenario's session is cleared (every
-//! cookie and the site data of every origin, other windows closed, on `about:blank`), checked
-//! to hold no cookie, and kept for the next scenario; one that cannot be cleared is closed. On
-//! another endpoint (WEBDRIVER_URL: a grid) every scenario opens a session of its own.
+//! A browser session outlives its scenario: opening one costs seconds (a Firefox profile most
+//! of all), so a finished scenario's session is cleared (every cookie, the site data of its
+//! origins, other windows closed, on `about:blank`), checked to hold no cookie, and kept for
+//! the next scenario; one that cannot be cleared is closed. On another endpoint (WEBDRIVER_URL:
+//! a grid) the first session that cannot be cleared (a grid that does not pass the drivers'
+//! own commands on, say) ends the keeping: from then on every scenario opens its own.
 
 use std::{
     path::PathBuf,
@@ -59,6 +60,8 @@ pub struct Drivers {
     permits: Arc<Semaphore>,
     /// Cleared sessions kept for the next scenario, with their endpoints.
     idle: Mutex<Vec<(Client, String)>>,
+    /// Whether finished sessions are still kept (see the module's comment).
+    keep: std::sync::atomic::AtomicBool,
     children: Vec<Child>,
 }
 
@@ -175,6 +178,7 @@ impl Drivers {
             permits: Arc::new(Semaphore::new(urls.len())),
             free: Arc::new(Mutex::new(urls)),
             idle: Mutex::new(Vec::new()),
+            keep: std::sync::atomic::AtomicBool::new(true),
             children,
         })
     }
@@ -208,11 +212,8 @@ impl Drivers {
             }
             BrowserKind::Firefox => {
                 caps.insert("browserName".into(), "firefox".into());
-                let mut args = vec!["-width=1280", "-height=900"];
-                if !self.remote {
-                    // For clearing a kept session: chrome-context scripts (see `clear`).
-                    args.push("-remote-allow-system-access");
-                }
+                // For clearing a kept session: chrome-context scripts (see `clear`).
+                let mut args = vec!["-width=1280", "-height=900", "-remote-allow-system-access"];
                 if !headed {
                     args.push("-headless");
                 }
@@ -279,19 +280,30 @@ impl Drivers {
     }
 
     /// Takes back a finished scenario's session: cleared and kept for the next scenario
-    /// (`origins` are the sites it used, whose data is cleared), or closed on a grid or when
-    /// clearing fails.
+    /// (`origins` are the sites it used, whose data is cleared), or closed when it cannot be
+    /// cleared.
     pub async fn give_back(&self, client: Client, lease: Lease, origins: &[&str]) {
-        if self.remote {
+        use std::sync::atomic::Ordering;
+        if !self.keep.load(Ordering::Relaxed) {
             let _ = client.close().await;
             return;
         }
         if let Err(e) = clear(self.kind, &client, origins).await {
-            eprintln!(
-                "e2e: a {} session could not be cleared for the next scenario, so it is \
-                 closed: {e:#}",
-                self.kind.name()
-            );
+            if self.remote {
+                self.keep.store(false, Ordering::Relaxed);
+                eprintln!(
+                    "e2e: a {} session on {} could not be cleared for the next scenario, so \
+                     every scenario opens its own from now on: {e:#}",
+                    self.kind.name(),
+                    lease.url
+                );
+            } else {
+                eprintln!(
+                    "e2e: a {} session could not be cleared for the next scenario, so it is \
+                     closed: {e:#}",
+                    self.kind.name()
+                );
+            }
             let _ = client.close().await;
             return;
         }
