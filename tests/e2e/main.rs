@@ -6,7 +6,7 @@
 //! E2E_KONNECT_* variables, see `support::target`), WEBDRIVER_URL (use that W3C endpoint, a
 //! Selenium Grid say, instead of starting drivers), E2E_OKTA_HOST / E2E_KONNECT_HOST (host
 //! names remote browsers reach local servers by), HEADED=1 (show the browser),
-//! E2E_CONCURRENCY (scenarios at once per browser), E2E_WAIT_SECS (how long a page may take to
+//! E2E_CONCURRENCY (scenarios at once per browser; locally both browsers run at once), E2E_WAIT_SECS (how long a page may take to
 //! show what a step waits for), E2E_FEATURES (another folder of feature files), E2E_OUT
 //! (where reports and artifacts go; default target/e2e), E2E_REPORT_MODEL=1 (also write the
 //! HTML report's data as report-model.json).
