@@ -6,7 +6,7 @@
 //! E2E_KONNECT_* variables, see `support::target`), WEBDRIVER_URL (use that W3C endpoint, a
 //! Selenium Grid say, instead of starting drivers), E2E_OKTA_HOST / E2E_KONNECT_HOST (host
 //! names remote browsers reach local servers by), HEADED=1 (show the browser),
-//! E2E_CONCURRENCY (scenarios at once per browser), E2E_WAIT_SECS (how long a page may take to
+//! E2E_CONCURRENCY (scenarios at once per browser; locally both browsers run at once), E2E_WAIT_SECS (how long a page may take to
 //! show what a step waits for), E2E_FEATURES (another folder of feature files), E2E_OUT
 //! (where reports and artifacts go; default target/e2e), E2E_REPORT_MODEL=1 (also write the
 //! HTML report's data as report-model.json), E2E_TLS=1 (over https, the browsers trusting the
@@ -21,7 +21,7 @@ mod pages;
 mod steps;
 mod support;
 
-use std::{process::ExitCode, sync::Arc};
+use std::{io::Write as _, process::ExitCode, sync::Arc};
 
 use cucumber::{World as _, WriterExt as _, event::ScenarioFinished, writer, writer::Stats as _};
 use futures::FutureExt as _;
@@ -68,7 +68,7 @@ static LEFT_BEHIND: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::n
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let mut opts = cucumber::cli::Opts::<_, _, _, Custom>::parsed();
+    let mut opts = Opts::parsed();
     let target = match Target::from_env() {
         Ok(t) => t,
         Err(e) => {
@@ -135,130 +135,54 @@ async fn main() -> ExitCode {
     let mut reports = Vec::new();
     let mut cucumber_json = Vec::new();
     let run_started = support::report::now();
-    for kind in browsers {
-        let slots = concurrency(&target);
-        let drivers = match Drivers::start(kind, slots).await {
-            Ok(d) => d,
-            Err(e) => {
-                eprintln!("e2e: {}: {e:#}", kind.name());
-                failed = true;
-                continue;
-            }
-        };
-        support::set_current(Some(Arc::new(Run {
-            drivers,
-            target: target.clone(),
-        })));
-        let junit_path = out.join(format!("junit-{}.xml", kind.name()));
-        let junit_file = match std::fs::File::create(&junit_path) {
-            Ok(f) => f,
-            Err(e) => {
-                eprintln!("e2e: cannot create {}: {e}", junit_path.display());
-                return ExitCode::FAILURE;
-            }
-        };
-        println!(
-            "\n=== Scenarios in {} ({} target) ===",
-            kind.name(),
-            target.name()
-        );
-        for skip in &expected_skips {
-            println!(
-                "  skipped (@mock-only): {}: {} — {}",
-                skip.feature, skip.scenario, skip.reason
-            );
+    // Locally each browser runs its scenarios against servers of their own, so both browsers
+    // run at once; the first prints as it goes, the others when they are done. Against an
+    // external target the scenarios take turns, so the browsers do too.
+    let plan = BrowserPlan {
+        target: &target,
+        out: &out,
+        features: &features,
+        opts: &opts,
+        re_filter: &re_filter,
+        tags_filter: &tags_filter,
+        expected_skips: &expected_skips,
+    };
+    let outcomes = if target.is_external() {
+        let mut outcomes = Vec::new();
+        for kind in browsers {
+            outcomes.push(plan.run(kind, Console::Stdout).await);
         }
-        let json_path = out.join(format!("cucumber-{}.json", kind.name()));
-        let json_file = match std::fs::File::create(&json_path) {
-            Ok(f) => f,
-            Err(e) => {
-                eprintln!("e2e: cannot create {}: {e}", json_path.display());
+        outcomes
+    } else {
+        let buffers: Vec<_> = (0..browsers.len()).map(|_| Console::buffer()).collect();
+        let runs = browsers
+            .iter()
+            .zip(&buffers)
+            .enumerate()
+            .map(|(i, (kind, buf))| {
+                plan.run(*kind, if i == 0 { Console::Stdout } else { buf.clone() })
+            });
+        let outcomes = futures::future::join_all(runs).await;
+        for buf in buffers.iter().skip(1) {
+            buf.print();
+        }
+        outcomes
+    };
+    for outcome in outcomes {
+        match outcome {
+            Ok(ran) => {
+                failed |= ran.failed;
+                reports.push((ran.kind, ran.junit));
+                cucumber_json.push((ran.kind, ran.json));
+            }
+            Err(BrowserError::Driver(e)) => {
+                eprintln!("e2e: {e}");
+                failed = true;
+            }
+            Err(BrowserError::Output(e)) => {
+                eprintln!("e2e: {e}");
                 return ExitCode::FAILURE;
             }
-        };
-        let writer = E2eWorld::cucumber()
-            // Every step through the recorder: timed, with a screenshot after browser steps.
-            .steps(support::recording::steps())
-            .max_concurrent_scenarios(slots)
-            .after(move |feature, rule, scenario, finished, world| {
-                async move {
-                    let Some(world) = world else {
-                        support::recording::finish_scenario(
-                            kind.name(),
-                            feature,
-                            rule,
-                            scenario,
-                            finished,
-                            None,
-                        )
-                        .await;
-                        return;
-                    };
-                    if matches!(finished, ScenarioFinished::StepFailed(..)) {
-                        match support::artifacts::save_failure(world, &feature.name, &scenario.name)
-                            .await
-                        {
-                            Ok(dir) => eprintln!(
-                                "e2e: failure artifacts (screenshot, page, server logs) in {}",
-                                dir.display()
-                            ),
-                            Err(e) => eprintln!("e2e: could not save failure artifacts: {e}"),
-                        }
-                    }
-                    // Before the clean-up, whose API calls are not the scenario's.
-                    support::recording::finish_scenario(
-                        kind.name(),
-                        feature,
-                        rule,
-                        scenario,
-                        finished,
-                        Some(&mut *world),
-                    )
-                    .await;
-                    if let Err(e) = world.clean_up().await {
-                        eprintln!("e2e: {e:#}");
-                        if let Ok(mut left) = LEFT_BEHIND.lock() {
-                            left.push(format!("{e:#}"));
-                        }
-                    }
-                    world.teardown().await;
-                }
-                .boxed_local()
-            })
-            .with_writer(
-                writer::Basic::new(
-                    Reworded::new(std::io::stdout()),
-                    writer::Coloring::Auto,
-                    writer::Verbosity::Default,
-                )
-                .summarized()
-                .tee::<E2eWorld, _>(writer::JUnit::for_tee(Reworded::new(junit_file), 0))
-                .tee::<E2eWorld, _>(writer::Json::for_tee(Reworded::new(json_file)))
-                .normalized(),
-            )
-            // After `with_writer`, which replaces the writer it would wrap: a step that matches
-            // nothing is a failure, never a skip (the preflight above should leave none).
-            .fail_on_skipped()
-            .with_cli(opts.clone())
-            .filter_run(&features, {
-                let (re, tags) = (re_filter.clone(), tags_filter.clone());
-                let external = target.is_external();
-                move |feature, rule, scenario| {
-                    support::preflight::selected(
-                        re.as_ref(),
-                        tags.as_ref(),
-                        feature,
-                        rule,
-                        scenario,
-                    ) && !(external && support::preflight::is_mock_only(feature, rule, scenario))
-                }
-            })
-            .await;
-        failed |= writer.execution_has_failed();
-        reports.push((kind, junit_path));
-        cucumber_json.push((kind, json_path));
-        if let Some(run) = take_run() {
-            run.drivers.stop().await;
         }
     }
     let Counts {
@@ -276,9 +200,13 @@ async fn main() -> ExitCode {
             Counts::default()
         }
     };
+    for line in support::costs::summary() {
+        println!("{line}");
+    }
     println!(
-        "e2e: all browsers took {:.1} s",
-        started.elapsed().as_secs_f64()
+        "e2e: all browsers took {:.1} s (load average {})",
+        started.elapsed().as_secs_f64(),
+        support::costs::load_average()
     );
     if let Err(e) = support::report::write_cucumber_json(&cucumber_json, &out) {
         eprintln!("e2e: cannot write the Cucumber JSON report: {e}");
@@ -379,10 +307,223 @@ async fn main() -> ExitCode {
     }
 }
 
-fn take_run() -> Option<Run> {
-    let run = support::current().ok();
-    support::set_current(None);
-    run.and_then(|r| Arc::try_unwrap(r).ok())
+/// Milliseconds since `t`.
+fn ms(t: std::time::Instant) -> u64 {
+    t.elapsed().as_millis() as u64
+}
+
+/// The command line: cucumber's options for its runner and this runner's writers, and ours.
+type Opts = cucumber::cli::Opts<
+    cucumber::parser::basic::Cli,
+    cucumber::runner::basic::Cli,
+    cucumber::cli::Compose<
+        cucumber::cli::Compose<cucumber::writer::basic::Cli, cucumber::writer::junit::Cli>,
+        cucumber::cli::Empty,
+    >,
+    Custom,
+>;
+
+/// What one browser's run is given.
+struct BrowserPlan<'a> {
+    target: &'a Target,
+    out: &'a std::path::Path,
+    features: &'a std::path::Path,
+    /// The command line as parsed, without `-n` and `-t` (the filter below applies them).
+    opts: &'a Opts,
+    re_filter: &'a Option<regex::Regex>,
+    tags_filter: &'a Option<cucumber::gherkin::tagexpr::TagOperation>,
+    expected_skips: &'a [MockOnly],
+}
+
+/// One browser's finished run: whether it failed and its report files.
+struct BrowserRan {
+    kind: BrowserKind,
+    failed: bool,
+    junit: std::path::PathBuf,
+    json: std::path::PathBuf,
+}
+
+enum BrowserError {
+    /// The browser could not start: the other browsers still run.
+    Driver(String),
+    /// A report file could not be made: the run stops.
+    Output(String),
+}
+
+impl BrowserPlan<'_> {
+    async fn run(&self, kind: BrowserKind, console: Console) -> Result<BrowserRan, BrowserError> {
+        let slots = concurrency(self.target);
+        let drivers = Drivers::start(kind, slots)
+            .await
+            .map_err(|e| BrowserError::Driver(format!("{}: {e:#}", kind.name())))?;
+        let run = Arc::new(Run {
+            drivers,
+            target: self.target.clone(),
+        });
+        let create = |name: String| {
+            let path = self.out.join(name);
+            std::fs::File::create(&path)
+                .map(|f| (path.clone(), f))
+                .map_err(|e| BrowserError::Output(format!("cannot create {}: {e}", path.display())))
+        };
+        let (junit_path, junit_file) = create(format!("junit-{}.xml", kind.name()))?;
+        let (json_path, json_file) = create(format!("cucumber-{}.json", kind.name()))?;
+        let mut header = console.clone();
+        let _ = writeln!(
+            header,
+            "\n=== Scenarios in {} ({} target) ===",
+            kind.name(),
+            self.target.name()
+        );
+        for skip in self.expected_skips {
+            let _ = writeln!(
+                header,
+                "  skipped (@mock-only): {}: {} — {}",
+                skip.feature, skip.scenario, skip.reason
+            );
+        }
+        let writer = E2eWorld::cucumber()
+            // Every step through the recorder: timed, with a screenshot after browser steps.
+            .steps(support::recording::steps())
+            .max_concurrent_scenarios(slots)
+            .after(move |feature, rule, scenario, finished, world| {
+                async move {
+                    let Some(world) = world else {
+                        support::recording::finish_scenario(
+                            kind.name(),
+                            feature,
+                            rule,
+                            scenario,
+                            finished,
+                            None,
+                        )
+                        .await;
+                        return;
+                    };
+                    if matches!(finished, ScenarioFinished::StepFailed(..)) {
+                        match support::artifacts::save_failure(world, &feature.name, &scenario.name)
+                            .await
+                        {
+                            Ok(dir) => eprintln!(
+                                "e2e: failure artifacts (screenshot, page, server logs) in {}",
+                                dir.display()
+                            ),
+                            Err(e) => eprintln!("e2e: could not save failure artifacts: {e}"),
+                        }
+                    }
+                    // Before the clean-up, whose API calls are not the scenario's.
+                    let record_started = std::time::Instant::now();
+                    support::recording::finish_scenario(
+                        kind.name(),
+                        feature,
+                        rule,
+                        scenario,
+                        finished,
+                        Some(&mut *world),
+                    )
+                    .await;
+                    let clean_up_started = std::time::Instant::now();
+                    world.add_cost(|c| c.record_ms = ms(record_started));
+                    if let Err(e) = world.clean_up().await {
+                        eprintln!("e2e: {e:#}");
+                        if let Ok(mut left) = LEFT_BEHIND.lock() {
+                            left.push(format!("{e:#}"));
+                        }
+                    }
+                    let teardown_started = std::time::Instant::now();
+                    world.add_cost(|c| c.clean_up_ms = ms(clean_up_started));
+                    world.teardown().await;
+                    world.add_cost(|c| c.teardown_ms = ms(teardown_started));
+                    support::costs::record(kind, world.cost.get());
+                }
+                .boxed_local()
+            })
+            .with_writer(
+                writer::Basic::new(
+                    Reworded::new(console),
+                    writer::Coloring::Auto,
+                    writer::Verbosity::Default,
+                )
+                .summarized()
+                .tee::<E2eWorld, _>(writer::JUnit::for_tee(Reworded::new(junit_file), 0))
+                .tee::<E2eWorld, _>(writer::Json::for_tee(Reworded::new(json_file)))
+                .normalized(),
+            )
+            // After `with_writer`, which replaces the writer it would wrap: a step that matches
+            // nothing is a failure, never a skip (the preflight above should leave none).
+            .fail_on_skipped()
+            .with_cli(self.opts.clone())
+            .filter_run(self.features, {
+                let (re, tags) = (self.re_filter.clone(), self.tags_filter.clone());
+                let external = self.target.is_external();
+                move |feature, rule, scenario| {
+                    support::preflight::selected(
+                        re.as_ref(),
+                        tags.as_ref(),
+                        feature,
+                        rule,
+                        scenario,
+                    ) && !(external && support::preflight::is_mock_only(feature, rule, scenario))
+                }
+            });
+        let writer = support::with_run(run.clone(), writer).await;
+        let failed = writer.execution_has_failed();
+        drop(writer);
+        if let Ok(run) = Arc::try_unwrap(run) {
+            run.drivers.stop().await;
+        }
+        Ok(BrowserRan {
+            kind,
+            failed,
+            junit: junit_path,
+            json: json_path,
+        })
+    }
+}
+
+/// Where a browser's console output goes: stdout as it runs, or a buffer printed at the end.
+#[derive(Clone)]
+enum Console {
+    Stdout,
+    Buffer(Arc<std::sync::Mutex<Vec<u8>>>),
+}
+
+impl Console {
+    fn buffer() -> Self {
+        Self::Buffer(Arc::default())
+    }
+
+    /// Prints what was buffered.
+    fn print(&self) {
+        if let Self::Buffer(buf) = self
+            && let Ok(buf) = buf.lock()
+        {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(&buf);
+            let _ = out.flush();
+        }
+    }
+}
+
+impl std::io::Write for Console {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Self::Stdout => std::io::stdout().write(data),
+            Self::Buffer(buf) => {
+                buf.lock()
+                    .map_err(|_| std::io::Error::other("console buffer poisoned"))?
+                    .extend_from_slice(data);
+                Ok(data.len())
+            }
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Self::Stdout => std::io::stdout().flush(),
+            Self::Buffer(_) => Ok(()),
+        }
+    }
 }
 
 #[derive(Debug, Default)]

@@ -13,6 +13,15 @@ use fantoccini::{Client, Locator, elements::Element};
 /// for a loaded machine, and every wait that fails costs this much.
 const DEFAULT_WAIT_SECS: u64 = 5;
 
+/// How often a wait looks again: a look is one WebDriver round trip, and pages here change
+/// within milliseconds, so a coarse period would only add to every step.
+pub const POLL: Duration = Duration::from_millis(25);
+
+/// A wait of up to [`wait_limit`], looking every [`POLL`].
+pub fn waiting(c: &Client) -> fantoccini::wait::Wait<'_> {
+    c.wait().at_most(wait_limit()).every(POLL)
+}
+
 /// How long a page may take to show what a step waits for (E2E_WAIT_SECS, in seconds).
 pub fn wait_limit() -> Duration {
     static LIMIT: OnceLock<Duration> = OnceLock::new();
@@ -37,7 +46,12 @@ pub async fn wait_for(c: &Client, css: &str) -> anyhow::Result<Element> {
 
 /// As [`wait_for`], for a page that may take `limit` (one that waits on a server's timeout).
 pub async fn wait_for_within(c: &Client, css: &str, limit: Duration) -> anyhow::Result<Element> {
-    let found = c.wait().at_most(limit).for_element(Locator::Css(css)).await;
+    let found = c
+        .wait()
+        .at_most(limit)
+        .every(POLL)
+        .for_element(Locator::Css(css))
+        .await;
     match located(c, found, &format!("`{css}`")).await {
         Err(e) if limit != wait_limit() => Err(anyhow::anyhow!(
             "{e} (this wait allowed {:.1} s)",
@@ -111,11 +125,7 @@ pub async fn click_text(c: &Client, text: &str) -> anyhow::Result<()> {
     let xpath = format!(
         "//*[self::a or self::button or (self::input and (@type='submit' or @type='button'))][normalize-space(.)='{text}' or @value='{text}']"
     );
-    let found = c
-        .wait()
-        .at_most(wait_limit())
-        .for_element(Locator::XPath(&xpath))
-        .await;
+    let found = waiting(c).for_element(Locator::XPath(&xpath)).await;
     let element = match found {
         Ok(e) => e,
         Err(e) => {
@@ -217,7 +227,7 @@ pub async fn wait_for_url(c: &Client, prefix: &str) -> anyhow::Result<url::Url> 
             "waited {} to be on {prefix}…, but the browser is on {url}",
             waited()
         );
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(POLL).await;
     }
 }
 
@@ -241,6 +251,6 @@ pub async fn wait_for_text(c: &Client, needle: &str) -> anyhow::Result<()> {
             current(c).await,
             body.chars().take(600).collect::<String>()
         );
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(POLL).await;
     }
 }

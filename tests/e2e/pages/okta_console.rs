@@ -13,11 +13,7 @@ pub async fn labeled(c: &Client, label: &str) -> anyhow::Result<Element> {
     let xpath = format!(
         "//label[normalize-space(.)='{label}' or normalize-space(text()[1])='{label}' or .//*[normalize-space(.)='{label}']]"
     );
-    let found = c
-        .wait()
-        .at_most(wait_limit())
-        .for_element(Locator::XPath(&xpath))
-        .await;
+    let found = super::waiting(c).for_element(Locator::XPath(&xpath)).await;
     let l = super::located(c, found, &format!("the label \"{label}\"")).await?;
     let id = l
         .attr("for")
@@ -151,11 +147,7 @@ pub async fn edit_section(c: &Client, heading: &str) -> anyhow::Result<()> {
     let xpath = format!(
         "//section[.//*[self::h2 or self::h3][normalize-space(.)='{heading}']]//*[self::a or self::button][normalize-space(.)='Edit']"
     );
-    let found = c
-        .wait()
-        .at_most(wait_limit())
-        .for_element(Locator::XPath(&xpath))
-        .await;
+    let found = super::waiting(c).for_element(Locator::XPath(&xpath)).await;
     super::located(c, found, &format!("the Edit button of \"{heading}\""))
         .await?
         .click()
@@ -203,11 +195,7 @@ pub async fn add_claim(c: &Client, claim: &NewClaim<'_>) -> anyhow::Result<()> {
         "//tr[@data-se='claim-row'][.//td[@data-se='claim-name'][normalize-space(text()[1])='{}']]",
         claim.name
     );
-    let found = c
-        .wait()
-        .at_most(wait_limit())
-        .for_element(Locator::XPath(&row))
-        .await;
+    let found = super::waiting(c).for_element(Locator::XPath(&row)).await;
     if found.is_err() {
         let errors = form_errors(c).await.unwrap_or_default();
         anyhow::bail!("Okta did not list the claim \"{}\": {errors}", claim.name);
@@ -250,11 +238,7 @@ pub async fn add_group(c: &Client, name: &str) -> anyhow::Result<()> {
 
 async fn wait_for_heading(c: &Client, text: &str) -> anyhow::Result<()> {
     let xpath = format!("//h1[@data-se='page-heading'][normalize-space(.)='{text}']");
-    let found = c
-        .wait()
-        .at_most(wait_limit())
-        .for_element(Locator::XPath(&xpath))
-        .await;
+    let found = super::waiting(c).for_element(Locator::XPath(&xpath)).await;
     super::located(c, found, &format!("the heading \"{text}\"")).await?;
     Ok(())
 }
@@ -286,9 +270,7 @@ pub async fn assign_person(c: &Client, login: &str) -> anyhow::Result<()> {
         .click()
         .await?;
     super::click_text(c, "Assign").await?;
-    let found = c
-        .wait()
-        .at_most(wait_limit())
+    let found = super::waiting(c)
         .for_element(Locator::XPath(&member_row(login)))
         .await;
     super::located(c, found, &format!("{login} among the group's people")).await?;
@@ -298,11 +280,7 @@ pub async fn assign_person(c: &Client, login: &str) -> anyhow::Result<()> {
 /// On a group's page: Remove beside the person; waits until they are gone from the list.
 pub async fn remove_person(c: &Client, login: &str) -> anyhow::Result<()> {
     let button = format!("{}//input[@value='Remove']", member_row(login));
-    let found = c
-        .wait()
-        .at_most(wait_limit())
-        .for_element(Locator::XPath(&button))
-        .await;
+    let found = super::waiting(c).for_element(Locator::XPath(&button)).await;
     super::located(c, found, &format!("Remove beside {login}"))
         .await?
         .click()
@@ -314,7 +292,7 @@ pub async fn remove_person(c: &Client, login: &str) -> anyhow::Result<()> {
             "waited {} for {login} to leave the group's people",
             super::waited()
         );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        tokio::time::sleep(super::POLL).await;
     }
     Ok(())
 }

@@ -2,8 +2,6 @@
 
 use fantoccini::{Client, Locator};
 
-use super::wait_limit;
-
 const HOME: &str = "/app/UserHome";
 
 pub async fn open(c: &Client, org: &str) -> anyhow::Result<()> {
@@ -22,11 +20,7 @@ pub async fn click_tile(c: &Client, label: &str) -> anyhow::Result<()> {
     let xpath = format!(
         "//a[contains(@href, '/home/oidc_client/')][normalize-space(.)='{label}' or .//*[normalize-space(.)='{label}']]"
     );
-    let found = c
-        .wait()
-        .at_most(wait_limit())
-        .for_element(Locator::XPath(&xpath))
-        .await;
+    let found = super::waiting(c).for_element(Locator::XPath(&xpath)).await;
     super::located(c, found, &format!("the \"{label}\" tile"))
         .await?
         .click()

@@ -1,5 +1,12 @@
 //! Browsers and their WebDriver servers: chromedriver (one serves many sessions) and
 //! geckodriver (one session per process, so a pool), or any W3C endpoint in WEBDRIVER_URL.
+//!
+//! A browser session outlives its scenario: opening one costs seconds (a Firefox profile most
+//! of all), so a finished scenario's session is cleared (every cookie, the site data of its
+//! origins, other windows closed, on `about:blank`), checked to hold no cookie, and kept for
+//! the next scenario; one that cannot be cleared is closed. On another endpoint (WEBDRIVER_URL:
+//! a grid) the first session that cannot be cleared (a grid that does not pass the drivers'
+//! own commands on, say) ends the keeping: from then on every scenario opens its own.
 
 use std::{
     path::PathBuf,
@@ -9,6 +16,7 @@ use std::{
 };
 
 use anyhow::{Context as _, bail};
+use fantoccini::{Client, wd::WebDriverCompatibleCommand};
 use serde_json::{Value, json};
 use tokio::{process::Child, sync::Semaphore};
 
@@ -50,9 +58,13 @@ pub struct Drivers {
     pub remote: bool,
     free: Arc<Mutex<Vec<String>>>,
     permits: Arc<Semaphore>,
-    children: Vec<Child>,
+    /// Cleared sessions kept for the next scenario, with their endpoints.
+    idle: Mutex<Vec<(Client, String)>>,
+    /// Whether finished sessions are still kept (see the module's comment).
+    keep: std::sync::atomic::AtomicBool,
     /// The local CA's certificate the browsers trust (E2E_TLS=1).
     ca: Option<PathBuf>,
+    children: Vec<Child>,
 }
 
 /// An endpoint leased to one scenario; returned to the pool when dropped.
@@ -64,9 +76,19 @@ pub struct Lease {
 
 impl Drop for Lease {
     fn drop(&mut self) {
+        if self.url.is_empty() {
+            return;
+        }
         if let Ok(mut f) = self.free.lock() {
             f.push(std::mem::take(&mut self.url));
         }
+    }
+}
+
+impl Lease {
+    /// The endpoint, kept with its idle session instead of going back to the free ones.
+    fn into_url(mut self) -> String {
+        std::mem::take(&mut self.url)
     }
 }
 
@@ -171,23 +193,10 @@ impl Drivers {
             remote: remote.is_some(),
             permits: Arc::new(Semaphore::new(urls.len())),
             free: Arc::new(Mutex::new(urls)),
-            children,
+            idle: Mutex::new(Vec::new()),
+            keep: std::sync::atomic::AtomicBool::new(true),
             ca,
-        })
-    }
-
-    pub async fn lease(&self) -> anyhow::Result<Lease> {
-        let permit = self.permits.clone().acquire_owned().await?;
-        let url = self
-            .free
-            .lock()
-            .map_err(|_| anyhow::anyhow!("driver pool poisoned"))?
-            .pop()
-            .context("no free WebDriver endpoint")?;
-        Ok(Lease {
-            url,
-            free: self.free.clone(),
-            _permit: permit,
+            children,
         })
     }
 
@@ -221,7 +230,12 @@ impl Drivers {
             }
             BrowserKind::Firefox => {
                 caps.insert("browserName".into(), "firefox".into());
-                let mut args: Vec<String> = vec!["-width=1280".into(), "-height=900".into()];
+                // For clearing a kept session: chrome-context scripts (see `clear`).
+                let mut args: Vec<String> = vec![
+                    "-width=1280".into(),
+                    "-height=900".into(),
+                    "-remote-allow-system-access".into(),
+                ];
                 if !headed {
                     args.push("-headless".into());
                 }
@@ -252,9 +266,35 @@ impl Drivers {
         Ok(caps)
     }
 
-    /// Opens a browser session on a leased endpoint.
-    pub async fn session(&self) -> anyhow::Result<(fantoccini::Client, Lease)> {
-        let lease = self.lease().await?;
+    /// A browser session for a scenario: a kept one, or a new one on a free endpoint.
+    pub async fn session(&self) -> anyhow::Result<(Client, Lease)> {
+        let permit = self.permits.clone().acquire_owned().await?;
+        let kept = self
+            .idle
+            .lock()
+            .map_err(|_| anyhow::anyhow!("session pool poisoned"))?
+            .pop();
+        if let Some((client, url)) = kept {
+            return Ok((
+                client,
+                Lease {
+                    url,
+                    free: self.free.clone(),
+                    _permit: permit,
+                },
+            ));
+        }
+        let url = self
+            .free
+            .lock()
+            .map_err(|_| anyhow::anyhow!("driver pool poisoned"))?
+            .pop()
+            .context("no free WebDriver endpoint")?;
+        let lease = Lease {
+            url,
+            free: self.free.clone(),
+            _permit: permit,
+        };
         let client = fantoccini::ClientBuilder::new(
             hyper_util::client::legacy::connect::HttpConnector::new(),
         )
@@ -265,12 +305,151 @@ impl Drivers {
         Ok((client, lease))
     }
 
+    /// Takes back a finished scenario's session: cleared and kept for the next scenario
+    /// (`origins` are the sites it used, whose data is cleared), or closed when it cannot be
+    /// cleared.
+    pub async fn give_back(&self, client: Client, lease: Lease, origins: &[&str]) {
+        use std::sync::atomic::Ordering;
+        if !self.keep.load(Ordering::Relaxed) {
+            let _ = client.close().await;
+            return;
+        }
+        if let Err(e) = clear(self.kind, &client, origins).await {
+            if self.remote {
+                self.keep.store(false, Ordering::Relaxed);
+                eprintln!(
+                    "e2e: a {} session on {} could not be cleared for the next scenario, so \
+                     every scenario opens its own from now on: {e:#}",
+                    self.kind.name(),
+                    lease.url
+                );
+            } else {
+                eprintln!(
+                    "e2e: a {} session could not be cleared for the next scenario, so it is \
+                     closed: {e:#}",
+                    self.kind.name()
+                );
+            }
+            let _ = client.close().await;
+            return;
+        }
+        match self.idle.lock() {
+            Ok(mut idle) => idle.push((client, lease.into_url())),
+            Err(_) => {
+                let _ = client.close().await;
+            }
+        }
+    }
+
     pub async fn stop(mut self) {
+        let idle = self.idle.get_mut().map(std::mem::take).unwrap_or_default();
+        for (client, _) in idle {
+            let _ = client.close().await;
+        }
         for c in &mut self.children {
             let _ = c.kill().await;
         }
         if self.ca.is_some() {
             super::trust::clean_up();
         }
+    }
+}
+
+/// Makes a kept session as a new one: other windows closed, every cookie and the site data
+/// of `origins` deleted, on `about:blank`; then checks that no cookie is left.
+async fn clear(kind: BrowserKind, client: &Client, origins: &[&str]) -> anyhow::Result<()> {
+    let windows = client.windows().await?;
+    let (first, others) = windows.split_first().context("the session has no window")?;
+    for w in others {
+        client.switch_to_window(w.clone()).await?;
+        client.close_window().await?;
+    }
+    client.switch_to_window(first.clone()).await?;
+    client.goto("about:blank").await?;
+    let left = match kind {
+        BrowserKind::Chromium => {
+            // Cookies belong to a host, whatever its port, so all of them go; site data
+            // belongs to an origin, and a scenario's servers are its own two origins.
+            cdp(client, "Network.clearBrowserCookies", json!({})).await?;
+            cdp(client, "Network.clearBrowserCache", json!({})).await?;
+            for origin in origins {
+                let origin = origin.trim_end_matches('/');
+                cdp(
+                    client,
+                    "Storage.clearDataForOrigin",
+                    json!({ "origin": origin, "storageTypes": "all" }),
+                )
+                .await?;
+            }
+            let cookies = cdp(client, "Storage.getCookies", json!({})).await?;
+            cookies["cookies"].as_array().map_or(0, Vec::len)
+        }
+        BrowserKind::Firefox => {
+            // Firefox's own clear-data service, from a chrome-context script: everything the
+            // profile holds for sites (cookies, storage, cache, permissions) goes.
+            moz_context(client, "chrome").await?;
+            let left = client
+                .execute_async(
+                    "const done = arguments[0];
+                     Services.clearData.deleteData(Ci.nsIClearDataService.CLEAR_ALL, () =>
+                       done(Services.cookies.cookies.length));",
+                    Vec::new(),
+                )
+                .await;
+            moz_context(client, "content").await?;
+            left?
+                .as_u64()
+                .context("Firefox did not count its cookies")? as usize
+        }
+    };
+    anyhow::ensure!(left == 0, "{left} cookie(s) left after clearing");
+    Ok(())
+}
+
+/// A Chrome DevTools Protocol command through chromedriver.
+async fn cdp(client: &Client, cmd: &'static str, params: Value) -> anyhow::Result<Value> {
+    client
+        .issue_cmd(Extension {
+            path: "goog/cdp/execute",
+            body: json!({ "cmd": cmd, "params": params }),
+        })
+        .await
+        .with_context(|| format!("CDP {cmd}"))
+}
+
+/// Switches geckodriver's commands between the page (`content`) and the browser (`chrome`).
+async fn moz_context(client: &Client, context: &'static str) -> anyhow::Result<()> {
+    client
+        .issue_cmd(Extension {
+            path: "moz/context",
+            body: json!({ "context": context }),
+        })
+        .await
+        .with_context(|| format!("switching to the {context} context"))?;
+    Ok(())
+}
+
+/// A driver's own command: POST to `session/{id}/<path>`.
+#[derive(Debug)]
+struct Extension {
+    path: &'static str,
+    body: Value,
+}
+
+impl WebDriverCompatibleCommand for Extension {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/{}",
+            session_id.unwrap_or_default(),
+            self.path
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.body.to_string()))
     }
 }

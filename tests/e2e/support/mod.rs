@@ -2,6 +2,7 @@
 
 pub mod artifacts;
 pub mod browsers;
+pub mod costs;
 pub mod logs;
 pub mod output;
 pub mod preflight;
@@ -16,7 +17,7 @@ pub mod world;
 use std::{
     path::PathBuf,
     sync::{
-        Arc, OnceLock, RwLock,
+        Arc, OnceLock,
         atomic::{AtomicUsize, Ordering},
     },
 };
@@ -69,19 +70,20 @@ pub fn scenario_id() -> String {
     format!("{}-{}", run_id(), NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
-static CURRENT: RwLock<Option<Arc<Run>>> = RwLock::new(None);
+tokio::task_local! {
+    /// The browser run a scenario belongs to: each browser's cucumber run is polled inside its
+    /// own scope, so both browsers can run at once in one process.
+    static CURRENT: Arc<Run>;
+}
 
-pub fn set_current(run: Option<Arc<Run>>) {
-    if let Ok(mut c) = CURRENT.write() {
-        *c = run;
-    }
+/// Runs `f` (one browser's cucumber run) with `run` as its scenarios' current run.
+pub async fn with_run<F: std::future::Future>(run: Arc<Run>, f: F) -> F::Output {
+    CURRENT.scope(run, f).await
 }
 
 pub fn current() -> anyhow::Result<Arc<Run>> {
     CURRENT
-        .read()
-        .ok()
-        .and_then(|c| c.clone())
+        .try_with(|r| r.clone())
         .context("no browser run is active")
 }
 

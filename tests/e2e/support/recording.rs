@@ -73,6 +73,7 @@ fn recorded(world: &mut E2eWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
         let started = Instant::now();
         let outcome = AssertUnwindSafe(step(world, ctx)).catch_unwind().await;
         let duration_ms = started.elapsed().as_millis() as u64;
+        world.add_cost(|c| c.steps_ms += duration_ms);
         if world.browser_used.get()
             && let Some(pending) = world.screenshot().await
         {

@@ -14,6 +14,7 @@ use konnect_stub::Tier;
 
 use super::{
     browsers::{BrowserKind, Lease},
+    costs::Cost,
     servers::Servers,
     target::{Account, Orgs, Target},
 };
@@ -24,7 +25,7 @@ use crate::{pages, steps::Person};
 pub struct E2eWorld {
     pub kind: BrowserKind,
     client: Option<Client>,
-    _lease: Option<Lease>,
+    lease: Option<Lease>,
     /// The org and organization this scenario works with.
     orgs: Orgs,
     /// Local mode: the scenario's own servers.
@@ -53,6 +54,8 @@ pub struct E2eWorld {
     pub browser_used: std::cell::Cell<bool>,
     /// When the scenario started (its world was made).
     pub started: std::time::Instant,
+    /// What the scenario has cost so far, by part (see `support::costs`).
+    pub cost: std::cell::Cell<Cost>,
 }
 
 /// What a scenario made in Okta beyond its app, by name, for the after hook to undo.
@@ -102,25 +105,29 @@ impl std::fmt::Debug for E2eWorld {
 }
 
 impl E2eWorld {
-    /// A fresh browser session for every scenario and, in local mode, fresh servers: nothing
-    /// leaks. Konnect's single sign-on is read first, to be put back by the after hook.
+    /// A browser session as new (a kept one is cleared first, see `support::browsers`) and, in
+    /// local mode, fresh servers: nothing leaks. Konnect's single sign-on is read first, to be put back by the after hook.
     async fn new() -> anyhow::Result<Self> {
         let started = std::time::Instant::now();
+        let mut cost = Cost::default();
         let run = super::current()?;
         let (servers, orgs) = match &run.target {
             Target::Local => {
                 let servers = Servers::start().await?;
+                cost.servers_ms = started.elapsed().as_millis() as u64;
                 let orgs = servers.orgs()?;
                 (Some(servers), orgs)
             }
             Target::External(orgs) => (None, orgs.clone()),
         };
         let konnect_before = Some(orgs.konnect.api().sso().await?);
+        let session_started = std::time::Instant::now();
         let (client, lease) = run.drivers.session().await?;
+        cost.session_ms = session_started.elapsed().as_millis() as u64;
         Ok(Self {
             kind: run.drivers.kind,
             client: Some(client),
-            _lease: Some(lease),
+            lease: Some(lease),
             orgs,
             servers,
             id: super::scenario_id(),
@@ -135,6 +142,7 @@ impl E2eWorld {
             pending_shots: Vec::new(),
             browser_used: std::cell::Cell::new(false),
             started,
+            cost: std::cell::Cell::new(cost),
         })
     }
 
@@ -276,9 +284,17 @@ impl E2eWorld {
             }
         };
         let taken_ms = started.elapsed().as_millis() as u64;
+        self.add_cost(|c| c.shots_ms += taken_ms);
         Some(tokio::task::spawn_blocking(move || {
             harness::report::shots::shot(&png, taken_ms)
         }))
+    }
+
+    /// Adds to what the scenario has cost.
+    pub fn add_cost(&self, add: impl FnOnce(&mut Cost)) {
+        let mut cost = self.cost.get();
+        add(&mut cost);
+        self.cost.set(cost);
     }
 
     /// Both servers' whole journals and clock offsets (local mode only).
@@ -357,12 +373,20 @@ impl E2eWorld {
         Ok(())
     }
 
-    /// Ends the browser session and, in local mode, stops the servers.
+    /// Gives the browser session back to the pool (cleared for the next scenario, see
+    /// `support::browsers`) and, in local mode, stops the servers.
     pub async fn teardown(&mut self) {
-        if let Some(c) = self.client.take() {
-            let _ = c.close().await;
+        if let (Some(client), Some(lease)) = (self.client.take(), self.lease.take()) {
+            match super::current() {
+                Ok(run) => {
+                    let origins = [self.orgs.okta.url.as_str(), self.orgs.konnect.url.as_str()];
+                    run.drivers.give_back(client, lease, &origins).await;
+                }
+                Err(_) => {
+                    let _ = client.close().await;
+                }
+            }
         }
-        self._lease = None;
         if let Some(s) = self.servers.take() {
             s.stop().await;
         }
