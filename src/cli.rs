@@ -83,13 +83,16 @@ impl Args {
     pub fn stack(&self) -> Result<StackConfig, FlagProblem> {
         let mut okta = self.okta.inner.clone();
         let mut konnect = self.konnect.inner.clone();
-        if self.tls {
-            okta.tls = true;
-            konnect.tls = true;
-        }
+        okta.check_flags()
+            .map_err(|p| p.prefixed(OktaFlags::FLAG))?;
         konnect
             .check_flags()
             .map_err(|p| p.prefixed(KonnectFlags::FLAG))?;
+        // `--tls`: a server given no certificate files of its own gets one from the local CA.
+        if self.tls {
+            okta.tls |= okta.tls_cert.is_none();
+            konnect.tls |= konnect.tls_cert.is_none();
+        }
         if self.configure_okta && konnect.tier != konnect_stub::Tier::Enterprise {
             return Err(FlagProblem::new(
                 "konnect-tier",

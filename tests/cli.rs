@@ -98,7 +98,7 @@ fn a_port_in_use_is_one_line_naming_the_flag_and_variable_and_exit_1() {
 }
 
 #[test]
-fn tls_problems_are_one_line_and_exit_1_and_a_bad_tls_switch_exit_2() {
+fn tls_flag_problems_are_one_line_and_exit_2_and_a_damaged_ca_exit_1() {
     let (code, stderr) = run(&FREE_PORTS, &[("HARNESS_TLS", "maybe")]);
     assert_eq!(code, Some(2), "{stderr}");
     assert_one_line(&stderr);
@@ -107,10 +107,13 @@ fn tls_problems_are_one_line_and_exit_1_and_a_bad_tls_switch_exit_2() {
     let mut args = FREE_PORTS.to_vec();
     args.extend(["--okta-tls-cert", "/nonexistent/cert.pem"]);
     let (code, stderr) = run(&args, &[]);
-    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(code, Some(2), "{stderr}");
     assert_one_line(&stderr);
     assert!(
-        stderr.contains("mock-okta: --tls-cert (MOCK_OKTA_TLS_CERT) needs --tls-key"),
+        stderr.contains(
+            "--okta-tls-cert (MOCK_OKTA_TLS_CERT): a certificate needs its private key: give \
+             --okta-tls-key (MOCK_OKTA_TLS_KEY)"
+        ),
         "{stderr}"
     );
 

@@ -127,6 +127,13 @@ pub struct Config {
     pub ca_file: Option<PathBuf>,
 }
 
+/// The variables of the TLS flags, for their problems.
+pub const TLS_VARS: server_kit::tls::TlsVars = server_kit::tls::TlsVars {
+    cert: "KONNECT_STUB_TLS_CERT",
+    key: "KONNECT_STUB_TLS_KEY",
+    switch: "KONNECT_STUB_TLS",
+};
+
 impl Config {
     /// Defaults on 127.0.0.1 with a free port, and a short IdP timeout.
     pub fn for_tests() -> Self {
@@ -153,8 +160,15 @@ impl Config {
     }
 
     /// The problems of the default organization's options that no single flag's parser sees:
-    /// an invalid admin email, an empty admin password, a member given twice or as the admin.
+    /// an invalid admin email, an empty admin password, a member given twice or as the admin,
+    /// a TLS certificate without its key (or both and `--tls`).
     pub fn check_flags(&self) -> Result<(), FlagProblem> {
+        server_kit::tls::check_flags(
+            self.tls_cert.is_some(),
+            self.tls_key.is_some(),
+            self.tls,
+            &TLS_VARS,
+        )?;
         if let Some(token) = &self.admin_token {
             parse_token(token)
                 .map_err(|e| FlagProblem::new("admin-token", "KONNECT_STUB_ADMIN_TOKEN", e))?;

@@ -198,7 +198,7 @@ impl Prepared {
             config.tls_cert.as_deref(),
             config.tls_key.as_deref(),
             config.tls,
-            "KONNECT_STUB",
+            &config::TLS_VARS,
         )?;
         Ok(Self {
             directory,

@@ -67,7 +67,24 @@ pub struct Config {
     pub tls: bool,
 }
 
+/// The variables of the TLS flags, for their problems.
+pub const TLS_VARS: server_kit::tls::TlsVars = server_kit::tls::TlsVars {
+    cert: "MOCK_OKTA_TLS_CERT",
+    key: "MOCK_OKTA_TLS_KEY",
+    switch: "MOCK_OKTA_TLS",
+};
+
 impl Config {
+    /// The problems of the options that no single flag's parser sees (the TLS flags' pairing).
+    pub fn check_flags(&self) -> Result<(), server_kit::cli::FlagProblem> {
+        server_kit::tls::check_flags(
+            self.tls_cert.is_some(),
+            self.tls_key.is_some(),
+            self.tls,
+            &TLS_VARS,
+        )
+    }
+
     /// A configuration for in-process tests: any free port on 127.0.0.1, default seed.
     pub fn for_tests() -> Self {
         Self {

@@ -118,7 +118,7 @@ impl Prepared {
             config.tls_cert.as_deref(),
             config.tls_key.as_deref(),
             config.tls,
-            "MOCK_OKTA",
+            &config::TLS_VARS,
         )?;
         Ok(Self {
             clock,

@@ -10,6 +10,10 @@ fn main() -> std::process::ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
+    if let Err(problem) = config.check_flags() {
+        eprintln!("mock-okta: {problem}");
+        return std::process::ExitCode::from(2);
+    }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -121,6 +121,9 @@ pub struct FlagProblem {
     pub var: &'static str,
     /// What is wrong and how to fix it.
     pub problem: String,
+    /// The other flag (without dashes) and variable the fix names, after the problem's text,
+    /// spelled under the same prefix as `flag`.
+    pub other: Option<(String, &'static str)>,
 }
 
 impl FlagProblem {
@@ -129,19 +132,34 @@ impl FlagProblem {
             flag: flag.to_owned(),
             var,
             problem: problem.into(),
+            other: None,
         }
     }
 
-    /// The same problem as the flag is spelled under a [`Prefix`] (`--konnect-member`).
+    /// A problem whose fix is another flag: `problem` is followed by that flag and its
+    /// variable (`--tls-cert (…): needs its private key: give --tls-key (…)`).
+    pub fn naming(mut self, other_flag: &str, other_var: &'static str) -> Self {
+        self.other = Some((other_flag.to_owned(), other_var));
+        self
+    }
+
+    /// The same problem as the flags are spelled under a [`Prefix`] (`--konnect-member`).
     pub fn prefixed(mut self, prefix: &str) -> Self {
         self.flag = format!("{prefix}-{}", self.flag);
+        if let Some((other, _)) = &mut self.other {
+            *other = format!("{prefix}-{other}");
+        }
         self
     }
 }
 
 impl std::fmt::Display for FlagProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "--{} ({}): {}", self.flag, self.var, self.problem)
+        write!(f, "--{} ({}): {}", self.flag, self.var, self.problem)?;
+        if let Some((other, var)) = &self.other {
+            write!(f, " --{other} ({var})")?;
+        }
+        Ok(())
     }
 }
 
@@ -324,6 +342,20 @@ pub fn init_logging(default_filter: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_problem_naming_another_flag_spells_both_under_the_prefix() {
+        let problem = FlagProblem::new("tls-cert", "X_TLS_CERT", "needs its key: give")
+            .naming("tls-key", "X_TLS_KEY");
+        assert_eq!(
+            problem.to_string(),
+            "--tls-cert (X_TLS_CERT): needs its key: give --tls-key (X_TLS_KEY)"
+        );
+        assert_eq!(
+            problem.prefixed("okta").to_string(),
+            "--okta-tls-cert (X_TLS_CERT): needs its key: give --okta-tls-key (X_TLS_KEY)"
+        );
+    }
 
     #[test]
     fn a_json_file_that_is_not_json_or_of_the_wrong_shape_says_which() {

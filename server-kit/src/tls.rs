@@ -363,6 +363,47 @@ fn damaged(dir: &Path, why: &str) -> anyhow::Error {
     )
 }
 
+/// The environment variables of a server's TLS flags (`--tls-cert`, `--tls-key`, `--tls`).
+#[derive(Debug, Clone, Copy)]
+pub struct TlsVars {
+    pub cert: &'static str,
+    pub key: &'static str,
+    pub switch: &'static str,
+}
+
+/// The TLS flags' one rule no single parser sees: a certificate and its key come together,
+/// and they are given or `--tls` makes one, not both. A flag problem (exit status 2).
+pub fn check_flags(
+    cert: bool,
+    key: bool,
+    local_ca: bool,
+    vars: &TlsVars,
+) -> Result<(), crate::cli::FlagProblem> {
+    use crate::cli::FlagProblem;
+    match (cert, key, local_ca) {
+        (true, false, _) => Err(FlagProblem::new(
+            "tls-cert",
+            vars.cert,
+            "a certificate needs its private key: give",
+        )
+        .naming("tls-key", vars.key)),
+        (false, true, _) => Err(FlagProblem::new(
+            "tls-key",
+            vars.key,
+            "a private key needs its certificate: give",
+        )
+        .naming("tls-cert", vars.cert)),
+        (true, true, true) => Err(FlagProblem::new(
+            "tls",
+            vars.switch,
+            "makes a certificate from the local authority, but certificate files are given \
+             too: leave out the switch, or the files",
+        )
+        .naming("tls-cert", vars.cert)),
+        _ => Ok(()),
+    }
+}
+
 /// The certificate a server was asked to serve with.
 #[derive(Debug)]
 pub enum ServerCert {
@@ -374,32 +415,17 @@ pub enum ServerCert {
 
 impl ServerCert {
     /// What the TLS flags ask for: the files, the local authority, or plain HTTP (`None`).
-    /// `var_prefix` names the server's variables (`MOCK_OKTA`) in the errors; a file that
-    /// cannot be used is reported here, before the server takes its port.
+    /// `vars` names the server's variables in the errors; a file that cannot be used is
+    /// reported here, before the server takes its port.
     pub fn from_flags(
         cert: Option<&Path>,
         key: Option<&Path>,
         local_ca: bool,
-        var_prefix: &str,
+        vars: &TlsVars,
     ) -> anyhow::Result<Option<Self>> {
-        let flag = |name: &str| {
-            format!(
-                "--{name} ({var_prefix}_{})",
-                name.to_uppercase().replace('-', "_")
-            )
-        };
-        match (cert, key) {
-            (Some(_), Some(_)) | (None, None) => {}
-            (Some(_), None) => bail!("{} needs {}", flag("tls-cert"), flag("tls-key")),
-            (None, Some(_)) => bail!("{} needs {}", flag("tls-key"), flag("tls-cert")),
-        }
+        check_flags(cert.is_some(), key.is_some(), local_ca, vars)?;
         match (cert.zip(key), local_ca) {
-            (Some(_), true) => bail!(
-                "{} and {} choose a certificate, --tls makes one: give either, not both",
-                flag("tls-cert"),
-                flag("tls-key")
-            ),
-            (Some((cert, key)), false) => Ok(Some(Self::Files(Tls::from_pem_files(cert, key)?))),
+            (Some((cert, key)), _) => Ok(Some(Self::Files(Tls::from_pem_files(cert, key)?))),
             (None, true) => Ok(Some(Self::LocalCa(Box::new(LocalCa::open_default()?)))),
             (None, false) => Ok(None),
         }

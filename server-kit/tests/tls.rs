@@ -4,10 +4,18 @@ use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use axum::{Router, routing::get};
 use rustls::pki_types::{CertificateDer, ServerName, pem::PemObject as _};
-use server_kit::tls::{CA_CERT_FILE, CA_KEY_FILE, HANDSHAKE_TIMEOUT, LocalCa, ServerCert, Tls};
+use server_kit::tls::{
+    CA_CERT_FILE, CA_KEY_FILE, HANDSHAKE_TIMEOUT, LocalCa, ServerCert, Tls, TlsVars,
+};
 use tokio::{
     io::{AsyncReadExt as _, AsyncWriteExt as _},
     net::TcpStream,
+};
+
+const VARS: TlsVars = TlsVars {
+    cert: "T_TLS_CERT",
+    key: "T_TLS_KEY",
+    switch: "T_TLS",
 };
 
 /// A fresh directory of this test's own.
@@ -215,7 +223,7 @@ async fn a_certificate_and_key_from_pem_files_serve_https() {
     let (cert_file, key_file) = (dir.join("leaf.pem"), dir.join("leaf-key.pem"));
     std::fs::write(&cert_file, cert).unwrap();
     std::fs::write(&key_file, key).unwrap();
-    let chosen = ServerCert::from_flags(Some(&cert_file), Some(&key_file), false, "T")
+    let chosen = ServerCert::from_flags(Some(&cert_file), Some(&key_file), false, &VARS)
         .unwrap()
         .expect("TLS asked for");
     let server = serve(chosen.for_url("https://localhost:1").unwrap()).await;
@@ -226,23 +234,27 @@ async fn a_certificate_and_key_from_pem_files_serve_https() {
     server.shutdown().await;
 
     let err = |cert: Option<&std::path::Path>, key: Option<&std::path::Path>, local: bool| {
-        ServerCert::from_flags(cert, key, local, "T")
+        ServerCert::from_flags(cert, key, local, &VARS)
             .expect_err("refused")
             .to_string()
     };
     assert_eq!(
         err(Some(&cert_file), None, false),
-        "--tls-cert (T_TLS_CERT) needs --tls-key (T_TLS_KEY)"
+        "--tls-cert (T_TLS_CERT): a certificate needs its private key: give --tls-key (T_TLS_KEY)"
     );
     assert_eq!(
         err(None, Some(&key_file), false),
-        "--tls-key (T_TLS_KEY) needs --tls-cert (T_TLS_CERT)"
+        "--tls-key (T_TLS_KEY): a private key needs its certificate: give --tls-cert (T_TLS_CERT)"
     );
-    assert!(err(Some(&cert_file), Some(&key_file), true).contains("not both"));
+    assert_eq!(
+        err(Some(&cert_file), Some(&key_file), true),
+        "--tls (T_TLS): makes a certificate from the local authority, but certificate files \
+         are given too: leave out the switch, or the files --tls-cert (T_TLS_CERT)"
+    );
     let bad = err(Some(&key_file), Some(&key_file), false);
     assert!(bad.contains("leaf-key.pem holds no CERTIFICATE"), "{bad}");
     assert!(
-        ServerCert::from_flags(None, None, false, "T")
+        ServerCert::from_flags(None, None, false, &VARS)
             .unwrap()
             .is_none()
     );

@@ -106,6 +106,22 @@ fn a_bad_variable_is_one_line_naming_it_and_exit_2() {
     }
 }
 
+#[test]
+fn a_certificate_without_its_key_is_a_flag_problem_naming_both_and_exit_2() {
+    let (code, err) = run(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--tls-cert",
+        "/nonexistent/cert.pem",
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(
+        err.trim_end(),
+        "mock-okta: --tls-cert (MOCK_OKTA_TLS_CERT): a certificate needs its private key: give \
+         --tls-key (MOCK_OKTA_TLS_KEY)"
+    );
+}
+
 /// `MockOkta::serve` takes a listener the caller bound: it answers there, under the public
 /// URL the caller chose (a tool that must know the port before the org URL), and a bad seed
 /// is still refused before anything is served.
