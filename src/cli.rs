@@ -65,7 +65,8 @@ pub struct Args {
 
     /// Serve both on https with certificates from the local certificate authority, made on
     /// first use in $HARNESS_CA_DIR [default: okta-konnect-harness/ca under $XDG_DATA_HOME or ~/.local/share]; the
-    /// CA file to trust is printed at start. Konnect trusts it for its calls to Okta.
+    /// CA file to trust is printed at start (a server given its own certificate files keeps
+    /// them). Konnect trusts it for its calls to Okta.
     #[arg(long, env = "HARNESS_TLS", value_parser = server_kit::cli::switch())]
     pub tls: bool,
 
