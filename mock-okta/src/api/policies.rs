@@ -45,7 +45,19 @@ pub(super) fn router() -> Router<AppState> {
         )
         .route(
             &format!("{ONE}/rules/{{rule_id}}"),
-            allow(get(policy_rules_get).delete(policy_rules_delete)),
+            allow(
+                get(policy_rules_get)
+                    .put(policy_rules_replace)
+                    .delete(policy_rules_delete),
+            ),
+        )
+        .route(
+            &format!("{ONE}/rules/{{rule_id}}/lifecycle/activate"),
+            allow(post(policy_rules_activate)),
+        )
+        .route(
+            &format!("{ONE}/rules/{{rule_id}}/lifecycle/deactivate"),
+            allow(post(policy_rules_deactivate)),
         )
 }
 
@@ -155,6 +167,39 @@ async fn policy_rules_get(
     let p = state.dir.policy(&policy_id)?;
     let r = state.dir.policy_rule(&policy_id, &rule_id)?;
     Ok(ok(views::policy_rule(&state.org, &p, &r)))
+}
+
+async fn policy_rules_replace(
+    State(state): State<AppState>,
+    Path((server_id, policy_id, rule_id)): Path<(String, String, String)>,
+    ApiJson(input): ApiJson<RuleInput>,
+) -> Result<Response, ApiError> {
+    check_server(&server_id)?;
+    let r = state.dir.replace_policy_rule(&policy_id, &rule_id, input)?;
+    let p = state.dir.policy(&policy_id)?;
+    Ok(ok(views::policy_rule(&state.org, &p, &r)))
+}
+
+async fn policy_rules_activate(
+    State(state): State<AppState>,
+    Path((server_id, policy_id, rule_id)): Path<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    check_server(&server_id)?;
+    state
+        .dir
+        .set_policy_rule_status(&policy_id, &rule_id, true)?;
+    Ok(no_content())
+}
+
+async fn policy_rules_deactivate(
+    State(state): State<AppState>,
+    Path((server_id, policy_id, rule_id)): Path<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    check_server(&server_id)?;
+    state
+        .dir
+        .set_policy_rule_status(&policy_id, &rule_id, false)?;
+    Ok(no_content())
 }
 
 async fn policy_rules_delete(

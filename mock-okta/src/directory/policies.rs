@@ -115,6 +115,17 @@ fn status(given: Option<&str>) -> DirResult<bool> {
     }
 }
 
+/// Okta counts priorities from 1.
+fn priority(given: Option<u32>) -> DirResult<Option<u32>> {
+    match given {
+        Some(0) => Err(DirError::validation(vec![Cause::new(
+            "priority",
+            "priority: Priority must be 1 or more",
+        )])),
+        other => Ok(other),
+    }
+}
+
 fn name(given: Option<String>) -> DirResult<String> {
     given
         .map(|n| n.trim().to_owned())
@@ -183,19 +194,21 @@ impl Directory {
             .ok_or_else(|| policy_not_found(id))
     }
 
-    /// Creates a policy (priority last unless given); it has no rules yet.
+    /// Creates a policy (priority last unless given; a priority in use moves that policy and
+    /// those after it down); it has no rules yet.
     pub fn create_policy(&self, input: PolicyInput) -> DirResult<AccessPolicy> {
         let now = self.clock().now_datetime();
         let active = status(input.status.as_deref())?;
         let name = name(input.name)?;
         let clients = clients(input.conditions)?;
+        let wanted = priority(input.priority)?;
         let mut store = self.write();
-        let last = store.policies.iter().map(|p| p.priority).max().unwrap_or(0);
+        let priority = place(store.policies.iter_mut().map(|p| &mut p.priority), wanted);
         let policy = AccessPolicy {
             id: okta_id("00p"),
             name,
             description: input.description.unwrap_or_default(),
-            priority: input.priority.unwrap_or(last + 1),
+            priority,
             active,
             clients,
             created: now,
@@ -211,7 +224,15 @@ impl Directory {
         let now = self.clock().now_datetime();
         let name = name(input.name)?;
         let clients = clients(input.conditions)?;
+        let wanted = priority(input.priority)?;
         let mut store = self.write();
+        if !store.policies.iter().any(|p| p.id == id) {
+            return Err(policy_not_found(id));
+        }
+        if let Some(p) = wanted {
+            let others = store.policies.iter_mut().filter(|p| p.id != id);
+            place(others.map(|p| &mut p.priority), Some(p));
+        }
         let policy = store
             .policies
             .iter_mut()
@@ -219,7 +240,7 @@ impl Directory {
             .ok_or_else(|| policy_not_found(id))?;
         policy.name = name;
         policy.description = input.description.unwrap_or_default();
-        if let Some(p) = input.priority {
+        if let Some(p) = wanted {
             policy.priority = p;
         }
         policy.clients = clients;
@@ -263,49 +284,97 @@ impl Directory {
     }
 
     /// Adds a rule: grant types are required; people default to Everyone, scopes to any.
+    /// Priority last unless given; a priority in use moves that rule and those after it down.
     pub fn create_policy_rule(&self, policy_id: &str, input: RuleInput) -> DirResult<PolicyRule> {
         let now = self.clock().now_datetime();
         let active = status(input.status.as_deref())?;
-        let name = name(input.name)?;
-        let c = input.conditions.unwrap_or_default();
-        let grant_types = c.grant_types.map(|g| g.include).unwrap_or_default();
-        if grant_types.is_empty() {
-            return Err(DirError::validation(vec![Cause::new(
-                "conditions.grantTypes",
-                "conditions.grantTypes: At least one grant type is required",
-            )]));
-        }
-        let people = c.people.unwrap_or_default();
-        let users = people.users.map(|u| u.include).unwrap_or_default();
-        let mut groups = people.groups.map(|g| g.include).unwrap_or_default();
-        if users.is_empty() && groups.is_empty() {
-            groups.push(EVERYONE_GROUP.to_owned());
-        }
+        let fields = RuleFields::read(input)?;
         let mut store = self.write();
         let policy = store
             .policies
             .iter_mut()
             .find(|p| p.id == policy_id)
             .ok_or_else(|| policy_not_found(policy_id))?;
-        let last = policy.rules.iter().map(|r| r.priority).max().unwrap_or(0);
+        let priority = place(
+            policy.rules.iter_mut().map(|r| &mut r.priority),
+            fields.priority,
+        );
         let rule = PolicyRule {
             id: okta_id("0pr"),
-            name,
-            priority: input.priority.unwrap_or(last + 1),
+            name: fields.name,
+            priority,
             active,
-            grant_types,
-            groups,
-            users,
-            scopes: c
-                .scopes
-                .map(|s| s.include)
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| vec!["*".to_owned()]),
+            grant_types: fields.grant_types,
+            groups: fields.groups,
+            users: fields.users,
+            scopes: fields.scopes,
             created: now,
             last_updated: now,
         };
         policy.rules.push(rule.clone());
         Ok(rule)
+    }
+
+    /// Replaces a rule's name, conditions and (when given) priority; its status and id stay.
+    pub fn replace_policy_rule(
+        &self,
+        policy_id: &str,
+        rule_id: &str,
+        input: RuleInput,
+    ) -> DirResult<PolicyRule> {
+        let now = self.clock().now_datetime();
+        let fields = RuleFields::read(input)?;
+        let mut store = self.write();
+        let policy = store
+            .policies
+            .iter_mut()
+            .find(|p| p.id == policy_id)
+            .ok_or_else(|| policy_not_found(policy_id))?;
+        if !policy.rules.iter().any(|r| r.id == rule_id) {
+            return Err(rule_not_found(rule_id));
+        }
+        if let Some(p) = fields.priority {
+            let others = policy.rules.iter_mut().filter(|r| r.id != rule_id);
+            place(others.map(|r| &mut r.priority), Some(p));
+        }
+        let rule = policy
+            .rules
+            .iter_mut()
+            .find(|r| r.id == rule_id)
+            .ok_or_else(|| rule_not_found(rule_id))?;
+        rule.name = fields.name;
+        if let Some(p) = fields.priority {
+            rule.priority = p;
+        }
+        rule.grant_types = fields.grant_types;
+        rule.groups = fields.groups;
+        rule.users = fields.users;
+        rule.scopes = fields.scopes;
+        rule.last_updated = now;
+        Ok(rule.clone())
+    }
+
+    /// `lifecycle/activate` and `lifecycle/deactivate` of a rule.
+    pub fn set_policy_rule_status(
+        &self,
+        policy_id: &str,
+        rule_id: &str,
+        active: bool,
+    ) -> DirResult<PolicyRule> {
+        let now = self.clock().now_datetime();
+        let mut store = self.write();
+        let rule = store
+            .policies
+            .iter_mut()
+            .find(|p| p.id == policy_id)
+            .ok_or_else(|| policy_not_found(policy_id))?
+            .rules
+            .iter_mut()
+            .find(|r| r.id == rule_id)
+            .ok_or_else(|| rule_not_found(rule_id))?;
+        rule.active = active;
+        rule.last_updated = now;
+        Ok(rule.clone())
     }
 
     pub fn delete_policy_rule(&self, policy_id: &str, rule_id: &str) -> DirResult<()> {
@@ -359,6 +428,67 @@ impl Directory {
                 })
                 && (r.scopes.iter().any(|s| s == "*")
                     || scopes.iter().all(|s| r.scopes.contains(s)))
+        })
+    }
+}
+
+/// The priority a new or moved policy or rule takes among `others`: the one given, or after
+/// the last. A given priority another one holds moves that one and every one after it down
+/// by one, as Okta does; a gap (left by a delete) is not closed.
+fn place<'a>(others: impl Iterator<Item = &'a mut u32>, given: Option<u32>) -> u32 {
+    let mut others: Vec<&mut u32> = others.collect();
+    let last = others.iter().map(|p| **p).max().unwrap_or(0);
+    let Some(wanted) = given else {
+        return last.saturating_add(1);
+    };
+    if others.iter().any(|p| **p == wanted) {
+        for p in others.iter_mut().filter(|p| ***p >= wanted) {
+            **p = p.saturating_add(1);
+        }
+    }
+    wanted
+}
+
+/// What a rule's body says, checked: grant types are required; people default to Everyone,
+/// scopes to any.
+struct RuleFields {
+    name: String,
+    priority: Option<u32>,
+    grant_types: Vec<String>,
+    groups: Vec<String>,
+    users: Vec<String>,
+    scopes: Vec<String>,
+}
+
+impl RuleFields {
+    fn read(input: RuleInput) -> DirResult<Self> {
+        let name = name(input.name)?;
+        let c = input.conditions.unwrap_or_default();
+        let grant_types = c.grant_types.map(|g| g.include).unwrap_or_default();
+        if grant_types.is_empty() {
+            return Err(DirError::validation(vec![Cause::new(
+                "conditions.grantTypes",
+                "conditions.grantTypes: At least one grant type is required",
+            )]));
+        }
+        let people = c.people.unwrap_or_default();
+        let users = people.users.map(|u| u.include).unwrap_or_default();
+        let mut groups = people.groups.map(|g| g.include).unwrap_or_default();
+        if users.is_empty() && groups.is_empty() {
+            groups.push(EVERYONE_GROUP.to_owned());
+        }
+        let scopes = c
+            .scopes
+            .map(|s| s.include)
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| vec!["*".to_owned()]);
+        Ok(Self {
+            name,
+            priority: priority(input.priority)?,
+            grant_types,
+            groups,
+            users,
+            scopes,
         })
     }
 }
@@ -427,5 +557,86 @@ mod tests {
         let more = vec!["openid".to_owned(), "email".to_owned()];
         assert!(!dir.access_allowed("0oak", "authorization_code", None, &more));
         assert!(dir.create_policy(PolicyInput::default()).is_err());
+    }
+
+    fn rule(name: &str, priority: Option<u32>) -> RuleInput {
+        serde_json::from_value(json!({"name": name, "priority": priority,
+            "conditions": {"grantTypes": {"include": ["authorization_code"]}}}))
+        .unwrap()
+    }
+
+    fn order(dir: &Directory, policy_id: &str) -> Vec<(String, u32)> {
+        dir.policy_rules(policy_id)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.name, r.priority))
+            .collect()
+    }
+
+    #[test]
+    fn a_priority_in_use_moves_that_rule_and_every_one_below_down_and_a_gap_stays() {
+        let dir = Directory::new(Clock::default());
+        let pid = dir.policies()[0].id.clone();
+        let names = |v: &[(&str, u32)]| {
+            v.iter()
+                .map(|(n, p)| ((*n).to_owned(), *p))
+                .collect::<Vec<_>>()
+        };
+        dir.create_policy_rule(&pid, rule("b", None)).unwrap();
+        let c = dir.create_policy_rule(&pid, rule("c", Some(5))).unwrap();
+        assert_eq!(
+            order(&dir, &pid),
+            names(&[("Default Policy Rule", 1), ("b", 2), ("c", 5)])
+        );
+        dir.create_policy_rule(&pid, rule("a", Some(1))).unwrap();
+        assert_eq!(
+            order(&dir, &pid),
+            names(&[("a", 1), ("Default Policy Rule", 2), ("b", 3), ("c", 6)]),
+            "every rule below moves down, the gap before c stays"
+        );
+        dir.replace_policy_rule(&pid, &c.id, rule("c", Some(2)))
+            .unwrap();
+        assert_eq!(
+            order(&dir, &pid),
+            names(&[("a", 1), ("c", 2), ("Default Policy Rule", 3), ("b", 4)])
+        );
+        assert!(dir.create_policy_rule(&pid, rule("zero", Some(0))).is_err());
+        let max = dir
+            .create_policy_rule(&pid, rule("max", Some(u32::MAX)))
+            .unwrap();
+        assert_eq!(max.priority, u32::MAX);
+        assert_eq!(
+            dir.create_policy_rule(&pid, rule("after max", None))
+                .unwrap()
+                .priority,
+            u32::MAX,
+            "no overflow"
+        );
+    }
+
+    #[test]
+    fn a_replaced_or_deactivated_rule_decides_access_from_then_on() {
+        let dir = Directory::new(Clock::default());
+        let p = dir.policies()[0].clone();
+        let default_rule = p.rules[0].id.clone();
+        let openid = vec!["openid".to_owned()];
+        dir.replace_policy_rule(&p.id, &default_rule, rule("code only", None))
+            .unwrap();
+        assert!(dir.access_allowed("0oa1", "authorization_code", None, &openid));
+        assert!(!dir.access_allowed("0oa1", "client_credentials", None, &openid));
+        dir.set_policy_rule_status(&p.id, &default_rule, false)
+            .unwrap();
+        assert!(!dir.access_allowed("0oa1", "authorization_code", None, &openid));
+        dir.set_policy_rule_status(&p.id, &default_rule, true)
+            .unwrap();
+        assert!(dir.access_allowed("0oa1", "authorization_code", None, &openid));
+        assert!(
+            dir.replace_policy_rule(&p.id, "0prnope", rule("x", None))
+                .is_err()
+        );
+        assert!(
+            dir.set_policy_rule_status("00pnope", &default_rule, true)
+                .is_err()
+        );
     }
 }

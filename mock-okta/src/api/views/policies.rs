@@ -13,17 +13,18 @@ fn status(active: bool) -> &'static str {
     if active { "ACTIVE" } else { "INACTIVE" }
 }
 
+/// The lifecycle operation a resource in this state offers: `deactivate` when active.
+fn lifecycle_op(active: bool) -> &'static str {
+    if active { "deactivate" } else { "activate" }
+}
+
 fn policy_path(p: &AccessPolicy) -> String {
     format!("/api/v1/authorizationServers/default/policies/{}", p.id)
 }
 
 pub fn policy(org: &OrgUrls, p: &AccessPolicy) -> Value {
     let me = org.url(&policy_path(p));
-    let (op, name) = if p.active {
-        ("deactivate", "deactivate")
-    } else {
-        ("activate", "activate")
-    };
+    let op = lifecycle_op(p.active);
     json!({
         "type": "OAUTH_AUTHORIZATION_POLICY",
         "id": p.id,
@@ -37,7 +38,7 @@ pub fn policy(org: &OrgUrls, p: &AccessPolicy) -> Value {
         "lastUpdated": ts(p.last_updated),
         "_links": {
             "self": {"href": me, "hints": {"allow": ["GET", "PUT", "DELETE"]}},
-            name: {"href": format!("{me}/lifecycle/{op}"), "hints": {"allow": ["POST"]}},
+            op: {"href": format!("{me}/lifecycle/{op}"), "hints": {"allow": ["POST"]}},
             "rules": {"href": format!("{me}/rules"), "hints": {"allow": ["GET", "POST"]}}
         }
     })
@@ -45,6 +46,7 @@ pub fn policy(org: &OrgUrls, p: &AccessPolicy) -> Value {
 
 pub fn policy_rule(org: &OrgUrls, p: &AccessPolicy, r: &PolicyRule) -> Value {
     let me = org.url(&format!("{}/rules/{}", policy_path(p), r.id));
+    let op = lifecycle_op(r.active);
     json!({
         "type": "RESOURCE_ACCESS",
         "id": r.id,
@@ -68,7 +70,8 @@ pub fn policy_rule(org: &OrgUrls, p: &AccessPolicy, r: &PolicyRule) -> Value {
         "created": ts(r.created),
         "lastUpdated": ts(r.last_updated),
         "_links": {
-            "self": {"href": me, "hints": {"allow": ["GET", "DELETE"]}},
+            "self": {"href": me, "hints": {"allow": ["GET", "PUT", "DELETE"]}},
+            op: {"href": format!("{me}/lifecycle/{op}"), "hints": {"allow": ["POST"]}},
             "policy": {"href": org.url(&policy_path(p)), "hints": {"allow": ["GET"]}}
         }
     })
