@@ -608,7 +608,7 @@ test('userApi: expire a password, change it with the old one, Okta\'s E0000014 f
   assert.equal((await api('GET', `/api/v1/users/${user.id}`)).status, 'RECOVERY');
 });
 
-test('authorizationServerApi: the Default Policy, and a policy with a rule made, read and deleted', async () => {
+test('authorizationServerApi: the Default Policy, and a policy with rules made, read, replaced, moved, deactivated and deleted', async () => {
   const as = client.authorizationServerApi;
   const policies = await collect(await as.listAuthorizationServerPolicies({ authServerId: 'default' }));
   const dflt = policies.find((p) => p.name === 'Default Policy');
@@ -650,6 +650,50 @@ test('authorizationServerApi: the Default Policy, and a policy with a rule made,
       ruleId: rule.id,
     });
     assert.deepEqual(got.conditions.grantTypes.include, ['authorization_code']);
+    const second = await as.createAuthorizationServerPolicyRule({
+      authServerId: 'default',
+      policyId: made.id,
+      policyRule: {
+        type: 'RESOURCE_ACCESS',
+        name: 'compat second rule',
+        conditions: { grantTypes: { include: ['client_credentials'] } },
+      },
+    });
+    assert.equal(second.priority, 2);
+    const replaced = await as.replaceAuthorizationServerPolicyRule({
+      authServerId: 'default',
+      policyId: made.id,
+      ruleId: second.id,
+      policyRule: {
+        type: 'RESOURCE_ACCESS',
+        name: 'compat second rule, first now',
+        priority: 1,
+        conditions: { grantTypes: { include: ['refresh_token'] }, scopes: { include: ['offline_access'] } },
+      },
+    });
+    assert.equal(replaced.id, second.id);
+    assert.equal(replaced.priority, 1);
+    assert.deepEqual(replaced.conditions.grantTypes.include, ['refresh_token']);
+    // Read raw: the SDK caches GETs of a resource it has just read.
+    const rulePath = (id) => `/api/v1/authorizationServers/default/policies/${made.id}/rules/${id}`;
+    assert.equal((await api('GET', rulePath(rule.id))).priority, 2, 'the rule that held priority 1 moved down');
+    await as.deactivateAuthorizationServerPolicyRule({ authServerId: 'default', policyId: made.id, ruleId: second.id });
+    assert.equal((await api('GET', rulePath(second.id))).status, 'INACTIVE');
+    await as.activateAuthorizationServerPolicyRule({ authServerId: 'default', policyId: made.id, ruleId: second.id });
+    assert.equal((await api('GET', rulePath(second.id))).status, 'ACTIVE');
+    await assert.rejects(
+      as.replaceAuthorizationServerPolicyRule({
+        authServerId: 'default',
+        policyId: made.id,
+        ruleId: second.id,
+        policyRule: { type: 'RESOURCE_ACCESS', name: 'no grants' },
+      }),
+      (err) => {
+        assert.equal(err.status, 400);
+        return true;
+      },
+    );
+    await as.deleteAuthorizationServerPolicyRule({ authServerId: 'default', policyId: made.id, ruleId: second.id });
     await as.deleteAuthorizationServerPolicyRule({ authServerId: 'default', policyId: made.id, ruleId: rule.id });
   } finally {
     await as.deleteAuthorizationServerPolicy({ authServerId: 'default', policyId: made.id });

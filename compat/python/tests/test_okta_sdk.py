@@ -516,7 +516,8 @@ async def test_expire_and_change_password(client, created):
 
 
 async def test_default_policy_and_a_policy_with_a_rule(client):
-    """AuthorizationServerPoliciesApi and AuthorizationServerRulesApi on the default server."""
+    """AuthorizationServerPoliciesApi and AuthorizationServerRulesApi on the default server:
+    a rule made, read, replaced (moved to priority 3), deactivated, activated and deleted."""
     from okta.models import AuthorizationServerPolicy, AuthorizationServerPolicyRuleRequest
 
     policies, _ = check(await client.list_authorization_server_policies("default"))
@@ -552,6 +553,31 @@ async def test_default_policy_and_a_policy_with_a_rule(client):
         )
         got, _ = check(await client.get_authorization_server_policy_rule("default", made.id, rule.id))
         assert got.conditions.grant_types.include == ["authorization_code"]
+        moved = AuthorizationServerPolicyRuleRequest.from_dict(
+            {
+                "type": "RESOURCE_ACCESS",
+                "name": "compat rule, client credentials",
+                "priority": 3,
+                "conditions": {"grantTypes": {"include": ["client_credentials"]}},
+            }
+        )
+        replaced, _ = check(
+            await client.replace_authorization_server_policy_rule(
+                "default", made.id, rule.id, moved
+            )
+        )
+        assert replaced.id == rule.id and replaced.priority == 3
+        assert replaced.conditions.grant_types.include == ["client_credentials"]
+        check(await client.deactivate_authorization_server_policy_rule("default", made.id, rule.id))
+        off, _ = check(await client.get_authorization_server_policy_rule("default", made.id, rule.id))
+        assert val(off.status) == "INACTIVE"
+        check(await client.activate_authorization_server_policy_rule("default", made.id, rule.id))
+        on, _ = check(await client.get_authorization_server_policy_rule("default", made.id, rule.id))
+        assert val(on.status) == "ACTIVE"
+        err = error_of(
+            await client.activate_authorization_server_policy_rule("default", made.id, "0prnope")
+        )
+        assert err.status == 404
         check(await client.delete_authorization_server_policy_rule("default", made.id, rule.id))
     finally:
         check(await client.delete_authorization_server_policy("default", made.id))
