@@ -94,6 +94,9 @@ struct Store {
     session_tokens: HashMap<String, (String, i64)>,
     /// Password reset tokens (`lifecycle/reset_password`): user id and expiry.
     recovery_tokens: HashMap<String, (String, i64)>,
+    /// `/api/v1/authn` transactions waiting for a new password (`PASSWORD_EXPIRED`): the
+    /// state token's user id and expiry.
+    authn_states: HashMap<String, (String, i64)>,
     revoked: HashMap<String, i64>,
     /// Spent one-time ids (client assertion `jti`s), until they expire.
     used: HashMap<String, i64>,
@@ -109,6 +112,7 @@ impl Store {
         self.refresh.retain(|_, r| r.expires_at > now);
         self.session_tokens.retain(|_, (_, exp)| *exp > now);
         self.recovery_tokens.retain(|_, (_, exp)| *exp > now);
+        self.authn_states.retain(|_, (_, exp)| *exp > now);
         self.revoked.retain(|_, exp| *exp > now);
         self.used.retain(|_, exp| *exp > now);
     }
@@ -150,6 +154,8 @@ pub const SESSION_LIFETIME: i64 = 2 * 3600;
 pub const SIGNIN_LIFETIME: i64 = 10 * 60;
 pub const CODE_LIFETIME: i64 = 300;
 pub const SESSION_TOKEN_LIFETIME: i64 = 300;
+/// An `/api/v1/authn` state token lasts five minutes, as Okta's do.
+pub const AUTHN_STATE_LIFETIME: i64 = 300;
 /// A password reset link works for an hour (Okta's default recovery token lifetime).
 pub const RECOVERY_TOKEN_LIFETIME: i64 = 3600;
 /// Custom authorization server default: refresh tokens last until unused for 7 days
@@ -417,6 +423,35 @@ impl Ledger {
             .remove(token)
             .filter(|(_, exp)| *exp > now)
             .map(|(u, _)| u)
+    }
+
+    // ---- /api/v1/authn transactions (state tokens) ----
+
+    /// A state token for the user's authentication transaction, and its expiry.
+    pub fn start_authn(&self, user_id: &str) -> (String, i64) {
+        let now = self.clock.now();
+        let token = format!("00{}", &opaque_token()[..40]);
+        let expires = now + AUTHN_STATE_LIFETIME;
+        let mut s = self.lock();
+        let entry = (user_id.to_owned(), expires);
+        insert_bounded(&mut s.authn_states, token.clone(), entry, |(_, exp)| *exp);
+        s.inserted(now);
+        (token, expires)
+    }
+
+    /// The user of a live state token, and the token's expiry.
+    pub fn authn_user(&self, token: &str) -> Option<(String, i64)> {
+        let now = self.clock.now();
+        self.lock()
+            .authn_states
+            .get(token)
+            .filter(|(_, exp)| *exp > now)
+            .cloned()
+    }
+
+    /// Ends an authentication transaction (finished or cancelled).
+    pub fn end_authn(&self, token: &str) {
+        self.lock().authn_states.remove(token);
     }
 
     // ---- revocation of stateless tokens ----

@@ -95,7 +95,8 @@ impl ApiError {
         )
     }
 
-    /// E0000011, 401: a bad API token.
+    /// E0000011, 401: a bad API token, or an `/api/v1/authn` state token that is unknown or
+    /// expired.
     pub fn invalid_token() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,

@@ -40,7 +40,7 @@ pub use roles::Role;
 pub use scope_grants::{OKTA_SCOPES, ScopeGrant};
 pub use scopes::{MetadataPublish, SYSTEM_SCOPES, Scope, ScopeInput};
 pub use trusted_origins::{OriginScope, TrustedOrigin, TrustedOriginInput};
-pub use users::{NewUser, User, UserStatus};
+pub use users::{NewUser, PASSWORD_HISTORY, PASSWORD_MIN_LENGTH, User, UserStatus};
 
 use crate::clock::Clock;
 

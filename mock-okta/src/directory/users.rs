@@ -172,8 +172,13 @@ fn looks_like_email(s: &str) -> bool {
     }
 }
 
+/// The org's password policy: at least this many characters, not containing the login.
+pub const PASSWORD_MIN_LENGTH: usize = 8;
+/// The org's password policy: a new password cannot be one of the last this many.
+pub const PASSWORD_HISTORY: u32 = 4;
+
 pub(super) fn validate_password(password: &str, login: &str) -> Option<Cause> {
-    let weak = password.chars().count() < 8
+    let weak = password.chars().count() < PASSWORD_MIN_LENGTH
         || (!login.is_empty() && password.to_lowercase().contains(&login.to_lowercase()));
     weak.then(|| {
         Cause::new(

@@ -4,7 +4,8 @@
 //! OIDC.
 //!
 //! - `session.rs`: the browser's Okta session (the `idx` cookie);
-//! - `authn.rs`: the API side: `/api/v1/authn` and `/api/v1/sessions/me`;
+//! - `authn.rs`: the API side: `/api/v1/authn` (with its change-password step and cancel) and
+//!   `/api/v1/sessions/me`;
 //! - `pages.rs`: the widget's two steps.
 
 mod authn;
@@ -39,6 +40,14 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route(
             "/api/v1/authn",
             named(Endpoint::Authn, allow(post(authn::authn))),
+        )
+        .route(
+            authn::CHANGE_PASSWORD,
+            named(Endpoint::Authn, allow(post(authn::change_password))),
+        )
+        .route(
+            authn::CANCEL,
+            named(Endpoint::Authn, allow(post(authn::cancel))),
         )
         .route(
             "/api/v1/sessions/me",

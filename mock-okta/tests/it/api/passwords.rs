@@ -360,3 +360,163 @@ async fn a_reset_link_sets_a_new_password_once_and_signs_the_user_in() {
     .await
     .assert_error(StatusCode::FORBIDDEN, "E0000038");
 }
+
+#[tokio::test]
+async fn authn_answers_password_expired_and_change_password_finishes_with_a_session_token() {
+    let h = Harness::start().await;
+    let login = "expired-authn@example.com";
+    let user = create_user(&h, login, true).await;
+    let id = user["id"].as_str().unwrap();
+    call(
+        &h,
+        Method::POST,
+        &format!("/api/v1/users/{id}/lifecycle/expire_password"),
+        None,
+    )
+    .await;
+    let post = |path: &'static str, body: Value| h.http.post(h.url(path)).json(&body).reply();
+
+    // A wrong password is still E0000004; the right one answers PASSWORD_EXPIRED, no session token.
+    post(
+        "/api/v1/authn",
+        json!({"username": login, "password": "wrong-one"}),
+    )
+    .await
+    .assert_error(StatusCode::UNAUTHORIZED, "E0000004");
+    let r = post(
+        "/api/v1/authn",
+        json!({"username": login, "password": PASSWORD}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json["status"], "PASSWORD_EXPIRED");
+    assert!(r.json.get("sessionToken").is_none(), "{}", r.text);
+    assert_eq!(r.json["_embedded"]["user"]["id"], id);
+    assert_eq!(r.json["_embedded"]["user"]["profile"]["login"], login);
+    assert_eq!(r.json["_embedded"]["policy"]["complexity"]["minLength"], 8);
+    assert_eq!(r.json["_links"]["next"]["name"], "changePassword");
+    assert_eq!(
+        r.json["_links"]["next"]["href"],
+        h.url("/api/v1/authn/credentials/change_password")
+    );
+    assert_eq!(
+        r.json["_links"]["cancel"]["href"],
+        h.url("/api/v1/authn/cancel")
+    );
+    assert!(r.json["expiresAt"].as_str().unwrap().ends_with(".000Z"));
+    let state_token = r.json["stateToken"].as_str().unwrap().to_owned();
+    let change = "/api/v1/authn/credentials/change_password";
+
+    // Errors in Okta's body; the transaction stays open and the user expired.
+    let summary = post(
+        change,
+        json!({"stateToken": "00nope", "oldPassword": PASSWORD, "newPassword": "N3w-Passw0rd-1"}),
+    )
+    .await
+    .assert_error(StatusCode::UNAUTHORIZED, "E0000011");
+    assert_eq!(summary, "Invalid token provided");
+    post(
+        change,
+        json!({"stateToken": state_token, "oldPassword": "wrong-one", "newPassword": "N3w-Passw0rd-1"}),
+    )
+    .await
+    .assert_error(StatusCode::FORBIDDEN, "E0000014");
+    post(
+        change,
+        json!({"stateToken": state_token, "oldPassword": PASSWORD, "newPassword": "short"}),
+    )
+    .await
+    .assert_error(StatusCode::FORBIDDEN, "E0000014");
+    post(
+        change,
+        json!({"stateToken": state_token, "oldPassword": PASSWORD}),
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, "E0000001");
+    h.http
+        .post(h.url(change))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .reply()
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "E0000003");
+    assert_eq!(
+        get(&h, &format!("/api/v1/users/{id}")).await.json["status"],
+        "PASSWORD_EXPIRED"
+    );
+
+    // The old password and a new one: SUCCESS with a session token that opens a session.
+    let r = post(
+        change,
+        json!({"stateToken": state_token, "oldPassword": PASSWORD, "newPassword": "N3w-Passw0rd-1"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json["status"], "SUCCESS");
+    assert_eq!(r.json["_embedded"]["user"]["id"], id);
+    let session_token = r.json["sessionToken"].as_str().unwrap().to_owned();
+    let s = call(
+        &h,
+        Method::POST,
+        "/api/v1/sessions",
+        Some(json!({"sessionToken": session_token})),
+    )
+    .await;
+    assert_eq!(s.status, StatusCode::OK, "{}", s.text);
+    assert_eq!(s.json["userId"], id);
+    assert_eq!(
+        get(&h, &format!("/api/v1/users/{id}")).await.json["status"],
+        "ACTIVE"
+    );
+    // The state token is spent; the new password signs in straight away.
+    post(
+        change,
+        json!({"stateToken": state_token, "oldPassword": "N3w-Passw0rd-1", "newPassword": "An0ther-Passw0rd"}),
+    )
+    .await
+    .assert_error(StatusCode::UNAUTHORIZED, "E0000011");
+    let r = post(
+        "/api/v1/authn",
+        json!({"username": login, "password": "N3w-Passw0rd-1"}),
+    )
+    .await;
+    assert_eq!(r.json["status"], "SUCCESS", "{}", r.text);
+}
+
+#[tokio::test]
+async fn a_cancelled_password_expired_transaction_ends_its_state_token() {
+    let h = Harness::start().await;
+    let login = "cancels@example.com";
+    let user = create_user(&h, login, true).await;
+    let id = user["id"].as_str().unwrap();
+    call(
+        &h,
+        Method::POST,
+        &format!("/api/v1/users/{id}/lifecycle/expire_password"),
+        None,
+    )
+    .await;
+    let post = |path: &'static str, body: Value| h.http.post(h.url(path)).json(&body).reply();
+    let r = post(
+        "/api/v1/authn",
+        json!({"username": login, "password": PASSWORD}),
+    )
+    .await;
+    let state_token = r.json["stateToken"].as_str().unwrap().to_owned();
+    let r = post("/api/v1/authn/cancel", json!({"stateToken": state_token})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json["status"], "UNAUTHENTICATED");
+    post("/api/v1/authn/cancel", json!({"stateToken": state_token}))
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, "E0000011");
+    post(
+        "/api/v1/authn/credentials/change_password",
+        json!({"stateToken": state_token, "oldPassword": PASSWORD, "newPassword": "N3w-Passw0rd-1"}),
+    )
+    .await
+    .assert_error(StatusCode::UNAUTHORIZED, "E0000011");
+    assert_eq!(
+        get(&h, &format!("/api/v1/users/{id}")).await.json["status"],
+        "PASSWORD_EXPIRED"
+    );
+}
