@@ -608,6 +608,42 @@ test('userApi: expire a password, change it with the old one, Okta\'s E0000014 f
   assert.equal((await api('GET', `/api/v1/users/${user.id}`)).status, 'RECOVERY');
 });
 
+test('authn after userApi.expirePassword: PASSWORD_EXPIRED, then change_password with the state token', async () => {
+  const user = await createUser('AuthnExpired');
+  await client.userApi.expirePassword({ userId: user.id });
+  const post = async (path, body) => {
+    const res = await fetch(`${ORG_URL}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+  const first = await post('/api/v1/authn', { username: user.profile.login, password: 'Compat-Passw0rd!42' });
+  assert.equal(first.status, 200);
+  assert.equal(first.body.status, 'PASSWORD_EXPIRED');
+  assert.equal(first.body.sessionToken, undefined);
+  assert.equal(first.body._links.next.name, 'changePassword');
+  const wrong = await post(new URL(first.body._links.next.href).pathname, {
+    stateToken: first.body.stateToken,
+    oldPassword: 'not-the-Passw0rd',
+    newPassword: 'Compat-N3w-Passw0rd',
+  });
+  assert.equal(wrong.status, 403);
+  assert.equal(wrong.body.errorCode, 'E0000014');
+  const done = await post(new URL(first.body._links.next.href).pathname, {
+    stateToken: first.body.stateToken,
+    oldPassword: 'Compat-Passw0rd!42',
+    newPassword: 'Compat-N3w-Passw0rd',
+  });
+  assert.equal(done.status, 200);
+  assert.equal(done.body.status, 'SUCCESS');
+  const session = await client.sessionApi.createSession({ createSessionRequest: { sessionToken: done.body.sessionToken } });
+  assert.equal(session.userId, user.id);
+  // Read raw: the SDK caches GETs of a resource it has just read.
+  assert.equal((await api('GET', `/api/v1/users/${user.id}`)).status, 'ACTIVE');
+});
+
 test('authorizationServerApi: the Default Policy, and a policy with rules made, read, replaced, moved, deactivated and deleted', async () => {
   const as = client.authorizationServerApi;
   const policies = await collect(await as.listAuthorizationServerPolicies({ authServerId: 'default' }));

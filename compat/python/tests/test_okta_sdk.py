@@ -515,6 +515,64 @@ async def test_expire_and_change_password(client, created):
     assert val(again.status) == "RECOVERY"
 
 
+async def test_authn_password_expired_then_change_password(client, created):
+    """After expire_password, /api/v1/authn answers PASSWORD_EXPIRED with a state token (the
+    SDK has no Authentication API, so the calls are made as an app would); its changePassword
+    link finishes with a session token that opens a session get_session reads."""
+    import json
+    import urllib.parse
+
+    user = await create_user(client, created, "AuthnExpired")
+    check(await client.expire_password(user.id))
+
+    def post(path, body):
+        req = urllib.request.Request(
+            f"{ORG_URL}{path}",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", "Accept": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(req) as res:
+                return res.status, json.loads(res.read())
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read())
+
+    status, first = post(
+        "/api/v1/authn", {"username": user.profile.login, "password": "Compat-Passw0rd!42"}
+    )
+    assert status == 200 and first["status"] == "PASSWORD_EXPIRED" and "sessionToken" not in first
+    change = urllib.parse.urlparse(first["_links"]["next"]["href"]).path
+    status, err = post(change, {"stateToken": "00nope", "oldPassword": "x", "newPassword": "y"})
+    assert status == 401 and err["errorCode"] == "E0000011"
+    status, done = post(
+        change,
+        {
+            "stateToken": first["stateToken"],
+            "oldPassword": "Compat-Passw0rd!42",
+            "newPassword": "Compat-N3w-Passw0rd",
+        },
+    )
+    assert status == 200 and done["status"] == "SUCCESS"
+    # The SDK has no call that makes a session: redeemed raw, read with get_session.
+    req = urllib.request.Request(
+        f"{ORG_URL}/api/v1/sessions",
+        data=json.dumps({"sessionToken": done["sessionToken"]}).encode(),
+        headers={
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "Authorization": f"SSWS {API_TOKEN}",
+        },
+        method="POST",
+    )
+    with urllib.request.urlopen(req) as res:
+        sid = json.loads(res.read())["id"]
+    session, _ = check(await client.get_session(sid))
+    assert session.user_id == user.id
+    again, _ = check(await client.get_user(user.id))
+    assert val(again.status) == "ACTIVE"
+
+
 async def test_default_policy_and_a_policy_with_a_rule(client):
     """AuthorizationServerPoliciesApi and AuthorizationServerRulesApi on the default server:
     a rule made, read, replaced (moved to priority 3), deactivated, activated and deleted."""
