@@ -1,11 +1,13 @@
 //! Trusted origins (`/api/v1/trustedOrigins`): origins the org lets call it from a browser
 //! (`CORS`) or send browsers back to after sign-out and session-cookie redirects
-//! (`REDIRECT`), beside the origins of the apps' own URIs.
+//! (`REDIRECT`). Nothing else is trusted: an app created or replaced adds one (both scopes)
+//! for each origin of its redirect, sign-out and initiate-login URIs not trusted yet, as Okta's
+//! app wizard does with an app's base URIs, and an admin can remove it again.
 
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use super::{Cause, DirError, DirResult, Directory};
+use super::{App, Cause, DirError, DirResult, Directory, Store};
 use crate::ids::okta_id;
 
 /// What a trusted origin is trusted for.
@@ -177,12 +179,44 @@ impl Directory {
         super::remove_by_id(&mut store.trusted_origins, id, "TrustedOrigin", |t| &t.id)
     }
 
-    /// Whether an active trusted origin covers `origin` for `scope`.
-    pub(super) fn origin_trusted_for(&self, origin: &str, scope: OriginScope) -> bool {
+    /// Whether a browser origin is trusted for `scope` (CORS, or a redirect after sign-out
+    /// or a session-cookie redirect): an active trusted origin with that scope.
+    pub fn is_trusted_origin(&self, origin: &str, scope: OriginScope) -> bool {
         self.read()
             .trusted_origins
             .iter()
             .any(|t| t.active && t.origin == origin && t.scopes.contains(&scope))
+    }
+}
+
+impl Store {
+    /// Trusts, for CORS and redirects, each origin of the app's redirect, sign-out and
+    /// initiate-login URIs that no trusted origin names yet (one an admin narrowed or
+    /// deactivated stays as it is).
+    pub(super) fn trust_app_origins(&mut self, app: &App, now: OffsetDateTime) {
+        let s = &app.settings;
+        let origins = s
+            .redirect_uris
+            .iter()
+            .chain(&s.post_logout_redirect_uris)
+            .chain(s.initiate_login_uri.iter())
+            .filter_map(|u| url::Url::parse(u).ok())
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+            .map(|u| u.origin().ascii_serialization());
+        for origin in origins {
+            if self.trusted_origins.iter().any(|t| t.origin == origin) {
+                continue;
+            }
+            self.trusted_origins.push(TrustedOrigin {
+                id: okta_id("tos"),
+                name: origin.clone(),
+                origin,
+                scopes: vec![OriginScope::Cors, OriginScope::Redirect],
+                active: true,
+                created: now,
+                last_updated: now,
+            });
+        }
     }
 }
 

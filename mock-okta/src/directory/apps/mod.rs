@@ -285,6 +285,7 @@ impl Directory {
             groups_claim: None,
         };
         parts.apply_to(&mut app);
+        store.trust_app_origins(&app, now);
         store.apps.insert(id, app.clone());
         Ok(app)
     }
@@ -308,7 +309,9 @@ impl Directory {
         let app = store.app_mut(id)?;
         parts.apply_to(app);
         app.last_updated = now;
-        Ok(app.clone())
+        let app = app.clone();
+        store.trust_app_origins(&app, now);
+        Ok(app)
     }
 
     /// Replaces the app's client secrets with one new secret (the console's "Generate new
@@ -384,26 +387,6 @@ impl Directory {
         }
         store.apps.shift_remove(id);
         Ok(())
-    }
-
-    /// Whether a browser origin is trusted for `scope` (CORS, or a redirect after sign-out
-    /// or a session-cookie redirect): an active trusted origin with that scope, or the
-    /// origin of one of an app's redirect, sign-out or initiate-login URIs (which Okta's app
-    /// wizard adds as trusted origins).
-    pub fn is_trusted_origin(&self, origin: &str, scope: super::OriginScope) -> bool {
-        if self.origin_trusted_for(origin, scope) {
-            return true;
-        }
-        let store = self.read();
-        store.apps.values().any(|a| {
-            let s = &a.settings;
-            s.redirect_uris
-                .iter()
-                .chain(&s.post_logout_redirect_uris)
-                .chain(s.initiate_login_uri.iter())
-                .filter_map(|u| url::Url::parse(u).ok())
-                .any(|u| u.origin().ascii_serialization() == origin)
-        })
     }
 }
 

@@ -142,3 +142,82 @@ async fn a_trusted_origin_allows_cors_and_redirects_by_its_scopes_while_active()
         .assert_error(StatusCode::NOT_FOUND, "E0000007");
     assert_eq!(get(&h, "/api/v1/trustedOrigins").await.json, json!([]));
 }
+
+/// The trusted origin whose origin is `origin`, as the API lists it.
+async fn listed(h: &Harness, origin: &str) -> Option<Value> {
+    get(h, "/api/v1/trustedOrigins")
+        .await
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["origin"] == origin)
+        .cloned()
+}
+
+#[tokio::test]
+async fn an_apps_origins_are_trusted_origins_an_admin_can_narrow_and_remove() {
+    const APP: &str = "https://app.example.test";
+    let h = Harness::start().await;
+    let keys = h.url("/oauth2/default/v1/keys");
+    let cors = || h.http.get(&keys).header("origin", APP).reply();
+    let cors_allowed = |r: Reply| {
+        r.headers
+            .get("access-control-allow-origin")
+            .is_some_and(|v| v == APP)
+    };
+    let signout = || {
+        h.http
+            .get(h.url(&format!("/login/signout?fromURI={APP}/bye")))
+            .reply()
+    };
+    assert!(listed(&h, APP).await.is_none());
+    assert!(!cors_allowed(cors().await));
+    assert_ne!(location(&signout().await), format!("{APP}/bye"));
+
+    // Creating an app trusts the origin of its redirect and sign-out URIs, for both scopes.
+    let app = h.web_app(&["authorization_code"]).await;
+    let t = listed(&h, APP).await.expect("the app's origin is trusted");
+    assert_eq!(t["status"], "ACTIVE");
+    assert_eq!(t["scopes"], json!([{"type": "CORS"}, {"type": "REDIRECT"}]));
+    assert!(cors_allowed(cors().await));
+    assert_eq!(location(&signout().await), format!("{APP}/bye"));
+    let id = t["id"].as_str().unwrap().to_owned();
+
+    // Narrowed to CORS by the admin: sign-out may no longer send the browser there, and
+    // replacing the app leaves the admin's choice alone.
+    let r = call(
+        &h,
+        Method::PUT,
+        &format!("/api/v1/trustedOrigins/{id}"),
+        Some(json!({"name": "App", "origin": APP, "scopes": [{"type": "CORS"}]})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(cors_allowed(cors().await));
+    assert_ne!(location(&signout().await), format!("{APP}/bye"));
+    let r = call(
+        &h,
+        Method::PUT,
+        &format!("/api/v1/apps/{}", app.id),
+        Some(app.json.clone()),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        listed(&h, APP).await.unwrap()["scopes"],
+        json!([{"type": "CORS"}])
+    );
+
+    // Removed: no CORS answer either.
+    let r = call(
+        &h,
+        Method::DELETE,
+        &format!("/api/v1/trustedOrigins/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    assert!(!cors_allowed(cors().await));
+    assert_ne!(location(&signout().await), format!("{APP}/bye"));
+}
