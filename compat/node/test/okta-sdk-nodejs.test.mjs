@@ -644,6 +644,23 @@ test('authn after userApi.expirePassword: PASSWORD_EXPIRED, then change_password
   assert.equal((await api('GET', `/api/v1/users/${user.id}`)).status, 'ACTIVE');
 });
 
+test('authorizationServerApi: deactivate the default server (its discovery answers 404), activate it again', async () => {
+  const as = client.authorizationServerApi;
+  const discovery = () => fetch(`${ORG_URL}/oauth2/default/.well-known/openid-configuration`);
+  await as.deactivateAuthorizationServer({ authServerId: 'default' });
+  try {
+    // Read raw: the SDK caches GETs of a resource it has just read.
+    assert.equal((await api('GET', '/api/v1/authorizationServers/default')).status, 'INACTIVE');
+    const res = await discovery();
+    assert.equal(res.status, 404);
+    assert.equal((await res.json()).errorCode, 'E0000007');
+  } finally {
+    await as.activateAuthorizationServer({ authServerId: 'default' });
+  }
+  assert.equal((await api('GET', '/api/v1/authorizationServers/default')).status, 'ACTIVE');
+  assert.equal((await discovery()).status, 200);
+});
+
 test('authorizationServerApi: the Default Policy, and a policy with rules made, read, replaced, moved, deactivated and deleted', async () => {
   const as = client.authorizationServerApi;
   const policies = await collect(await as.listAuthorizationServerPolicies({ authServerId: 'default' }));

@@ -573,6 +573,32 @@ async def test_authn_password_expired_then_change_password(client, created):
     assert val(again.status) == "ACTIVE"
 
 
+async def test_deactivate_and_activate_the_default_server(client):
+    """AuthorizationServerApi: deactivate_authorization_server makes the default server's
+    discovery answer 404 E0000007; activate_authorization_server brings it back."""
+    import json
+
+    def discovery():
+        url = f"{ORG_URL}/oauth2/default/.well-known/openid-configuration"
+        try:
+            with urllib.request.urlopen(url) as res:
+                return res.status, json.loads(res.read())
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read())
+
+    check(await client.deactivate_authorization_server("default"))
+    try:
+        server, _ = check(await client.get_authorization_server("default"))
+        assert val(server.status) == "INACTIVE"
+        status, body = discovery()
+        assert status == 404 and body["errorCode"] == "E0000007"
+    finally:
+        check(await client.activate_authorization_server("default"))
+    server, _ = check(await client.get_authorization_server("default"))
+    assert val(server.status) == "ACTIVE"
+    assert discovery()[0] == 200
+
+
 async def test_default_policy_and_a_policy_with_a_rule(client):
     """AuthorizationServerPoliciesApi and AuthorizationServerRulesApi on the default server:
     a rule made, read, replaced (moved to priority 3), deactivated, activated and deleted."""

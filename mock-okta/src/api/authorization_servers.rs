@@ -15,6 +15,7 @@ use super::{
 };
 use crate::{
     directory::{ClaimInput, DirError, ScopeInput, starts_with_ci},
+    paths::AuthServer,
     state::AppState,
 };
 
@@ -24,6 +25,14 @@ pub(super) fn router() -> Router<AppState> {
         .route(
             "/api/v1/authorizationServers/{server_id}",
             allow(get(servers_get)),
+        )
+        .route(
+            "/api/v1/authorizationServers/{server_id}/lifecycle/activate",
+            allow(post(servers_activate)),
+        )
+        .route(
+            "/api/v1/authorizationServers/{server_id}/lifecycle/deactivate",
+            allow(post(servers_deactivate)),
         )
         .route(
             "/api/v1/authorizationServers/{server_id}/scopes",
@@ -67,7 +76,13 @@ async fn default_server(state: &AppState) -> Result<AuthServerView, ApiError> {
     })?;
     // The org's creation time: the built-in group is made with the org.
     let created = state.dir.everyone().created;
-    Ok(views::default_auth_server(&state.org, created, key.kid()))
+    let active = state.dir.server_active(AuthServer::Default);
+    Ok(views::default_auth_server(
+        &state.org,
+        created,
+        key.kid(),
+        active,
+    ))
 }
 
 async fn servers_list(State(state): State<AppState>) -> Result<Response, ApiError> {
@@ -80,6 +95,27 @@ async fn servers_get(
 ) -> Result<Response, ApiError> {
     check_server(&server_id)?;
     Ok(ok(default_server(&state).await?))
+}
+
+/// `lifecycle/activate`: the server answers its endpoints again.
+async fn servers_activate(
+    State(state): State<AppState>,
+    Path(server_id): Path<String>,
+) -> Result<Response, ApiError> {
+    check_server(&server_id)?;
+    state.dir.set_default_server_active(true);
+    Ok(no_content())
+}
+
+/// `lifecycle/deactivate`: every endpoint of the server (discovery, keys, authorize, token,
+/// …) answers as for an unknown server until it is activated; its settings stay manageable.
+async fn servers_deactivate(
+    State(state): State<AppState>,
+    Path(server_id): Path<String>,
+) -> Result<Response, ApiError> {
+    check_server(&server_id)?;
+    state.dir.set_default_server_active(false);
+    Ok(no_content())
 }
 
 /// System scopes first, then custom ones in creation order; `q` is a name prefix.

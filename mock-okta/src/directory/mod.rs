@@ -14,6 +14,7 @@ mod policies;
 mod roles;
 mod scope_grants;
 mod scopes;
+mod servers;
 mod trusted_origins;
 mod users;
 
@@ -153,6 +154,8 @@ struct Store {
     /// The `default` authorization server's access policies.
     policies: Vec<AccessPolicy>,
     trusted_origins: Vec<TrustedOrigin>,
+    /// An admin deactivated the `default` authorization server.
+    default_server_inactive: bool,
     /// Bumped on every change of scopes, so cached discovery documents know to rebuild.
     scopes_version: u64,
 }

@@ -247,6 +247,10 @@ pub fn fast_path(
         }
         _ => return None,
     };
+    // An inactive server's refusal is the router's.
+    if !state.dir.server_active(server) {
+        return None;
+    }
     let mut res = respond(state, server, kind);
     crate::web::add_okta_headers(res.headers_mut());
     Some(res)

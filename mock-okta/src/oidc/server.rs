@@ -1,12 +1,13 @@
 //! Which authorization server a request is for, read from the route it matched: the org
-//! server's endpoints are nested under `/oauth2`, a custom server's under `/oauth2/{server}`.
+//! server's endpoints are nested under `/oauth2`, a custom server's under `/oauth2/{server}`
+//! (while it is active).
 
 use axum::{
     extract::{FromRequestParts, RawPathParams},
     http::request::Parts,
 };
 
-use crate::{api::error::ApiError, paths::AuthServer};
+use crate::{api::error::ApiError, paths::AuthServer, state::AppState};
 
 /// The route parameter naming a custom authorization server.
 pub const SERVER_PARAM: &str = "server";
@@ -19,16 +20,24 @@ pub fn custom_server(id: &str) -> Result<AuthServer, ApiError> {
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for AuthServer {
+/// A deactivated server answers its endpoints as an unknown one: Okta's 404 naming it.
+impl FromRequestParts<AppState> for AuthServer {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let params = RawPathParams::from_request_parts(parts, state)
             .await
             .map_err(|_| ApiError::not_found(parts.uri.path(), "Resource"))?;
         match params.iter().find(|(k, _)| *k == SERVER_PARAM) {
             None => Ok(AuthServer::Org),
-            Some((_, id)) => custom_server(id),
+            Some((_, id)) => {
+                let server = custom_server(id)?;
+                if state.dir.server_active(server) {
+                    Ok(server)
+                } else {
+                    Err(ApiError::not_found(id, "AuthorizationServer"))
+                }
+            }
         }
     }
 }

@@ -108,7 +108,13 @@ pub struct AuthServerView {
 
 /// The `default` custom authorization server. `created` is when the org was made;
 /// `kid` the current signing key.
-pub fn default_auth_server(org: &OrgUrls, created: OffsetDateTime, kid: &str) -> AuthServerView {
+pub fn default_auth_server(
+    org: &OrgUrls,
+    created: OffsetDateTime,
+    kid: &str,
+    active: bool,
+) -> AuthServerView {
+    let op = if active { "deactivate" } else { "activate" };
     let me = org.url("/api/v1/authorizationServers/default");
     let issuer = org.issuer(crate::paths::AuthServer::Default);
     AuthServerView {
@@ -118,7 +124,7 @@ pub fn default_auth_server(org: &OrgUrls, created: OffsetDateTime, kid: &str) ->
         audiences: vec!["api://default"],
         issuer: issuer.clone(),
         issuer_mode: "ORG_URL",
-        status: "ACTIVE",
+        status: if active { "ACTIVE" } else { "INACTIVE" },
         created: ts(created),
         last_updated: ts(created),
         credentials: json!({"signing": {
@@ -132,8 +138,9 @@ pub fn default_auth_server(org: &OrgUrls, created: OffsetDateTime, kid: &str) ->
             "scopes": {"href": format!("{me}/scopes"), "hints": {"allow": ["GET"]}},
             "claims": {"href": format!("{me}/claims"), "hints": {"allow": ["GET", "POST"]}},
             "policies": {"href": format!("{me}/policies"), "hints": {"allow": ["GET", "POST"]}},
-            // The one custom server is neither replaced, deleted nor deactivated here.
+            // The one custom server is neither replaced nor deleted here.
             "self": {"href": me, "hints": {"allow": ["GET"]}},
+            op: {"href": format!("{me}/lifecycle/{op}"), "hints": {"allow": ["POST"]}},
             "metadata": [
                 {"name": "oauth-authorization-server", "href": format!("{issuer}/.well-known/oauth-authorization-server"), "hints": {"allow": ["GET"]}},
                 {"name": "openid-configuration", "href": format!("{issuer}/.well-known/openid-configuration"), "hints": {"allow": ["GET"]}},

@@ -148,3 +148,91 @@ async fn custom_scopes_join_the_list_and_published_ones_reach_discovery() {
         .assert_error(StatusCode::FORBIDDEN, "E0000006");
     h.okta.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_deactivated_default_server_answers_as_an_unknown_one_until_activated() {
+    let h = Harness::start().await;
+    let app = h.web_app(&["authorization_code"]).await;
+    let me = "/api/v1/authorizationServers/default";
+    assert_eq!(
+        get(&h, me).await.json["_links"]["deactivate"]["href"],
+        h.url(&format!("{me}/lifecycle/deactivate"))
+    );
+    let ok = crate::support::code_flow(&h, &app, "openid", "/oauth2/default").await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+
+    let r = call(
+        &h,
+        Method::POST,
+        &format!("{me}/lifecycle/deactivate"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    let shown = get(&h, me).await.json;
+    assert_eq!(shown["status"], "INACTIVE");
+    assert_eq!(
+        shown["_links"]["activate"]["href"],
+        h.url(&format!("{me}/lifecycle/activate"))
+    );
+    // Every endpoint of the server: Okta's 404 naming it.
+    for path in [
+        "/oauth2/default/.well-known/openid-configuration",
+        "/oauth2/default/.well-known/oauth-authorization-server",
+        "/oauth2/default/v1/keys",
+        "/oauth2/default/v1/userinfo",
+    ] {
+        let summary = h
+            .http
+            .get(h.url(path))
+            .reply()
+            .await
+            .assert_error(StatusCode::NOT_FOUND, "E0000007");
+        assert_eq!(
+            summary, "Not found: Resource not found: default (AuthorizationServer)",
+            "{path}"
+        );
+    }
+    let res = h
+        .http
+        .get(crate::support::authorize_url(&h, &app.client_id, &[]))
+        .reply()
+        .await;
+    res.assert_error(StatusCode::NOT_FOUND, "E0000007");
+    h.http
+        .post(h.url("/oauth2/default/v1/token"))
+        .basic_auth(&app.client_id, app.client_secret.as_deref())
+        .form(&[("grant_type", "client_credentials"), ("scope", "x")])
+        .reply()
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "E0000007");
+    // The org server is not affected, and the server's settings stay manageable.
+    let org = h
+        .http
+        .get(h.url("/.well-known/openid-configuration"))
+        .reply()
+        .await;
+    assert_eq!(org.status, StatusCode::OK);
+    assert_eq!(
+        get(&h, &format!("{me}/scopes")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        get(&h, &format!("{me}/policies")).await.status,
+        StatusCode::OK
+    );
+
+    let r = call(&h, Method::POST, &format!("{me}/lifecycle/activate"), None).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    assert_eq!(get(&h, me).await.json["status"], "ACTIVE");
+    let ok = crate::support::code_flow(&h, &app, "openid", "/oauth2/default").await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    call(
+        &h,
+        Method::POST,
+        "/api/v1/authorizationServers/aus0nope/lifecycle/deactivate",
+        None,
+    )
+    .await
+    .assert_error(StatusCode::NOT_FOUND, "E0000007");
+}
