@@ -14,6 +14,7 @@ mod policies;
 mod roles;
 mod scope_grants;
 mod scopes;
+pub mod system_log;
 mod trusted_origins;
 mod users;
 
@@ -39,6 +40,7 @@ pub use policies::{ALL_CLIENTS, AccessPolicy, PolicyInput, PolicyRule, RuleInput
 pub use roles::Role;
 pub use scope_grants::{OKTA_SCOPES, ScopeGrant};
 pub use scopes::{MetadataPublish, SYSTEM_SCOPES, Scope, ScopeInput};
+pub use system_log::{DEFAULT_LOG_CAPACITY, Entry, LogEvent, Party, SystemLog};
 pub use trusted_origins::{OriginScope, TrustedOrigin, TrustedOriginInput};
 pub use users::{NewUser, User, UserStatus};
 
@@ -175,6 +177,8 @@ pub struct Directory {
     /// The password policy's lockout: wrong passwords in a row before a user is locked out
     /// (0: never).
     lockout_after: u32,
+    /// What happened: every change below records its event here.
+    log: SystemLog,
 }
 
 impl Directory {
@@ -185,6 +189,7 @@ impl Directory {
             org_id: crate::ids::okta_id("00o").into(),
             clock,
             lockout_after: DEFAULT_LOCKOUT_ATTEMPTS,
+            log: SystemLog::default(),
         };
         let now = dir.clock.now_datetime();
         let everyone = Group::everyone(crate::ids::okta_id("00g"), now);
@@ -199,6 +204,33 @@ impl Directory {
     pub fn with_lockout_after(mut self, attempts: u32) -> Self {
         self.lockout_after = attempts;
         self
+    }
+
+    /// The org keeping the newest `events` System Log events.
+    pub fn with_log_capacity(mut self, events: usize) -> Self {
+        self.log = SystemLog::with_capacity(events);
+        self
+    }
+
+    /// The org's System Log.
+    pub fn system_log(&self) -> &SystemLog {
+        &self.log
+    }
+
+    /// Records an event, published now.
+    pub fn record(&self, e: Entry) {
+        self.log.record(self.clock.now_datetime(), e);
+    }
+
+    /// The actor of changes made with the API token or the console: Okta's system principal
+    /// (the token names no user here).
+    pub fn admin_actor() -> Party {
+        Party {
+            id: "system".to_owned(),
+            type_: "SystemPrincipal",
+            alternate_id: "system@okta.com".to_owned(),
+            display_name: "Okta System".to_owned(),
+        }
     }
 
     /// The org's id (`00o…`), the `idp` claim of local users.
