@@ -226,6 +226,16 @@ pub struct App {
 }
 
 impl App {
+    /// The app as a System Log actor or target (Okta's `PublicClientApp`).
+    pub fn party(&self) -> crate::directory::Party {
+        crate::directory::Party {
+            id: self.credentials.client_id.clone(),
+            type_: "PublicClientApp",
+            alternate_id: self.credentials.client_id.clone(),
+            display_name: self.label.clone(),
+        }
+    }
+
     /// Whether the app's tile shows on the dashboard: Okta-initiated login on, an initiate
     /// login URI, the icon displayed and the app active.
     pub fn shows_tile(&self) -> bool {

@@ -312,3 +312,44 @@ async fn the_log_keeps_only_the_newest_events() {
         ]
     );
 }
+
+#[tokio::test]
+async fn app_sign_ins_and_token_grants_are_logged_and_refused_grants_fail_with_the_oauth_error() {
+    let h = Harness::start().await;
+    let app = h.web_app(&["authorization_code"]).await;
+    let r = crate::support::code_flow(&h, &app, "openid", "/oauth2/default").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let refused = crate::support::exchange(&h, &app, "no-such-code", &[]).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+
+    let f = format!("target.id%20eq%20%22{}%22", app.client_id);
+    let r = get(&h, &format!("/api/v1/logs?filter={f}")).await;
+    assert_eq!(
+        types(&r),
+        ["user.authentication.sso", "app.oauth2.authorize.code"]
+    );
+    assert_eq!(r.json[0]["actor"]["alternateId"], DEFAULT_USER_LOGIN);
+    let f = format!("actor.id%20eq%20%22{}%22", app.client_id);
+    let r = get(&h, &format!("/api/v1/logs?filter={f}")).await;
+    let grants: Vec<_> = events(&r)
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {} {}",
+                e["eventType"].as_str().unwrap_or_default(),
+                e["debugContext"]["debugData"]["grantType"]
+                    .as_str()
+                    .unwrap_or_default(),
+                e["outcome"]["result"].as_str().unwrap_or_default(),
+                e["outcome"]["reason"].as_str().unwrap_or_default()
+            )
+        })
+        .collect();
+    assert_eq!(
+        grants,
+        [
+            "app.oauth2.token.grant authorization_code SUCCESS ",
+            "app.oauth2.token.grant authorization_code FAILURE invalid_grant"
+        ]
+    );
+}
