@@ -222,6 +222,20 @@ impl Directory {
         self.log.record(self.clock.now_datetime(), e);
     }
 
+    /// Records a change an admin made (API or console) to `target`.
+    pub(crate) fn record_admin_change(
+        &self,
+        event_type: &'static str,
+        message: &'static str,
+        target: Party,
+    ) {
+        self.record(
+            Entry::new(event_type, message)
+                .actor(Self::admin_actor())
+                .target(target),
+        );
+    }
+
     /// The actor of changes made with the API token or the console: Okta's system principal
     /// (the token names no user here).
     pub fn admin_actor() -> Party {

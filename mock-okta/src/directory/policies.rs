@@ -29,6 +29,18 @@ pub struct AccessPolicy {
     pub rules: Vec<PolicyRule>,
 }
 
+impl AccessPolicy {
+    /// The policy as the target of an admin change (Okta's `PolicyEntity`).
+    pub fn party(&self) -> super::Party {
+        super::Party {
+            id: self.id.clone(),
+            type_: "PolicyEntity",
+            alternate_id: "unknown".to_owned(),
+            display_name: self.name.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyRule {
     /// `0pr…`
@@ -203,6 +215,8 @@ impl Directory {
             rules: Vec::new(),
         };
         store.policies.push(policy.clone());
+        drop(store);
+        self.record_admin_change("policy.lifecycle.create", "Create policy", policy.party());
         Ok(policy)
     }
 
@@ -224,7 +238,10 @@ impl Directory {
         }
         policy.clients = clients;
         policy.last_updated = now;
-        Ok(policy.clone())
+        let policy = policy.clone();
+        drop(store);
+        self.record_admin_change("policy.lifecycle.update", "Update policy", policy.party());
+        Ok(policy)
     }
 
     pub fn set_policy_status(&self, id: &str, active: bool) -> DirResult<AccessPolicy> {
@@ -237,14 +254,32 @@ impl Directory {
             .ok_or_else(|| policy_not_found(id))?;
         policy.active = active;
         policy.last_updated = now;
-        Ok(policy.clone())
+        let policy = policy.clone();
+        drop(store);
+        let (event_type, message) = if active {
+            ("policy.lifecycle.activate", "Activate policy")
+        } else {
+            ("policy.lifecycle.deactivate", "Deactivate policy")
+        };
+        self.record_admin_change(event_type, message, policy.party());
+        Ok(policy)
     }
 
     pub fn delete_policy(&self, id: &str) -> DirResult<()> {
         let mut store = self.write();
+        let gone = store
+            .policies
+            .iter()
+            .find(|p| p.id == id)
+            .map(AccessPolicy::party);
         super::remove_by_id(&mut store.policies, id, "AuthorizationServerPolicy", |p| {
             &p.id
-        })
+        })?;
+        drop(store);
+        if let Some(p) = gone {
+            self.record_admin_change("policy.lifecycle.delete", "Delete policy", p);
+        }
+        Ok(())
     }
 
     /// A policy's rules, by priority.

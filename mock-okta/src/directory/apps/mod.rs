@@ -226,6 +226,16 @@ pub struct App {
 }
 
 impl App {
+    /// The app integration as the target of an admin change (Okta's `AppInstance`).
+    pub fn instance_party(&self) -> crate::directory::Party {
+        crate::directory::Party {
+            id: self.id.clone(),
+            type_: "AppInstance",
+            alternate_id: self.label.clone(),
+            display_name: self.label.clone(),
+        }
+    }
+
     /// The app as a System Log actor or target (Okta's `PublicClientApp`).
     pub fn party(&self) -> crate::directory::Party {
         crate::directory::Party {
@@ -296,6 +306,19 @@ impl Directory {
         };
         parts.apply_to(&mut app);
         store.apps.insert(id, app.clone());
+        drop(store);
+        self.record_admin_change(
+            "application.lifecycle.create",
+            "Create application",
+            app.instance_party(),
+        );
+        if activate {
+            self.record_admin_change(
+                "application.lifecycle.activate",
+                "Activate application",
+                app.instance_party(),
+            );
+        }
         Ok(app)
     }
 
@@ -379,7 +402,15 @@ impl Directory {
             AppStatus::Inactive
         };
         app.last_updated = now;
-        Ok(app.clone())
+        let app = app.clone();
+        drop(store);
+        let (event_type, message) = if active {
+            ("application.lifecycle.activate", "Activate application")
+        } else {
+            ("application.lifecycle.deactivate", "Deactivate application")
+        };
+        self.record_admin_change(event_type, message, app.instance_party());
+        Ok(app)
     }
 
     /// Deletes an app; it must be deactivated first (E0000056 otherwise).
@@ -392,7 +423,14 @@ impl Directory {
         if app.status == AppStatus::Active {
             return Err(DirError::AppActive);
         }
-        store.apps.shift_remove(id);
+        if let Some(app) = store.apps.shift_remove(id) {
+            drop(store);
+            self.record_admin_change(
+                "application.lifecycle.delete",
+                "Delete application",
+                app.instance_party(),
+            );
+        }
         Ok(())
     }
 

@@ -322,7 +322,10 @@ async fn app_sign_ins_and_token_grants_are_logged_and_refused_grants_fail_with_t
     let refused = crate::support::exchange(&h, &app, "no-such-code", &[]).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
 
-    let f = format!("target.id%20eq%20%22{}%22", app.client_id);
+    let f = format!(
+        "target.id%20eq%20%22{}%22%20and%20target.type%20eq%20%22PublicClientApp%22",
+        app.client_id
+    );
     let r = get(&h, &format!("/api/v1/logs?filter={f}")).await;
     assert_eq!(
         types(&r),
@@ -352,4 +355,66 @@ async fn app_sign_ins_and_token_grants_are_logged_and_refused_grants_fail_with_t
             "app.oauth2.token.grant authorization_code FAILURE invalid_grant"
         ]
     );
+}
+
+#[tokio::test]
+async fn app_and_policy_changes_are_logged_as_lifecycle_events() {
+    let h = Harness::start().await;
+    let app = h.web_app(&["authorization_code"]).await;
+    for op in ["deactivate", "activate", "deactivate"] {
+        let r = call(
+            &h,
+            Method::POST,
+            &format!("/api/v1/apps/{}/lifecycle/{op}", app.id),
+            None,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    }
+    let r = call(
+        &h,
+        Method::DELETE,
+        &format!("/api/v1/apps/{}", app.id),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    let r = get(
+        &h,
+        &format!("/api/v1/logs?filter=target.id%20eq%20%22{}%22", app.id),
+    )
+    .await;
+    assert_eq!(
+        types(&r),
+        [
+            "application.lifecycle.create",
+            "application.lifecycle.activate",
+            "application.lifecycle.deactivate",
+            "application.lifecycle.activate",
+            "application.lifecycle.deactivate",
+            "application.lifecycle.delete"
+        ]
+    );
+    assert_eq!(r.json[0]["target"][0]["type"], "AppInstance");
+
+    let policies = get(&h, "/api/v1/authorizationServers/default/policies").await;
+    let pid = policies.json[0]["id"]
+        .as_str()
+        .expect("policy id")
+        .to_owned();
+    let r = call(
+        &h,
+        Method::POST,
+        &format!("/api/v1/authorizationServers/default/policies/{pid}/lifecycle/deactivate"),
+        None,
+    )
+    .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    let r = get(
+        &h,
+        "/api/v1/logs?filter=eventType%20sw%20%22policy.lifecycle%22",
+    )
+    .await;
+    assert_eq!(types(&r), ["policy.lifecycle.deactivate"]);
+    assert_eq!(r.json[0]["target"][0]["id"], pid.as_str());
 }
