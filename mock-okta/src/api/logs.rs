@@ -110,10 +110,7 @@ async fn logs_list(State(state): State<AppState>, params: ApiQuery) -> Result<Re
             && until.is_none_or(|u| e.published < u)
             && after.is_none_or(|a| if descending { e.seq < a } else { e.seq > a })
             && exprs.iter().all(|x| x.matches(&|attr| e.values(attr)))
-            && (keywords.is_empty() || {
-                let text = e.body.to_string().to_lowercase();
-                keywords.iter().all(|k| text.contains(k.as_str()))
-            })
+            && e.has_keywords(&keywords)
     };
     let mut matching: Vec<&LogEvent> = all.iter().filter(|e| wanted(e)).collect();
     if descending {

@@ -27,6 +27,29 @@ pub struct LogEvent {
 }
 
 impl LogEvent {
+    /// Whether every keyword (lower case) appears in one of the event's values, ignoring
+    /// case: Okta's `q`. Field names do not count.
+    pub fn has_keywords(&self, keywords: &[String]) -> bool {
+        let mut text = String::new();
+        let mut stack = vec![&self.body];
+        while let Some(v) = stack.pop() {
+            match v {
+                Value::Object(m) => stack.extend(m.values()),
+                Value::Array(items) => stack.extend(items.iter()),
+                Value::String(s) => {
+                    text.push_str(&s.to_lowercase());
+                    text.push('\n');
+                }
+                Value::Null => {}
+                other => {
+                    text.push_str(&other.to_string());
+                    text.push('\n');
+                }
+            }
+        }
+        keywords.iter().all(|k| text.contains(k.as_str()))
+    }
+
     /// The values at a dotted path (`actor.alternateId`, `target.id`): an array on the way
     /// yields a value per element.
     pub fn values(&self, path: &str) -> Vec<String> {

@@ -209,6 +209,9 @@ async fn group_membership_changes_name_the_user_and_the_group() {
     assert_eq!(types(&r), ["group.user_membership.remove"]);
     let r = get(&h, "/api/v1/logs?q=loggers%20nothing-like-this").await;
     assert_eq!(r.json, json!([]));
+    // Field names are not searched, only values.
+    let r = get(&h, "/api/v1/logs?q=displayMessage").await;
+    assert_eq!(r.json, json!([]));
 }
 
 #[tokio::test]

@@ -100,7 +100,11 @@ async fn oauth_for_okta_service_app_calls_the_api_within_its_granted_scopes() {
 
     // The System Log reads with okta.logs.read, and only with it.
     let res = with(Method::GET, "/api/v1/logs", &access).await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN, "logs need okta.logs.read");
+    assert_eq!(
+        res.status,
+        StatusCode::FORBIDDEN,
+        "logs need okta.logs.read"
+    );
     let res = h
         .api(Method::POST, &format!("/api/v1/apps/{app_id}/grants"))
         .json(&json!({"issuer": h.base, "scopeId": "okta.logs.read"}))
