@@ -280,6 +280,12 @@ async fn bad_parameters_get_oktas_errors_and_hostile_filters_are_refused() {
             .await
             .assert_error(StatusCode::BAD_REQUEST, "E0000001");
     }
+    // A keyword past 40 characters, and one of 5,000 (hostile): refused, nothing else.
+    for n in [41, 5_000] {
+        get(&h, &format!("/api/v1/logs?q={}", "x".repeat(n)))
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, "E0000001");
+    }
     for f in [
         "eventType%20eq",
         "password%20eq%20%22x%22",
