@@ -10,6 +10,8 @@ Feature: Log in with Okta
     Then I see the Okta login screen
     When I log in to Okta as a member
     Then I am logged in to Konnect as a member
+    And Okta's System Log has a "user.session.start" event for a member with outcome "SUCCESS"
+    And Okta's System Log has a "user.authentication.sso" event for a member with outcome "SUCCESS"
 
   Scenario: A second login uses the Okta session
     Given I have logged in to Konnect through Okta as a member

@@ -51,6 +51,9 @@ pub struct Config {
     /// never locks out). An admin unlocks the user with `lifecycle/unlock`.
     #[arg(long, env = "MOCK_OKTA_LOCKOUT_ATTEMPTS", default_value_t = crate::directory::DEFAULT_LOCKOUT_ATTEMPTS)]
     pub lockout_attempts: u32,
+    /// System Log events kept (`GET /api/v1/logs`); the oldest is dropped past this.
+    #[arg(long, env = "MOCK_OKTA_LOG_EVENTS", default_value_t = crate::directory::DEFAULT_LOG_CAPACITY)]
+    pub log_events: usize,
 
     /// PEM certificate chain to serve HTTPS with, with --tls-key [default: plain HTTP].
     #[arg(long, env = "MOCK_OKTA_TLS_CERT")]
@@ -96,6 +99,7 @@ impl Config {
             simplified_target: SimplifiedTarget::default(),
             groups_over_limit: GroupsOverLimit::default(),
             lockout_attempts: crate::directory::DEFAULT_LOCKOUT_ATTEMPTS,
+            log_events: crate::directory::DEFAULT_LOG_CAPACITY,
             tls_cert: None,
             tls_key: None,
             tls: false,

@@ -97,13 +97,17 @@ struct Prepared {
 impl Prepared {
     fn new(config: &Config) -> anyhow::Result<Self> {
         let clock = Clock::default();
-        let dir = Directory::new(clock.clone()).with_lockout_after(config.lockout_attempts);
+        let dir = Directory::new(clock.clone())
+            .with_lockout_after(config.lockout_attempts)
+            .with_log_capacity(config.log_events);
         seed::load(config.seed.as_deref())?
             .apply(&dir)
             .with_context(|| match &config.seed {
                 Some(p) => format!("invalid seed file {}", p.display()),
                 None => "default seed".to_owned(),
             })?;
+        // The seed is the org as found, not an admin's doing: the System Log starts empty.
+        dir.system_log().clear();
         let keys = match &config.signing_key {
             Some(path) => {
                 let bytes = std::fs::read(path)

@@ -160,10 +160,38 @@ impl OktaAdmin {
         self.list("/api/v1/users", "list the users").await
     }
 
+    /// The System Log's events between `since` and `until` (RFC 3339) that match `filter`,
+    /// oldest first, every page. With `until` the pages end (without it Okta keeps a poll
+    /// going).
+    pub async fn log_events(
+        &self,
+        since: &str,
+        until: &str,
+        filter: &str,
+    ) -> anyhow::Result<Vec<Value>> {
+        let first = reqwest::Url::parse_with_params(
+            &format!("{}/api/v1/logs", self.org),
+            [
+                ("limit", "1000"),
+                ("since", since),
+                ("until", until),
+                ("filter", filter),
+            ],
+        )
+        .context("the org URL cannot take the System Log's path")?;
+        self.pages(first.into(), "read the System Log").await
+    }
+
     /// Follows the `link: <…>; rel="next"` headers from the first page to the last.
     async fn list(&self, path: &str, what: &str) -> anyhow::Result<Vec<Value>> {
+        self.pages(format!("{}{path}?limit=200", self.org), what)
+            .await
+    }
+
+    /// Every page from `first` on, by the `rel="next"` links.
+    async fn pages(&self, first: String, what: &str) -> anyhow::Result<Vec<Value>> {
         let mut all = Vec::new();
-        let mut next = Some(format!("{}{path}?limit=200", self.org));
+        let mut next = Some(first);
         while let Some(url) = next.take() {
             let response = self
                 .http

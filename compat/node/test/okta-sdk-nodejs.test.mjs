@@ -782,3 +782,38 @@ test('trustedOriginApi: create, get, replace, deactivate, activate, list, delete
     await to.deleteTrustedOrigin({ trustedOriginId: made.id });
   }
 });
+
+test('systemLogApi.listLogEvents: admin changes, filters and paging read through the SDK', async () => {
+  const since = new Date(Date.now() - 5000).toISOString();
+  const user = await createUser('Logged');
+  const user2 = await createUser('Logged');
+  const until = new Date(Date.now() + 60000).toISOString();
+  const filter = `eventType eq "user.lifecycle.create" and (target.id eq "${user.id}" or target.id eq "${user2.id}")`;
+  const before = requested.length;
+  const events = await collect(
+    await client.systemLogApi.listLogEvents({ since, until, filter, limit: 1 }),
+  );
+  assert.deepEqual(
+    events.map((e) => e.target[0].id),
+    [user.id, user2.id],
+  );
+  assert.ok(requested.length - before >= 2, 'the SDK followed the next link');
+  const e = events[0];
+  assert.equal(e.eventType, 'user.lifecycle.create');
+  assert.equal(e.outcome.result, 'SUCCESS');
+  assert.equal(e.severity, 'INFO');
+  assert.equal(e.target[0].type, 'User');
+  assert.equal(e.target[0].alternateId, user.profile.login);
+  assert.match(e.uuid, /^[0-9a-f-]{36}$/);
+  assert.ok(!Number.isNaN(new Date(e.published).getTime()));
+  assert.equal(typeof e.debugContext.debugData, 'object');
+
+  await assert.rejects(
+    collect(await client.systemLogApi.listLogEvents({ since: 'yesterday' })),
+    (err) => {
+      assert.equal(err.status, 400);
+      assert.equal(err.errorCode, 'E0000001');
+      return true;
+    },
+  );
+});

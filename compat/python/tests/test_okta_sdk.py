@@ -695,3 +695,27 @@ async def test_trusted_origins(client):
         assert any(t.id == made.id for t in listed)
     finally:
         check(await client.delete_trusted_origin(made.id))
+
+
+async def test_system_log_list_log_events(client, created):
+    import datetime
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    since = (now - datetime.timedelta(seconds=5)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    user = await create_user(client, created, "Logged")
+    until = (now + datetime.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    events, _ = check(
+        await client.list_log_events(
+            since=since,
+            until=until,
+            filter=f'eventType eq "user.lifecycle.create" and target.id eq "{user.id}"',
+        )
+    )
+    assert [e.event_type for e in events] == ["user.lifecycle.create"]
+    e = events[0]
+    assert e.outcome.result == "SUCCESS"
+    assert e.target[0].id == user.id
+    assert e.target[0].type == "User"
+    assert e.actor.type == "SystemPrincipal"
+    assert e.published is not None
+    assert len(e.uuid) == 36

@@ -14,6 +14,7 @@ mod apps;
 mod authorization_servers;
 mod client_secrets;
 mod groups;
+mod logs;
 mod passwords;
 mod policies;
 mod sessions;
@@ -42,6 +43,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(client_secrets::router())
         .merge(users::router())
         .merge(groups::router())
+        .merge(logs::router())
         .merge(sessions::router())
         .merge(passwords::router())
         .merge(policies::router())
@@ -115,6 +117,7 @@ fn scope_family(path: &str) -> Option<&'static str> {
         "groups" => "groups",
         "authorizationServers" => "authorizationServers",
         "sessions" => "sessions",
+        "logs" => "logs",
         "trustedOrigins" => "trustedOrigins",
         "users" if segments.nth(1) == Some("roles") => "roles",
         "users" => "users",

@@ -200,6 +200,27 @@ impl Directory {
         };
         if changed {
             g.last_membership_updated = now;
+            let group = super::Party {
+                id: g.id.clone(),
+                type_: "UserGroup",
+                alternate_id: "unknown".to_owned(),
+                display_name: g.profile_name.clone(),
+            };
+            let user = store.users.get(user_id).map(super::User::party);
+            drop(store);
+            let mut e = if member {
+                super::Entry::new("group.user_membership.add", "Add user to group membership")
+            } else {
+                super::Entry::new(
+                    "group.user_membership.remove",
+                    "Remove user from group membership",
+                )
+            };
+            e = e.actor(Self::admin_actor());
+            if let Some(u) = user {
+                e = e.target(u);
+            }
+            self.record(e.target(group));
         }
         Ok(())
     }

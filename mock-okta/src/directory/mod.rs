@@ -15,6 +15,7 @@ mod roles;
 mod scope_grants;
 mod scopes;
 mod servers;
+pub mod system_log;
 mod trusted_origins;
 mod users;
 
@@ -40,6 +41,7 @@ pub use policies::{ALL_CLIENTS, AccessPolicy, PolicyInput, PolicyRule, RuleInput
 pub use roles::Role;
 pub use scope_grants::{OKTA_SCOPES, ScopeGrant};
 pub use scopes::{MetadataPublish, SYSTEM_SCOPES, Scope, ScopeInput};
+pub use system_log::{DEFAULT_LOG_CAPACITY, Entry, LogEvent, Party, SystemLog};
 pub use trusted_origins::{OriginScope, TrustedOrigin, TrustedOriginInput};
 pub use users::{NewUser, PASSWORD_HISTORY, PASSWORD_MIN_LENGTH, User, UserStatus};
 
@@ -178,6 +180,8 @@ pub struct Directory {
     /// The password policy's lockout: wrong passwords in a row before a user is locked out
     /// (0: never).
     lockout_after: u32,
+    /// What happened: every change below records its event here.
+    log: SystemLog,
 }
 
 impl Directory {
@@ -188,6 +192,7 @@ impl Directory {
             org_id: crate::ids::okta_id("00o").into(),
             clock,
             lockout_after: DEFAULT_LOCKOUT_ATTEMPTS,
+            log: SystemLog::default(),
         };
         let now = dir.clock.now_datetime();
         let everyone = Group::everyone(crate::ids::okta_id("00g"), now);
@@ -202,6 +207,47 @@ impl Directory {
     pub fn with_lockout_after(mut self, attempts: u32) -> Self {
         self.lockout_after = attempts;
         self
+    }
+
+    /// The org keeping the newest `events` System Log events.
+    pub fn with_log_capacity(mut self, events: usize) -> Self {
+        self.log = SystemLog::with_capacity(events);
+        self
+    }
+
+    /// The org's System Log.
+    pub fn system_log(&self) -> &SystemLog {
+        &self.log
+    }
+
+    /// Records an event, published now.
+    pub fn record(&self, e: Entry) {
+        self.log.record(self.clock.now_datetime(), e);
+    }
+
+    /// Records a change an admin made (API or console) to `target`.
+    pub(crate) fn record_admin_change(
+        &self,
+        event_type: &'static str,
+        message: &'static str,
+        target: Party,
+    ) {
+        self.record(
+            Entry::new(event_type, message)
+                .actor(Self::admin_actor())
+                .target(target),
+        );
+    }
+
+    /// The actor of changes made with the API token or the console: Okta's system principal
+    /// (the token names no user here).
+    pub fn admin_actor() -> Party {
+        Party {
+            id: "system".to_owned(),
+            type_: "SystemPrincipal",
+            alternate_id: "system@okta.com".to_owned(),
+            display_name: "Okta System".to_owned(),
+        }
     }
 
     /// The org's id (`00o…`), the `idp` claim of local users.

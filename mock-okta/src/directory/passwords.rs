@@ -40,6 +40,14 @@ impl Directory {
                     user.status = UserStatus::LockedOut;
                     user.status_changed = Some(now);
                     user.last_updated = now;
+                    let party = user.party();
+                    drop(store);
+                    self.record(
+                        super::Entry::new("user.account.lock", "Max sign in attempts exceeded")
+                            .actor(party.clone())
+                            .target(party)
+                            .failed("LOCKED_OUT"),
+                    );
                 }
             }
             return Err(SignInRefusal::WrongPassword);
@@ -49,6 +57,38 @@ impl Directory {
             return Err(SignInRefusal::NotActive);
         }
         Ok(user.clone())
+    }
+
+    /// Records a hosted sign-in's `user.session.start`: SUCCESS, or FAILURE with Okta's
+    /// reason.
+    pub fn record_session_start(&self, login: &str, result: &Result<User, SignInRefusal>) {
+        let e = super::Entry::new("user.session.start", "User login to Okta")
+            .legacy("core.user_auth.login_success");
+        let e = match result {
+            Ok(user) => e.actor(user.party()),
+            Err(why) => {
+                let actor = self.user(login).map(|u| u.party()).unwrap_or(super::Party {
+                    id: "unknown".to_owned(),
+                    type_: "User",
+                    alternate_id: login.to_owned(),
+                    display_name: "unknown".to_owned(),
+                });
+                let reason = match why {
+                    SignInRefusal::LockedOut => "LOCKED_OUT",
+                    SignInRefusal::NotActive => "USER_NOT_ACTIVE",
+                    SignInRefusal::NoSuchUser | SignInRefusal::WrongPassword => {
+                        "INVALID_CREDENTIALS"
+                    }
+                };
+                super::Entry {
+                    legacy_event_type: Some("core.user_auth.login_failed"),
+                    ..e
+                }
+                .actor(actor)
+                .failed(reason)
+            }
+        };
+        self.record(e);
     }
 
     /// `lifecycle/expire_password`: the user must choose a new password at the next sign-in.
@@ -66,7 +106,14 @@ impl Directory {
         user.status = UserStatus::PasswordExpired;
         user.status_changed = Some(now);
         user.last_updated = now;
-        Ok(user.clone())
+        let user = user.clone();
+        drop(store);
+        self.record_admin_change(
+            "user.account.expire_password",
+            "Expire password",
+            user.party(),
+        );
+        Ok(user)
     }
 
     /// `lifecycle/reset_password`: the user is in `RECOVERY`, unable to sign in until a new
@@ -88,7 +135,14 @@ impl Directory {
         user.status_changed = Some(now);
         user.last_updated = now;
         user.failed_attempts = 0;
-        Ok(user.clone())
+        let user = user.clone();
+        drop(store);
+        self.record_admin_change(
+            "user.account.reset_password",
+            "Reset password",
+            user.party(),
+        );
+        Ok(user)
     }
 
     /// The new password set through a reset link: the user is active again.
@@ -158,7 +212,14 @@ impl Directory {
             user.status_changed = Some(now);
         }
         user.last_updated = now;
-        Ok(user.clone())
+        let user = user.clone();
+        drop(store);
+        self.record(
+            super::Entry::new("user.account.update_password", "User update password for Okta")
+                .actor(user.party())
+                .target(user.party()),
+        );
+        Ok(user)
     }
 }
 

@@ -29,6 +29,30 @@ pub struct AccessPolicy {
     pub rules: Vec<PolicyRule>,
 }
 
+impl AccessPolicy {
+    /// The policy as the target of an admin change (Okta's `PolicyEntity`).
+    pub fn party(&self) -> super::Party {
+        super::Party {
+            id: self.id.clone(),
+            type_: "PolicyEntity",
+            alternate_id: "unknown".to_owned(),
+            display_name: self.name.clone(),
+        }
+    }
+}
+
+impl PolicyRule {
+    /// The rule as the target of an admin change.
+    pub fn party(&self) -> super::Party {
+        super::Party {
+            id: self.id.clone(),
+            type_: "PolicyRule",
+            alternate_id: "unknown".to_owned(),
+            display_name: self.name.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyRule {
     /// `0pr…`
@@ -216,6 +240,8 @@ impl Directory {
             rules: Vec::new(),
         };
         store.policies.push(policy.clone());
+        drop(store);
+        self.record_admin_change("policy.lifecycle.create", "Create policy", policy.party());
         Ok(policy)
     }
 
@@ -245,7 +271,10 @@ impl Directory {
         }
         policy.clients = clients;
         policy.last_updated = now;
-        Ok(policy.clone())
+        let policy = policy.clone();
+        drop(store);
+        self.record_admin_change("policy.lifecycle.update", "Update policy", policy.party());
+        Ok(policy)
     }
 
     pub fn set_policy_status(&self, id: &str, active: bool) -> DirResult<AccessPolicy> {
@@ -258,14 +287,32 @@ impl Directory {
             .ok_or_else(|| policy_not_found(id))?;
         policy.active = active;
         policy.last_updated = now;
-        Ok(policy.clone())
+        let policy = policy.clone();
+        drop(store);
+        let (event_type, message) = if active {
+            ("policy.lifecycle.activate", "Activate policy")
+        } else {
+            ("policy.lifecycle.deactivate", "Deactivate policy")
+        };
+        self.record_admin_change(event_type, message, policy.party());
+        Ok(policy)
     }
 
     pub fn delete_policy(&self, id: &str) -> DirResult<()> {
         let mut store = self.write();
+        let gone = store
+            .policies
+            .iter()
+            .find(|p| p.id == id)
+            .map(AccessPolicy::party);
         super::remove_by_id(&mut store.policies, id, "AuthorizationServerPolicy", |p| {
             &p.id
-        })
+        })?;
+        drop(store);
+        if let Some(p) = gone {
+            self.record_admin_change("policy.lifecycle.delete", "Delete policy", p);
+        }
+        Ok(())
     }
 
     /// A policy's rules, by priority.
@@ -312,6 +359,8 @@ impl Directory {
             last_updated: now,
         };
         policy.rules.push(rule.clone());
+        drop(store);
+        self.record_admin_change("policy.rule.add", "Add policy rule", rule.party());
         Ok(rule)
     }
 
@@ -351,7 +400,10 @@ impl Directory {
         rule.users = fields.users;
         rule.scopes = fields.scopes;
         rule.last_updated = now;
-        Ok(rule.clone())
+        let rule = rule.clone();
+        drop(store);
+        self.record_admin_change("policy.rule.update", "Update policy rule", rule.party());
+        Ok(rule)
     }
 
     /// `lifecycle/activate` and `lifecycle/deactivate` of a rule.
@@ -374,7 +426,15 @@ impl Directory {
             .ok_or_else(|| rule_not_found(rule_id))?;
         rule.active = active;
         rule.last_updated = now;
-        Ok(rule.clone())
+        let rule = rule.clone();
+        drop(store);
+        let (event_type, message) = if active {
+            ("policy.rule.activate", "Activate policy rule")
+        } else {
+            ("policy.rule.deactivate", "Deactivate policy rule")
+        };
+        self.record_admin_change(event_type, message, rule.party());
+        Ok(rule)
     }
 
     pub fn delete_policy_rule(&self, policy_id: &str, rule_id: &str) -> DirResult<()> {
@@ -384,12 +444,18 @@ impl Directory {
             .iter_mut()
             .find(|p| p.id == policy_id)
             .ok_or_else(|| policy_not_found(policy_id))?;
+        let rule = policy.rules.iter().find(|r| r.id == rule_id).cloned();
         super::remove_by_id(
             &mut policy.rules,
             rule_id,
             "AuthorizationServerPolicyRule",
             |r| &r.id,
-        )
+        )?;
+        drop(store);
+        if let Some(rule) = rule {
+            self.record_admin_change("policy.rule.delete", "Delete policy rule", rule.party());
+        }
+        Ok(())
     }
 
     /// Okta's evaluation on the `default` server: the first active policy (by priority)

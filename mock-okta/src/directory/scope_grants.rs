@@ -15,6 +15,7 @@ pub const OKTA_SCOPES: &[&str] = &[
     "okta.authorizationServers.manage",
     "okta.groups.read",
     "okta.groups.manage",
+    "okta.logs.read",
     "okta.roles.read",
     "okta.roles.manage",
     "okta.sessions.read",

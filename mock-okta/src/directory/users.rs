@@ -71,6 +71,16 @@ impl User {
     fn profile_str(&self, key: &str) -> Option<&str> {
         self.profile.get(key).and_then(Value::as_str)
     }
+    /// The user as a System Log actor or target.
+    pub fn party(&self) -> super::Party {
+        super::Party {
+            id: self.id.clone(),
+            type_: "User",
+            alternate_id: self.login().to_owned(),
+            display_name: self.display_name(),
+        }
+    }
+
     pub fn login(&self) -> &str {
         self.profile_str("login").unwrap_or_default()
     }
@@ -274,6 +284,13 @@ impl Directory {
             }
         }
         store.users.insert(user.id.clone(), user.clone());
+        drop(store);
+        self.record(
+            super::Entry::new("user.lifecycle.create", "Create Okta user")
+                .legacy("core.user.config.user_creation.success")
+                .actor(Self::admin_actor())
+                .target(user.party()),
+        );
         Ok(user)
     }
 
@@ -395,6 +412,19 @@ impl Directory {
                 app.users.shift_remove(&user.id);
             }
         }
+        drop(store);
+        let (event_type, message) = match op {
+            "activate" | "reactivate" => ("user.lifecycle.activate", "Activate Okta user"),
+            "deactivate" => ("user.lifecycle.deactivate", "Deactivate Okta user"),
+            "suspend" => ("user.lifecycle.suspend", "Suspend Okta user"),
+            "unsuspend" => ("user.lifecycle.unsuspend", "Unsuspend Okta user"),
+            _ => ("user.account.unlock", "Unlock user account"),
+        };
+        self.record(
+            super::Entry::new(event_type, message)
+                .actor(Self::admin_actor())
+                .target(user.party()),
+        );
         Ok(user)
     }
 

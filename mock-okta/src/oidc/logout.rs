@@ -98,6 +98,13 @@ async fn logout(
         && Some(s.user_id.as_str()) == v.str("sub")
     {
         state.ledger.end_session(&s.id);
+        if let Ok(user) = state.dir.user(&s.user_id) {
+            state.dir.record(
+                crate::directory::Entry::new("user.session.end", "User logout from Okta")
+                    .legacy("core.user_auth.logout_success")
+                    .actor(user.party()),
+            );
+        }
         if let Some(c) = signin::clear_session_cookie(state) {
             res.headers_mut().append(header::SET_COOKIE, c);
         }

@@ -31,10 +31,34 @@ pub async fn token_post(
 ) -> Response {
     let answer = async {
         let (req, app) = authenticated(req, &state, server, paths::TOKEN)?;
-        exchange(&Issuer::from_ref(&state), server, &app, req.form.pairs()).await
+        let answer = exchange(&Issuer::from_ref(&state), server, &app, req.form.pairs()).await;
+        record_grant(&state, &app, param(req.form.pairs(), "grant_type"), &answer);
+        answer
     }
     .await;
     respond(&state, answer.map(Json))
+}
+
+/// The System Log's `app.oauth2.token.grant`: the grant type, and a refused grant as a
+/// FAILURE with its OAuth error.
+fn record_grant(
+    state: &AppState,
+    app: &App,
+    grant_type: Option<&str>,
+    answer: &Result<TokenResponse, OAuthError>,
+) {
+    let mut e =
+        crate::directory::Entry::new("app.oauth2.token.grant", "OAuth2 token grant request")
+            .actor(app.party())
+            .debug("grantType", grant_type.unwrap_or_default());
+    if let Err(err) = answer {
+        e = e
+            .failed(err.error)
+            .debug("errorDescription", err.description.clone());
+    } else if let Ok(ok) = answer {
+        e = e.debug("grantedScopes", ok.scope.clone());
+    }
+    state.dir.record(e);
 }
 
 /// The success body, in Okta's key order.

@@ -42,7 +42,9 @@ pub(super) async fn authn(
     let (Some(username), Some(password)) = (req.username, req.password) else {
         return ApiError::authentication_failed().into_response();
     };
-    let Some(user) = state.dir.authenticate(&username, &password) else {
+    let checked = state.dir.check_sign_in(&username, &password);
+    state.dir.record_session_start(&username, &checked);
+    let Ok(user) = checked else {
         return ApiError::authentication_failed().into_response();
     };
     let body = if user.status == UserStatus::PasswordExpired {

@@ -204,7 +204,9 @@ async fn answer_submit(State(state): State<AppState>, BrowserForm(form): Browser
         return pages::identify(state_token, "", None);
     };
     let refuse = |why: &str| pages::challenge(state_token, &identifier, Some(why));
-    let user = match state.dir.check_sign_in(&identifier, passcode) {
+    let checked = state.dir.check_sign_in(&identifier, passcode);
+    state.dir.record_session_start(&identifier, &checked);
+    let user = match checked {
         Ok(user) => user,
         Err(SignInRefusal::NoSuchUser) => {
             return pages::identify(

@@ -353,3 +353,35 @@ fn lists_group(claims: &serde_json::Value, group: &str) -> bool {
             .any(|a| a.iter().any(|v| v == group))
     })
 }
+
+/// Reads Okta's System Log with the API token: an event of this type whose actor is the person,
+/// with this outcome (`SUCCESS`, `FAILURE`), published since the scenario started.
+#[then(expr = "Okta's System Log has a {string} event for {person} with outcome {string}")]
+async fn system_log_has(
+    w: &mut E2eWorld,
+    event_type: String,
+    who: Person,
+    outcome: String,
+) -> anyhow::Result<()> {
+    let login = w.okta_account(who).login.clone();
+    let elapsed = time::Duration::try_from(w.started.elapsed()).unwrap_or_default();
+    // A few seconds' allowance for the org's clock against this machine's.
+    let since = time::OffsetDateTime::now_utc() - elapsed - time::Duration::seconds(5);
+    let until = time::OffsetDateTime::now_utc() + time::Duration::minutes(5);
+    let rfc = |t: time::OffsetDateTime| {
+        t.format(&time::format_description::well_known::Rfc3339)
+            .context("a time that cannot be written")
+    };
+    let filter = format!(
+        "eventType eq \"{event_type}\" and actor.alternateId eq \"{login}\" and outcome.result eq \"{outcome}\""
+    );
+    let found = w
+        .okta_api()
+        .log_events(&rfc(since)?, &rfc(until)?, &filter)
+        .await?;
+    anyhow::ensure!(
+        !found.is_empty(),
+        "Okta's System Log has no {event_type} event for {login} with outcome {outcome} since the scenario started"
+    );
+    Ok(())
+}

@@ -226,6 +226,26 @@ pub struct App {
 }
 
 impl App {
+    /// The app integration as the target of an admin change (Okta's `AppInstance`).
+    pub fn instance_party(&self) -> crate::directory::Party {
+        crate::directory::Party {
+            id: self.id.clone(),
+            type_: "AppInstance",
+            alternate_id: self.label.clone(),
+            display_name: self.label.clone(),
+        }
+    }
+
+    /// The app as a System Log actor or target (Okta's `PublicClientApp`).
+    pub fn party(&self) -> crate::directory::Party {
+        crate::directory::Party {
+            id: self.credentials.client_id.clone(),
+            type_: "PublicClientApp",
+            alternate_id: self.credentials.client_id.clone(),
+            display_name: self.label.clone(),
+        }
+    }
+
     /// Whether the app's tile shows on the dashboard: Okta-initiated login on, an initiate
     /// login URI, the icon displayed and the app active.
     pub fn shows_tile(&self) -> bool {
@@ -287,6 +307,19 @@ impl Directory {
         parts.apply_to(&mut app);
         store.trust_app_origins(&app, now);
         store.apps.insert(id, app.clone());
+        drop(store);
+        self.record_admin_change(
+            "application.lifecycle.create",
+            "Create application",
+            app.instance_party(),
+        );
+        if activate {
+            self.record_admin_change(
+                "application.lifecycle.activate",
+                "Activate application",
+                app.instance_party(),
+            );
+        }
         Ok(app)
     }
 
@@ -372,7 +405,15 @@ impl Directory {
             AppStatus::Inactive
         };
         app.last_updated = now;
-        Ok(app.clone())
+        let app = app.clone();
+        drop(store);
+        let (event_type, message) = if active {
+            ("application.lifecycle.activate", "Activate application")
+        } else {
+            ("application.lifecycle.deactivate", "Deactivate application")
+        };
+        self.record_admin_change(event_type, message, app.instance_party());
+        Ok(app)
     }
 
     /// Deletes an app; it must be deactivated first (E0000056 otherwise).
@@ -385,7 +426,14 @@ impl Directory {
         if app.status == AppStatus::Active {
             return Err(DirError::AppActive);
         }
-        store.apps.shift_remove(id);
+        if let Some(app) = store.apps.shift_remove(id) {
+            drop(store);
+            self.record_admin_change(
+                "application.lifecycle.delete",
+                "Delete application",
+                app.instance_party(),
+            );
+        }
         Ok(())
     }
 }

@@ -205,7 +205,10 @@ async fn authorize(
                 state.ledger.drop_pending(&r.key);
             }
             match issue(&Issuer::from_ref(state), server, &req, user, session).await {
-                Ok(d) => deliver(d, extra),
+                Ok(d) => {
+                    record_sso(&state.dir, &req, user);
+                    deliver(d, extra)
+                }
                 Err(err) if err.is::<ClaimError>() => {
                     tracing::info!(%err, "a claim could not be made");
                     refuse(&OAuthError::invalid_request(err.to_string()))
@@ -219,6 +222,29 @@ async fn authorize(
                 }
             }
         }
+    }
+}
+
+/// The System Log's record of an app sign-in through authorize: `user.authentication.sso`,
+/// and `app.oauth2.authorize.code` when a code was issued.
+fn record_sso(dir: &crate::directory::Directory, req: &AuthorizeRequest, user: &User) {
+    use crate::directory::Entry;
+    dir.record(
+        Entry::new("user.authentication.sso", "User single sign on to app")
+            .legacy("app.auth.sso")
+            .actor(user.party())
+            .target(req.app.party()),
+    );
+    if req.response_type.code {
+        dir.record(
+            Entry::new(
+                "app.oauth2.authorize.code",
+                "OAuth2 authorization code request",
+            )
+            .actor(user.party())
+            .target(req.app.party())
+            .debug("grantedScopes", req.scopes.join(" ")),
+        );
     }
 }
 

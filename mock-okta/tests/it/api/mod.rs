@@ -9,6 +9,7 @@ mod client_secrets;
 mod errors;
 mod groups;
 mod links;
+mod logs;
 mod oauth_for_okta;
 mod passwords;
 mod policies;

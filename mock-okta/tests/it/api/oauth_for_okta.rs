@@ -98,6 +98,26 @@ async fn oauth_for_okta_service_app_calls_the_api_within_its_granted_scopes() {
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.json["errorCode"], "E0000011");
 
+    // The System Log reads with okta.logs.read, and only with it.
+    let res = with(Method::GET, "/api/v1/logs", &access).await;
+    assert_eq!(
+        res.status,
+        StatusCode::FORBIDDEN,
+        "logs need okta.logs.read"
+    );
+    let res = h
+        .api(Method::POST, &format!("/api/v1/apps/{app_id}/grants"))
+        .json(&json!({"issuer": h.base, "scopeId": "okta.logs.read"}))
+        .reply()
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let res = ask("okta.logs.read").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let logs_token = res.json["access_token"].as_str().unwrap().to_owned();
+    let res = with(Method::GET, "/api/v1/logs", &logs_token).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert!(res.json.is_array());
+
     // Once the grant is revoked, the scope cannot be had again.
     let gid = grant["id"].as_str().unwrap();
     let res = h

@@ -340,3 +340,47 @@ async fn every_invalid_app_form_is_refused_inline_and_changes_nothing() {
     assert!(html.contains("<option value=\"OKTA_OR_APP\" selected>Either Okta or App</option>"));
     assert!(html.contains("value=\"true\" data-se=\"display-application-icon\" checked>"));
 }
+
+#[tokio::test]
+async fn an_app_made_in_the_console_is_in_the_system_log_as_one_made_with_the_api() {
+    let h = Harness::start().await;
+    let b = admin(&h).await;
+    let t = token(&b, &h).await;
+    let id = create_in_console(
+        &b,
+        &h,
+        &t,
+        &[
+            ("label", "Kong Konnect"),
+            ("redirect_uris", KONNECT_LOGIN),
+            ("assignment", "everyone"),
+        ],
+    )
+    .await;
+    let r = get(
+        &h,
+        &format!("/api/v1/logs?filter=target.id%20eq%20%22{id}%22%20and%20eventType%20sw%20%22application.%22"),
+    )
+    .await;
+    let types: Vec<_> = r
+        .json
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| e["eventType"].clone())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            json!("application.lifecycle.create"),
+            json!("application.lifecycle.activate")
+        ]
+    );
+    // The console's own sign-in is a hosted sign-in too.
+    let r = get(
+        &h,
+        "/api/v1/logs?filter=eventType%20eq%20%22user.session.start%22",
+    )
+    .await;
+    assert_eq!(r.json[0]["actor"]["alternateId"], ADMIN.0);
+}

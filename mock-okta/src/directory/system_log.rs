@@ -1,0 +1,345 @@
+//! Okta's System Log: what happened in the org, as `LogEvent`s, newest kept.
+//!
+//! Events are stored already in Okta's JSON shape (`uuid`, `published`, `eventType`,
+//! `actor`, `client`, `outcome`, `target`, …), so the API renders them as they are and a
+//! `filter` reads any field by its dotted path. At most [`SystemLog::capacity`] events are
+//! kept; the oldest is dropped when a new one arrives, so memory never grows without bound.
+
+use std::{
+    collections::VecDeque,
+    sync::{Arc, Mutex, MutexGuard},
+};
+
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+
+use crate::clock::okta_timestamp;
+
+/// How many events the System Log keeps by default.
+pub const DEFAULT_LOG_CAPACITY: usize = 10_000;
+
+/// One event: when, its place in the log (a cursor that never repeats), and its JSON.
+#[derive(Debug, Clone)]
+pub struct LogEvent {
+    pub seq: u64,
+    pub published: OffsetDateTime,
+    pub body: Value,
+}
+
+impl LogEvent {
+    /// Whether every keyword (lower case) appears in one of the event's values, ignoring
+    /// case: Okta's `q`. Field names do not count.
+    pub fn has_keywords(&self, keywords: &[String]) -> bool {
+        let mut text = String::new();
+        let mut stack = vec![&self.body];
+        while let Some(v) = stack.pop() {
+            match v {
+                Value::Object(m) => stack.extend(m.values()),
+                Value::Array(items) => stack.extend(items.iter()),
+                Value::String(s) => {
+                    text.push_str(&s.to_lowercase());
+                    text.push('\n');
+                }
+                Value::Null => {}
+                other => {
+                    text.push_str(&other.to_string());
+                    text.push('\n');
+                }
+            }
+        }
+        keywords.iter().all(|k| text.contains(k.as_str()))
+    }
+
+    /// The values at a dotted path (`actor.alternateId`, `target.id`): an array on the way
+    /// yields a value per element.
+    pub fn values(&self, path: &str) -> Vec<String> {
+        let mut at = vec![&self.body];
+        for key in path.split('.') {
+            at = at
+                .into_iter()
+                .flat_map(|v| match v {
+                    Value::Array(items) => items.iter().filter_map(|i| i.get(key)).collect(),
+                    other => other.get(key).into_iter().collect::<Vec<_>>(),
+                })
+                .collect();
+        }
+        at.into_iter()
+            .flat_map(|v| match v {
+                Value::Array(items) => items.iter().collect(),
+                other => vec![other],
+            })
+            .filter_map(|v| match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Null | Value::Object(_) | Value::Array(_) => None,
+                other => Some(other.to_string()),
+            })
+            .collect()
+    }
+}
+
+/// Who did it or what it was done to: Okta's `actor` / `target` entries.
+#[derive(Debug, Clone)]
+pub struct Party {
+    pub id: String,
+    pub type_: &'static str,
+    pub alternate_id: String,
+    pub display_name: String,
+}
+
+impl Party {
+    fn json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "type": self.type_,
+            "alternateId": self.alternate_id,
+            "displayName": self.display_name,
+            "detailEntry": null,
+        })
+    }
+}
+
+/// The request an event came from (Okta's `client`).
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    pub user_agent: Option<String>,
+    pub ip_address: Option<String>,
+}
+
+/// What is recorded: the event type, its message, who, to what, and how it ended.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub event_type: &'static str,
+    pub display_message: &'static str,
+    pub legacy_event_type: Option<&'static str>,
+    pub actor: Option<Party>,
+    pub targets: Vec<Party>,
+    pub origin: Origin,
+    /// `Err(reason)`: a FAILURE with Okta's reason (`INVALID_CREDENTIALS`, `invalid_grant`).
+    pub outcome: Result<(), String>,
+    pub debug_data: serde_json::Map<String, Value>,
+}
+
+impl Entry {
+    pub fn new(event_type: &'static str, display_message: &'static str) -> Self {
+        Self {
+            event_type,
+            display_message,
+            legacy_event_type: None,
+            actor: None,
+            targets: Vec::new(),
+            origin: Origin::default(),
+            outcome: Ok(()),
+            debug_data: serde_json::Map::new(),
+        }
+    }
+
+    pub fn actor(mut self, p: Party) -> Self {
+        self.actor = Some(p);
+        self
+    }
+
+    pub fn target(mut self, p: Party) -> Self {
+        self.targets.push(p);
+        self
+    }
+
+    pub fn origin(mut self, o: Origin) -> Self {
+        self.origin = o;
+        self
+    }
+
+    pub fn failed(mut self, reason: impl Into<String>) -> Self {
+        self.outcome = Err(reason.into());
+        self
+    }
+
+    pub fn legacy(mut self, t: &'static str) -> Self {
+        self.legacy_event_type = Some(t);
+        self
+    }
+
+    pub fn debug(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.debug_data.insert(key.to_owned(), value.into());
+        self
+    }
+}
+
+#[derive(Debug)]
+struct Inner {
+    events: VecDeque<LogEvent>,
+    next_seq: u64,
+}
+
+/// The log; cheap to clone, shared by every surface.
+#[derive(Debug, Clone)]
+pub struct SystemLog {
+    inner: Arc<Mutex<Inner>>,
+    capacity: usize,
+}
+
+impl Default for SystemLog {
+    fn default() -> Self {
+        Self::with_capacity(DEFAULT_LOG_CAPACITY)
+    }
+}
+
+impl SystemLog {
+    /// A log keeping the newest `capacity` events (at least one).
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            inner: Arc::new(Mutex::new(Inner {
+                events: VecDeque::new(),
+                next_seq: 1,
+            })),
+            capacity: capacity.max(1),
+        }
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Records an event published at `now`.
+    pub fn record(&self, now: OffsetDateTime, e: Entry) {
+        let (result, reason) = match &e.outcome {
+            Ok(()) => ("SUCCESS", Value::Null),
+            Err(r) => ("FAILURE", Value::String(r.clone())),
+        };
+        let severity = if e.outcome.is_ok() { "INFO" } else { "WARN" };
+        let uuid = uuid_v4();
+        let transaction = crate::ids::request_id();
+        let body = json!({
+            "uuid": uuid,
+            "published": okta_timestamp(now),
+            "eventType": e.event_type,
+            "version": "0",
+            "severity": severity,
+            "legacyEventType": e.legacy_event_type,
+            "displayMessage": e.display_message,
+            "actor": e.actor.as_ref().map(Party::json),
+            "client": {
+                "userAgent": {
+                    "rawUserAgent": e.origin.user_agent,
+                    "os": null,
+                    "browser": null,
+                },
+                "zone": "null",
+                "device": null,
+                "id": null,
+                "ipAddress": e.origin.ip_address,
+                "geographicalContext": null,
+            },
+            "outcome": { "result": result, "reason": reason },
+            "target": e.targets.iter().map(Party::json).collect::<Vec<_>>(),
+            "transaction": { "type": "WEB", "id": transaction, "detail": {} },
+            "debugContext": { "debugData": e.debug_data },
+            "authenticationContext": {
+                "authenticationProvider": null,
+                "credentialProvider": null,
+                "credentialType": null,
+                "issuer": null,
+                "externalSessionId": null,
+                "interface": null,
+                "authenticationStep": 0,
+            },
+            "securityContext": {
+                "asNumber": null,
+                "asOrg": null,
+                "isp": null,
+                "domain": null,
+                "isProxy": null,
+            },
+            "request": { "ipChain": [] },
+        });
+        let mut inner = self.lock();
+        let seq = inner.next_seq;
+        inner.next_seq += 1;
+        inner.events.push_back(LogEvent {
+            seq,
+            published: now,
+            body,
+        });
+        while inner.events.len() > self.capacity {
+            inner.events.pop_front();
+        }
+    }
+
+    /// Every event kept, oldest first.
+    pub fn events(&self) -> Vec<LogEvent> {
+        self.lock().events.iter().cloned().collect()
+    }
+
+    /// Forgets every event (the seed is not an admin action: the log starts empty after it).
+    pub fn clear(&self) {
+        self.lock().events.clear();
+    }
+}
+
+/// A random RFC 4122 version-4 UUID, as Okta's event ids are.
+fn uuid_v4() -> String {
+    use rand::RngExt as _;
+    let mut b: [u8; 16] = rand::rng().random();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_only_the_newest_events() {
+        let log = SystemLog::with_capacity(2);
+        let now = OffsetDateTime::now_utc();
+        for t in ["a.one", "b.two", "c.three"] {
+            log.record(now, Entry::new(t, "x"));
+        }
+        let kept: Vec<_> = log
+            .events()
+            .iter()
+            .map(|e| e.body["eventType"].clone())
+            .collect();
+        assert_eq!(kept, vec![json!("b.two"), json!("c.three")]);
+    }
+
+    #[test]
+    fn paths_reach_into_targets_and_outcomes() {
+        let log = SystemLog::default();
+        let p = |id: &str| Party {
+            id: id.into(),
+            type_: "User",
+            alternate_id: format!("{id}@example.com"),
+            display_name: id.into(),
+        };
+        log.record(
+            OffsetDateTime::now_utc(),
+            Entry::new("user.session.start", "User login to Okta")
+                .actor(p("u1"))
+                .target(p("u2"))
+                .target(p("u3"))
+                .failed("INVALID_CREDENTIALS"),
+        );
+        let e = &log.events()[0];
+        assert_eq!(e.values("target.id"), vec!["u2", "u3"]);
+        assert_eq!(e.values("outcome.reason"), vec!["INVALID_CREDENTIALS"]);
+        assert_eq!(e.values("outcome.result"), vec!["FAILURE"]);
+        assert_eq!(e.values("actor.alternateId"), vec!["u1@example.com"]);
+        assert!(e.values("nope.none").is_empty());
+        let uuid = e.body["uuid"].as_str().unwrap();
+        assert_eq!(uuid.len(), 36);
+        assert_eq!(&uuid[14..15], "4");
+    }
+}
