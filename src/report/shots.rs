@@ -78,12 +78,13 @@ pub fn decode_png(png_bytes: &[u8]) -> Result<Picture, String> {
     })
 }
 
-/// Samples per side averaged for each new pixel: enough to keep text from flickering into
-/// noise, few enough to stay cheap in an unoptimised build.
-const SAMPLES: usize = 3;
+/// At most this many samples per side are averaged for each new pixel: enough to keep text
+/// from flickering into noise, few enough to stay cheap in an unoptimised build.
+const MAX_SAMPLES: usize = 3;
 
 /// Scales down to `width` (never up), as RGB; each new pixel is the mean of a grid of
-/// [`SAMPLES`]² pixels spread over the area it covers.
+/// samples spread over the area it covers: one per source pixel the area spans per side,
+/// rounded up, and at most [`MAX_SAMPLES`] (so 2² for a 1280-wide window made 1000 wide).
 pub fn scale_to_width(img: &Picture, width: u32) -> Picture {
     if width == 0 || img.width <= width || img.height == 0 {
         return img.clone();
@@ -91,25 +92,29 @@ pub fn scale_to_width(img: &Picture, width: u32) -> Picture {
     let height = ((u64::from(img.height) * u64::from(width)) / u64::from(img.width)).max(1) as u32;
     let (sw, sh, ch) = (img.width as usize, img.height as usize, img.channels);
     let (dw, dh) = (width as usize, height as usize);
+    let samples = sw.div_ceil(dw).min(MAX_SAMPLES);
+    let n = (samples * samples) as u32;
+    // The centres of `samples` equal parts of the area a new pixel covers, per axis; the
+    // columns' offsets are the same for every row, so they are worked out once (this runs
+    // unoptimised in the test build, where each division and index check counts).
+    let centre = |k: usize, src: usize, dst: usize| ((2 * k + 1) * src) / (2 * dst * samples);
+    let columns: Vec<usize> = (0..dw * samples).map(|k| centre(k, sw, dw) * ch).collect();
+    let mut sums = vec![0u32; dw * 3];
     let mut pixels = Vec::with_capacity(dw * dh * 3);
-    let n = (SAMPLES * SAMPLES) as u32;
     for y in 0..dh {
-        for x in 0..dw {
-            let mut sum = [0u32; 3];
-            for i in 0..SAMPLES {
-                // The centres of SAMPLES equal parts of the area, per axis.
-                let sy = ((2 * y * SAMPLES + 2 * i + 1) * sh) / (2 * dh * SAMPLES);
-                let row = sy * sw;
-                for j in 0..SAMPLES {
-                    let sx = ((2 * x * SAMPLES + 2 * j + 1) * sw) / (2 * dw * SAMPLES);
-                    let p = (row + sx) * ch;
-                    sum[0] += u32::from(img.pixels[p]);
-                    sum[1] += u32::from(img.pixels[p + 1]);
-                    sum[2] += u32::from(img.pixels[p + 2]);
+        sums.fill(0);
+        for i in 0..samples {
+            let sy = centre(y * samples + i, sh, dh);
+            let row = &img.pixels[sy * sw * ch..(sy + 1) * sw * ch];
+            for (sum, offsets) in sums.chunks_exact_mut(3).zip(columns.chunks_exact(samples)) {
+                for &p in offsets {
+                    sum[0] += u32::from(row[p]);
+                    sum[1] += u32::from(row[p + 1]);
+                    sum[2] += u32::from(row[p + 2]);
                 }
             }
-            pixels.extend([(sum[0] / n) as u8, (sum[1] / n) as u8, (sum[2] / n) as u8]);
         }
+        pixels.extend(sums.iter().map(|s| (s / n) as u8));
     }
     Picture {
         width,
