@@ -16,6 +16,7 @@ use konnect_stub::KonnectStub;
 use mock_okta::MockOkta;
 use tracing::instrument::WithSubscriber as _;
 
+pub mod cargo;
 pub mod cli;
 pub mod control;
 pub mod guide;

@@ -2,12 +2,10 @@
 //! fails the browser run before any browser starts, and the message points at the line.
 //! (Runs the e2e runner itself through cargo, as a user would; no browser is needed.)
 
-use std::process::Command;
-
 #[test]
 fn a_step_that_matches_nothing_fails_the_run_and_names_its_line() {
     let root = env!("CARGO_MANIFEST_DIR");
-    let out = Command::new(env!("CARGO"))
+    let out = harness::cargo::command()
         .args(["test", "--quiet", "-p", "harness", "--test", "e2e", "--"])
         .args(["--browser", "chromium"])
         .env("E2E_FEATURES", format!("{root}/tests/fixtures/strict"))
