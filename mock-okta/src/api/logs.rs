@@ -5,11 +5,12 @@
 //! a `next` link, even when empty, so a client can follow it for events that arrive later.
 
 use axum::{Router, extract::State, response::Response, routing::get};
+use serde_json::Value;
 
 use super::{ApiError, ApiQuery, allow, expressions, page};
 use crate::{
     clock::parse_timestamp,
-    directory::{LogEvent, Page},
+    directory::{LogEvent, Page, system_log},
     state::AppState,
 };
 
@@ -106,13 +107,20 @@ async fn logs_list(State(state): State<AppState>, params: ApiQuery) -> Result<Re
     let all = state.dir.system_log().events();
     let newest_seq = all.last().map_or(0, |e| e.seq);
     let wanted = |e: &LogEvent| {
-        since.is_none_or(|s| e.published >= s)
+        let in_window = since.is_none_or(|s| e.published >= s)
             && until.is_none_or(|u| e.published < u)
-            && after.is_none_or(|a| if descending { e.seq < a } else { e.seq > a })
-            && exprs.iter().all(|x| x.matches(&|attr| e.values(attr)))
-            && e.has_keywords(&keywords)
+            && after.is_none_or(|a| if descending { e.seq < a } else { e.seq > a });
+        if !in_window {
+            return None;
+        }
+        let body = e.body();
+        (exprs
+            .iter()
+            .all(|x| x.matches(&|attr| system_log::values(&body, attr)))
+            && system_log::has_keywords(&body, &keywords))
+        .then_some((e.seq, body))
     };
-    let mut matching: Vec<&LogEvent> = all.iter().filter(|e| wanted(e)).collect();
+    let mut matching: Vec<(u64, Value)> = all.iter().filter_map(wanted).collect();
     if descending {
         matching.reverse();
     }
@@ -120,20 +128,20 @@ async fn logs_list(State(state): State<AppState>, params: ApiQuery) -> Result<Re
     matching.truncate(limit);
     let polling = since.is_some() && until.is_none() && !descending;
     let next = if more {
-        matching.last().map(|e| e.seq.to_string())
+        matching.last().map(|(seq, _)| seq.to_string())
     } else if polling {
         // A poll continues after the last event seen (or everything up to now).
         Some(
             matching
                 .last()
-                .map_or(after.unwrap_or(newest_seq), |e| e.seq)
+                .map_or(after.unwrap_or(newest_seq), |(seq, _)| *seq)
                 .to_string(),
         )
     } else {
         None
     };
     let listed = Page {
-        items: matching.into_iter().map(|e| e.body.clone()).collect(),
+        items: matching.into_iter().map(|(_, body)| body).collect(),
         next,
     };
     Ok(page(&state, "/api/v1/logs", &params, limit, listed))
