@@ -10,7 +10,8 @@
 //! show what a step waits for), E2E_FEATURES (another folder of feature files), E2E_OUT
 //! (where reports and artifacts go; default target/e2e), E2E_REPORT_MODEL=1 (also write the
 //! HTML report's data as report-model.json), E2E_TLS=1 (over https, the browsers trusting the
-//! local CA: see `support::trust`).
+//! local CA: see `support::trust`), E2E_SCREENSHOTS (`steps`, the default: the report has a
+//! screenshot after every step that used the browser; `failures`: only a failed step's).
 //!
 //! Strict: before any browser starts, every step of the selected scenarios must match
 //! exactly one step definition under its keyword; otherwise the run fails and says where.
@@ -48,6 +49,10 @@ struct Custom {
     /// Which browsers to run the scenarios in.
     #[arg(long, value_enum, default_value = "all", env = "E2E_BROWSER")]
     browser: Which,
+    /// The report's screenshots: after every step that used the browser, or only of a failed
+    /// step (in its failure artifacts, which every run saves).
+    #[arg(long, value_enum, default_value = "steps", env = "E2E_SCREENSHOTS")]
+    screenshots: support::recording::Screenshots,
 }
 
 fn concurrency(target: &Target) -> usize {
@@ -81,6 +86,7 @@ async fn main() -> ExitCode {
         Which::Firefox => vec![BrowserKind::Firefox],
         Which::All => vec![BrowserKind::Chromium, BrowserKind::Firefox],
     };
+    support::recording::set_screenshots(opts.custom.screenshots);
     let out = support::out_dir();
     if let Err(e) = support::artifacts::fresh_output(&out) {
         eprintln!("e2e: cannot prepare {}: {e}", out.display());

@@ -24,6 +24,26 @@ use harness::report::{self, Status};
 
 use super::world::E2eWorld;
 
+/// When the report gets a screenshot (`--screenshots`, `E2E_SCREENSHOTS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Screenshots {
+    /// After every step that used the browser.
+    Steps,
+    /// Only of a failed step, in its failure artifacts (saved whatever this says).
+    Failures,
+}
+
+static SCREENSHOTS: OnceLock<Screenshots> = OnceLock::new();
+
+/// Set once, from the command line, before any scenario runs.
+pub fn set_screenshots(s: Screenshots) {
+    let _ = SCREENSHOTS.set(s);
+}
+
+fn screenshots_after_steps() -> bool {
+    SCREENSHOTS.get().is_none_or(|s| *s == Screenshots::Steps)
+}
+
 /// cucumber's own collection of the step definitions, to find the real step by the same rules.
 fn definitions() -> &'static Collection<E2eWorld> {
     static ALL: OnceLock<Collection<E2eWorld>> = OnceLock::new();
@@ -75,6 +95,7 @@ fn recorded(world: &mut E2eWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
         let duration_ms = started.elapsed().as_millis() as u64;
         world.add_cost(|c| c.steps_ms += duration_ms);
         if world.browser_used.get()
+            && screenshots_after_steps()
             && let Some(pending) = world.screenshot().await
         {
             world.pending_shots.push((world.steps.len(), pending));
