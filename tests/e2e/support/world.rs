@@ -83,7 +83,9 @@ pub struct Journals {
 /// A delay put on an Okta endpoint, longer than Konnect waits for it.
 #[derive(Debug, Clone, Copy)]
 pub struct SlowOkta {
-    pub since: std::time::Instant,
+    /// Konnect's journal's name for its calls to the slowed endpoint (`token`, `userinfo`,
+    /// `jwks`, `discovery`), or `None` for one Konnect never calls.
+    pub konnect_call: Option<&'static str>,
     pub delay: std::time::Duration,
     /// How long Konnect waits for each request to the identity provider.
     pub konnect_waits: std::time::Duration,
