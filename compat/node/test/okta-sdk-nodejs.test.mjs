@@ -313,6 +313,22 @@ test('applicationApi: assign a group and a user to an app, list and unassign', a
   assert.ok(users.some((u) => u.id === user.id));
   const one = await client.applicationApi.getApplicationUser({ appId: app.id, userId: user.id });
   assert.equal(one.id, user.id);
+  // Update an application user: the username, then the app's profile of the user.
+  const renamed = await client.applicationApi.updateApplicationUser({
+    appId: app.id,
+    userId: user.id,
+    appUser: { credentials: { userName: 'sdk-name' } },
+  });
+  assert.equal(renamed.credentials?.userName, 'sdk-name');
+  const profiled = await client.applicationApi.updateApplicationUser({
+    appId: app.id,
+    userId: user.id,
+    appUser: { profile: { team: 'blue' } },
+  });
+  assert.equal(profiled.profile?.team, 'blue');
+  const reread = await client.applicationApi.getApplicationUser({ appId: app.id, userId: user.id });
+  assert.equal(reread.credentials?.userName, 'sdk-name');
+  assert.equal(reread.profile?.team, 'blue');
 
   const groupApps = await collect(
     await client.groupApi.listAssignedApplicationsForGroup({ groupId: group.id }),

@@ -12,6 +12,9 @@ from okta.client import Client
 from okta.models import (
     AddGroupRequest,
     AppUserAssignRequest,
+    AppUserCredentialsRequestPayload,
+    AppUserProfileRequestPayload,
+    AppUserUpdateRequest,
     ApplicationGroupAssignment,
     AssignRoleToUserRequest,
     CreateUserRequest,
@@ -278,6 +281,29 @@ async def test_assign_group_and_user_to_app(client, created):
     assert user.id in [u.id for u in users]
     one, _ = check(await client.get_application_user(app.id, user.id))
     assert one.id == user.id
+    # Update an application user: the username, then the app's profile of the user (the
+    # SDK's request is one or the other).
+    renamed, _ = check(
+        await client.update_application_user(
+            app.id,
+            user.id,
+            AppUserUpdateRequest(
+                AppUserCredentialsRequestPayload.from_dict({"credentials": {"userName": "sdk-name"}})
+            ),
+        )
+    )
+    assert renamed.credentials.user_name == "sdk-name"
+    profiled, _ = check(
+        await client.update_application_user(
+            app.id,
+            user.id,
+            AppUserUpdateRequest(AppUserProfileRequestPayload.from_dict({"profile": {"team": "blue"}})),
+        )
+    )
+    assert profiled.profile == {"team": "blue"}
+    reread, _ = check(await client.get_application_user(app.id, user.id))
+    assert reread.credentials.user_name == "sdk-name"
+    assert reread.profile == {"team": "blue"}
 
     group_apps, _ = check(await client.list_assigned_applications_for_group(group.id))
     assert [a.id for a in group_apps] == [app.id]

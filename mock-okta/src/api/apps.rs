@@ -10,6 +10,7 @@ use axum::{
     routing::{get, post},
 };
 use serde::Deserialize;
+use serde_json::{Map, Value};
 
 use super::{
     ApiError, ApiJson, ApiPath as Path, ApiQuery, OptionalJson, allow, expressions, no_content, ok,
@@ -17,7 +18,10 @@ use super::{
     views::{self, Assignment, Secret},
 };
 use crate::{
-    directory::{App, AppGroupsClaimInput, AppInput, Cause, DirError, paginate, starts_with_ci},
+    directory::{
+        App, AppGroupsClaimInput, AppInput, Cause, DirError, check_app_user_name, paginate,
+        starts_with_ci,
+    },
     state::AppState,
 };
 
@@ -44,7 +48,7 @@ pub(super) fn router() -> Router<AppState> {
             "/api/v1/apps/{app_id}/users/{user_id}",
             allow(
                 get(app_users_get)
-                    .post(app_users_get)
+                    .post(app_users_update)
                     .delete(app_users_unassign),
             ),
         )
@@ -219,12 +223,7 @@ fn assignments(state: &AppState, app: &App) -> Vec<(String, Assignment)> {
     let mut out: Vec<(String, Assignment)> = app
         .users
         .values()
-        .map(|au| {
-            (
-                au.user_id.clone(),
-                Assignment::Direct(au.created, au.last_updated),
-            )
-        })
+        .map(|au| (au.user_id.clone(), Assignment::Direct(au.clone())))
         .collect();
     let mut seen: HashSet<String> = out.iter().map(|(id, _)| id.clone()).collect();
     for ag in app.groups.values() {
@@ -269,6 +268,8 @@ async fn app_users_list(
 struct AssignUserBody {
     id: Option<String>,
     scope: Option<String>,
+    profile: Option<Map<String, Value>>,
+    credentials: Option<AppUserCredentials>,
 }
 
 async fn app_users_assign(
@@ -290,12 +291,69 @@ async fn app_users_assign(
     // The app first, so an unknown app is reported as such.
     state.dir.app(&app_id)?;
     let user = state.dir.user(&user_id)?;
-    let au = state.dir.assign_user(&app_id, &user.id)?;
+    let user_name = body.credentials.and_then(|c| c.user_name);
+    check_app_user_name(user_name.as_deref())?;
+    let mut au = state.dir.assign_user(&app_id, &user.id)?;
+    if body.profile.is_some() || user_name.is_some() {
+        au = state
+            .dir
+            .update_app_user(&app_id, &user.id, body.profile, user_name)?;
+    }
     Ok(ok(views::app_user(
         &state.org,
         &app_id,
         &user,
-        &Assignment::Direct(au.created, au.last_updated),
+        &Assignment::Direct(au),
+    )))
+}
+
+/// The body of "Update an application user": Okta's `AppUser`, of which the profile and the
+/// credentials' username can change (the rest is read-only and ignored, as Okta does).
+#[derive(Deserialize)]
+struct UpdateAppUserBody {
+    profile: Option<Map<String, Value>>,
+    credentials: Option<AppUserCredentials>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AppUserCredentials {
+    user_name: Option<String>,
+    password: Option<Value>,
+}
+
+async fn app_users_update(
+    State(state): State<AppState>,
+    Path((app_id, user_id)): Path<(String, String)>,
+    ApiJson(body): ApiJson<UpdateAppUserBody>,
+) -> Result<Response, ApiError> {
+    let app = state.dir.app(&app_id)?;
+    if !assignments(&state, &app)
+        .iter()
+        .any(|(uid, _)| *uid == user_id)
+    {
+        return Err(ApiError::not_found(&user_id, "AppUser"));
+    }
+    let (user_name, password) = body
+        .credentials
+        .map_or((None, None), |c| (c.user_name, c.password));
+    if password.is_some() {
+        // The published AppUserCredentials model's error for an app whose sign-in scheme
+        // takes no password (an OIDC app's users sign in through Okta).
+        return Err(ApiError::validation(
+            "credentials",
+            vec!["Credentials should not be set on this resource based on the scheme.".to_owned()],
+        ));
+    }
+    let au = state
+        .dir
+        .update_app_user(&app.id, &user_id, body.profile, user_name)?;
+    let user = state.dir.user(&user_id)?;
+    Ok(ok(views::app_user(
+        &state.org,
+        &app.id,
+        &user,
+        &Assignment::Direct(au),
     )))
 }
 

@@ -27,7 +27,7 @@ pub use apps::{
     App, AppGroup, AppInput, AppStatus, AppType, AppUser, ClientCredentials, CredentialsInput,
     HideInput, IdpInitiatedLogin, IdpInitiatedLoginInput, IdpMode, OAuthClientCredentialsInput,
     OAuthClientSettingsInput, OAuthSettings, RefreshTokenInput, SettingsInput, TokenAuthMethod,
-    VisibilityInput,
+    VisibilityInput, check_app_user_name,
 };
 pub use claims::{
     AppGroupsClaim, AppGroupsClaimInput, Claim, ClaimConditionsInput, ClaimError, ClaimInput,

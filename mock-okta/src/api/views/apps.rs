@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 
 use super::{Href, NamedLink, ts};
 use crate::{
-    directory::{App, AppGroup, AppStatus, Group, ScopeGrant, User},
+    directory::{App, AppGroup, AppStatus, AppUser, Group, ScopeGrant, User},
     paths::OrgUrls,
 };
 
@@ -259,16 +259,23 @@ pub struct AppUserView {
 /// How a user came to be assigned to an app.
 #[derive(Debug, Clone)]
 pub enum Assignment {
-    /// Directly (`scope: USER`), at this time.
-    Direct(OffsetDateTime, OffsetDateTime),
+    /// Directly (`scope: USER`), with the app's own profile and username of the user.
+    Direct(AppUser),
     /// Through a group (`scope: GROUP`).
     Group(Group, OffsetDateTime),
 }
 
 pub fn app_user(org: &OrgUrls, app_id: &str, u: &User, how: &Assignment) -> AppUserView {
     let (created, updated, scope) = match how {
-        Assignment::Direct(c, l) => (*c, *l, "USER"),
+        Assignment::Direct(au) => (au.created, au.last_updated, "USER"),
         Assignment::Group(_, l) => (*l, *l, "GROUP"),
+    };
+    let (user_name, profile) = match how {
+        Assignment::Direct(au) => (
+            au.user_name.as_deref().unwrap_or(u.login()),
+            Value::Object(au.profile.clone()),
+        ),
+        Assignment::Group(..) => (u.login(), json!({})),
     };
     let mut links = Map::new();
     links.insert(
@@ -295,8 +302,8 @@ pub fn app_user(org: &OrgUrls, app_id: &str, u: &User, how: &Assignment) -> AppU
         status_changed: ts(created),
         password_changed: None,
         sync_state: "DISABLED",
-        credentials: json!({"userName": u.login()}),
-        profile: json!({}),
+        credentials: json!({"userName": user_name}),
+        profile,
         links,
     }
 }

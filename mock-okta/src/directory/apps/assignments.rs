@@ -2,7 +2,29 @@
 //! Everyone group.
 
 use super::{App, AppGroup, AppUser};
-use crate::directory::{DirError, DirResult, Directory};
+use crate::directory::{Cause, DirError, DirResult, Directory};
+
+/// The longest app username Okta takes (its `AppUserCredentials.userName`).
+pub const APP_USER_NAME_MAX: usize = 100;
+
+/// An app username, when one is given, is not blank and at most [`APP_USER_NAME_MAX`]
+/// characters.
+pub fn check_app_user_name(user_name: Option<&str>) -> DirResult<()> {
+    match user_name {
+        Some(n) if n.trim().is_empty() => Err(DirError::validation(vec![Cause::blank(
+            "credentials.userName",
+        )])),
+        Some(n) if n.chars().count() > APP_USER_NAME_MAX => {
+            Err(DirError::validation(vec![Cause::new(
+                "credentials.userName",
+                format!(
+                    "credentials.userName: The field cannot exceed {APP_USER_NAME_MAX} characters"
+                ),
+            )]))
+        }
+        _ => Ok(()),
+    }
+}
 
 impl Directory {
     /// Assigns a user directly (`POST /api/v1/apps/{id}/users`).
@@ -21,9 +43,42 @@ impl Directory {
             created: now,
             last_updated: now,
             scope: "USER".to_owned(),
+            profile: serde_json::Map::new(),
+            user_name: None,
         };
         app.users.insert(user_id.to_owned(), au.clone());
         Ok(au)
+    }
+
+    /// Okta's "Update an application user" (`POST /api/v1/apps/{appId}/users/{userId}`): a
+    /// profile replaces the app's profile of the user (Okta's SDKs say to read it, change it
+    /// and post it back whole) and a `userName` the app's username, on a direct assignment.
+    /// A user the app has only through a group has no assignment of their own to change.
+    pub fn update_app_user(
+        &self,
+        app_id: &str,
+        user_id: &str,
+        profile: Option<serde_json::Map<String, serde_json::Value>>,
+        user_name: Option<String>,
+    ) -> DirResult<AppUser> {
+        check_app_user_name(user_name.as_deref())?;
+        let now = self.clock().now_datetime();
+        let mut store = self.write();
+        let app = store.app_mut(app_id)?;
+        let Some(au) = app.users.get_mut(user_id) else {
+            return Err(DirError::validation(vec![Cause::new(
+                "scope",
+                "scope: only a user assigned directly (scope USER) has an app profile to update; assign the user to the app first",
+            )]));
+        };
+        if let Some(profile) = profile {
+            au.profile = profile;
+        }
+        if let Some(name) = user_name {
+            au.user_name = Some(name);
+        }
+        au.last_updated = now;
+        Ok(au.clone())
     }
 
     /// Removes a direct user assignment.

@@ -15,6 +15,7 @@ use super::{
     Cause, ClientSecrets, DirError, DirResult, Directory, Page, Store, paginate, starts_with_ci,
 };
 use crate::ids::okta_id;
+pub use assignments::check_app_user_name;
 pub use input::{
     AppInput, CredentialsInput, HideInput, IdpInitiatedLoginInput, OAuthClientCredentialsInput,
     OAuthClientSettingsInput, RefreshTokenInput, SettingsInput, VisibilityInput,
@@ -191,6 +192,10 @@ pub struct AppUser {
     pub last_updated: OffsetDateTime,
     /// `USER` for a direct assignment.
     pub scope: String,
+    /// The app's own profile of the user (empty until an admin sets one).
+    pub profile: serde_json::Map<String, serde_json::Value>,
+    /// The app's username for the user, when an admin set one instead of the Okta login.
+    pub user_name: Option<String>,
 }
 
 /// A group assignment.

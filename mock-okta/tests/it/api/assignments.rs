@@ -156,3 +156,122 @@ async fn apps_are_assigned_to_users_and_groups_and_show_in_app_links() {
     .assert_error(StatusCode::NOT_FOUND, "E0000007");
     h.okta.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_app_user_gets_the_apps_own_profile_and_username_and_bad_updates_change_nothing() {
+    let h = Harness::start().await;
+    let app = create_app(&h, "Profiles").await;
+    let aid = app["id"].as_str().expect("aid").to_owned();
+    let uid = create_user(&h, "pat@example.com", true).await["id"]
+        .as_str()
+        .expect("uid")
+        .to_owned();
+    let one = format!("/api/v1/apps/{aid}/users/{uid}");
+
+    // Assigned with a profile and a username, as Okta's SDKs assign.
+    let r = call(
+        &h,
+        Method::POST,
+        &format!("/api/v1/apps/{aid}/users"),
+        Some(json!({"id": uid, "scope": "USER",
+            "credentials": {"userName": "pat"}, "profile": {"team": "blue"}})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json["credentials"], json!({"userName": "pat"}));
+    assert_eq!(r.json["profile"], json!({"team": "blue"}));
+
+    // An update replaces the profile (Okta's SDKs: read it, change it, post it back) or the
+    // username, each leaving the other as it was.
+    let r = call(
+        &h,
+        Method::POST,
+        &one,
+        Some(json!({"profile": {"floor": 3}})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json["profile"], json!({"floor": 3}));
+    assert_eq!(r.json["credentials"], json!({"userName": "pat"}));
+    let r = call(
+        &h,
+        Method::POST,
+        &one,
+        Some(json!({"credentials": {"userName": "pat.p"}})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json["profile"], json!({"floor": 3}));
+    assert_eq!(r.json["credentials"], json!({"userName": "pat.p"}));
+    let kept = get(&h, &one).await;
+    assert_eq!(kept.json["profile"], json!({"floor": 3}));
+    assert_eq!(kept.json["credentials"], json!({"userName": "pat.p"}));
+
+    // Refused updates change nothing.
+    for (body, field) in [
+        (
+            json!({"credentials": {"userName": " "}}),
+            "credentials.userName",
+        ),
+        (
+            json!({"credentials": {"userName": "x".repeat(101)}}),
+            "cannot exceed 100 characters",
+        ),
+        (
+            json!({"credentials": {"password": {"value": "x"}}, "profile": {"floor": 4}}),
+            "Credentials should not be set on this resource based on the scheme.",
+        ),
+    ] {
+        let r = call(&h, Method::POST, &one, Some(body)).await;
+        r.assert_error(StatusCode::BAD_REQUEST, "E0000001");
+        assert!(r.text.contains(field), "{}", r.text);
+    }
+    assert_eq!(get(&h, &one).await.json, kept.json);
+    let r = call(
+        &h,
+        Method::POST,
+        &format!("/api/v1/apps/{aid}/users"),
+        Some(json!({"id": uid, "credentials": {"userName": ""}})),
+    )
+    .await;
+    r.assert_error(StatusCode::BAD_REQUEST, "E0000001");
+
+    // A user the app has only through a group has no app profile of their own; one it does
+    // not have at all is not found.
+    let everyone = everyone_id(&h).await;
+    let r = call(
+        &h,
+        Method::PUT,
+        &format!("/api/v1/apps/{aid}/groups/{everyone}"),
+        Some(json!({})),
+    )
+    .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    let other = create_user(&h, "lee@example.com", true).await["id"]
+        .as_str()
+        .expect("uid")
+        .to_owned();
+    let via_group = format!("/api/v1/apps/{aid}/users/{other}");
+    assert_eq!(get(&h, &via_group).await.json["scope"], "GROUP");
+    let r = call(
+        &h,
+        Method::POST,
+        &via_group,
+        Some(json!({"profile": {"a": 1}})),
+    )
+    .await;
+    r.assert_error(StatusCode::BAD_REQUEST, "E0000001");
+    assert_eq!(get(&h, &via_group).await.json["profile"], json!({}));
+    let other_app = create_app(&h, "Nobody").await["id"]
+        .as_str()
+        .expect("aid")
+        .to_owned();
+    let r = call(
+        &h,
+        Method::POST,
+        &format!("/api/v1/apps/{other_app}/users/{uid}"),
+        Some(json!({"profile": {}})),
+    )
+    .await;
+    r.assert_error(StatusCode::NOT_FOUND, "E0000007");
+}
