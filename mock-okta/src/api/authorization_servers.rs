@@ -1,5 +1,5 @@
-//! `/api/v1/authorizationServers`: the `default` custom authorization server, its scopes,
-//! claims and signing keys. The org has no other custom server.
+//! `/api/v1/authorizationServers`: the custom authorization servers (`default` and those an
+//! admin makes), their lifecycle and signing keys, and `default`'s scopes and claims.
 
 use axum::{
     Router,
@@ -14,17 +14,20 @@ use super::{
     views::{self, AuthServerView},
 };
 use crate::{
-    directory::{ClaimInput, DirError, ScopeInput, starts_with_ci},
-    paths::AuthServer,
+    directory::{ClaimInput, CustomServer, DirError, ScopeInput, ServerInput, starts_with_ci},
+    paths::ServerId,
     state::AppState,
 };
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/authorizationServers", allow(get(servers_list)))
+        .route(
+            "/api/v1/authorizationServers",
+            allow(get(servers_list).post(servers_create)),
+        )
         .route(
             "/api/v1/authorizationServers/{server_id}",
-            allow(get(servers_get)),
+            allow(get(servers_get).put(servers_replace).delete(servers_delete)),
         )
         .route(
             "/api/v1/authorizationServers/{server_id}/lifecycle/activate",
@@ -60,41 +63,64 @@ pub(super) fn router() -> Router<AppState> {
         )
 }
 
-/// Only `default` exists; anything else is E0000007 naming the id.
+/// The settings (scopes, claims, policies) served are `default`'s; any other id is E0000007
+/// naming it.
 pub(super) fn check_server(server_id: &str) -> Result<(), ApiError> {
-    if server_id == "default" {
+    if server_id == ServerId::DEFAULT.as_str() {
         Ok(())
     } else {
         Err(ApiError::not_found(server_id, "AuthorizationServer"))
     }
 }
 
-async fn default_server(state: &AppState) -> Result<AuthServerView, ApiError> {
+async fn view(state: &AppState, server: &CustomServer) -> Result<AuthServerView, ApiError> {
     let key = state.keys.active().await.map_err(|e| {
         tracing::error!(error = %e, "no signing key");
         ApiError::internal()
     })?;
-    // The org's creation time: the built-in group is made with the org.
-    let created = state.dir.everyone().created;
-    let active = state.dir.server_active(AuthServer::Default);
-    Ok(views::default_auth_server(
-        &state.org,
-        created,
-        key.kid(),
-        active,
-    ))
+    Ok(views::auth_server(&state.org, server, key.kid()))
 }
 
 async fn servers_list(State(state): State<AppState>) -> Result<Response, ApiError> {
-    Ok(ok(vec![default_server(&state).await?]))
+    let mut out = Vec::new();
+    for server in state.dir.custom_servers() {
+        out.push(view(&state, &server).await?);
+    }
+    Ok(ok(out))
+}
+
+async fn servers_create(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<ServerInput>,
+) -> Result<Response, ApiError> {
+    let server = state.dir.create_custom_server(input)?;
+    Ok(json(StatusCode::CREATED, view(&state, &server).await?))
 }
 
 async fn servers_get(
     State(state): State<AppState>,
     Path(server_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
-    Ok(ok(default_server(&state).await?))
+    let server = state.dir.custom_server(&server_id)?;
+    Ok(ok(view(&state, &server).await?))
+}
+
+async fn servers_replace(
+    State(state): State<AppState>,
+    Path(server_id): Path<String>,
+    ApiJson(input): ApiJson<ServerInput>,
+) -> Result<Response, ApiError> {
+    let server = state.dir.replace_custom_server(&server_id, input)?;
+    Ok(ok(view(&state, &server).await?))
+}
+
+/// Only a deactivated server an admin made is deleted.
+async fn servers_delete(
+    State(state): State<AppState>,
+    Path(server_id): Path<String>,
+) -> Result<Response, ApiError> {
+    state.dir.delete_custom_server(&server_id)?;
+    Ok(no_content())
 }
 
 /// `lifecycle/activate`: the server answers its endpoints again.
@@ -102,8 +128,7 @@ async fn servers_activate(
     State(state): State<AppState>,
     Path(server_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
-    state.dir.set_default_server_active(true);
+    state.dir.set_custom_server_active(&server_id, true)?;
     Ok(no_content())
 }
 
@@ -113,8 +138,7 @@ async fn servers_deactivate(
     State(state): State<AppState>,
     Path(server_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
-    state.dir.set_default_server_active(false);
+    state.dir.set_custom_server_active(&server_id, false)?;
     Ok(no_content())
 }
 
@@ -229,11 +253,12 @@ async fn claims_delete(
     Ok(no_content())
 }
 
+/// Every custom server signs with the org's one key set.
 async fn keys_list(
     State(state): State<AppState>,
     Path(server_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
+    state.dir.custom_server(&server_id)?;
     Ok(ok(state.keys.jwks().await.keys))
 }
 
@@ -241,7 +266,7 @@ async fn keys_rotate(
     State(state): State<AppState>,
     Path(server_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
+    state.dir.custom_server(&server_id)?;
     state.keys.rotate().await.map_err(|e| {
         tracing::error!(error = %e, "key rotation failed");
         ApiError::internal()

@@ -18,7 +18,7 @@ use crate::{
         ValueType,
     },
     params::BrowserQuery,
-    paths::{self, AuthServer},
+    paths::{self, AuthServer, ServerId},
     state::AppState,
     web::found,
 };
@@ -50,8 +50,16 @@ fn claims_tab() -> String {
 #[template(path = "console/auth_servers.html")]
 struct AuthServersPage {
     chrome: Chrome,
-    server_path: String,
+    servers: Vec<ServerRow>,
+}
+
+struct ServerRow {
+    name: String,
+    audience: String,
     issuer: String,
+    status: &'static str,
+    /// The server's page: `default`'s (its claims) is the one the console has.
+    path: Option<String>,
 }
 
 async fn console_auth_servers_list(State(state): State<AppState>, admin: AdminSession) -> Response {
@@ -59,8 +67,18 @@ async fn console_auth_servers_list(State(state): State<AppState>, admin: AdminSe
         StatusCode::OK,
         &AuthServersPage {
             chrome: admin.chrome(&state, "api"),
-            server_path: server_path(),
-            issuer: state.org.issuer(AuthServer::Default),
+            servers: state
+                .dir
+                .custom_servers()
+                .into_iter()
+                .map(|s| ServerRow {
+                    path: (s.id == ServerId::DEFAULT).then(server_path),
+                    issuer: state.org.issuer(s.server()),
+                    audience: s.audiences.join(", "),
+                    status: if s.active { "Active" } else { "Inactive" },
+                    name: s.name,
+                })
+                .collect(),
         },
     )
 }
@@ -253,7 +271,7 @@ fn server_page(
             chrome: admin.chrome(state, "api"),
             tab,
             path: server_path(),
-            issuer: state.org.issuer(AuthServer::Default),
+            issuer: state.org.issuer(AuthServer::DEFAULT),
             claims: state.dir.claims().iter().map(claim_row).collect(),
             dialog,
             v,

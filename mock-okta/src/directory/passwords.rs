@@ -215,9 +215,12 @@ impl Directory {
         let user = user.clone();
         drop(store);
         self.record(
-            super::Entry::new("user.account.update_password", "User update password for Okta")
-                .actor(user.party())
-                .target(user.party()),
+            super::Entry::new(
+                "user.account.update_password",
+                "User update password for Okta",
+            )
+            .actor(user.party())
+            .target(user.party()),
         );
         Ok(user)
     }

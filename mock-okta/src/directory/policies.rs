@@ -7,7 +7,7 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::{Cause, DirError, DirResult, Directory};
-use crate::ids::okta_id;
+use crate::{ids::okta_id, paths::AuthServer};
 
 /// Every client, in a policy's `conditions.clients.include`.
 pub const ALL_CLIENTS: &str = "ALL_CLIENTS";
@@ -458,17 +458,24 @@ impl Directory {
         Ok(())
     }
 
-    /// Okta's evaluation on the `default` server: the first active policy (by priority)
+    /// Okta's evaluation on a custom server: the first active policy (by priority)
     /// that covers the client, then its first active rule that allows the grant type, the
     /// user (when there is one) and every requested scope. False is Okta's
-    /// `access_denied` "Policy evaluation failed …" (`no_matching_policy`).
+    /// `access_denied` "Policy evaluation failed …" (`no_matching_policy`). The org server
+    /// has no access policies; a server an admin made has none, so it refuses every request.
     pub fn access_allowed(
         &self,
+        server: AuthServer,
         client_id: &str,
         grant_type: &str,
         user_id: Option<&str>,
         scopes: &[String],
     ) -> bool {
+        match server {
+            AuthServer::Org => return true,
+            AuthServer::DEFAULT => {}
+            AuthServer::Custom(_) => return false,
+        }
         let Some(policy) = self
             .policies()
             .into_iter()
@@ -583,18 +590,48 @@ mod tests {
     fn the_default_policy_lets_every_client_through_until_it_excludes_one() {
         let dir = Directory::new(Clock::default());
         let scopes = vec!["openid".to_owned()];
-        assert!(dir.access_allowed("0oaany", "authorization_code", None, &scopes));
+        assert!(dir.access_allowed(
+            AuthServer::DEFAULT,
+            "0oaany",
+            "authorization_code",
+            None,
+            &scopes
+        ));
         let default = dir.policies()[0].clone();
         assert_eq!(default.name, "Default Policy");
         let input: PolicyInput = serde_json::from_value(json!({"name": "Default Policy",
                 "conditions": {"clients": {"include": ["0oaother"]}}}))
         .unwrap();
         dir.replace_policy(&default.id, input).unwrap();
-        assert!(!dir.access_allowed("0oaany", "authorization_code", None, &scopes));
-        assert!(dir.access_allowed("0oaother", "authorization_code", None, &scopes));
-        assert!(!dir.access_allowed("0oaother", "not-a-grant", None, &scopes));
+        assert!(!dir.access_allowed(
+            AuthServer::DEFAULT,
+            "0oaany",
+            "authorization_code",
+            None,
+            &scopes
+        ));
+        assert!(dir.access_allowed(
+            AuthServer::DEFAULT,
+            "0oaother",
+            "authorization_code",
+            None,
+            &scopes
+        ));
+        assert!(!dir.access_allowed(
+            AuthServer::DEFAULT,
+            "0oaother",
+            "not-a-grant",
+            None,
+            &scopes
+        ));
         dir.set_policy_status(&default.id, false).unwrap();
-        assert!(!dir.access_allowed("0oaother", "authorization_code", None, &scopes));
+        assert!(!dir.access_allowed(
+            AuthServer::DEFAULT,
+            "0oaother",
+            "authorization_code",
+            None,
+            &scopes
+        ));
     }
 
     #[test]
@@ -610,7 +647,13 @@ mod tests {
             )
             .unwrap();
         let openid = vec!["openid".to_owned()];
-        assert!(!dir.access_allowed("0oak", "authorization_code", None, &openid));
+        assert!(!dir.access_allowed(
+            AuthServer::DEFAULT,
+            "0oak",
+            "authorization_code",
+            None,
+            &openid
+        ));
         dir.create_policy_rule(
             &p.id,
             serde_json::from_value(json!({"name": "code", "conditions": {
@@ -619,9 +662,21 @@ mod tests {
             .unwrap(),
         )
         .unwrap();
-        assert!(dir.access_allowed("0oak", "authorization_code", Some("00u1"), &openid));
+        assert!(dir.access_allowed(
+            AuthServer::DEFAULT,
+            "0oak",
+            "authorization_code",
+            Some("00u1"),
+            &openid
+        ));
         let more = vec!["openid".to_owned(), "email".to_owned()];
-        assert!(!dir.access_allowed("0oak", "authorization_code", None, &more));
+        assert!(!dir.access_allowed(
+            AuthServer::DEFAULT,
+            "0oak",
+            "authorization_code",
+            None,
+            &more
+        ));
         assert!(dir.create_policy(PolicyInput::default()).is_err());
     }
 
@@ -688,14 +743,38 @@ mod tests {
         let openid = vec!["openid".to_owned()];
         dir.replace_policy_rule(&p.id, &default_rule, rule("code only", None))
             .unwrap();
-        assert!(dir.access_allowed("0oa1", "authorization_code", None, &openid));
-        assert!(!dir.access_allowed("0oa1", "client_credentials", None, &openid));
+        assert!(dir.access_allowed(
+            AuthServer::DEFAULT,
+            "0oa1",
+            "authorization_code",
+            None,
+            &openid
+        ));
+        assert!(!dir.access_allowed(
+            AuthServer::DEFAULT,
+            "0oa1",
+            "client_credentials",
+            None,
+            &openid
+        ));
         dir.set_policy_rule_status(&p.id, &default_rule, false)
             .unwrap();
-        assert!(!dir.access_allowed("0oa1", "authorization_code", None, &openid));
+        assert!(!dir.access_allowed(
+            AuthServer::DEFAULT,
+            "0oa1",
+            "authorization_code",
+            None,
+            &openid
+        ));
         dir.set_policy_rule_status(&p.id, &default_rule, true)
             .unwrap();
-        assert!(dir.access_allowed("0oa1", "authorization_code", None, &openid));
+        assert!(dir.access_allowed(
+            AuthServer::DEFAULT,
+            "0oa1",
+            "authorization_code",
+            None,
+            &openid
+        ));
         assert!(
             dir.replace_policy_rule(&p.id, "0prnope", rule("x", None))
                 .is_err()

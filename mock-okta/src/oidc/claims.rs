@@ -37,7 +37,9 @@ pub fn extra_claims(
     limited: bool,
 ) -> Result<ExtraClaims, ClaimError> {
     match server {
-        AuthServer::Default => dir.custom_claims(user, target, scopes, limited),
+        AuthServer::DEFAULT => dir.custom_claims(user, target, scopes, limited),
+        // A server an admin made has no custom claims.
+        AuthServer::Custom(_) => Ok(Vec::new()),
         AuthServer::Org => {
             let Some(claim) = app_claim else {
                 return Ok(Vec::new());

@@ -1,13 +1,13 @@
-//! The `default` authorization server, its scopes and its claims, in the Management API's JSON.
+//! The custom authorization servers, and `default`'s scopes and claims, in the Management
+//! API's JSON.
 
 use serde::Serialize;
 use serde_json::{Value, json};
-use time::OffsetDateTime;
 
 use super::ts;
 use crate::{
-    directory::{Claim, GroupFilterType, MetadataPublish, SYSTEM_SCOPES, Scope},
-    paths::OrgUrls,
+    directory::{Claim, CustomServer, GroupFilterType, MetadataPublish, SYSTEM_SCOPES, Scope},
+    paths::{OrgUrls, ServerId},
 };
 
 #[derive(Debug, Serialize)]
@@ -92,10 +92,10 @@ pub fn system_scopes(org: &OrgUrls, org_id: &str) -> Vec<ScopeView> {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthServerView {
-    pub id: &'static str,
-    pub name: &'static str,
-    pub description: &'static str,
-    pub audiences: Vec<&'static str>,
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub audiences: Vec<String>,
     pub issuer: String,
     pub issuer_mode: &'static str,
     pub status: &'static str,
@@ -106,47 +106,57 @@ pub struct AuthServerView {
     pub links: Value,
 }
 
-/// The `default` custom authorization server. `created` is when the org was made;
-/// `kid` the current signing key.
-pub fn default_auth_server(
-    org: &OrgUrls,
-    created: OffsetDateTime,
-    kid: &str,
-    active: bool,
-) -> AuthServerView {
-    let op = if active { "deactivate" } else { "activate" };
-    let me = org.url("/api/v1/authorizationServers/default");
-    let issuer = org.issuer(crate::paths::AuthServer::Default);
+/// A custom authorization server (`AuthorizationServer`). `kid` is the current signing key.
+/// The settings links (scopes, claims, policies) are advertised for `default`, the server
+/// whose settings the Management API serves.
+pub fn auth_server(org: &OrgUrls, server: &CustomServer, kid: &str) -> AuthServerView {
+    let op = if server.active {
+        "deactivate"
+    } else {
+        "activate"
+    };
+    let me = org.url(&format!("/api/v1/authorizationServers/{}", server.id));
+    let issuer = org.issuer(server.server());
+    // `default` is replaced but never deleted.
+    let self_allow: &[&str] = if server.id == ServerId::DEFAULT {
+        &["GET", "PUT"]
+    } else {
+        &["GET", "PUT", "DELETE"]
+    };
+    let mut links = json!({
+        "self": {"href": me, "hints": {"allow": self_allow}},
+        op: {"href": format!("{me}/lifecycle/{op}"), "hints": {"allow": ["POST"]}},
+        "metadata": [
+            {"name": "oauth-authorization-server", "href": format!("{issuer}/.well-known/oauth-authorization-server"), "hints": {"allow": ["GET"]}},
+            {"name": "openid-configuration", "href": format!("{issuer}/.well-known/openid-configuration"), "hints": {"allow": ["GET"]}},
+        ],
+        "rotateKey": {"href": format!("{me}/credentials/lifecycle/keyRotate"), "hints": {"allow": ["POST"]}},
+    });
+    if server.id == ServerId::DEFAULT {
+        links["scopes"] = json!({"href": format!("{me}/scopes"), "hints": {"allow": ["GET"]}});
+        links["claims"] =
+            json!({"href": format!("{me}/claims"), "hints": {"allow": ["GET", "POST"]}});
+        links["policies"] =
+            json!({"href": format!("{me}/policies"), "hints": {"allow": ["GET", "POST"]}});
+    }
     AuthServerView {
-        id: "default",
-        name: "default",
-        description: "Default Authorization Server for your Applications",
-        audiences: vec!["api://default"],
-        issuer: issuer.clone(),
-        issuer_mode: "ORG_URL",
-        status: if active { "ACTIVE" } else { "INACTIVE" },
-        created: ts(created),
-        last_updated: ts(created),
+        id: server.id.as_str().to_owned(),
+        name: server.name.clone(),
+        description: server.description.clone(),
+        audiences: server.audiences.clone(),
+        issuer,
+        issuer_mode: server.issuer_mode.as_str(),
+        status: if server.active { "ACTIVE" } else { "INACTIVE" },
+        created: ts(server.created),
+        last_updated: ts(server.last_updated),
         credentials: json!({"signing": {
             "rotationMode": "AUTO",
-            "lastRotated": ts(created),
-            "nextRotation": ts(created + time::Duration::days(90)),
+            "lastRotated": ts(server.created),
+            "nextRotation": ts(server.created + time::Duration::days(90)),
             "kid": kid,
             "use": "sig",
         }}),
-        links: json!({
-            "scopes": {"href": format!("{me}/scopes"), "hints": {"allow": ["GET"]}},
-            "claims": {"href": format!("{me}/claims"), "hints": {"allow": ["GET", "POST"]}},
-            "policies": {"href": format!("{me}/policies"), "hints": {"allow": ["GET", "POST"]}},
-            // The one custom server is neither replaced nor deleted here.
-            "self": {"href": me, "hints": {"allow": ["GET"]}},
-            op: {"href": format!("{me}/lifecycle/{op}"), "hints": {"allow": ["POST"]}},
-            "metadata": [
-                {"name": "oauth-authorization-server", "href": format!("{issuer}/.well-known/oauth-authorization-server"), "hints": {"allow": ["GET"]}},
-                {"name": "openid-configuration", "href": format!("{issuer}/.well-known/openid-configuration"), "hints": {"allow": ["GET"]}},
-            ],
-            "rotateKey": {"href": format!("{me}/credentials/lifecycle/keyRotate"), "hints": {"allow": ["POST"]}},
-        }),
+        links,
     }
 }
 

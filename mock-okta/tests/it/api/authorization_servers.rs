@@ -1,9 +1,10 @@
-//! `/api/v1/authorizationServers`: the `default` server, its keys and custom scopes.
+//! `/api/v1/authorizationServers`: the `default` server and servers an admin makes, their
+//! lifecycle, keys and `default`'s custom scopes.
 
 use super::*;
 
 #[tokio::test]
-async fn the_default_authorization_server_is_the_only_one_listed() {
+async fn the_default_authorization_server_is_listed_in_a_new_org() {
     let h = Harness::start().await;
     let list = get(&h, "/api/v1/authorizationServers").await;
     assert_eq!(list.json.as_array().map(Vec::len), Some(1));
@@ -235,4 +236,228 @@ async fn a_deactivated_default_server_answers_as_an_unknown_one_until_activated(
     )
     .await
     .assert_error(StatusCode::NOT_FOUND, "E0000007");
+}
+
+async fn create_server(h: &Harness, name: &str, audience: &str) -> Value {
+    let r = call(
+        h,
+        Method::POST,
+        "/api/v1/authorizationServers",
+        Some(json!({"name": name, "description": "Orders API", "audiences": [audience]})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.json
+}
+
+#[tokio::test]
+async fn a_created_server_is_a_custom_server_with_its_own_issuer_and_discovery() {
+    let h = Harness::start().await;
+    let made = create_server(&h, "Orders", "api://orders").await;
+    let id = made["id"].as_str().expect("id").to_owned();
+    assert!(id.starts_with("aus") && id.len() == 20, "{id}");
+    let issuer = h.url(&format!("/oauth2/{id}"));
+    assert_eq!(made["issuer"], issuer);
+    assert_eq!(made["name"], "Orders");
+    assert_eq!(made["description"], "Orders API");
+    assert_eq!(made["audiences"], json!(["api://orders"]));
+    assert_eq!(made["issuerMode"], "ORG_URL");
+    assert_eq!(made["status"], "ACTIVE");
+    let me = format!("/api/v1/authorizationServers/{id}");
+    assert_eq!(
+        made["_links"]["self"]["hints"]["allow"],
+        json!(["GET", "PUT", "DELETE"])
+    );
+    assert_eq!(
+        made["_links"]["deactivate"]["href"],
+        h.url(&format!("{me}/lifecycle/deactivate"))
+    );
+    assert_eq!(get(&h, &me).await.json, made);
+    let list = get(&h, "/api/v1/authorizationServers").await.json;
+    let ids: Vec<&str> = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["default", id.as_str()]);
+
+    for kind in ["openid-configuration", "oauth-authorization-server"] {
+        let doc = h
+            .http
+            .get(h.url(&format!("/oauth2/{id}/.well-known/{kind}")))
+            .reply()
+            .await;
+        assert_eq!(doc.status, StatusCode::OK, "{kind}: {}", doc.text);
+        assert_eq!(doc.json["issuer"], issuer);
+        assert_eq!(doc.json["token_endpoint"], format!("{issuer}/v1/token"));
+        assert_eq!(doc.json["jwks_uri"], format!("{issuer}/v1/keys"));
+    }
+    let keys = h
+        .http
+        .get(h.url(&format!("/oauth2/{id}/v1/keys")))
+        .reply()
+        .await;
+    assert_eq!(keys.status, StatusCode::OK);
+    assert_eq!(
+        keys.json["keys"][0]["kid"],
+        made["credentials"]["signing"]["kid"]
+    );
+}
+
+#[tokio::test]
+async fn a_new_server_has_no_policy_so_authorize_and_token_refuse() {
+    let h = Harness::start().await;
+    let app = h
+        .web_app(&["authorization_code", "client_credentials"])
+        .await;
+    let id = create_server(&h, "Orders", "api://orders").await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let token =
+        crate::support::session_token(&h, crate::support::USER.0, crate::support::USER.1).await;
+    let url = crate::support::authorize_url(&h, &app.client_id, &[("sessionToken", &token)])
+        .replace("/oauth2/default/", &format!("/oauth2/{id}/"));
+    let res = h.http.get(&url).reply().await;
+    let back = crate::support::params(&crate::support::location(&res));
+    assert_eq!(back["error"], "access_denied", "{back:?}");
+    assert_eq!(
+        back["error_description"],
+        "Policy evaluation failed for this request, please check the policy configurations."
+    );
+    let r = h
+        .http
+        .post(h.url(&format!("/oauth2/{id}/v1/token")))
+        .basic_auth(&app.client_id, app.client_secret.as_deref())
+        .form(&[("grant_type", "client_credentials"), ("scope", "openid")])
+        .reply()
+        .await;
+    let (status, error, _) = r.oauth_error();
+    assert_eq!(
+        (status, error.as_str()),
+        (StatusCode::UNAUTHORIZED, "access_denied"),
+        "{}",
+        r.text
+    );
+}
+
+#[tokio::test]
+async fn creating_needs_a_name_a_description_and_one_audience() {
+    let h = Harness::start().await;
+    let path = "/api/v1/authorizationServers";
+    let r = call(&h, Method::POST, path, Some(json!({}))).await;
+    r.assert_error(StatusCode::BAD_REQUEST, "E0000001");
+    assert_eq!(
+        r.json["errorCauses"].as_array().map(Vec::len),
+        Some(3),
+        "{}",
+        r.text
+    );
+    let two = json!({"name": "x", "description": "d", "audiences": ["a", "b"]});
+    call(&h, Method::POST, path, Some(two))
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "E0000001");
+    let taken = json!({"name": "default", "description": "d", "audiences": ["a"]});
+    call(&h, Method::POST, path, Some(taken))
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "E0000001");
+    let bad_mode =
+        json!({"name": "x", "description": "d", "audiences": ["a"], "issuerMode": "NOPE"});
+    call(&h, Method::POST, path, Some(bad_mode))
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "E0000003");
+    // Nothing was made.
+    assert_eq!(get(&h, path).await.json.as_array().map(Vec::len), Some(1));
+}
+
+#[tokio::test]
+async fn replacing_changes_the_settings_and_keeps_id_and_status() {
+    let h = Harness::start().await;
+    let id = create_server(&h, "Orders", "api://orders").await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let me = format!("/api/v1/authorizationServers/{id}");
+    let r = call(
+        &h,
+        Method::PUT,
+        &me,
+        Some(json!({"name": "Billing", "description": "Billing API", "audiences": ["api://billing"], "issuerMode": "DYNAMIC"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json["id"], id.as_str());
+    assert_eq!(r.json["name"], "Billing");
+    assert_eq!(r.json["audiences"], json!(["api://billing"]));
+    assert_eq!(r.json["issuerMode"], "DYNAMIC");
+    assert_eq!(r.json["status"], "ACTIVE");
+    assert_eq!(get(&h, &me).await.json, r.json);
+    call(&h, Method::PUT, &me, Some(json!({"name": "Billing"})))
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "E0000001");
+    assert_eq!(get(&h, &me).await.json["name"], "Billing");
+    call(
+        &h,
+        Method::PUT,
+        "/api/v1/authorizationServers/aus0nope",
+        Some(json!({"name": "x", "description": "d", "audiences": ["a"]})),
+    )
+    .await
+    .assert_error(StatusCode::NOT_FOUND, "E0000007");
+}
+
+#[tokio::test]
+async fn a_server_is_deleted_once_deactivated_and_default_never() {
+    let h = Harness::start().await;
+    let id = create_server(&h, "Orders", "api://orders").await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let me = format!("/api/v1/authorizationServers/{id}");
+    call(&h, Method::DELETE, &me, None)
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "E0000001");
+    assert_eq!(get(&h, &me).await.status, StatusCode::OK);
+    let r = call(
+        &h,
+        Method::POST,
+        &format!("{me}/lifecycle/deactivate"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    let summary = h
+        .http
+        .get(h.url(&format!("/oauth2/{id}/v1/keys")))
+        .reply()
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "E0000007");
+    assert_eq!(
+        summary,
+        format!("Not found: Resource not found: {id} (AuthorizationServer)")
+    );
+    let r = call(&h, Method::DELETE, &me, None).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    get(&h, &me)
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "E0000007");
+    h.http
+        .get(h.url(&format!("/oauth2/{id}/.well-known/openid-configuration")))
+        .reply()
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "E0000007");
+
+    let default = "/api/v1/authorizationServers/default";
+    call(
+        &h,
+        Method::POST,
+        &format!("{default}/lifecycle/deactivate"),
+        None,
+    )
+    .await;
+    call(&h, Method::DELETE, default, None)
+        .await
+        .assert_error(StatusCode::FORBIDDEN, "E0000006");
+    assert_eq!(get(&h, default).await.json["status"], "INACTIVE");
 }

@@ -465,10 +465,17 @@ async fn password_and_policy_rule_changes_are_logged() {
             "user.account.reset_password"
         ]
     );
-    assert!(events(&r).iter().all(|e| e["target"][0]["id"] == uid.as_str()));
+    assert!(
+        events(&r)
+            .iter()
+            .all(|e| e["target"][0]["id"] == uid.as_str())
+    );
 
     let policies = get(&h, "/api/v1/authorizationServers/default/policies").await;
-    let pid = policies.json[0]["id"].as_str().expect("policy id").to_owned();
+    let pid = policies.json[0]["id"]
+        .as_str()
+        .expect("policy id")
+        .to_owned();
     let rules = format!("/api/v1/authorizationServers/default/policies/{pid}/rules");
     let r = call(
         &h,
@@ -494,6 +501,10 @@ async fn password_and_policy_rule_changes_are_logged() {
     .await;
     assert_eq!(
         types(&r),
-        ["policy.rule.add", "policy.rule.deactivate", "policy.rule.delete"]
+        [
+            "policy.rule.add",
+            "policy.rule.deactivate",
+            "policy.rule.delete"
+        ]
     );
 }
