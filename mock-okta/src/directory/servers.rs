@@ -239,8 +239,8 @@ impl Directory {
         Ok(server)
     }
 
-    /// Deletes a server an admin made, once it is deactivated (as Okta's Admin Console asks);
-    /// the `default` server is never deleted.
+    /// Deletes a server an admin made, with its policies, once it is deactivated (as Okta's
+    /// Admin Console asks); the `default` server is never deleted.
     pub fn delete_custom_server(&self, id: &str) -> DirResult<()> {
         let current = self.custom_server(id)?;
         if current.id == ServerId::DEFAULT {
@@ -252,7 +252,10 @@ impl Directory {
                 "status: An active authorization server cannot be deleted; deactivate it first.",
             )]));
         }
-        self.write().servers.shift_remove(&current.id);
+        let mut store = self.write();
+        store.servers.shift_remove(&current.id);
+        store.policies.retain(|p| p.server != current.id);
+        drop(store);
         self.record_admin_change(
             "oauth2.as.deleted",
             "Delete authorization server",

@@ -107,8 +107,7 @@ pub struct AuthServerView {
 }
 
 /// A custom authorization server (`AuthorizationServer`). `kid` is the current signing key.
-/// The settings links (scopes, claims, policies) are advertised for `default`, the server
-/// whose settings the Management API serves.
+/// Every server has policies; scopes and claims are managed on `default` only.
 pub fn auth_server(org: &OrgUrls, server: &CustomServer, kid: &str) -> AuthServerView {
     let op = if server.active {
         "deactivate"

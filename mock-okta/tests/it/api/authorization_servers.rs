@@ -461,3 +461,89 @@ async fn a_server_is_deleted_once_deactivated_and_default_never() {
         .assert_error(StatusCode::FORBIDDEN, "E0000006");
     assert_eq!(get(&h, default).await.json["status"], "INACTIVE");
 }
+
+#[tokio::test]
+async fn with_a_policy_a_created_server_issues_its_own_tokens_which_other_servers_refuse() {
+    let h = Harness::start().await;
+    let app = h.web_app(&["authorization_code"]).await;
+    let id = create_server(&h, "Orders", "api://orders").await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let policies = format!("/api/v1/authorizationServers/{id}/policies");
+    assert_eq!(get(&h, &policies).await.json, json!([]));
+    let p = call(
+        &h,
+        Method::POST,
+        &policies,
+        Some(
+            json!({"name": "All clients", "conditions": {"clients": {"include": ["ALL_CLIENTS"]}}}),
+        ),
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::CREATED, "{}", p.text);
+    assert_eq!(p.json["priority"], 1);
+    let pid = p.json["id"].as_str().expect("id").to_owned();
+    assert_eq!(
+        p.json["_links"]["self"]["href"],
+        h.url(&format!("{policies}/{pid}"))
+    );
+    // The policy is this server's only.
+    get(
+        &h,
+        &format!("/api/v1/authorizationServers/default/policies/{pid}"),
+    )
+    .await
+    .assert_error(StatusCode::NOT_FOUND, "E0000007");
+    let r = call(
+        &h,
+        Method::POST,
+        &format!("{policies}/{pid}/rules"),
+        Some(json!({"name": "Code", "conditions": {
+            "grantTypes": {"include": ["authorization_code"]},
+            "people": {"groups": {"include": ["EVERYONE"]}},
+            "scopes": {"include": ["*"]}}})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+
+    let issuer = h.url(&format!("/oauth2/{id}"));
+    let tokens =
+        crate::support::code_flow(&h, &app, "openid profile", &format!("/oauth2/{id}")).await;
+    assert_eq!(tokens.status, StatusCode::OK, "{}", tokens.text);
+    let access = tokens.json["access_token"].as_str().expect("access_token");
+    let (_, at) = crate::support::jwt_parts(access);
+    assert_eq!(at["iss"], issuer);
+    assert_eq!(at["aud"], "api://orders");
+    let (_, idt) = crate::support::jwt_parts(tokens.json["id_token"].as_str().expect("id_token"));
+    assert_eq!(idt["iss"], issuer);
+    assert_eq!(idt["aud"], app.client_id.as_str());
+
+    let introspect = |server: String| {
+        h.http
+            .post(h.url(&format!("{server}/v1/introspect")))
+            .basic_auth(&app.client_id, app.client_secret.as_deref())
+            .form(&[("token", access), ("token_type_hint", "access_token")])
+            .reply()
+    };
+    let own = introspect(format!("/oauth2/{id}")).await;
+    assert_eq!(own.json["active"], true, "{}", own.text);
+    assert_eq!(own.json["aud"], "api://orders");
+    assert_eq!(own.json["iss"], issuer);
+    let other = introspect("/oauth2/default".to_owned()).await;
+    assert_eq!(other.json, json!({"active": false}), "{}", other.text);
+    let userinfo = |server: String| {
+        h.http
+            .get(h.url(&format!("{server}/v1/userinfo")))
+            .bearer_auth(access)
+            .reply()
+    };
+    assert_eq!(
+        userinfo(format!("/oauth2/{id}")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        userinfo("/oauth2/default".to_owned()).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
