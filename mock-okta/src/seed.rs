@@ -211,7 +211,7 @@ impl Seed {
             }
         }
         for (i, s) in self.scopes.into_iter().enumerate() {
-            dir.create_scope(s)
+            dir.create_scope(crate::paths::ServerId::DEFAULT, s)
                 .map_err(|e| anyhow::anyhow!("scopes[{i}]: {}", explain(e)))?;
         }
         for (i, c) in self.claims.into_iter().enumerate() {

@@ -63,8 +63,7 @@ pub(super) fn router() -> Router<AppState> {
         )
 }
 
-/// The settings (scopes, claims, policies) served are `default`'s; any other id is E0000007
-/// naming it.
+/// Claims are served for `default` only; any other id is E0000007 naming it.
 pub(super) fn check_server(server_id: &str) -> Result<(), ApiError> {
     if server_id == ServerId::DEFAULT.as_str() {
         Ok(())
@@ -148,13 +147,13 @@ async fn scopes_list(
     Path(server_id): Path<String>,
     params: ApiQuery,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
+    let server = state.dir.custom_server(&server_id)?.id;
     let q = params.get("q");
-    let mut scopes = views::system_scopes(&state.org, state.dir.org_id());
+    let mut scopes = views::system_scopes(&state.org, state.dir.org_id(), server);
     scopes.extend(
         state
             .dir
-            .scopes()
+            .scopes(server)
             .iter()
             .map(|s| views::scope(&state.org, s)),
     );
@@ -167,8 +166,8 @@ async fn scopes_create(
     Path(server_id): Path<String>,
     ApiJson(input): ApiJson<ScopeInput>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
-    let scope = state.dir.create_scope(input)?;
+    let server = state.dir.custom_server(&server_id)?.id;
+    let scope = state.dir.create_scope(server, input)?;
     Ok(json(StatusCode::CREATED, views::scope(&state.org, &scope)))
 }
 
@@ -176,28 +175,31 @@ async fn scopes_get(
     State(state): State<AppState>,
     Path((server_id, scope_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
-    if let Some(system) = views::system_scopes(&state.org, state.dir.org_id())
+    let server = state.dir.custom_server(&server_id)?.id;
+    if let Some(system) = views::system_scopes(&state.org, state.dir.org_id(), server)
         .into_iter()
         .find(|s| s.id == scope_id)
     {
         return Ok(ok(system));
     }
-    Ok(ok(views::scope(&state.org, &state.dir.scope(&scope_id)?)))
+    Ok(ok(views::scope(
+        &state.org,
+        &state.dir.scope(server, &scope_id)?,
+    )))
 }
 
 async fn scopes_delete(
     State(state): State<AppState>,
     Path((server_id, scope_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
-    if views::system_scopes(&state.org, state.dir.org_id())
+    let server = state.dir.custom_server(&server_id)?.id;
+    if views::system_scopes(&state.org, state.dir.org_id(), server)
         .iter()
         .any(|s| s.id == scope_id)
     {
         return Err(DirError::Forbidden.into());
     }
-    state.dir.delete_scope(&scope_id)?;
+    state.dir.delete_scope(server, &scope_id)?;
     Ok(no_content())
 }
 

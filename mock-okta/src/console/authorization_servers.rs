@@ -264,7 +264,13 @@ fn server_page(
     errors: FieldErrors,
 ) -> Response {
     let mut scope_names: Vec<String> = SYSTEM_SCOPES.iter().map(|s| (*s).to_owned()).collect();
-    scope_names.extend(state.dir.scopes().into_iter().map(|s| s.name));
+    scope_names.extend(
+        state
+            .dir
+            .scopes(ServerId::DEFAULT)
+            .into_iter()
+            .map(|s| s.name),
+    );
     render(
         errors.status(),
         &AuthServerPage {

@@ -486,7 +486,9 @@ pub type ExtraClaims = Vec<(String, Value)>;
 impl Directory {
     /// Adds a claim to the `default` server.
     pub fn create_claim(&self, input: ClaimInput) -> DirResult<Claim> {
-        let claim = build_claim(input, okta_id("ocl"), |s| self.is_known_scope(s))?;
+        let claim = build_claim(input, okta_id("ocl"), |s| {
+            self.is_known_scope(crate::paths::ServerId::DEFAULT, s)
+        })?;
         let mut store = self.write();
         check_name_free(&store.claims, &claim, None)?;
         store.claims.insert(claim.id.clone(), claim.clone());
@@ -496,7 +498,9 @@ impl Directory {
     /// Replaces a claim (`PUT …/claims/{id}`).
     pub fn replace_claim(&self, id: &str, input: ClaimInput) -> DirResult<Claim> {
         self.claim(id)?;
-        let claim = build_claim(input, id.to_owned(), |s| self.is_known_scope(s))?;
+        let claim = build_claim(input, id.to_owned(), |s| {
+            self.is_known_scope(crate::paths::ServerId::DEFAULT, s)
+        })?;
         let mut store = self.write();
         check_name_free(&store.claims, &claim, Some(id))?;
         let slot = store

@@ -151,7 +151,8 @@ struct Store {
     users: IndexMap<String, User>,
     groups: IndexMap<String, Group>,
     apps: IndexMap<String, App>,
-    scopes: IndexMap<String, Scope>,
+    /// Custom scopes by server and name, in creation order.
+    scopes: IndexMap<(ServerId, String), Scope>,
     /// The default server's custom claims, by id, in creation order.
     claims: IndexMap<String, Claim>,
     /// The `default` authorization server's access policies.

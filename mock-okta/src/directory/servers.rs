@@ -239,7 +239,7 @@ impl Directory {
         Ok(server)
     }
 
-    /// Deletes a server an admin made, with its policies, once it is deactivated (as Okta's
+    /// Deletes a server an admin made, with its policies and scopes, once it is deactivated (as Okta's
     /// Admin Console asks); the `default` server is never deleted.
     pub fn delete_custom_server(&self, id: &str) -> DirResult<()> {
         let current = self.custom_server(id)?;
@@ -255,6 +255,8 @@ impl Directory {
         let mut store = self.write();
         store.servers.shift_remove(&current.id);
         store.policies.retain(|p| p.server != current.id);
+        store.scopes.retain(|(server, _), _| *server != current.id);
+        store.scopes_version += 1;
         drop(store);
         self.record_admin_change(
             "oauth2.as.deleted",

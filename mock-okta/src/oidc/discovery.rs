@@ -13,8 +13,7 @@ use axum::{
 use serde::Serialize;
 
 use crate::{
-    directory::SYSTEM_SCOPES,
-    paths::{self, AuthServer, OrgUrls},
+    paths::{self, AuthServer, OrgUrls, ServerId},
     state::AppState,
 };
 
@@ -184,10 +183,10 @@ pub struct Cache {
 
 impl Cache {
     fn get(&self, state: &AppState, server: AuthServer, kind: Metadata) -> Bytes {
-        if !matches!(server, AuthServer::Org | AuthServer::DEFAULT) {
-            // System scopes only: such a server has no custom scopes.
-            let mut scopes: Vec<String> = SYSTEM_SCOPES.iter().map(|s| (*s).to_owned()).collect();
-            scopes.push("interclient_access".to_owned());
+        if let AuthServer::Custom(id) = server
+            && id != ServerId::DEFAULT
+        {
+            let (_, scopes) = state.dir.published_scopes(id);
             return Bytes::from(document(&state.org, server, kind, scopes));
         }
         let pick = |d: &(u64, Bytes, Bytes, Bytes)| match (server, kind) {
@@ -202,7 +201,7 @@ impl Cache {
         {
             return pick(d);
         }
-        let (version, scopes) = state.dir.published_scopes();
+        let (version, scopes) = state.dir.published_scopes(ServerId::DEFAULT);
         let org_scopes = super::scopes::ORG_SCOPES
             .iter()
             .map(|s| (*s).to_owned())

@@ -1,10 +1,7 @@
 //! Scopes as an authorization server reads them: the org server's fixed list, the `default`
 //! server's directory scopes, and a `scope` parameter split into distinct names.
 
-use crate::{
-    directory::{Directory, SYSTEM_SCOPES},
-    paths::AuthServer,
-};
+use crate::{directory::Directory, paths::AuthServer};
 
 /// The scopes of the org authorization server (it has no custom scopes).
 pub const ORG_SCOPES: &[&str] = &[
@@ -20,9 +17,7 @@ pub const ORG_SCOPES: &[&str] = &[
 /// Whether an authorization server knows a scope.
 pub fn known(dir: &Directory, server: AuthServer, scope: &str) -> bool {
     match server {
-        AuthServer::DEFAULT => dir.is_known_scope(scope),
-        // A server an admin made has the system scopes only.
-        AuthServer::Custom(_) => SYSTEM_SCOPES.contains(&scope),
+        AuthServer::Custom(id) => dir.is_known_scope(id, scope),
         AuthServer::Org => ORG_SCOPES.contains(&scope),
     }
 }

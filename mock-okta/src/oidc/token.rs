@@ -385,17 +385,24 @@ async fn client_credentials(
     let scopes = match param(form, "scope") {
         Some(raw) => {
             let asked = scopes::split(raw);
-            if asked.iter().any(|s| !state.dir.is_known_scope(s)) {
+            if asked.iter().any(|s| !scopes::known(&state.dir, server, s)) {
                 return Err(OAuthError::invalid_scope(UNKNOWN_SCOPE));
             }
             // OpenID Connect scopes need a user; only custom scopes are granted to a client.
-            if asked.iter().any(|s| !state.dir.is_custom_scope(s)) {
+            if asked.iter().any(|s| {
+                !server
+                    .id()
+                    .is_some_and(|id| state.dir.is_custom_scope(id, s))
+            }) {
                 return Err(OAuthError::invalid_scope(EXCEEDS_SCOPE));
             }
             asked
         }
         None => {
-            let d = state.dir.default_scopes();
+            let d = server
+                .id()
+                .map(|id| state.dir.default_scopes(id))
+                .unwrap_or_default();
             if d.is_empty() {
                 return Err(OAuthError::invalid_scope(
                     "The authorization server resource does not have any configured default scopes, 'scope' must be provided.",

@@ -25,11 +25,11 @@ pub struct ScopeView {
     pub links: Value,
 }
 
-fn scope_links(org: &OrgUrls, id: &str, system: bool) -> Value {
+fn scope_links(org: &OrgUrls, server: ServerId, id: &str, system: bool) -> Value {
     // Scopes are created and deleted here, not replaced.
     let allow: &[&str] = if system { &["GET"] } else { &["GET", "DELETE"] };
     json!({"self": {
-        "href": org.url(&format!("/api/v1/authorizationServers/default/scopes/{id}")),
+        "href": org.url(&format!("/api/v1/authorizationServers/{server}/scopes/{id}")),
         "hints": {"allow": allow},
     }})
 }
@@ -44,13 +44,17 @@ pub fn scope(org: &OrgUrls, s: &Scope) -> ScopeView {
         metadata_publish: s.metadata_publish.as_str(),
         consent: s.consent.clone(),
         default: s.default,
-        links: scope_links(org, &s.id, false),
+        links: scope_links(org, s.server, &s.id, false),
     }
 }
 
-/// The id of a system scope, stable for the org.
-pub fn system_scope_id(org_id: &str, name: &str) -> String {
-    crate::api::stable_id("scp", &[org_id, "system-scope", name])
+/// The id of a system scope, stable for the org and the server.
+fn system_scope_id(org_id: &str, server: ServerId, name: &str) -> String {
+    if server == ServerId::DEFAULT {
+        crate::api::stable_id("scp", &[org_id, "system-scope", name])
+    } else {
+        crate::api::stable_id("scp", &[org_id, server.as_str(), "system-scope", name])
+    }
 }
 
 fn system_scope_description(name: &str) -> &'static str {
@@ -68,14 +72,14 @@ fn system_scope_description(name: &str) -> &'static str {
     }
 }
 
-/// The system scopes of the `default` server, in discovery order.
-pub fn system_scopes(org: &OrgUrls, org_id: &str) -> Vec<ScopeView> {
+/// The system scopes of a custom server, in discovery order.
+pub fn system_scopes(org: &OrgUrls, org_id: &str, server: ServerId) -> Vec<ScopeView> {
     SYSTEM_SCOPES
         .iter()
         .map(|name| {
-            let id = system_scope_id(org_id, name);
+            let id = system_scope_id(org_id, server, name);
             ScopeView {
-                links: scope_links(org, &id, true),
+                links: scope_links(org, server, &id, true),
                 id,
                 name: (*name).to_owned(),
                 display_name: Some((*name).to_owned()),
@@ -107,7 +111,7 @@ pub struct AuthServerView {
 }
 
 /// A custom authorization server (`AuthorizationServer`). `kid` is the current signing key.
-/// Every server has policies; scopes and claims are managed on `default` only.
+/// Every server has scopes and policies; claims are managed on `default` only.
 pub fn auth_server(org: &OrgUrls, server: &CustomServer, kid: &str) -> AuthServerView {
     let op = if server.active {
         "deactivate"
@@ -131,8 +135,8 @@ pub fn auth_server(org: &OrgUrls, server: &CustomServer, kid: &str) -> AuthServe
         ],
         "rotateKey": {"href": format!("{me}/credentials/lifecycle/keyRotate"), "hints": {"allow": ["POST"]}},
     });
+    links["scopes"] = json!({"href": format!("{me}/scopes"), "hints": {"allow": ["GET"]}});
     if server.id == ServerId::DEFAULT {
-        links["scopes"] = json!({"href": format!("{me}/scopes"), "hints": {"allow": ["GET"]}});
         links["claims"] =
             json!({"href": format!("{me}/claims"), "hints": {"allow": ["GET", "POST"]}});
         links["policies"] =

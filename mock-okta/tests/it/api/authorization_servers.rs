@@ -547,3 +547,85 @@ async fn with_a_policy_a_created_server_issues_its_own_tokens_which_other_server
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn a_created_server_has_the_system_scopes_and_its_own_custom_ones() {
+    let h = Harness::start().await;
+    let made = create_server(&h, "Orders", "api://orders").await;
+    let id = made["id"].as_str().expect("id").to_owned();
+    let scopes = format!("/api/v1/authorizationServers/{id}/scopes");
+    assert_eq!(made["_links"]["scopes"]["href"], h.url(&scopes));
+    let names = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .expect("scopes")
+            .iter()
+            .filter_map(|s| s["name"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let default_system = names(
+        &get(&h, "/api/v1/authorizationServers/default/scopes")
+            .await
+            .json,
+    );
+    let system = get(&h, &scopes).await.json;
+    assert_eq!(names(&system), default_system);
+    assert_eq!(
+        system[0]["_links"]["self"]["href"],
+        h.url(&format!(
+            "{scopes}/{}",
+            system[0]["id"].as_str().expect("id")
+        ))
+    );
+    let r = call(
+        &h,
+        Method::POST,
+        &scopes,
+        Some(json!({"name": "orders:read", "metadataPublish": "ALL_CLIENTS"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let sid = r.json["id"].as_str().expect("id").to_owned();
+    assert!(names(&get(&h, &scopes).await.json).contains(&"orders:read".to_owned()));
+    // Only this server has it.
+    assert!(
+        !names(
+            &get(&h, "/api/v1/authorizationServers/default/scopes")
+                .await
+                .json
+        )
+        .contains(&"orders:read".to_owned())
+    );
+    get(
+        &h,
+        &format!("/api/v1/authorizationServers/default/scopes/{sid}"),
+    )
+    .await
+    .assert_error(StatusCode::NOT_FOUND, "E0000007");
+    let doc = h
+        .http
+        .get(h.url(&format!("/oauth2/{id}/.well-known/openid-configuration")))
+        .reply()
+        .await;
+    assert!(
+        doc.json["scopes_supported"]
+            .as_array()
+            .expect("scopes_supported")
+            .contains(&json!("orders:read"))
+    );
+    let default_doc = h
+        .http
+        .get(h.url("/oauth2/default/.well-known/openid-configuration"))
+        .reply()
+        .await;
+    assert!(
+        !default_doc.json["scopes_supported"]
+            .as_array()
+            .expect("scopes_supported")
+            .contains(&json!("orders:read"))
+    );
+    let r = call(&h, Method::DELETE, &format!("{scopes}/{sid}"), None).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    get(&h, &format!("{scopes}/{sid}"))
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "E0000007");
+}
