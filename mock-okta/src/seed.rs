@@ -216,7 +216,7 @@ impl Seed {
         }
         for (i, c) in self.claims.into_iter().enumerate() {
             let name = c.name.clone().unwrap_or_default();
-            dir.create_claim(c)
+            dir.create_claim(crate::paths::ServerId::DEFAULT, c)
                 .map_err(|e| anyhow::anyhow!("claims[{i}] ({name}): {}", explain(e)))?;
         }
         for (i, a) in self.apps.into_iter().enumerate() {

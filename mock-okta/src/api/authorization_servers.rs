@@ -1,5 +1,5 @@
 //! `/api/v1/authorizationServers`: the custom authorization servers (`default` and those an
-//! admin makes), their lifecycle and signing keys, and `default`'s scopes and claims.
+//! admin makes), their lifecycle, signing keys, scopes and claims.
 
 use axum::{
     Router,
@@ -15,7 +15,6 @@ use super::{
 };
 use crate::{
     directory::{ClaimInput, CustomServer, DirError, ScopeInput, ServerInput, starts_with_ci},
-    paths::ServerId,
     state::AppState,
 };
 
@@ -61,15 +60,6 @@ pub(super) fn router() -> Router<AppState> {
             "/api/v1/authorizationServers/{server_id}/credentials/lifecycle/keyRotate",
             allow(post(keys_rotate)),
         )
-}
-
-/// Claims are served for `default` only; any other id is E0000007 naming it.
-pub(super) fn check_server(server_id: &str) -> Result<(), ApiError> {
-    if server_id == ServerId::DEFAULT.as_str() {
-        Ok(())
-    } else {
-        Err(ApiError::not_found(server_id, "AuthorizationServer"))
-    }
 }
 
 async fn view(state: &AppState, server: &CustomServer) -> Result<AuthServerView, ApiError> {
@@ -208,10 +198,10 @@ async fn claims_list(
     State(state): State<AppState>,
     Path(server_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
+    let server = state.dir.custom_server(&server_id)?.id;
     let claims: Vec<_> = state
         .dir
-        .claims()
+        .claims(server)
         .iter()
         .map(|c| views::claim(&state.org, c))
         .collect();
@@ -223,8 +213,8 @@ async fn claims_create(
     Path(server_id): Path<String>,
     ApiJson(input): ApiJson<ClaimInput>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
-    let claim = state.dir.create_claim(input)?;
+    let server = state.dir.custom_server(&server_id)?.id;
+    let claim = state.dir.create_claim(server, input)?;
     Ok(json(StatusCode::CREATED, views::claim(&state.org, &claim)))
 }
 
@@ -232,8 +222,11 @@ async fn claims_get(
     State(state): State<AppState>,
     Path((server_id, claim_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
-    Ok(ok(views::claim(&state.org, &state.dir.claim(&claim_id)?)))
+    let server = state.dir.custom_server(&server_id)?.id;
+    Ok(ok(views::claim(
+        &state.org,
+        &state.dir.claim(server, &claim_id)?,
+    )))
 }
 
 async fn claims_replace(
@@ -241,8 +234,8 @@ async fn claims_replace(
     Path((server_id, claim_id)): Path<(String, String)>,
     ApiJson(input): ApiJson<ClaimInput>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
-    let claim = state.dir.replace_claim(&claim_id, input)?;
+    let server = state.dir.custom_server(&server_id)?.id;
+    let claim = state.dir.replace_claim(server, &claim_id, input)?;
     Ok(ok(views::claim(&state.org, &claim)))
 }
 
@@ -250,8 +243,8 @@ async fn claims_delete(
     State(state): State<AppState>,
     Path((server_id, claim_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
-    state.dir.delete_claim(&claim_id)?;
+    let server = state.dir.custom_server(&server_id)?.id;
+    state.dir.delete_claim(server, &claim_id)?;
     Ok(no_content())
 }
 

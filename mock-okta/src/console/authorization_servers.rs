@@ -278,7 +278,12 @@ fn server_page(
             tab,
             path: server_path(),
             issuer: state.org.issuer(AuthServer::DEFAULT),
-            claims: state.dir.claims().iter().map(claim_row).collect(),
+            claims: state
+                .dir
+                .claims(ServerId::DEFAULT)
+                .iter()
+                .map(claim_row)
+                .collect(),
             dialog,
             v,
             filters: GroupFilterType::ALL
@@ -346,7 +351,7 @@ async fn console_claims_add(
         return not_found();
     }
     let v = ClaimValues::from_form(&form);
-    match state.dir.create_claim(v.input()) {
+    match state.dir.create_claim(ServerId::DEFAULT, v.input()) {
         Ok(_) => found(&claims_tab()),
         Err(e) => {
             let field_of = if v.groups() {
@@ -368,7 +373,10 @@ async fn console_claims_remove(
     if server_id != DEFAULT {
         return not_found();
     }
-    match state.dir.delete_claim(&form.text("claim_id")) {
+    match state
+        .dir
+        .delete_claim(ServerId::DEFAULT, &form.text("claim_id"))
+    {
         Ok(()) => found(&claims_tab()),
         Err(e) => {
             let errors = FieldErrors::of_dir_error(&e, |_| None);

@@ -239,7 +239,7 @@ impl Directory {
         Ok(server)
     }
 
-    /// Deletes a server an admin made, with its policies and scopes, once it is deactivated (as Okta's
+    /// Deletes a server an admin made, with its policies, scopes and claims, once it is deactivated (as Okta's
     /// Admin Console asks); the `default` server is never deleted.
     pub fn delete_custom_server(&self, id: &str) -> DirResult<()> {
         let current = self.custom_server(id)?;
@@ -256,6 +256,7 @@ impl Directory {
         store.servers.shift_remove(&current.id);
         store.policies.retain(|p| p.server != current.id);
         store.scopes.retain(|(server, _), _| *server != current.id);
+        store.claims.retain(|_, c| c.server != current.id);
         store.scopes_version += 1;
         drop(store);
         self.record_admin_change(

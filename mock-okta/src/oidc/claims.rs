@@ -37,9 +37,7 @@ pub fn extra_claims(
     limited: bool,
 ) -> Result<ExtraClaims, ClaimError> {
     match server {
-        AuthServer::DEFAULT => dir.custom_claims(user, target, scopes, limited),
-        // A server an admin made has no custom claims.
-        AuthServer::Custom(_) => Ok(Vec::new()),
+        AuthServer::Custom(id) => dir.custom_claims(id, user, target, scopes, limited),
         AuthServer::Org => {
             let Some(claim) = app_claim else {
                 return Ok(Vec::new());

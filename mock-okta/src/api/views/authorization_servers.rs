@@ -111,7 +111,6 @@ pub struct AuthServerView {
 }
 
 /// A custom authorization server (`AuthorizationServer`). `kid` is the current signing key.
-/// Every server has scopes and policies; claims are managed on `default` only.
 pub fn auth_server(org: &OrgUrls, server: &CustomServer, kid: &str) -> AuthServerView {
     let op = if server.active {
         "deactivate"
@@ -136,12 +135,9 @@ pub fn auth_server(org: &OrgUrls, server: &CustomServer, kid: &str) -> AuthServe
         "rotateKey": {"href": format!("{me}/credentials/lifecycle/keyRotate"), "hints": {"allow": ["POST"]}},
     });
     links["scopes"] = json!({"href": format!("{me}/scopes"), "hints": {"allow": ["GET"]}});
-    if server.id == ServerId::DEFAULT {
-        links["claims"] =
-            json!({"href": format!("{me}/claims"), "hints": {"allow": ["GET", "POST"]}});
-        links["policies"] =
-            json!({"href": format!("{me}/policies"), "hints": {"allow": ["GET", "POST"]}});
-    }
+    links["claims"] = json!({"href": format!("{me}/claims"), "hints": {"allow": ["GET", "POST"]}});
+    links["policies"] =
+        json!({"href": format!("{me}/policies"), "hints": {"allow": ["GET", "POST"]}});
     AuthServerView {
         id: server.id.as_str().to_owned(),
         name: server.name.clone(),
@@ -163,7 +159,7 @@ pub fn auth_server(org: &OrgUrls, server: &CustomServer, kid: &str) -> AuthServe
     }
 }
 
-/// A claim of the `default` server (`OAuth2Claim`), in Okta's key order.
+/// A claim of a custom server (`OAuth2Claim`), in Okta's key order.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClaimView {
@@ -195,7 +191,7 @@ pub fn claim(org: &OrgUrls, c: &Claim) -> ClaimView {
         system: false,
         always_include_in_token: c.always_include_in_token,
         links: json!({"self": {
-            "href": org.url(&format!("/api/v1/authorizationServers/default/claims/{}", c.id)),
+            "href": org.url(&format!("/api/v1/authorizationServers/{}/claims/{}", c.server, c.id)),
             "hints": {"allow": ["GET", "PUT", "DELETE"]},
         }}),
     }

@@ -268,6 +268,12 @@ async fn a_created_server_is_a_custom_server_with_its_own_issuer_and_discovery()
         made["_links"]["self"]["hints"]["allow"],
         json!(["GET", "PUT", "DELETE"])
     );
+    for settings in ["scopes", "claims", "policies"] {
+        assert_eq!(
+            made["_links"][settings]["href"],
+            h.url(&format!("/api/v1/authorizationServers/{id}/{settings}"))
+        );
+    }
     assert_eq!(
         made["_links"]["deactivate"]["href"],
         h.url(&format!("{me}/lifecycle/deactivate"))
@@ -507,6 +513,37 @@ async fn with_a_policy_a_created_server_issues_its_own_tokens_which_other_server
     .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
 
+    // A claim of this server only.
+    let claims = format!("/api/v1/authorizationServers/{id}/claims");
+    let c = call(
+        &h,
+        Method::POST,
+        &claims,
+        Some(
+            json!({"name": "team", "status": "ACTIVE", "claimType": "RESOURCE",
+            "valueType": "EXPRESSION", "value": "\"orders\"", "conditions": {"scopes": []}}),
+        ),
+    )
+    .await;
+    assert_eq!(c.status, StatusCode::CREATED, "{}", c.text);
+    let cid = c.json["id"].as_str().expect("id").to_owned();
+    assert_eq!(
+        c.json["_links"]["self"]["href"],
+        h.url(&format!("{claims}/{cid}"))
+    );
+    assert_eq!(
+        get(&h, "/api/v1/authorizationServers/default/claims")
+            .await
+            .json,
+        json!([])
+    );
+    get(
+        &h,
+        &format!("/api/v1/authorizationServers/default/claims/{cid}"),
+    )
+    .await
+    .assert_error(StatusCode::NOT_FOUND, "E0000007");
+
     let issuer = h.url(&format!("/oauth2/{id}"));
     let tokens =
         crate::support::code_flow(&h, &app, "openid profile", &format!("/oauth2/{id}")).await;
@@ -515,6 +552,14 @@ async fn with_a_policy_a_created_server_issues_its_own_tokens_which_other_server
     let (_, at) = crate::support::jwt_parts(access);
     assert_eq!(at["iss"], issuer);
     assert_eq!(at["aud"], "api://orders");
+    assert_eq!(at["team"], "orders");
+    let at_default = crate::support::code_flow(&h, &app, "openid", "/oauth2/default").await;
+    let (_, at_default) = crate::support::jwt_parts(
+        at_default.json["access_token"]
+            .as_str()
+            .expect("access_token"),
+    );
+    assert!(at_default.get("team").is_none(), "{at_default}");
     let (_, idt) = crate::support::jwt_parts(tokens.json["id_token"].as_str().expect("id_token"));
     assert_eq!(idt["iss"], issuer);
     assert_eq!(idt["aud"], app.client_id.as_str());
