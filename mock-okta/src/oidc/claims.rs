@@ -1,5 +1,5 @@
 //! Which claims beyond the standard ones a token or `/userinfo` carries, by authorization
-//! server: the `default` server's custom claims, or on the org server the app's groups
+//! server: a custom server's own claims, or on the org server the app's groups
 //! claim when the `groups` scope is granted (the org server puts it in ID tokens and
 //! `/userinfo`, never in access tokens).
 

@@ -453,6 +453,26 @@ async fn a_server_is_deleted_once_deactivated_and_default_never() {
         .reply()
         .await
         .assert_error(StatusCode::NOT_FOUND, "E0000007");
+    // Each change is in the System Log, the server its target.
+    let events: Vec<String> = get(
+        &h,
+        &format!("/api/v1/logs?filter=target.id%20eq%20%22{id}%22"),
+    )
+    .await
+    .json
+    .as_array()
+    .expect("events")
+    .iter()
+    .filter_map(|e| e["eventType"].as_str().map(str::to_owned))
+    .collect();
+    assert_eq!(
+        events,
+        [
+            "oauth2.as.created",
+            "oauth2.as.deactivated",
+            "oauth2.as.deleted"
+        ]
+    );
 
     let default = "/api/v1/authorizationServers/default";
     call(
