@@ -43,3 +43,13 @@ Feature: Okta's admin changes the org after the set-up
     And I paste the login URL into the browser
     And I log in to Okta as a member
     Then Konnect shows a login error saying "Policy evaluation failed"
+
+  @mock-only
+  Scenario: Konnect logs in through a custom authorization server an Okta admin created
+    Mock-only: the run does not delete the authorization server it creates.
+
+    When an Okta admin creates an authorization server with a policy for every app
+    And the organization admin gives Konnect that authorization server's issuer
+    And I paste the login URL into the browser
+    And I log in to Okta as a member
+    Then I am logged in to Konnect as a member

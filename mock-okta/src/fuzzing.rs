@@ -121,8 +121,8 @@ fn org() -> &'static (Directory, OrgUrls) {
 pub fn authorize(data: &[u8]) {
     let (server, query) = match data.split_first() {
         Some((b, rest)) if b % 2 == 1 => (AuthServer::Org, rest),
-        Some((_, rest)) => (AuthServer::Default, rest),
-        None => (AuthServer::Default, data),
+        Some((_, rest)) => (AuthServer::DEFAULT, rest),
+        None => (AuthServer::DEFAULT, data),
     };
     let params = Params::parse(query);
     let (dir, org) = org();

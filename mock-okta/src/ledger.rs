@@ -486,7 +486,7 @@ mod tests {
 
     fn code(clock: &Clock) -> AuthCode {
         AuthCode {
-            server: AuthServer::Default,
+            server: AuthServer::DEFAULT,
             client_id: "c".into(),
             redirect_uri: "https://a/cb".into(),
             user_id: "u".into(),

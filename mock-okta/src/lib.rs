@@ -216,7 +216,7 @@ impl MockOkta {
 
     /// The issuer of the `default` authorization server: `{org}/oauth2/default`.
     pub fn issuer(&self) -> String {
-        self.state.org.issuer(AuthServer::Default)
+        self.state.org.issuer(AuthServer::DEFAULT)
     }
 
     /// The bound address.

@@ -1,37 +1,101 @@
 //! Paths and URL builders shared by the router, discovery and tests, so each fact is written
 //! once.
 
-/// The two kinds of authorization server an org has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The id of a custom authorization server: `default`, or an Okta id (`aus…`) of a server an
+/// admin made. Held inline so that [`AuthServer`] stays `Copy`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ServerId {
+    len: u8,
+    bytes: [u8; ServerId::MAX_LEN],
+}
+
+impl ServerId {
+    /// Longer than any id the mock makes (`aus` and 17 characters) or Okta shows.
+    pub const MAX_LEN: usize = 24;
+    /// The `default` custom server every org has.
+    pub const DEFAULT: Self = Self::from_static("default");
+
+    const fn from_static(id: &str) -> Self {
+        let src = id.as_bytes();
+        let mut bytes = [0u8; Self::MAX_LEN];
+        let mut i = 0;
+        while i < src.len() {
+            bytes[i] = src[i];
+            i += 1;
+        }
+        Self {
+            len: src.len() as u8,
+            bytes,
+        }
+    }
+
+    /// The id, if it is one the mock could have made (ASCII letters and digits, not over
+    /// [`Self::MAX_LEN`]); `None` for anything else, which then names no server.
+    pub fn parse(id: &str) -> Option<Self> {
+        (!id.is_empty()
+            && id.len() <= Self::MAX_LEN
+            && id.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .then(|| Self::from_static(id))
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Only ASCII is ever stored (see `parse`).
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for ServerId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for ServerId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The kinds of authorization server an org has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AuthServer {
     /// The org authorization server: issuer `{org}`, endpoints `{org}/oauth2/v1/…`.
     Org,
-    /// The `default` custom authorization server: issuer `{org}/oauth2/default`.
-    Default,
+    /// A custom authorization server (`default` or one an admin made): issuer
+    /// `{org}/oauth2/{id}`, endpoints `{org}/oauth2/{id}/v1/…`.
+    Custom(ServerId),
 }
 
 impl AuthServer {
+    /// The `default` custom authorization server.
+    pub const DEFAULT: Self = Self::Custom(ServerId::DEFAULT);
+
     /// The path prefix of the server's endpoints, e.g. `/oauth2/default/v1`.
-    pub fn endpoint_prefix(self) -> &'static str {
-        match self {
-            Self::Org => "/oauth2/v1",
-            Self::Default => "/oauth2/default/v1",
-        }
+    pub fn endpoint_prefix(self) -> String {
+        format!("{}/v1", self.oauth2_path())
     }
 
     /// The issuer path relative to the org URL ("" for the org server).
-    pub fn issuer_path(self) -> &'static str {
+    pub fn issuer_path(self) -> String {
         match self {
-            Self::Org => "",
-            Self::Default => "/oauth2/default",
+            Self::Org => String::new(),
+            Self::Custom(id) => format!("/oauth2/{id}"),
         }
     }
 
-    /// The id used in the Management API (`default`), or `None` for the org server.
-    pub fn id(self) -> Option<&'static str> {
+    /// Where the server's routes are nested: `/oauth2` or `/oauth2/{id}`.
+    fn oauth2_path(self) -> String {
+        match self {
+            Self::Org => "/oauth2".to_owned(),
+            Self::Custom(id) => format!("/oauth2/{id}"),
+        }
+    }
+
+    /// The id used in the Management API (e.g. `default`), or `None` for the org server.
+    pub fn id(self) -> Option<ServerId> {
         match self {
             Self::Org => None,
-            Self::Default => Some("default"),
+            Self::Custom(id) => Some(id),
         }
     }
 }
@@ -73,7 +137,7 @@ pub const ADMIN_GROUPS: &str = "/admin/groups";
 pub const ADMIN_GROUP: &str = "/admin/group/{group_id}";
 /// Security > API > Authorization Servers.
 pub const ADMIN_AUTH_SERVERS: &str = "/admin/oauth2/as";
-/// One authorization server's page (`default` is the only one).
+/// One authorization server's page.
 pub const ADMIN_AUTH_SERVER: &str = "/admin/oauth2/as/{server_id}";
 
 /// The Admin Console page of a group.
@@ -148,11 +212,11 @@ mod tests {
         let org = OrgUrls::new("https://dev-1.okta.com/");
         assert_eq!(org.issuer(AuthServer::Org), "https://dev-1.okta.com");
         assert_eq!(
-            org.issuer(AuthServer::Default),
+            org.issuer(AuthServer::DEFAULT),
             "https://dev-1.okta.com/oauth2/default"
         );
         assert_eq!(
-            org.endpoint(AuthServer::Default, TOKEN),
+            org.endpoint(AuthServer::DEFAULT, TOKEN),
             "https://dev-1.okta.com/oauth2/default/v1/token"
         );
         assert_eq!(

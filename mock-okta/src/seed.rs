@@ -211,12 +211,12 @@ impl Seed {
             }
         }
         for (i, s) in self.scopes.into_iter().enumerate() {
-            dir.create_scope(s)
+            dir.create_scope(crate::paths::ServerId::DEFAULT, s)
                 .map_err(|e| anyhow::anyhow!("scopes[{i}]: {}", explain(e)))?;
         }
         for (i, c) in self.claims.into_iter().enumerate() {
             let name = c.name.clone().unwrap_or_default();
-            dir.create_claim(c)
+            dir.create_claim(crate::paths::ServerId::DEFAULT, c)
                 .map_err(|e| anyhow::anyhow!("claims[{i}] ({name}): {}", explain(e)))?;
         }
         for (i, a) in self.apps.into_iter().enumerate() {

@@ -242,6 +242,56 @@ impl OktaAdmin {
         Ok(())
     }
 
+    /// Creates a custom authorization server (`name`, audience `api://{name}`) with an access
+    /// policy for every client whose rule lets the authorization code grant through for
+    /// Everyone and any scope, as an admin does before apps can use it. Returns its issuer.
+    pub async fn create_authorization_server(&self, name: &str) -> anyhow::Result<String> {
+        let servers = format!("{}/api/v1/authorizationServers", self.org);
+        let made = self
+            .call(
+                self.http.post(&servers).json(&json!({
+                    "name": name,
+                    "description": "Made by the e2e run",
+                    "audiences": [format!("api://{name}")],
+                })),
+                "create an authorization server",
+            )
+            .await?;
+        let id = made["id"].as_str().unwrap_or_default();
+        let policies = format!("{servers}/{id}/policies");
+        let policy = self
+            .call(
+                self.http.post(&policies).json(&json!({
+                    "type": "OAUTH_AUTHORIZATION_POLICY",
+                    "name": "Every app",
+                    "description": "Every app",
+                    "conditions": {"clients": {"include": ["ALL_CLIENTS"]}},
+                })),
+                "create the authorization server's access policy",
+            )
+            .await?;
+        let policy_id = policy["id"].as_str().unwrap_or_default();
+        self.call(
+            self.http
+                .post(format!("{policies}/{policy_id}/rules"))
+                .json(&json!({
+                    "type": "RESOURCE_ACCESS",
+                    "name": "Code for everyone",
+                    "conditions": {
+                        "grantTypes": {"include": ["authorization_code"]},
+                        "people": {"groups": {"include": ["EVERYONE"]}},
+                        "scopes": {"include": ["*"]},
+                    },
+                })),
+            "create the access policy's rule",
+        )
+        .await?;
+        made["issuer"]
+            .as_str()
+            .map(str::to_owned)
+            .with_context(|| format!("the authorization server has no issuer: {made}"))
+    }
+
     /// Narrows the `default` authorization server's Default Policy to one client, so every
     /// other app's sign-in is refused by policy.
     pub async fn limit_default_policy_to(&self, client_id: &str) -> anyhow::Result<()> {

@@ -833,3 +833,40 @@ test('systemLogApi.listLogEvents: admin changes, filters and paging read through
     },
   );
 });
+
+test('authorizationServerApi: a server created, read, listed, replaced, deactivated and deleted; its own discovery', async () => {
+  const as = client.authorizationServerApi;
+  const made = await as.createAuthorizationServer({
+    authorizationServer: { name: uniq('compat-node-as'), description: 'compat', audiences: ['api://compat-node'] },
+  });
+  let deleted = false;
+  try {
+    assert.match(made.id, /^aus/);
+    assert.equal(made.issuer, `${ORG_URL}/oauth2/${made.id}`);
+    assert.deepEqual(made.audiences, ['api://compat-node']);
+    assert.equal(made.status, 'ACTIVE');
+    const listed = await collect(await as.listAuthorizationServers());
+    assert.ok(listed.some((s) => s.id === made.id));
+    assert.ok(listed.some((s) => s.id === 'default'));
+    const doc = await (await fetch(`${made.issuer}/.well-known/openid-configuration`)).json();
+    assert.equal(doc.issuer, made.issuer);
+    const replaced = await as.replaceAuthorizationServer({
+      authServerId: made.id,
+      authorizationServer: { name: `${made.name}-renamed`, description: 'renamed', audiences: ['api://compat-node-2'] },
+    });
+    assert.equal(replaced.id, made.id);
+    assert.deepEqual(replaced.audiences, ['api://compat-node-2']);
+    // Okta deletes only a deactivated server.
+    await assert.rejects(as.deleteAuthorizationServer({ authServerId: made.id }), (e) => e.status === 400);
+    await as.deactivateAuthorizationServer({ authServerId: made.id });
+    assert.equal((await fetch(`${made.issuer}/.well-known/openid-configuration`)).status, 404);
+    await as.deleteAuthorizationServer({ authServerId: made.id });
+    deleted = true;
+    await assert.rejects(as.getAuthorizationServer({ authServerId: made.id }), (e) => e.status === 404);
+  } finally {
+    if (!deleted) {
+      await api('POST', `/api/v1/authorizationServers/${made.id}/lifecycle/deactivate`).catch(() => {});
+      await api('DELETE', `/api/v1/authorizationServers/${made.id}`).catch(() => {});
+    }
+  }
+});

@@ -625,6 +625,45 @@ async def test_deactivate_and_activate_the_default_server(client):
     assert discovery()[0] == 200
 
 
+async def test_a_custom_server_created_replaced_deactivated_and_deleted(client):
+    """AuthorizationServerApi: create_authorization_server makes a custom server with its own
+    issuer and discovery; replace_authorization_server changes it; delete_authorization_server
+    refuses an active one and deletes it once deactivated."""
+    import json
+
+    from okta.models import AuthorizationServer
+
+    body = AuthorizationServer.from_dict(
+        {"name": uniq("compat-py-as"), "description": "compat", "audiences": ["api://compat-py"]}
+    )
+    made, _ = check(await client.create_authorization_server(body))
+    deleted = False
+    try:
+        assert made.id.startswith("aus")
+        assert made.issuer == f"{ORG_URL}/oauth2/{made.id}"
+        assert made.audiences == ["api://compat-py"] and val(made.status) == "ACTIVE"
+        listed, _ = check(await client.list_authorization_servers())
+        assert {"default", made.id} <= {s.id for s in listed}
+        with urllib.request.urlopen(f"{made.issuer}/.well-known/oauth-authorization-server") as res:
+            assert json.loads(res.read())["issuer"] == made.issuer
+        new = AuthorizationServer.from_dict(
+            {"name": made.name + "-renamed", "description": "renamed", "audiences": ["api://compat-py-2"]}
+        )
+        replaced, _ = check(await client.replace_authorization_server(made.id, new))
+        assert replaced.id == made.id and replaced.audiences == ["api://compat-py-2"]
+        err = error_of(await client.delete_authorization_server(made.id))
+        assert err.status == 400
+        check(await client.deactivate_authorization_server(made.id))
+        check(await client.delete_authorization_server(made.id))
+        deleted = True
+        err = error_of(await client.get_authorization_server(made.id))
+        assert err.status == 404
+    finally:
+        if not deleted:
+            await client.deactivate_authorization_server(made.id)
+            await client.delete_authorization_server(made.id)
+
+
 async def test_default_policy_and_a_policy_with_a_rule(client):
     """AuthorizationServerPoliciesApi and AuthorizationServerRulesApi on the default server:
     a rule made, read, replaced (moved to priority 3), deactivated, activated and deleted."""

@@ -1,5 +1,5 @@
-//! `/api/v1/authorizationServers`: the `default` custom authorization server, its scopes,
-//! claims and signing keys. The org has no other custom server.
+//! `/api/v1/authorizationServers`: the custom authorization servers (`default` and those an
+//! admin makes), their lifecycle, signing keys, scopes and claims.
 
 use axum::{
     Router,
@@ -14,17 +14,19 @@ use super::{
     views::{self, AuthServerView},
 };
 use crate::{
-    directory::{ClaimInput, DirError, ScopeInput, starts_with_ci},
-    paths::AuthServer,
+    directory::{ClaimInput, CustomServer, DirError, ScopeInput, ServerInput, starts_with_ci},
     state::AppState,
 };
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/authorizationServers", allow(get(servers_list)))
+        .route(
+            "/api/v1/authorizationServers",
+            allow(get(servers_list).post(servers_create)),
+        )
         .route(
             "/api/v1/authorizationServers/{server_id}",
-            allow(get(servers_get)),
+            allow(get(servers_get).put(servers_replace).delete(servers_delete)),
         )
         .route(
             "/api/v1/authorizationServers/{server_id}/lifecycle/activate",
@@ -60,41 +62,54 @@ pub(super) fn router() -> Router<AppState> {
         )
 }
 
-/// Only `default` exists; anything else is E0000007 naming the id.
-pub(super) fn check_server(server_id: &str) -> Result<(), ApiError> {
-    if server_id == "default" {
-        Ok(())
-    } else {
-        Err(ApiError::not_found(server_id, "AuthorizationServer"))
-    }
-}
-
-async fn default_server(state: &AppState) -> Result<AuthServerView, ApiError> {
+async fn view(state: &AppState, server: &CustomServer) -> Result<AuthServerView, ApiError> {
     let key = state.keys.active().await.map_err(|e| {
         tracing::error!(error = %e, "no signing key");
         ApiError::internal()
     })?;
-    // The org's creation time: the built-in group is made with the org.
-    let created = state.dir.everyone().created;
-    let active = state.dir.server_active(AuthServer::Default);
-    Ok(views::default_auth_server(
-        &state.org,
-        created,
-        key.kid(),
-        active,
-    ))
+    Ok(views::auth_server(&state.org, server, key.kid()))
 }
 
 async fn servers_list(State(state): State<AppState>) -> Result<Response, ApiError> {
-    Ok(ok(vec![default_server(&state).await?]))
+    let mut out = Vec::new();
+    for server in state.dir.custom_servers() {
+        out.push(view(&state, &server).await?);
+    }
+    Ok(ok(out))
+}
+
+async fn servers_create(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<ServerInput>,
+) -> Result<Response, ApiError> {
+    let server = state.dir.create_custom_server(input)?;
+    Ok(json(StatusCode::CREATED, view(&state, &server).await?))
 }
 
 async fn servers_get(
     State(state): State<AppState>,
     Path(server_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
-    Ok(ok(default_server(&state).await?))
+    let server = state.dir.custom_server(&server_id)?;
+    Ok(ok(view(&state, &server).await?))
+}
+
+async fn servers_replace(
+    State(state): State<AppState>,
+    Path(server_id): Path<String>,
+    ApiJson(input): ApiJson<ServerInput>,
+) -> Result<Response, ApiError> {
+    let server = state.dir.replace_custom_server(&server_id, input)?;
+    Ok(ok(view(&state, &server).await?))
+}
+
+/// Only a deactivated server an admin made is deleted.
+async fn servers_delete(
+    State(state): State<AppState>,
+    Path(server_id): Path<String>,
+) -> Result<Response, ApiError> {
+    state.dir.delete_custom_server(&server_id)?;
+    Ok(no_content())
 }
 
 /// `lifecycle/activate`: the server answers its endpoints again.
@@ -102,8 +117,7 @@ async fn servers_activate(
     State(state): State<AppState>,
     Path(server_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
-    state.dir.set_default_server_active(true);
+    state.dir.set_custom_server_active(&server_id, true)?;
     Ok(no_content())
 }
 
@@ -113,8 +127,7 @@ async fn servers_deactivate(
     State(state): State<AppState>,
     Path(server_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
-    state.dir.set_default_server_active(false);
+    state.dir.set_custom_server_active(&server_id, false)?;
     Ok(no_content())
 }
 
@@ -124,13 +137,13 @@ async fn scopes_list(
     Path(server_id): Path<String>,
     params: ApiQuery,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
+    let server = state.dir.custom_server(&server_id)?.id;
     let q = params.get("q");
-    let mut scopes = views::system_scopes(&state.org, state.dir.org_id());
+    let mut scopes = views::system_scopes(&state.org, state.dir.org_id(), server);
     scopes.extend(
         state
             .dir
-            .scopes()
+            .scopes(server)
             .iter()
             .map(|s| views::scope(&state.org, s)),
     );
@@ -143,8 +156,8 @@ async fn scopes_create(
     Path(server_id): Path<String>,
     ApiJson(input): ApiJson<ScopeInput>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
-    let scope = state.dir.create_scope(input)?;
+    let server = state.dir.custom_server(&server_id)?.id;
+    let scope = state.dir.create_scope(server, input)?;
     Ok(json(StatusCode::CREATED, views::scope(&state.org, &scope)))
 }
 
@@ -152,28 +165,31 @@ async fn scopes_get(
     State(state): State<AppState>,
     Path((server_id, scope_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
-    if let Some(system) = views::system_scopes(&state.org, state.dir.org_id())
+    let server = state.dir.custom_server(&server_id)?.id;
+    if let Some(system) = views::system_scopes(&state.org, state.dir.org_id(), server)
         .into_iter()
         .find(|s| s.id == scope_id)
     {
         return Ok(ok(system));
     }
-    Ok(ok(views::scope(&state.org, &state.dir.scope(&scope_id)?)))
+    Ok(ok(views::scope(
+        &state.org,
+        &state.dir.scope(server, &scope_id)?,
+    )))
 }
 
 async fn scopes_delete(
     State(state): State<AppState>,
     Path((server_id, scope_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
-    if views::system_scopes(&state.org, state.dir.org_id())
+    let server = state.dir.custom_server(&server_id)?.id;
+    if views::system_scopes(&state.org, state.dir.org_id(), server)
         .iter()
         .any(|s| s.id == scope_id)
     {
         return Err(DirError::Forbidden.into());
     }
-    state.dir.delete_scope(&scope_id)?;
+    state.dir.delete_scope(server, &scope_id)?;
     Ok(no_content())
 }
 
@@ -182,10 +198,10 @@ async fn claims_list(
     State(state): State<AppState>,
     Path(server_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
+    let server = state.dir.custom_server(&server_id)?.id;
     let claims: Vec<_> = state
         .dir
-        .claims()
+        .claims(server)
         .iter()
         .map(|c| views::claim(&state.org, c))
         .collect();
@@ -197,8 +213,8 @@ async fn claims_create(
     Path(server_id): Path<String>,
     ApiJson(input): ApiJson<ClaimInput>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
-    let claim = state.dir.create_claim(input)?;
+    let server = state.dir.custom_server(&server_id)?.id;
+    let claim = state.dir.create_claim(server, input)?;
     Ok(json(StatusCode::CREATED, views::claim(&state.org, &claim)))
 }
 
@@ -206,8 +222,11 @@ async fn claims_get(
     State(state): State<AppState>,
     Path((server_id, claim_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
-    Ok(ok(views::claim(&state.org, &state.dir.claim(&claim_id)?)))
+    let server = state.dir.custom_server(&server_id)?.id;
+    Ok(ok(views::claim(
+        &state.org,
+        &state.dir.claim(server, &claim_id)?,
+    )))
 }
 
 async fn claims_replace(
@@ -215,8 +234,8 @@ async fn claims_replace(
     Path((server_id, claim_id)): Path<(String, String)>,
     ApiJson(input): ApiJson<ClaimInput>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
-    let claim = state.dir.replace_claim(&claim_id, input)?;
+    let server = state.dir.custom_server(&server_id)?.id;
+    let claim = state.dir.replace_claim(server, &claim_id, input)?;
     Ok(ok(views::claim(&state.org, &claim)))
 }
 
@@ -224,16 +243,17 @@ async fn claims_delete(
     State(state): State<AppState>,
     Path((server_id, claim_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
-    state.dir.delete_claim(&claim_id)?;
+    let server = state.dir.custom_server(&server_id)?.id;
+    state.dir.delete_claim(server, &claim_id)?;
     Ok(no_content())
 }
 
+/// Every custom server signs with the org's one key set.
 async fn keys_list(
     State(state): State<AppState>,
     Path(server_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
+    state.dir.custom_server(&server_id)?;
     Ok(ok(state.keys.jwks().await.keys))
 }
 
@@ -241,7 +261,7 @@ async fn keys_rotate(
     State(state): State<AppState>,
     Path(server_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
+    state.dir.custom_server(&server_id)?;
     state.keys.rotate().await.map_err(|e| {
         tracing::error!(error = %e, "key rotation failed");
         ApiError::internal()

@@ -1,5 +1,5 @@
-//! `/api/v1/authorizationServers/default/policies`: the `default` server's access policies,
-//! their lifecycle and their rules.
+//! `/api/v1/authorizationServers/{id}/policies`: a custom server's access policies, their
+//! lifecycle and their rules.
 
 use axum::{
     Router,
@@ -9,10 +9,7 @@ use axum::{
     routing::{get, post},
 };
 
-use super::{
-    ApiError, ApiJson, ApiPath as Path, allow, authorization_servers::check_server, json,
-    no_content, ok, views,
-};
+use super::{ApiError, ApiJson, ApiPath as Path, allow, json, no_content, ok, views};
 use crate::{
     directory::{PolicyInput, RuleInput},
     state::AppState,
@@ -65,10 +62,10 @@ async fn policies_list(
     State(state): State<AppState>,
     Path(server_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
+    let server = state.dir.custom_server(&server_id)?.id;
     Ok(ok(state
         .dir
-        .policies()
+        .policies(server)
         .iter()
         .map(|p| views::policy(&state.org, p))
         .collect::<Vec<_>>()))
@@ -79,8 +76,8 @@ async fn policies_create(
     Path(server_id): Path<String>,
     ApiJson(input): ApiJson<PolicyInput>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
-    let p = state.dir.create_policy(input)?;
+    let server = state.dir.custom_server(&server_id)?.id;
+    let p = state.dir.create_policy(server, input)?;
     Ok(json(StatusCode::CREATED, views::policy(&state.org, &p)))
 }
 
@@ -88,7 +85,7 @@ async fn policies_get(
     State(state): State<AppState>,
     Path((server_id, policy_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
+    state.dir.server_policy(&server_id, &policy_id)?;
     Ok(ok(views::policy(
         &state.org,
         &state.dir.policy(&policy_id)?,
@@ -100,7 +97,7 @@ async fn policies_replace(
     Path((server_id, policy_id)): Path<(String, String)>,
     ApiJson(input): ApiJson<PolicyInput>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
+    state.dir.server_policy(&server_id, &policy_id)?;
     let p = state.dir.replace_policy(&policy_id, input)?;
     Ok(ok(views::policy(&state.org, &p)))
 }
@@ -109,7 +106,7 @@ async fn policies_delete(
     State(state): State<AppState>,
     Path((server_id, policy_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
+    state.dir.server_policy(&server_id, &policy_id)?;
     state.dir.delete_policy(&policy_id)?;
     Ok(no_content())
 }
@@ -118,7 +115,7 @@ async fn policies_activate(
     State(state): State<AppState>,
     Path((server_id, policy_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
+    state.dir.server_policy(&server_id, &policy_id)?;
     state.dir.set_policy_status(&policy_id, true)?;
     Ok(no_content())
 }
@@ -127,7 +124,7 @@ async fn policies_deactivate(
     State(state): State<AppState>,
     Path((server_id, policy_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
+    state.dir.server_policy(&server_id, &policy_id)?;
     state.dir.set_policy_status(&policy_id, false)?;
     Ok(no_content())
 }
@@ -136,7 +133,7 @@ async fn policy_rules_list(
     State(state): State<AppState>,
     Path((server_id, policy_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
+    state.dir.server_policy(&server_id, &policy_id)?;
     let p = state.dir.policy(&policy_id)?;
     let rules = state.dir.policy_rules(&policy_id)?;
     Ok(ok(rules
@@ -150,7 +147,7 @@ async fn policy_rules_create(
     Path((server_id, policy_id)): Path<(String, String)>,
     ApiJson(input): ApiJson<RuleInput>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
+    state.dir.server_policy(&server_id, &policy_id)?;
     let r = state.dir.create_policy_rule(&policy_id, input)?;
     let p = state.dir.policy(&policy_id)?;
     Ok(json(
@@ -163,7 +160,7 @@ async fn policy_rules_get(
     State(state): State<AppState>,
     Path((server_id, policy_id, rule_id)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
+    state.dir.server_policy(&server_id, &policy_id)?;
     let p = state.dir.policy(&policy_id)?;
     let r = state.dir.policy_rule(&policy_id, &rule_id)?;
     Ok(ok(views::policy_rule(&state.org, &p, &r)))
@@ -174,7 +171,7 @@ async fn policy_rules_replace(
     Path((server_id, policy_id, rule_id)): Path<(String, String, String)>,
     ApiJson(input): ApiJson<RuleInput>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
+    state.dir.server_policy(&server_id, &policy_id)?;
     let r = state.dir.replace_policy_rule(&policy_id, &rule_id, input)?;
     let p = state.dir.policy(&policy_id)?;
     Ok(ok(views::policy_rule(&state.org, &p, &r)))
@@ -184,7 +181,7 @@ async fn policy_rules_activate(
     State(state): State<AppState>,
     Path((server_id, policy_id, rule_id)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
+    state.dir.server_policy(&server_id, &policy_id)?;
     state
         .dir
         .set_policy_rule_status(&policy_id, &rule_id, true)?;
@@ -195,7 +192,7 @@ async fn policy_rules_deactivate(
     State(state): State<AppState>,
     Path((server_id, policy_id, rule_id)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
+    state.dir.server_policy(&server_id, &policy_id)?;
     state
         .dir
         .set_policy_rule_status(&policy_id, &rule_id, false)?;
@@ -206,7 +203,7 @@ async fn policy_rules_delete(
     State(state): State<AppState>,
     Path((server_id, policy_id, rule_id)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
-    check_server(&server_id)?;
+    state.dir.server_policy(&server_id, &policy_id)?;
     state.dir.delete_policy_rule(&policy_id, &rule_id)?;
     Ok(no_content())
 }

@@ -18,7 +18,7 @@ use crate::{
         ValueType,
     },
     params::BrowserQuery,
-    paths::{self, AuthServer},
+    paths::{self, AuthServer, ServerId},
     state::AppState,
     web::found,
 };
@@ -50,8 +50,16 @@ fn claims_tab() -> String {
 #[template(path = "console/auth_servers.html")]
 struct AuthServersPage {
     chrome: Chrome,
-    server_path: String,
+    servers: Vec<ServerRow>,
+}
+
+struct ServerRow {
+    name: String,
+    audience: String,
     issuer: String,
+    status: &'static str,
+    /// The server's page: `default`'s (its claims) is the one the console has.
+    path: Option<String>,
 }
 
 async fn console_auth_servers_list(State(state): State<AppState>, admin: AdminSession) -> Response {
@@ -59,8 +67,18 @@ async fn console_auth_servers_list(State(state): State<AppState>, admin: AdminSe
         StatusCode::OK,
         &AuthServersPage {
             chrome: admin.chrome(&state, "api"),
-            server_path: server_path(),
-            issuer: state.org.issuer(AuthServer::Default),
+            servers: state
+                .dir
+                .custom_servers()
+                .into_iter()
+                .map(|s| ServerRow {
+                    path: (s.id == ServerId::DEFAULT).then(server_path),
+                    issuer: state.org.issuer(s.server()),
+                    audience: s.audiences.join(", "),
+                    status: if s.active { "Active" } else { "Inactive" },
+                    name: s.name,
+                })
+                .collect(),
         },
     )
 }
@@ -246,15 +264,26 @@ fn server_page(
     errors: FieldErrors,
 ) -> Response {
     let mut scope_names: Vec<String> = SYSTEM_SCOPES.iter().map(|s| (*s).to_owned()).collect();
-    scope_names.extend(state.dir.scopes().into_iter().map(|s| s.name));
+    scope_names.extend(
+        state
+            .dir
+            .scopes(ServerId::DEFAULT)
+            .into_iter()
+            .map(|s| s.name),
+    );
     render(
         errors.status(),
         &AuthServerPage {
             chrome: admin.chrome(state, "api"),
             tab,
             path: server_path(),
-            issuer: state.org.issuer(AuthServer::Default),
-            claims: state.dir.claims().iter().map(claim_row).collect(),
+            issuer: state.org.issuer(AuthServer::DEFAULT),
+            claims: state
+                .dir
+                .claims(ServerId::DEFAULT)
+                .iter()
+                .map(claim_row)
+                .collect(),
             dialog,
             v,
             filters: GroupFilterType::ALL
@@ -322,7 +351,7 @@ async fn console_claims_add(
         return not_found();
     }
     let v = ClaimValues::from_form(&form);
-    match state.dir.create_claim(v.input()) {
+    match state.dir.create_claim(ServerId::DEFAULT, v.input()) {
         Ok(_) => found(&claims_tab()),
         Err(e) => {
             let field_of = if v.groups() {
@@ -344,7 +373,10 @@ async fn console_claims_remove(
     if server_id != DEFAULT {
         return not_found();
     }
-    match state.dir.delete_claim(&form.text("claim_id")) {
+    match state
+        .dir
+        .delete_claim(ServerId::DEFAULT, &form.text("claim_id"))
+    {
         Ok(()) => found(&claims_tab()),
         Err(e) => {
             let errors = FieldErrors::of_dir_error(&e, |_| None);

@@ -14,6 +14,7 @@
 //!   ([`ClaimError::TooManyGroups`]) where the caller says the limit applies
 //!   (`crate::state::GroupsOverLimit`).
 
+use crate::paths::ServerId;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -184,10 +185,12 @@ pub enum ClaimValue {
     Groups(GroupFilter),
 }
 
-/// A custom claim of the `default` authorization server.
+/// A custom claim of a custom authorization server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claim {
     pub id: String,
+    /// The custom authorization server the claim belongs to.
+    pub server: ServerId,
     pub name: String,
     pub active: bool,
     pub claim_type: ClaimType,
@@ -301,6 +304,7 @@ const RESERVED_NAMES: &[&str] = &[
 /// scopes.
 fn build_claim(
     input: ClaimInput,
+    server: ServerId,
     id: String,
     known_scope: impl Fn(&str) -> bool,
 ) -> DirResult<Claim> {
@@ -368,6 +372,7 @@ fn build_claim(
     };
     Ok(Claim {
         id,
+        server,
         name,
         active,
         claim_type,
@@ -484,9 +489,11 @@ pub enum ClaimError {
 pub type ExtraClaims = Vec<(String, Value)>;
 
 impl Directory {
-    /// Adds a claim to the `default` server.
-    pub fn create_claim(&self, input: ClaimInput) -> DirResult<Claim> {
-        let claim = build_claim(input, okta_id("ocl"), |s| self.is_known_scope(s))?;
+    /// Adds a claim to a custom server.
+    pub fn create_claim(&self, server: ServerId, input: ClaimInput) -> DirResult<Claim> {
+        let claim = build_claim(input, server, okta_id("ocl"), |s| {
+            self.is_known_scope(server, s)
+        })?;
         let mut store = self.write();
         check_name_free(&store.claims, &claim, None)?;
         store.claims.insert(claim.id.clone(), claim.clone());
@@ -494,9 +501,11 @@ impl Directory {
     }
 
     /// Replaces a claim (`PUT …/claims/{id}`).
-    pub fn replace_claim(&self, id: &str, input: ClaimInput) -> DirResult<Claim> {
-        self.claim(id)?;
-        let claim = build_claim(input, id.to_owned(), |s| self.is_known_scope(s))?;
+    pub fn replace_claim(&self, server: ServerId, id: &str, input: ClaimInput) -> DirResult<Claim> {
+        self.claim(server, id)?;
+        let claim = build_claim(input, server, id.to_owned(), |s| {
+            self.is_known_scope(server, s)
+        })?;
         let mut store = self.write();
         check_name_free(&store.claims, &claim, Some(id))?;
         let slot = store
@@ -507,18 +516,24 @@ impl Directory {
         Ok(claim)
     }
 
-    /// A claim by id.
-    pub fn claim(&self, id: &str) -> DirResult<Claim> {
+    /// A server's claim by id.
+    pub fn claim(&self, server: ServerId, id: &str) -> DirResult<Claim> {
         self.read()
             .claims
             .get(id)
+            .filter(|c| c.server == server)
             .cloned()
             .ok_or_else(|| claim_not_found(id))
     }
 
-    /// The claims, in creation order.
-    pub fn claims(&self) -> Vec<Claim> {
-        self.read().claims.values().cloned().collect()
+    /// A server's claims, in creation order.
+    pub fn claims(&self, server: ServerId) -> Vec<Claim> {
+        self.read()
+            .claims
+            .values()
+            .filter(|c| c.server == server)
+            .cloned()
+            .collect()
     }
 
     /// Sets or clears an app's groups claim (the Sign On tab, the seed file and the
@@ -538,7 +553,8 @@ impl Directory {
         Ok(app.clone())
     }
 
-    pub fn delete_claim(&self, id: &str) -> DirResult<()> {
+    pub fn delete_claim(&self, server: ServerId, id: &str) -> DirResult<()> {
+        self.claim(server, id)?;
         self.write()
             .claims
             .shift_remove(id)
@@ -572,17 +588,18 @@ impl Directory {
         Ok(names.into())
     }
 
-    /// The `default` server's custom claims for a user, a target and the granted scopes,
-    /// in the order the claims were made. `limited`: whether the 100-group limit applies.
+    /// A custom server's claims for a user, a target and the granted scopes, in the order
+    /// the claims were made. `limited`: whether the 100-group limit applies.
     pub fn custom_claims(
         &self,
+        server: ServerId,
         user: &User,
         target: ClaimTarget,
         scopes: &[String],
         limited: bool,
     ) -> Result<ExtraClaims, ClaimError> {
         let mut out: ExtraClaims = Vec::new();
-        for c in self.claims() {
+        for c in self.claims(server) {
             let wanted = match target {
                 ClaimTarget::AccessToken => c.claim_type == ClaimType::Resource,
                 ClaimTarget::Userinfo => c.claim_type == ClaimType::Identity,
@@ -614,7 +631,10 @@ fn check_name_free(
     except: Option<&str>,
 ) -> DirResult<()> {
     let taken = claims.values().any(|c| {
-        Some(c.id.as_str()) != except && c.name == claim.name && c.claim_type == claim.claim_type
+        Some(c.id.as_str()) != except
+            && c.server == claim.server
+            && c.name == claim.name
+            && c.claim_type == claim.claim_type
     });
     if taken {
         return Err(DirError::validation(vec![Cause::taken("name")]));

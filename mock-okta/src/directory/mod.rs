@@ -41,11 +41,12 @@ pub use policies::{ALL_CLIENTS, AccessPolicy, PolicyInput, PolicyRule, RuleInput
 pub use roles::Role;
 pub use scope_grants::{OKTA_SCOPES, ScopeGrant};
 pub use scopes::{MetadataPublish, SYSTEM_SCOPES, Scope, ScopeInput};
+pub use servers::{CustomServer, IssuerMode, ServerInput};
 pub use system_log::{DEFAULT_LOG_CAPACITY, Entry, LogEvent, Party, SystemLog};
 pub use trusted_origins::{OriginScope, TrustedOrigin, TrustedOriginInput};
 pub use users::{NewUser, PASSWORD_HISTORY, PASSWORD_MIN_LENGTH, User, UserStatus};
 
-use crate::clock::Clock;
+use crate::{clock::Clock, paths::ServerId};
 
 /// A rule the request broke, as the Management API reports it: the field and a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,14 +151,15 @@ struct Store {
     users: IndexMap<String, User>,
     groups: IndexMap<String, Group>,
     apps: IndexMap<String, App>,
-    scopes: IndexMap<String, Scope>,
+    /// Custom scopes by server and name, in creation order.
+    scopes: IndexMap<(ServerId, String), Scope>,
     /// The default server's custom claims, by id, in creation order.
     claims: IndexMap<String, Claim>,
     /// The `default` authorization server's access policies.
     policies: Vec<AccessPolicy>,
     trusted_origins: Vec<TrustedOrigin>,
-    /// An admin deactivated the `default` authorization server.
-    default_server_inactive: bool,
+    /// The custom authorization servers, `default` first.
+    servers: IndexMap<ServerId, CustomServer>,
     /// Bumped on every change of scopes, so cached discovery documents know to rebuild.
     scopes_version: u64,
 }
@@ -198,6 +200,9 @@ impl Directory {
         let everyone = Group::everyone(crate::ids::okta_id("00g"), now);
         let mut store = dir.write();
         store.policies.push(policies::default_policy(now));
+        store
+            .servers
+            .insert(ServerId::DEFAULT, servers::default_server(now));
         store.groups.insert(EVERYONE.to_owned(), everyone);
         drop(store);
         dir

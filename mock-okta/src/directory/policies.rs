@@ -1,13 +1,17 @@
-//! The `default` authorization server's access policies and their rules
-//! (`/api/v1/authorizationServers/default/policies`): which clients a policy covers, and for
+//! The custom authorization servers' access policies and their rules
+//! (`/api/v1/authorizationServers/{id}/policies`): which clients a policy covers, and for
 //! them which grant types, people and scopes a rule lets through. Authorize and token ask
-//! [`Directory::access_allowed`] before issuing; the org starts with Okta's Default Policy.
+//! [`Directory::access_allowed`] before issuing; `default` starts with Okta's Default
+//! Policy, a server an admin makes with none.
 
 use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::{Cause, DirError, DirResult, Directory};
-use crate::ids::okta_id;
+use crate::{
+    ids::okta_id,
+    paths::{AuthServer, ServerId},
+};
 
 /// Every client, in a policy's `conditions.clients.include`.
 pub const ALL_CLIENTS: &str = "ALL_CLIENTS";
@@ -18,6 +22,8 @@ const EVERYONE_GROUP: &str = "EVERYONE";
 pub struct AccessPolicy {
     /// `00p…`
     pub id: String,
+    /// The custom authorization server the policy belongs to.
+    pub server: ServerId,
     pub name: String,
     pub description: String,
     pub priority: u32,
@@ -176,6 +182,7 @@ fn rule_not_found(id: &str) -> DirError {
 pub(super) fn default_policy(now: OffsetDateTime) -> AccessPolicy {
     AccessPolicy {
         id: okta_id("00p"),
+        server: ServerId::DEFAULT,
         name: "Default Policy".to_owned(),
         description: "Default policy description".to_owned(),
         priority: 1,
@@ -202,11 +209,27 @@ pub(super) fn default_policy(now: OffsetDateTime) -> AccessPolicy {
 }
 
 impl Directory {
-    /// The policies, by priority.
-    pub fn policies(&self) -> Vec<AccessPolicy> {
-        let mut all = self.read().policies.clone();
+    /// A server's policies, by priority.
+    pub fn policies(&self, server: ServerId) -> Vec<AccessPolicy> {
+        let mut all: Vec<AccessPolicy> = self
+            .read()
+            .policies
+            .iter()
+            .filter(|p| p.server == server)
+            .cloned()
+            .collect();
         all.sort_by_key(|p| p.priority);
         all
+    }
+
+    /// A policy of the server `server_id` names: not found for an unknown server or for a
+    /// policy of another server.
+    pub fn server_policy(&self, server_id: &str, id: &str) -> DirResult<AccessPolicy> {
+        let server = self.custom_server(server_id)?;
+        self.policy(id)
+            .ok()
+            .filter(|p| p.server == server.id)
+            .ok_or_else(|| policy_not_found(id))
     }
 
     pub fn policy(&self, id: &str) -> DirResult<AccessPolicy> {
@@ -220,16 +243,18 @@ impl Directory {
 
     /// Creates a policy (priority last unless given; a priority in use moves that policy and
     /// those after it down); it has no rules yet.
-    pub fn create_policy(&self, input: PolicyInput) -> DirResult<AccessPolicy> {
+    pub fn create_policy(&self, server: ServerId, input: PolicyInput) -> DirResult<AccessPolicy> {
         let now = self.clock().now_datetime();
         let active = status(input.status.as_deref())?;
         let name = name(input.name)?;
         let clients = clients(input.conditions)?;
         let wanted = priority(input.priority)?;
         let mut store = self.write();
-        let priority = place(store.policies.iter_mut().map(|p| &mut p.priority), wanted);
+        let siblings = store.policies.iter_mut().filter(|p| p.server == server);
+        let priority = place(siblings.map(|p| &mut p.priority), wanted);
         let policy = AccessPolicy {
             id: okta_id("00p"),
+            server,
             name,
             description: input.description.unwrap_or_default(),
             priority,
@@ -252,11 +277,14 @@ impl Directory {
         let clients = clients(input.conditions)?;
         let wanted = priority(input.priority)?;
         let mut store = self.write();
-        if !store.policies.iter().any(|p| p.id == id) {
+        let Some(server) = store.policies.iter().find(|p| p.id == id).map(|p| p.server) else {
             return Err(policy_not_found(id));
-        }
+        };
         if let Some(p) = wanted {
-            let others = store.policies.iter_mut().filter(|p| p.id != id);
+            let others = store
+                .policies
+                .iter_mut()
+                .filter(|p| p.id != id && p.server == server);
             place(others.map(|p| &mut p.priority), Some(p));
         }
         let policy = store
@@ -458,19 +486,24 @@ impl Directory {
         Ok(())
     }
 
-    /// Okta's evaluation on the `default` server: the first active policy (by priority)
+    /// Okta's evaluation on a custom server: the first active policy (by priority)
     /// that covers the client, then its first active rule that allows the grant type, the
     /// user (when there is one) and every requested scope. False is Okta's
-    /// `access_denied` "Policy evaluation failed …" (`no_matching_policy`).
+    /// `access_denied` "Policy evaluation failed …" (`no_matching_policy`), as from a server
+    /// with no policy (a new one). The org server has no access policies.
     pub fn access_allowed(
         &self,
+        server: AuthServer,
         client_id: &str,
         grant_type: &str,
         user_id: Option<&str>,
         scopes: &[String],
     ) -> bool {
+        let AuthServer::Custom(server) = server else {
+            return true;
+        };
         let Some(policy) = self
-            .policies()
+            .policies(server)
             .into_iter()
             .find(|p| p.active && p.clients.iter().any(|c| c == ALL_CLIENTS || c == client_id))
         else {
@@ -583,34 +616,71 @@ mod tests {
     fn the_default_policy_lets_every_client_through_until_it_excludes_one() {
         let dir = Directory::new(Clock::default());
         let scopes = vec!["openid".to_owned()];
-        assert!(dir.access_allowed("0oaany", "authorization_code", None, &scopes));
-        let default = dir.policies()[0].clone();
+        assert!(dir.access_allowed(
+            AuthServer::DEFAULT,
+            "0oaany",
+            "authorization_code",
+            None,
+            &scopes
+        ));
+        let default = dir.policies(ServerId::DEFAULT)[0].clone();
         assert_eq!(default.name, "Default Policy");
         let input: PolicyInput = serde_json::from_value(json!({"name": "Default Policy",
                 "conditions": {"clients": {"include": ["0oaother"]}}}))
         .unwrap();
         dir.replace_policy(&default.id, input).unwrap();
-        assert!(!dir.access_allowed("0oaany", "authorization_code", None, &scopes));
-        assert!(dir.access_allowed("0oaother", "authorization_code", None, &scopes));
-        assert!(!dir.access_allowed("0oaother", "not-a-grant", None, &scopes));
+        assert!(!dir.access_allowed(
+            AuthServer::DEFAULT,
+            "0oaany",
+            "authorization_code",
+            None,
+            &scopes
+        ));
+        assert!(dir.access_allowed(
+            AuthServer::DEFAULT,
+            "0oaother",
+            "authorization_code",
+            None,
+            &scopes
+        ));
+        assert!(!dir.access_allowed(
+            AuthServer::DEFAULT,
+            "0oaother",
+            "not-a-grant",
+            None,
+            &scopes
+        ));
         dir.set_policy_status(&default.id, false).unwrap();
-        assert!(!dir.access_allowed("0oaother", "authorization_code", None, &scopes));
+        assert!(!dir.access_allowed(
+            AuthServer::DEFAULT,
+            "0oaother",
+            "authorization_code",
+            None,
+            &scopes
+        ));
     }
 
     #[test]
     fn a_new_policy_needs_a_rule_and_a_rule_names_its_scopes() {
         let dir = Directory::new(Clock::default());
-        let default = dir.policies()[0].id.clone();
+        let default = dir.policies(ServerId::DEFAULT)[0].id.clone();
         dir.delete_policy(&default).unwrap();
         let p = dir
             .create_policy(
+                ServerId::DEFAULT,
                 serde_json::from_value(json!({"name": "Konnect",
                     "conditions": {"clients": {"include": ["0oak"]}}}))
                 .unwrap(),
             )
             .unwrap();
         let openid = vec!["openid".to_owned()];
-        assert!(!dir.access_allowed("0oak", "authorization_code", None, &openid));
+        assert!(!dir.access_allowed(
+            AuthServer::DEFAULT,
+            "0oak",
+            "authorization_code",
+            None,
+            &openid
+        ));
         dir.create_policy_rule(
             &p.id,
             serde_json::from_value(json!({"name": "code", "conditions": {
@@ -619,10 +689,25 @@ mod tests {
             .unwrap(),
         )
         .unwrap();
-        assert!(dir.access_allowed("0oak", "authorization_code", Some("00u1"), &openid));
+        assert!(dir.access_allowed(
+            AuthServer::DEFAULT,
+            "0oak",
+            "authorization_code",
+            Some("00u1"),
+            &openid
+        ));
         let more = vec!["openid".to_owned(), "email".to_owned()];
-        assert!(!dir.access_allowed("0oak", "authorization_code", None, &more));
-        assert!(dir.create_policy(PolicyInput::default()).is_err());
+        assert!(!dir.access_allowed(
+            AuthServer::DEFAULT,
+            "0oak",
+            "authorization_code",
+            None,
+            &more
+        ));
+        assert!(
+            dir.create_policy(ServerId::DEFAULT, PolicyInput::default())
+                .is_err()
+        );
     }
 
     fn rule(name: &str, priority: Option<u32>) -> RuleInput {
@@ -642,7 +727,7 @@ mod tests {
     #[test]
     fn a_priority_in_use_moves_that_rule_and_every_one_below_down_and_a_gap_stays() {
         let dir = Directory::new(Clock::default());
-        let pid = dir.policies()[0].id.clone();
+        let pid = dir.policies(ServerId::DEFAULT)[0].id.clone();
         let names = |v: &[(&str, u32)]| {
             v.iter()
                 .map(|(n, p)| ((*n).to_owned(), *p))
@@ -683,19 +768,43 @@ mod tests {
     #[test]
     fn a_replaced_or_deactivated_rule_decides_access_from_then_on() {
         let dir = Directory::new(Clock::default());
-        let p = dir.policies()[0].clone();
+        let p = dir.policies(ServerId::DEFAULT)[0].clone();
         let default_rule = p.rules[0].id.clone();
         let openid = vec!["openid".to_owned()];
         dir.replace_policy_rule(&p.id, &default_rule, rule("code only", None))
             .unwrap();
-        assert!(dir.access_allowed("0oa1", "authorization_code", None, &openid));
-        assert!(!dir.access_allowed("0oa1", "client_credentials", None, &openid));
+        assert!(dir.access_allowed(
+            AuthServer::DEFAULT,
+            "0oa1",
+            "authorization_code",
+            None,
+            &openid
+        ));
+        assert!(!dir.access_allowed(
+            AuthServer::DEFAULT,
+            "0oa1",
+            "client_credentials",
+            None,
+            &openid
+        ));
         dir.set_policy_rule_status(&p.id, &default_rule, false)
             .unwrap();
-        assert!(!dir.access_allowed("0oa1", "authorization_code", None, &openid));
+        assert!(!dir.access_allowed(
+            AuthServer::DEFAULT,
+            "0oa1",
+            "authorization_code",
+            None,
+            &openid
+        ));
         dir.set_policy_rule_status(&p.id, &default_rule, true)
             .unwrap();
-        assert!(dir.access_allowed("0oa1", "authorization_code", None, &openid));
+        assert!(dir.access_allowed(
+            AuthServer::DEFAULT,
+            "0oa1",
+            "authorization_code",
+            None,
+            &openid
+        ));
         assert!(
             dir.replace_policy_rule(&p.id, "0prnope", rule("x", None))
                 .is_err()

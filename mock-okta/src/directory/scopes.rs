@@ -1,9 +1,10 @@
-//! Scopes of the `default` custom authorization server: the system scopes and custom ones.
+//! Scopes of the custom authorization servers: the system scopes every one has and the custom
+//! ones an admin adds to a server.
 
 use serde::Deserialize;
 
 use super::{Cause, DirError, DirResult, Directory};
-use crate::ids::okta_id;
+use crate::{ids::okta_id, paths::ServerId};
 
 /// System scopes of a custom authorization server, in discovery order.
 pub const SYSTEM_SCOPES: &[&str] = &[
@@ -36,6 +37,8 @@ impl MetadataPublish {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scope {
     pub id: String,
+    /// The custom authorization server the scope belongs to.
+    pub server: ServerId,
     pub name: String,
     pub display_name: Option<String>,
     pub description: Option<String>,
@@ -44,7 +47,7 @@ pub struct Scope {
     pub metadata_publish: MetadataPublish,
 }
 
-/// `POST /api/v1/authorizationServers/default/scopes` body.
+/// `POST /api/v1/authorizationServers/{id}/scopes` body.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ScopeInput {
     pub name: Option<String>,
@@ -66,8 +69,8 @@ fn valid_scope_name(name: &str) -> bool {
 }
 
 impl Directory {
-    /// Adds a custom scope.
-    pub fn create_scope(&self, input: ScopeInput) -> DirResult<Scope> {
+    /// Adds a custom scope to a server.
+    pub fn create_scope(&self, server: ServerId, input: ScopeInput) -> DirResult<Scope> {
         let name = input.name.unwrap_or_default();
         if !valid_scope_name(&name) {
             return Err(DirError::validation(vec![Cause::new(
@@ -76,34 +79,41 @@ impl Directory {
             )]));
         }
         let mut store = self.write();
-        if SYSTEM_SCOPES.contains(&name.as_str()) || store.scopes.contains_key(&name) {
+        let key = (server, name);
+        if SYSTEM_SCOPES.contains(&key.1.as_str()) || store.scopes.contains_key(&key) {
             return Err(DirError::validation(vec![Cause::taken("name")]));
         }
         let scope = Scope {
             id: okta_id("scp"),
-            name: name.clone(),
+            server,
+            name: key.1.clone(),
             display_name: input.display_name,
             description: input.description,
             consent: input.consent.unwrap_or_else(|| "IMPLICIT".to_owned()),
             default: input.default.unwrap_or(false),
             metadata_publish: input.metadata_publish.unwrap_or(MetadataPublish::NoClients),
         };
-        store.scopes.insert(name, scope.clone());
+        store.scopes.insert(key, scope.clone());
         store.scopes_version += 1;
         Ok(scope)
     }
 
-    /// The custom scopes, in creation order.
-    pub fn scopes(&self) -> Vec<Scope> {
-        self.read().scopes.values().cloned().collect()
-    }
-
-    /// A custom scope by id.
-    pub fn scope(&self, id: &str) -> DirResult<Scope> {
+    /// A server's custom scopes, in creation order.
+    pub fn scopes(&self, server: ServerId) -> Vec<Scope> {
         self.read()
             .scopes
             .values()
-            .find(|s| s.id == id)
+            .filter(|s| s.server == server)
+            .cloned()
+            .collect()
+    }
+
+    /// A server's custom scope by id.
+    pub fn scope(&self, server: ServerId, id: &str) -> DirResult<Scope> {
+        self.read()
+            .scopes
+            .values()
+            .find(|s| s.id == id && s.server == server)
             .cloned()
             .ok_or_else(|| DirError::NotFound {
                 id: id.to_owned(),
@@ -111,39 +121,40 @@ impl Directory {
             })
     }
 
-    /// Deletes a custom scope by id.
-    pub fn delete_scope(&self, id: &str) -> DirResult<()> {
+    /// Deletes a server's custom scope by id.
+    pub fn delete_scope(&self, server: ServerId, id: &str) -> DirResult<()> {
         let mut store = self.write();
-        let name = store
+        let key = store
             .scopes
             .values()
-            .find(|s| s.id == id)
-            .map(|s| s.name.clone())
+            .find(|s| s.id == id && s.server == server)
+            .map(|s| (server, s.name.clone()))
             .ok_or_else(|| DirError::NotFound {
                 id: id.to_owned(),
                 kind: "OAuth2Scope",
             })?;
-        store.scopes.shift_remove(&name);
+        store.scopes.shift_remove(&key);
         store.scopes_version += 1;
         Ok(())
     }
 
-    /// Whether `name` is a scope of the default authorization server.
-    pub fn is_known_scope(&self, name: &str) -> bool {
-        SYSTEM_SCOPES.contains(&name) || self.read().scopes.contains_key(name)
+    /// Whether `name` is a scope of a custom authorization server.
+    pub fn is_known_scope(&self, server: ServerId, name: &str) -> bool {
+        SYSTEM_SCOPES.contains(&name) || self.is_custom_scope(server, name)
     }
 
-    /// Whether `name` is a custom scope.
-    pub fn is_custom_scope(&self, name: &str) -> bool {
-        self.read().scopes.contains_key(name)
+    /// Whether `name` is a custom scope of the server.
+    pub fn is_custom_scope(&self, server: ServerId, name: &str) -> bool {
+        self.read().scopes.contains_key(&(server, name.to_owned()))
     }
 
-    /// Custom scopes marked `default: true`, used when a client-credentials request names none.
-    pub fn default_scopes(&self) -> Vec<String> {
+    /// A server's custom scopes marked `default: true`, used when a client-credentials request
+    /// names none.
+    pub fn default_scopes(&self, server: ServerId) -> Vec<String> {
         self.read()
             .scopes
             .values()
-            .filter(|s| s.default)
+            .filter(|s| s.server == server && s.default)
             .map(|s| s.name.clone())
             .collect()
     }
@@ -153,8 +164,9 @@ impl Directory {
         self.read().scopes_version
     }
 
-    /// Scopes discovery lists: system scopes, then custom scopes published to all clients.
-    pub fn published_scopes(&self) -> (u64, Vec<String>) {
+    /// Scopes a server's discovery lists: system scopes, then its custom scopes published to
+    /// all clients.
+    pub fn published_scopes(&self, server: ServerId) -> (u64, Vec<String>) {
         let store = self.read();
         let mut out: Vec<String> = SYSTEM_SCOPES.iter().map(|s| (*s).to_owned()).collect();
         out.push("interclient_access".to_owned());
@@ -162,7 +174,7 @@ impl Directory {
             store
                 .scopes
                 .values()
-                .filter(|s| s.metadata_publish == MetadataPublish::AllClients)
+                .filter(|s| s.server == server && s.metadata_publish == MetadataPublish::AllClients)
                 .map(|s| s.name.clone()),
         );
         (store.scopes_version, out)

@@ -1,5 +1,5 @@
 //! Which claims beyond the standard ones a token or `/userinfo` carries, by authorization
-//! server: the `default` server's custom claims, or on the org server the app's groups
+//! server: a custom server's own claims, or on the org server the app's groups
 //! claim when the `groups` scope is granted (the org server puts it in ID tokens and
 //! `/userinfo`, never in access tokens).
 
@@ -37,7 +37,7 @@ pub fn extra_claims(
     limited: bool,
 ) -> Result<ExtraClaims, ClaimError> {
     match server {
-        AuthServer::Default => dir.custom_claims(user, target, scopes, limited),
+        AuthServer::Custom(id) => dir.custom_claims(id, user, target, scopes, limited),
         AuthServer::Org => {
             let Some(claim) = app_claim else {
                 return Ok(Vec::new());

@@ -13,7 +13,7 @@ use axum::{
 use serde::Serialize;
 
 use crate::{
-    paths::{self, AuthServer, OrgUrls},
+    paths::{self, AuthServer, OrgUrls, ServerId},
     state::AppState,
 };
 
@@ -173,7 +173,8 @@ pub fn document(org: &OrgUrls, server: AuthServer, kind: Metadata, scopes: Vec<S
     serde_json::to_vec(&doc).unwrap_or_default()
 }
 
-/// Serialised documents, rebuilt only when the published scopes change.
+/// Serialised documents of the org and `default` servers, rebuilt only when the published
+/// scopes change; a server an admin made has its document built on each request.
 #[derive(Default)]
 pub struct Cache {
     // (scopes version, org openid, default openid, default oauth)
@@ -182,10 +183,16 @@ pub struct Cache {
 
 impl Cache {
     fn get(&self, state: &AppState, server: AuthServer, kind: Metadata) -> Bytes {
+        if let AuthServer::Custom(id) = server
+            && id != ServerId::DEFAULT
+        {
+            let (_, scopes) = state.dir.published_scopes(id);
+            return Bytes::from(document(&state.org, server, kind, scopes));
+        }
         let pick = |d: &(u64, Bytes, Bytes, Bytes)| match (server, kind) {
             (AuthServer::Org, _) => d.1.clone(),
-            (AuthServer::Default, Metadata::OpenId) => d.2.clone(),
-            (AuthServer::Default, Metadata::OAuth) => d.3.clone(),
+            (_, Metadata::OpenId) => d.2.clone(),
+            (_, Metadata::OAuth) => d.3.clone(),
         };
         let current = state.dir.scopes_version();
         if let Ok(guard) = self.docs.read()
@@ -194,7 +201,7 @@ impl Cache {
         {
             return pick(d);
         }
-        let (version, scopes) = state.dir.published_scopes();
+        let (version, scopes) = state.dir.published_scopes(ServerId::DEFAULT);
         let org_scopes = super::scopes::ORG_SCOPES
             .iter()
             .map(|s| (*s).to_owned())
@@ -209,13 +216,13 @@ impl Cache {
             )),
             Bytes::from(document(
                 &state.org,
-                AuthServer::Default,
+                AuthServer::DEFAULT,
                 Metadata::OpenId,
                 scopes.clone(),
             )),
             Bytes::from(document(
                 &state.org,
-                AuthServer::Default,
+                AuthServer::DEFAULT,
                 Metadata::OAuth,
                 scopes,
             )),
@@ -240,10 +247,10 @@ pub fn fast_path(
     let (server, kind) = match req.uri().path() {
         "/.well-known/openid-configuration" => (AuthServer::Org, Metadata::OpenId),
         "/oauth2/default/.well-known/openid-configuration" => {
-            (AuthServer::Default, Metadata::OpenId)
+            (AuthServer::DEFAULT, Metadata::OpenId)
         }
         "/oauth2/default/.well-known/oauth-authorization-server" => {
-            (AuthServer::Default, Metadata::OAuth)
+            (AuthServer::DEFAULT, Metadata::OAuth)
         }
         _ => return None,
     };
@@ -314,7 +321,7 @@ mod tests {
         let org = OrgUrls::new("https://dev-1.okta.com");
         let doc = String::from_utf8(document(
             &org,
-            AuthServer::Default,
+            AuthServer::DEFAULT,
             Metadata::OpenId,
             vec!["openid".into()],
         ))
@@ -324,7 +331,7 @@ mod tests {
             doc.contains(r#""registration_endpoint":"https://dev-1.okta.com/oauth2/v1/clients""#)
         );
         assert!(!doc.contains("client_credentials"));
-        let oauth = String::from_utf8(document(&org, AuthServer::Default, Metadata::OAuth, vec![]))
+        let oauth = String::from_utf8(document(&org, AuthServer::DEFAULT, Metadata::OAuth, vec![]))
             .unwrap();
         assert!(oauth.contains("client_credentials"));
         assert!(!oauth.contains("userinfo_endpoint"));

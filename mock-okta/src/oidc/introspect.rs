@@ -123,7 +123,7 @@ fn of_refresh_token(
         exp: Some(r.expires_at),
         iat: Some(r.issued_at),
         sub: user.as_ref().map(|u| u.login().to_owned()),
-        aud: Some(mint::audience(&state.org, server)),
+        aud: Some(mint::audience(&state.org, &state.dir, server)),
         iss: Some(state.org.issuer(server)),
         jti: None,
         uid: user.map(|u| u.id),

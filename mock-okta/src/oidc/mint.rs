@@ -7,7 +7,7 @@ use serde::{Serialize, ser::SerializeMap as _};
 use sha2::{Digest as _, Sha256};
 
 use crate::{
-    directory::User,
+    directory::{Directory, User},
     ids::opaque_token,
     keys::SigningKey,
     paths::{AuthServer, OrgUrls},
@@ -16,10 +16,15 @@ use crate::{
 /// Access and ID tokens live an hour (Okta's default policy and fixed ID-token lifetime).
 pub const TOKEN_LIFETIME: i64 = 3600;
 
-/// The audience of access tokens from an authorization server.
-pub fn audience(org: &OrgUrls, server: AuthServer) -> String {
+/// The audience of access tokens from an authorization server: a custom server's audience
+/// (`api://default` for `default`), the org URL for the org server.
+pub fn audience(org: &OrgUrls, dir: &Directory, server: AuthServer) -> String {
     match server {
-        AuthServer::Default => "api://default".to_owned(),
+        AuthServer::Custom(id) => dir
+            .custom_server(id.as_str())
+            .ok()
+            .and_then(|s| s.audiences.into_iter().next())
+            .unwrap_or_default(),
         AuthServer::Org => org.base().to_owned(),
     }
 }
@@ -124,6 +129,7 @@ fn has(scopes: &[String], s: &str) -> bool {
 pub async fn access_token(
     key: &Arc<SigningKey>,
     org: &OrgUrls,
+    aud: String,
     grant: &Issuance<'_>,
     appended: &[(String, serde_json::Value)],
     now: i64,
@@ -137,7 +143,7 @@ pub async fn access_token(
         ver: 1,
         jti: jti.clone(),
         iss: org.issuer(grant.server),
-        aud: audience(org, grant.server),
+        aud,
         iat: now,
         exp: now + TOKEN_LIFETIME,
         cid: grant.client_id,

@@ -17,7 +17,7 @@ pub const ORG_SCOPES: &[&str] = &[
 /// Whether an authorization server knows a scope.
 pub fn known(dir: &Directory, server: AuthServer, scope: &str) -> bool {
     match server {
-        AuthServer::Default => dir.is_known_scope(scope),
+        AuthServer::Custom(id) => dir.is_known_scope(id, scope),
         AuthServer::Org => ORG_SCOPES.contains(&scope),
     }
 }

@@ -7,17 +7,22 @@ use axum::{
     http::request::Parts,
 };
 
-use crate::{api::error::ApiError, paths::AuthServer, state::AppState};
+use crate::{
+    api::error::ApiError,
+    paths::{AuthServer, ServerId},
+    state::AppState,
+};
 
 /// The route parameter naming a custom authorization server.
 pub const SERVER_PARAM: &str = "server";
 
-/// The server an id in the path names; Okta's 404 for any other.
-pub fn custom_server(id: &str) -> Result<AuthServer, ApiError> {
-    match id {
-        "default" => Ok(AuthServer::Default),
-        other => Err(ApiError::not_found(other, "AuthorizationServer")),
-    }
+/// The active custom server an id in the path names; Okta's 404 naming the id for an unknown
+/// or deactivated one.
+pub fn active_custom_server(state: &AppState, id: &str) -> Result<AuthServer, ApiError> {
+    ServerId::parse(id)
+        .map(AuthServer::Custom)
+        .filter(|server| state.dir.server_active(*server))
+        .ok_or_else(|| ApiError::not_found(id, "AuthorizationServer"))
 }
 
 /// A deactivated server answers its endpoints as an unknown one: Okta's 404 naming it.
@@ -30,26 +35,7 @@ impl FromRequestParts<AppState> for AuthServer {
             .map_err(|_| ApiError::not_found(parts.uri.path(), "Resource"))?;
         match params.iter().find(|(k, _)| *k == SERVER_PARAM) {
             None => Ok(AuthServer::Org),
-            Some((_, id)) => {
-                let server = custom_server(id)?;
-                if state.dir.server_active(server) {
-                    Ok(server)
-                } else {
-                    Err(ApiError::not_found(id, "AuthorizationServer"))
-                }
-            }
+            Some((_, id)) => active_custom_server(state, id),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_the_default_custom_server_exists() {
-        assert_eq!(custom_server("default").ok(), Some(AuthServer::Default));
-        let err = custom_server("aus123").unwrap_err();
-        assert_eq!(err.status, axum::http::StatusCode::NOT_FOUND);
     }
 }

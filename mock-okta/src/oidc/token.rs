@@ -116,9 +116,9 @@ pub async fn exchange(
     if !app.settings.has_grant(grant_type) {
         return Err(unauthorized_client(app));
     }
-    // The default server's access policies, for the client, the grant type and the scopes
+    // A custom server's access policies, for the client, the grant type and the scopes
     // the request names (the user's part was checked at authorize).
-    if server == AuthServer::Default {
+    if server != AuthServer::Org {
         let asked: Vec<String> = param(form, "scope")
             .map(|s| {
                 s.split(' ')
@@ -129,7 +129,7 @@ pub async fn exchange(
             .unwrap_or_default();
         if !state
             .dir
-            .access_allowed(&app.credentials.client_id, grant_type, None, &asked)
+            .access_allowed(server, &app.credentials.client_id, grant_type, None, &asked)
         {
             return Err(OAuthError::policy_denied());
         }
@@ -209,9 +209,16 @@ async fn mint_for_user(
     let identity = extra(ClaimTarget::IdToken {
         with_access_token: true,
     })?;
-    let (access_token, _) = mint::access_token(&key, &state.org, &grant, &resource, now)
-        .await
-        .map_err(internal)?;
+    let (access_token, _) = mint::access_token(
+        &key,
+        &state.org,
+        mint::audience(&state.org, &state.dir, grant.server),
+        &grant,
+        &resource,
+        now,
+    )
+    .await
+    .map_err(internal)?;
     let id_token = if scopes.iter().any(|s| s == "openid") {
         Some(
             mint::id_token(
@@ -378,17 +385,24 @@ async fn client_credentials(
     let scopes = match param(form, "scope") {
         Some(raw) => {
             let asked = scopes::split(raw);
-            if asked.iter().any(|s| !state.dir.is_known_scope(s)) {
+            if asked.iter().any(|s| !scopes::known(&state.dir, server, s)) {
                 return Err(OAuthError::invalid_scope(UNKNOWN_SCOPE));
             }
             // OpenID Connect scopes need a user; only custom scopes are granted to a client.
-            if asked.iter().any(|s| !state.dir.is_custom_scope(s)) {
+            if asked.iter().any(|s| {
+                !server
+                    .id()
+                    .is_some_and(|id| state.dir.is_custom_scope(id, s))
+            }) {
                 return Err(OAuthError::invalid_scope(EXCEEDS_SCOPE));
             }
             asked
         }
         None => {
-            let d = state.dir.default_scopes();
+            let d = server
+                .id()
+                .map(|id| state.dir.default_scopes(id))
+                .unwrap_or_default();
             if d.is_empty() {
                 return Err(OAuthError::invalid_scope(
                     "The authorization server resource does not have any configured default scopes, 'scope' must be provided.",
@@ -453,9 +467,16 @@ async fn client_token(
         amr: &[],
         refresh_id: None,
     };
-    let (access_token, _) = mint::access_token(&key, &state.org, &grant, &[], state.clock.now())
-        .await
-        .map_err(internal)?;
+    let (access_token, _) = mint::access_token(
+        &key,
+        &state.org,
+        mint::audience(&state.org, &state.dir, grant.server),
+        &grant,
+        &[],
+        state.clock.now(),
+    )
+    .await
+    .map_err(internal)?;
     Ok(TokenResponse {
         token_type: "Bearer",
         expires_in: TOKEN_LIFETIME,

@@ -32,6 +32,15 @@ async fn expire_password(w: &mut E2eWorld, who: Person) -> anyhow::Result<()> {
     w.okta_api().expire_password(&login).await
 }
 
+/// Through Okta's Management API: a new custom authorization server with an access policy for every app (authorization code, Everyone, any scope).
+#[when("an Okta admin creates an authorization server with a policy for every app")]
+async fn create_authorization_server(w: &mut E2eWorld) -> anyhow::Result<()> {
+    let name = w.unique("Konnect API");
+    let issuer = w.okta_api().create_authorization_server(&name).await?;
+    w.okta_created_issuer = Some(issuer);
+    Ok(())
+}
+
 /// Through Okta's Management API: the default authorization server's Default Policy is narrowed to another client, so it no longer covers the Okta app for Konnect.
 #[when("an Okta admin narrows the Default Policy to another app")]
 async fn policy_excludes_konnect(w: &mut E2eWorld) -> anyhow::Result<()> {

@@ -1,5 +1,6 @@
 //! Set-up done "earlier in the guide", through the products' APIs as an automation would.
 
+use anyhow::Context as _;
 use cucumber::{given, when};
 use harness::guide::{KonnectApp, OktaInKonnect};
 
@@ -89,6 +90,22 @@ async fn okta_set_up_unassigned(w: &mut E2eWorld) -> anyhow::Result<()> {
 async fn konnect_gets_new_secret(w: &mut E2eWorld) -> anyhow::Result<()> {
     let secret = w.okta_app()?.client_secret.clone();
     okta_in_konnect(w, &secret).await
+}
+
+/// Through Konnect's v2 API: Okta's settings saved again with the issuer of the authorization server an Okta admin created in this scenario.
+#[when("the organization admin gives Konnect that authorization server's issuer")]
+async fn konnect_gets_created_issuer(w: &mut E2eWorld) -> anyhow::Result<()> {
+    let okta = OktaInKonnect {
+        issuer: w
+            .okta_created_issuer
+            .clone()
+            .context("no authorization server was created in this scenario")?,
+        client_id: w.okta_app()?.client_id.clone(),
+        client_secret: w.okta_app()?.client_secret.clone(),
+        login_path: None,
+    };
+    w.login_url = Some(w.konnect_api().use_okta(&okta).await?);
+    Ok(())
 }
 
 /// Replaces this scenario's Konnect organization with one on the Free plan (local mocks only).

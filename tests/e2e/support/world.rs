@@ -38,6 +38,8 @@ pub struct E2eWorld {
     pub okta_app: Option<OktaApp>,
     /// The organization's login URL as read from Konnect's page.
     pub login_url: Option<String>,
+    /// The issuer of the authorization server an Okta admin created in this scenario.
+    pub okta_created_issuer: Option<String>,
     /// The name typed for the app integration in Okta's wizard, before Okta made the app.
     pub app_label: Option<String>,
     /// Okta made slower than Konnect waits: since when, and by how much.
@@ -136,6 +138,7 @@ impl E2eWorld {
             konnect_before,
             okta_app: None,
             login_url: None,
+            okta_created_issuer: None,
             app_label: None,
             slow_okta: None,
             keys_fetched_before_rotation: None,

@@ -1,13 +1,13 @@
-//! The `default` authorization server, its scopes and its claims, in the Management API's JSON.
+//! The custom authorization servers, and `default`'s scopes and claims, in the Management
+//! API's JSON.
 
 use serde::Serialize;
 use serde_json::{Value, json};
-use time::OffsetDateTime;
 
 use super::ts;
 use crate::{
-    directory::{Claim, GroupFilterType, MetadataPublish, SYSTEM_SCOPES, Scope},
-    paths::OrgUrls,
+    directory::{Claim, CustomServer, GroupFilterType, MetadataPublish, SYSTEM_SCOPES, Scope},
+    paths::{OrgUrls, ServerId},
 };
 
 #[derive(Debug, Serialize)]
@@ -25,11 +25,11 @@ pub struct ScopeView {
     pub links: Value,
 }
 
-fn scope_links(org: &OrgUrls, id: &str, system: bool) -> Value {
+fn scope_links(org: &OrgUrls, server: ServerId, id: &str, system: bool) -> Value {
     // Scopes are created and deleted here, not replaced.
     let allow: &[&str] = if system { &["GET"] } else { &["GET", "DELETE"] };
     json!({"self": {
-        "href": org.url(&format!("/api/v1/authorizationServers/default/scopes/{id}")),
+        "href": org.url(&format!("/api/v1/authorizationServers/{server}/scopes/{id}")),
         "hints": {"allow": allow},
     }})
 }
@@ -44,13 +44,17 @@ pub fn scope(org: &OrgUrls, s: &Scope) -> ScopeView {
         metadata_publish: s.metadata_publish.as_str(),
         consent: s.consent.clone(),
         default: s.default,
-        links: scope_links(org, &s.id, false),
+        links: scope_links(org, s.server, &s.id, false),
     }
 }
 
-/// The id of a system scope, stable for the org.
-pub fn system_scope_id(org_id: &str, name: &str) -> String {
-    crate::api::stable_id("scp", &[org_id, "system-scope", name])
+/// The id of a system scope, stable for the org and the server.
+fn system_scope_id(org_id: &str, server: ServerId, name: &str) -> String {
+    if server == ServerId::DEFAULT {
+        crate::api::stable_id("scp", &[org_id, "system-scope", name])
+    } else {
+        crate::api::stable_id("scp", &[org_id, server.as_str(), "system-scope", name])
+    }
 }
 
 fn system_scope_description(name: &str) -> &'static str {
@@ -68,14 +72,14 @@ fn system_scope_description(name: &str) -> &'static str {
     }
 }
 
-/// The system scopes of the `default` server, in discovery order.
-pub fn system_scopes(org: &OrgUrls, org_id: &str) -> Vec<ScopeView> {
+/// The system scopes of a custom server, in discovery order.
+pub fn system_scopes(org: &OrgUrls, org_id: &str, server: ServerId) -> Vec<ScopeView> {
     SYSTEM_SCOPES
         .iter()
         .map(|name| {
-            let id = system_scope_id(org_id, name);
+            let id = system_scope_id(org_id, server, name);
             ScopeView {
-                links: scope_links(org, &id, true),
+                links: scope_links(org, server, &id, true),
                 id,
                 name: (*name).to_owned(),
                 display_name: Some((*name).to_owned()),
@@ -92,10 +96,10 @@ pub fn system_scopes(org: &OrgUrls, org_id: &str) -> Vec<ScopeView> {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthServerView {
-    pub id: &'static str,
-    pub name: &'static str,
-    pub description: &'static str,
-    pub audiences: Vec<&'static str>,
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub audiences: Vec<String>,
     pub issuer: String,
     pub issuer_mode: &'static str,
     pub status: &'static str,
@@ -106,51 +110,56 @@ pub struct AuthServerView {
     pub links: Value,
 }
 
-/// The `default` custom authorization server. `created` is when the org was made;
-/// `kid` the current signing key.
-pub fn default_auth_server(
-    org: &OrgUrls,
-    created: OffsetDateTime,
-    kid: &str,
-    active: bool,
-) -> AuthServerView {
-    let op = if active { "deactivate" } else { "activate" };
-    let me = org.url("/api/v1/authorizationServers/default");
-    let issuer = org.issuer(crate::paths::AuthServer::Default);
+/// A custom authorization server (`AuthorizationServer`). `kid` is the current signing key.
+pub fn auth_server(org: &OrgUrls, server: &CustomServer, kid: &str) -> AuthServerView {
+    let op = if server.active {
+        "deactivate"
+    } else {
+        "activate"
+    };
+    let me = org.url(&format!("/api/v1/authorizationServers/{}", server.id));
+    let issuer = org.issuer(server.server());
+    // `default` is replaced but never deleted.
+    let self_allow: &[&str] = if server.id == ServerId::DEFAULT {
+        &["GET", "PUT"]
+    } else {
+        &["GET", "PUT", "DELETE"]
+    };
+    let mut links = json!({
+        "self": {"href": me, "hints": {"allow": self_allow}},
+        op: {"href": format!("{me}/lifecycle/{op}"), "hints": {"allow": ["POST"]}},
+        "metadata": [
+            {"name": "oauth-authorization-server", "href": format!("{issuer}/.well-known/oauth-authorization-server"), "hints": {"allow": ["GET"]}},
+            {"name": "openid-configuration", "href": format!("{issuer}/.well-known/openid-configuration"), "hints": {"allow": ["GET"]}},
+        ],
+        "rotateKey": {"href": format!("{me}/credentials/lifecycle/keyRotate"), "hints": {"allow": ["POST"]}},
+    });
+    links["scopes"] = json!({"href": format!("{me}/scopes"), "hints": {"allow": ["GET"]}});
+    links["claims"] = json!({"href": format!("{me}/claims"), "hints": {"allow": ["GET", "POST"]}});
+    links["policies"] =
+        json!({"href": format!("{me}/policies"), "hints": {"allow": ["GET", "POST"]}});
     AuthServerView {
-        id: "default",
-        name: "default",
-        description: "Default Authorization Server for your Applications",
-        audiences: vec!["api://default"],
-        issuer: issuer.clone(),
-        issuer_mode: "ORG_URL",
-        status: if active { "ACTIVE" } else { "INACTIVE" },
-        created: ts(created),
-        last_updated: ts(created),
+        id: server.id.as_str().to_owned(),
+        name: server.name.clone(),
+        description: server.description.clone(),
+        audiences: server.audiences.clone(),
+        issuer,
+        issuer_mode: server.issuer_mode.as_str(),
+        status: if server.active { "ACTIVE" } else { "INACTIVE" },
+        created: ts(server.created),
+        last_updated: ts(server.last_updated),
         credentials: json!({"signing": {
             "rotationMode": "AUTO",
-            "lastRotated": ts(created),
-            "nextRotation": ts(created + time::Duration::days(90)),
+            "lastRotated": ts(server.created),
+            "nextRotation": ts(server.created + time::Duration::days(90)),
             "kid": kid,
             "use": "sig",
         }}),
-        links: json!({
-            "scopes": {"href": format!("{me}/scopes"), "hints": {"allow": ["GET"]}},
-            "claims": {"href": format!("{me}/claims"), "hints": {"allow": ["GET", "POST"]}},
-            "policies": {"href": format!("{me}/policies"), "hints": {"allow": ["GET", "POST"]}},
-            // The one custom server is neither replaced nor deleted here.
-            "self": {"href": me, "hints": {"allow": ["GET"]}},
-            op: {"href": format!("{me}/lifecycle/{op}"), "hints": {"allow": ["POST"]}},
-            "metadata": [
-                {"name": "oauth-authorization-server", "href": format!("{issuer}/.well-known/oauth-authorization-server"), "hints": {"allow": ["GET"]}},
-                {"name": "openid-configuration", "href": format!("{issuer}/.well-known/openid-configuration"), "hints": {"allow": ["GET"]}},
-            ],
-            "rotateKey": {"href": format!("{me}/credentials/lifecycle/keyRotate"), "hints": {"allow": ["POST"]}},
-        }),
+        links,
     }
 }
 
-/// A claim of the `default` server (`OAuth2Claim`), in Okta's key order.
+/// A claim of a custom server (`OAuth2Claim`), in Okta's key order.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClaimView {
@@ -182,7 +191,7 @@ pub fn claim(org: &OrgUrls, c: &Claim) -> ClaimView {
         system: false,
         always_include_in_token: c.always_include_in_token,
         links: json!({"self": {
-            "href": org.url(&format!("/api/v1/authorizationServers/default/claims/{}", c.id)),
+            "href": org.url(&format!("/api/v1/authorizationServers/{}/claims/{}", c.server, c.id)),
             "hints": {"allow": ["GET", "PUT", "DELETE"]},
         }}),
     }

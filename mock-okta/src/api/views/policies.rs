@@ -19,7 +19,10 @@ fn lifecycle_op(active: bool) -> &'static str {
 }
 
 fn policy_path(p: &AccessPolicy) -> String {
-    format!("/api/v1/authorizationServers/default/policies/{}", p.id)
+    format!(
+        "/api/v1/authorizationServers/{}/policies/{}",
+        p.server, p.id
+    )
 }
 
 pub fn policy(org: &OrgUrls, p: &AccessPolicy) -> Value {

@@ -117,7 +117,7 @@ mod tests {
         );
         let req = validate(
             &params,
-            AuthServer::Default,
+            AuthServer::DEFAULT,
             &dir,
             &OrgUrls::new("https://org.example"),
         )

@@ -147,17 +147,17 @@ async fn authorize(
         assigned: user
             .as_ref()
             .is_some_and(|u| state.dir.is_assigned(&req.app, &u.id)),
-        policy_allows: server != AuthServer::Default
-            || state.dir.access_allowed(
-                &req.app.credentials.client_id,
-                if req.response_type.code {
-                    "authorization_code"
-                } else {
-                    "implicit"
-                },
-                user.as_ref().map(|u| u.id.as_str()),
-                &req.scopes,
-            ),
+        policy_allows: state.dir.access_allowed(
+            server,
+            &req.app.credentials.client_id,
+            if req.response_type.code {
+                "authorization_code"
+            } else {
+                "implicit"
+            },
+            user.as_ref().map(|u| u.id.as_str()),
+            &req.scopes,
+        ),
     });
     let freshness = Freshness {
         signed_in_after: resumed.as_ref().and_then(|r| r.signed_in_after),
@@ -303,9 +303,16 @@ async fn issue(
         let access = if rt.token {
             let resource = extra(ClaimTarget::AccessToken)?;
             Some(
-                mint::access_token(&key, &state.org, &grant, &resource, now)
-                    .await?
-                    .0,
+                mint::access_token(
+                    &key,
+                    &state.org,
+                    mint::audience(&state.org, &state.dir, grant.server),
+                    &grant,
+                    &resource,
+                    now,
+                )
+                .await?
+                .0,
             )
         } else {
             None

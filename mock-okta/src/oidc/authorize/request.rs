@@ -414,7 +414,7 @@ mod tests {
     #[test]
     fn accepts_a_plain_code_request() {
         let (dir, org, app) = setup(json!({}));
-        let r = validate(&params(&app, &[]), AuthServer::Default, &dir, &org).unwrap();
+        let r = validate(&params(&app, &[]), AuthServer::DEFAULT, &dir, &org).unwrap();
         assert!(r.response_type.code && !r.response_type.token);
         assert_eq!(r.mode, ResponseMode::Query);
         assert_eq!(r.scopes, vec!["openid", "profile"]);
@@ -425,7 +425,7 @@ mod tests {
         let (dir, org, app) = setup(json!({}));
         let r = validate(
             &params(&app, &[("client_id", "nope")]),
-            AuthServer::Default,
+            AuthServer::DEFAULT,
             &dir,
             &org,
         );
@@ -438,7 +438,7 @@ mod tests {
         ] {
             let r = validate(
                 &params(&app, &[("redirect_uri", uri)]),
-                AuthServer::Default,
+                AuthServer::DEFAULT,
                 &dir,
                 &org,
             );
@@ -457,14 +457,14 @@ mod tests {
         let (dir, org, app) = setup(json!({}));
         let (e, _, _) = redirect_error(validate(
             &params(&app, &[("scope", "openid bogus")]),
-            AuthServer::Default,
+            AuthServer::DEFAULT,
             &dir,
             &org,
         ));
         assert_eq!(e, "invalid_scope");
         let (e, d, mode) = redirect_error(validate(
             &params(&app, &[("response_type", "id_token")]),
-            AuthServer::Default,
+            AuthServer::DEFAULT,
             &dir,
             &org,
         ));
@@ -480,14 +480,14 @@ mod tests {
                     ("response_mode", "query"),
                 ],
             ),
-            AuthServer::Default,
+            AuthServer::DEFAULT,
             &dir,
             &org,
         ));
         assert_eq!(e, "unsupported_response_mode");
         let (e, _, _) = redirect_error(validate(
             &params(&app, &[("response_type", "code bogus")]),
-            AuthServer::Default,
+            AuthServer::DEFAULT,
             &dir,
             &org,
         ));
@@ -500,14 +500,14 @@ mod tests {
                     ("code_challenge_method", "plain"),
                 ],
             ),
-            AuthServer::Default,
+            AuthServer::DEFAULT,
             &dir,
             &org,
         ));
         assert_eq!(e, "invalid_request");
         let (e, _, _) = redirect_error(validate(
             &params(&app, &[("prompt", "none login")]),
-            AuthServer::Default,
+            AuthServer::DEFAULT,
             &dir,
             &org,
         ));
@@ -521,7 +521,7 @@ mod tests {
                     ("scope", "profile"),
                 ],
             ),
-            AuthServer::Default,
+            AuthServer::DEFAULT,
             &dir,
             &org,
         ));
@@ -534,7 +534,7 @@ mod tests {
             setup(json!({"grant_types": ["authorization_code"], "response_types": ["code"]}));
         let (e, d, _) = redirect_error(validate(
             &params(&app, &[("response_type", "code id_token"), ("nonce", "n")]),
-            AuthServer::Default,
+            AuthServer::DEFAULT,
             &dir,
             &org,
         ));
@@ -549,7 +549,7 @@ mod tests {
         input.label = Some("SPA".into());
         let spa = dir.create_app(input, true).unwrap();
         let mut p = params(&spa, &[("redirect_uri", "https://spa.example/cb")]);
-        let (e, d, _) = redirect_error(validate(&p, AuthServer::Default, &dir, &org));
+        let (e, d, _) = redirect_error(validate(&p, AuthServer::DEFAULT, &dir, &org));
         assert_eq!(
             (e.as_str(), d.as_str()),
             (
@@ -562,6 +562,6 @@ mod tests {
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".into(),
         ));
         p.push(("code_challenge_method".into(), "S256".into()));
-        assert!(validate(&p, AuthServer::Default, &dir, &org).is_ok());
+        assert!(validate(&p, AuthServer::DEFAULT, &dir, &org).is_ok());
     }
 }

@@ -103,6 +103,15 @@ async fn every_advertised_link_is_served() {
     let other = other.get(h.url("/api/v1/sessions/me")).reply().await.json;
     let session_id = other["id"].as_str().unwrap().to_owned();
 
+    let server = call(
+        &h,
+        Method::POST,
+        "/api/v1/authorizationServers",
+        Some(json!({"name": "Orders", "description": "Orders API", "audiences": ["api://orders"]})),
+    )
+    .await
+    .json;
+    let server_id = server["id"].as_str().unwrap().to_owned();
     let policies = get(&h, "/api/v1/authorizationServers/default/policies")
         .await
         .json;
@@ -124,6 +133,7 @@ async fn every_advertised_link_is_served() {
         format!("/api/v1/apps/{}/credentials/secrets", app.id),
         "/api/v1/authorizationServers".to_owned(),
         "/api/v1/authorizationServers/default".to_owned(),
+        format!("/api/v1/authorizationServers/{server_id}"),
         "/api/v1/authorizationServers/default/scopes".to_owned(),
         "/api/v1/authorizationServers/default/policies".to_owned(),
         format!("/api/v1/authorizationServers/default/policies/{policy}/rules"),

@@ -1,5 +1,6 @@
-//! Security > API > Authorization Servers > default > Claims: Add Claim with Okta's labels
-//! makes the same claim as the Claims API, and Delete removes it.
+//! Security > API > Authorization Servers: the list shows every custom server; `default` >
+//! Claims: Add Claim with Okta's labels makes the same claim as the Claims API, and Delete
+//! removes it.
 
 use super::*;
 
@@ -119,4 +120,34 @@ async fn add_claim_makes_the_claim_the_api_shows() {
     let (status, _) = page(&b, &h, "/admin/oauth2/as/aus404").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     h.okta.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_authorization_servers_page_lists_created_servers() {
+    let h = Harness::start().await;
+    let made = call(
+        &h,
+        Method::POST,
+        "/api/v1/authorizationServers",
+        Some(json!({"name": "Orders", "description": "Orders API", "audiences": ["api://orders"]})),
+    )
+    .await
+    .json;
+    let id = made["id"].as_str().expect("id").to_owned();
+    call(
+        &h,
+        Method::POST,
+        &format!("/api/v1/authorizationServers/{id}/lifecycle/deactivate"),
+        None,
+    )
+    .await;
+    let b = admin(&h).await;
+    let (status, html) = page(&b, &h, "/admin/oauth2/as").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(html.matches("data-se=\"auth-server-row\"").count(), 2);
+    assert!(html.contains("<span data-se=\"auth-server-name\">Orders</span>"));
+    assert!(html.contains("<td>api://orders</td>"));
+    assert!(html.contains(&format!("<td>{}</td>", h.url(&format!("/oauth2/{id}")))));
+    assert!(html.contains("<td data-se=\"auth-server-status\">Inactive</td>"));
+    assert!(html.contains("<td data-se=\"auth-server-status\">Active</td>"));
 }
