@@ -53,3 +53,4 @@ Feature: Okta's admin changes the org after the set-up
     And I paste the login URL into the browser
     And I log in to Okta as a member
     Then I am logged in to Konnect as a member
+    And the login went through that authorization server

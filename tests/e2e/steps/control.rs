@@ -107,6 +107,34 @@ async fn redemptions(w: &E2eWorld) -> anyhow::Result<Vec<OktaRequest>> {
     Ok(mine)
 }
 
+/// From Okta's journal: every authorization request and code redemption of this scenario's app
+/// went to the authorization server created in the scenario (its `/oauth2/{id}/v1/…`
+/// endpoints), none to another server.
+#[then("the login went through that authorization server")]
+async fn went_through_created_server(w: &mut E2eWorld) -> anyhow::Result<()> {
+    let issuer = w
+        .okta_created_issuer
+        .clone()
+        .context("no authorization server was created in this scenario")?;
+    let prefix = issuer
+        .strip_prefix(w.okta_org())
+        .with_context(|| format!("the issuer {issuer} is not on the Okta org's host"))?;
+    let endpoints = format!("{prefix}/v1/");
+    for r in authorizations(w)
+        .await?
+        .iter()
+        .chain(&redemptions(w).await?)
+    {
+        anyhow::ensure!(
+            r.path.starts_with(&endpoints),
+            "Okta saw {} {} for Konnect's app, not under {endpoints}",
+            r.method,
+            r.path
+        );
+    }
+    Ok(())
+}
+
 // ---- Okta fails on purpose ----
 
 /// Through mock-okta's control API: the endpoint answers the status once (with its own error
