@@ -19,8 +19,9 @@ use crate::clock::okta_timestamp;
 pub const DEFAULT_LOG_CAPACITY: usize = 10_000;
 
 /// One event: when, its place in the log (a cursor that never repeats), and its JSON, kept
-/// as text: a parsed event is some fifty small allocations (about 8 KB), its text about 1.3
-/// KB, and only a read of the log needs it parsed.
+/// as text (about 1.1 KB): kept parsed, 10,000 events took about 9 KB each of mock-okta's
+/// memory (the login bench ended at 193.9 MB instead of 101.7 MB), and only a read of the
+/// log needs them parsed.
 #[derive(Debug, Clone)]
 pub struct LogEvent {
     pub seq: u64,
