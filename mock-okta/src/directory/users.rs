@@ -204,11 +204,27 @@ impl Store {
         self.users
             .get(id_or_login)
             .or_else(|| {
-                self.users
-                    .values()
-                    .find(|u| u.login().eq_ignore_ascii_case(id_or_login))
+                let id = self.logins.get(&id_or_login.to_ascii_lowercase())?;
+                self.users.get(id)
             })
             .ok_or_else(|| DirError::user_not_found(id_or_login))
+    }
+
+    /// Adds or replaces a user, keeping the login index.
+    pub(super) fn put_user(&mut self, user: User) {
+        if let Some(old) = self.users.get(&user.id) {
+            self.logins.remove(&old.login().to_ascii_lowercase());
+        }
+        self.logins
+            .insert(user.login().to_ascii_lowercase(), user.id.clone());
+        self.users.insert(user.id.clone(), user);
+    }
+
+    /// Removes a user, keeping the login index.
+    pub(super) fn remove_user(&mut self, id: &str) {
+        if let Some(old) = self.users.shift_remove(id) {
+            self.logins.remove(&old.login().to_ascii_lowercase());
+        }
     }
 
     /// A user by id, to change it.
@@ -220,9 +236,9 @@ impl Store {
 
     /// Logins are unique in the org, ignoring case; `except` is the user being changed.
     fn login_taken(&self, login: &str, except: Option<&str>) -> bool {
-        self.users
-            .values()
-            .any(|u| Some(u.id.as_str()) != except && u.login().eq_ignore_ascii_case(login))
+        self.logins
+            .get(&login.to_ascii_lowercase())
+            .is_some_and(|id| Some(id.as_str()) != except)
     }
 }
 
@@ -283,7 +299,7 @@ impl Directory {
                 g.last_membership_updated = now;
             }
         }
-        store.users.insert(user.id.clone(), user.clone());
+        store.put_user(user.clone());
         drop(store);
         self.record(
             super::Entry::new("user.lifecycle.create", "Create Okta user")
@@ -361,7 +377,7 @@ impl Directory {
             updated.password_changed = Some(now);
         }
         updated.last_updated = now;
-        store.users.insert(updated.id.clone(), updated.clone());
+        store.put_user(updated.clone());
         Ok(updated)
     }
 
@@ -437,7 +453,7 @@ impl Directory {
             return Ok(false);
         }
         let mut store = self.write();
-        store.users.shift_remove(id);
+        store.remove_user(id);
         for g in store.groups.values_mut() {
             g.members.remove(id);
         }
@@ -510,6 +526,31 @@ pub(crate) mod tests {
         assert!(store.login_taken("ANN.LEE@example.com", None));
         assert!(!store.login_taken("ann.lee@example.com", Some(&ann.id)));
         assert!(!store.login_taken("bob@example.com", None));
+    }
+
+    #[test]
+    fn a_user_is_found_by_the_login_they_have_now_in_any_case_until_deleted() {
+        let dir = Directory::new(Clock::default());
+        let ann = dir
+            .create_user(NewUser {
+                profile: profile("ann@example.com"),
+                activate: true,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(dir.user("ANN@example.com").unwrap().id, ann.id);
+        dir.update_user(&ann.id, Some(profile("ann.lee@example.com")), true, None)
+            .unwrap();
+        assert_eq!(dir.user("Ann.Lee@Example.com").unwrap().id, ann.id);
+        assert!(
+            dir.user("ann@example.com").is_err(),
+            "the old login is free"
+        );
+        assert!(!dir.read().login_taken("ann@example.com", None));
+        dir.user_lifecycle(&ann.id, "deactivate").unwrap();
+        assert!(dir.delete_user(&ann.id).unwrap());
+        assert!(dir.user("ann.lee@example.com").is_err());
+        assert!(!dir.read().login_taken("ann.lee@example.com", None));
     }
 
     #[test]
