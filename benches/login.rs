@@ -166,7 +166,11 @@ async fn run() -> anyhow::Result<()> {
             1000.0 * cores as f64 / b
         ))
     );
+    println!(
+        "load generator: one HTTP client whose connections all logins share, as wrk keeps its connections; each login has its own cookie jar, as a new browser"
+    );
     let target = Arc::new(Target {
+        http: generator_client()?,
         login_url,
         okta: okta.url.clone(),
     });
@@ -412,6 +416,7 @@ impl CpuSample {
 }
 
 struct Target {
+    http: reqwest::Client,
     login_url: String,
     okta: String,
 }
@@ -459,7 +464,7 @@ impl LevelResult {
     }
 }
 
-/// `logins` logins, `concurrency` at a time, each by the next user with a fresh cookie jar.
+/// `logins` logins, `concurrency` at a time, each by the next user in a new browser.
 async fn level(target: &Arc<Target>, concurrency: usize, logins: usize) -> LevelResult {
     let started = Instant::now();
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -520,62 +525,130 @@ fn hidden(html: &str, name: &str) -> Option<String> {
     Some(rest[..rest.find('"')?].to_owned())
 }
 
-/// One whole login by `email`, ending on Konnect's home page.
-async fn login(target: &Target, email: &str) -> Result<(), LoginError> {
-    // A new client per login is a new browser (its own cookie jar). Everything here is plain
-    // HTTP on loopback: without `tls_certs_only([])` and `no_proxy()` every build reads the
-    // system's certificate store and the proxy variables, which cost more than the login.
-    let http = server_kit::http_client()
+/// A new browser: its own cookie jar, over the load generator's shared connections.
+struct Browser<'a> {
+    http: &'a reqwest::Client,
+    jar: reqwest::cookie::Jar,
+}
+
+/// Where a request ended after its redirects: status, URL and body.
+struct Landed {
+    status: reqwest::StatusCode,
+    url: reqwest::Url,
+    body: String,
+}
+
+impl Browser<'_> {
+    /// Sends `request` with the jar's cookies and follows redirects (at most 10) as a browser
+    /// does: each hop's `Set-Cookie` goes into the jar, and the next hop is a GET.
+    async fn go(&self, mut request: reqwest::Request) -> Result<Landed, reqwest::Error> {
+        use reqwest::cookie::CookieStore as _;
+        for _ in 0..10 {
+            let url = request.url().clone();
+            if let Some(cookies) = self.jar.cookies(&url) {
+                request
+                    .headers_mut()
+                    .insert(reqwest::header::COOKIE, cookies);
+            }
+            let response = self.http.execute(request).await?;
+            self.jar.set_cookies(
+                &mut response
+                    .headers()
+                    .get_all(reqwest::header::SET_COOKIE)
+                    .iter(),
+                &url,
+            );
+            let next = response
+                .status()
+                .is_redirection()
+                .then(|| response.headers().get(reqwest::header::LOCATION))
+                .flatten()
+                .and_then(|l| url.join(l.to_str().ok()?).ok());
+            match next {
+                Some(next) => {
+                    // The body of a redirect is read, so its connection goes back to the pool.
+                    response.bytes().await?;
+                    request = self.http.get(next).build()?;
+                }
+                None => {
+                    let status = response.status();
+                    let body = response.text().await?;
+                    return Ok(Landed { status, url, body });
+                }
+            }
+        }
+        Ok(Landed {
+            status: reqwest::StatusCode::LOOP_DETECTED,
+            url: request.url().clone(),
+            body: String::new(),
+        })
+    }
+}
+
+/// The load generator's HTTP client: connections kept open and shared by all logins, as a
+/// load generator such as `wrk` keeps them; cookies and redirects are each login's own
+/// ([`Browser`]). Everything here is plain HTTP on loopback: without `tls_certs_only([])` and
+/// `no_proxy()` a build reads the system's certificate store and the proxy variables.
+fn generator_client() -> anyhow::Result<reqwest::Client> {
+    Ok(server_kit::http_client()
         .tls_certs_only([])
         .no_proxy()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::limited(10))
+        .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(60))
-        .build()
-        .map_err(failed("client"))?;
-    let page = http
-        .get(&target.login_url)
-        .send()
+        .build()?)
+}
+
+/// One whole login by `email` in a new browser, ending on Konnect's home page.
+async fn login(target: &Target, email: &str) -> Result<(), LoginError> {
+    let browser = Browser {
+        http: &target.http,
+        jar: reqwest::cookie::Jar::default(),
+    };
+    let get = |url: &str| target.http.get(url).build().map_err(failed("request"));
+    let page = browser
+        .go(get(&target.login_url)?)
         .await
         .map_err(failed("login URL"))?;
-    if !page.status().is_success() || !page.url().as_str().starts_with(&target.okta) {
+    if !page.status.is_success() || !page.url.as_str().starts_with(&target.okta) {
         return Err(LoginError::Failed(format!(
             "login URL: {} at {}",
-            page.status(),
-            page.url().path()
+            page.status,
+            page.url.path()
         )));
     }
-    let html = page.text().await.map_err(failed("sign-in page"))?;
-    let token = hidden(&html, "stateToken")
+    let token = hidden(&page.body, "stateToken")
         .ok_or_else(|| LoginError::Failed("sign-in page: no stateToken".into()))?;
-    let identify = http
+    let identify = target
+        .http
         .post(format!("{}/idp/idx/identify", target.okta))
         .form(&[("stateToken", token.as_str()), ("identifier", email)])
-        .send()
-        .await
-        .map_err(failed("identify"))?;
-    if !identify.status().is_success() {
-        return Err(LoginError::Failed(format!(
-            "identify: {}",
-            identify.status()
-        )));
+        .build()
+        .map_err(failed("request"))?;
+    let identify = browser.go(identify).await.map_err(failed("identify"))?;
+    if !identify.status.is_success() {
+        return Err(LoginError::Failed(format!("identify: {}", identify.status)));
     }
-    let home = http
+    let answer = target
+        .http
         .post(format!("{}/idp/idx/challenge/answer", target.okta))
         .form(&[
             ("stateToken", token.as_str()),
             ("credentials.passcode", PASSWORD),
         ])
-        .send()
-        .await
-        .map_err(failed("password"))?;
-    let status = home.status();
-    let path = home.url().path().to_owned();
-    let html = home.text().await.map_err(failed("home page"))?;
-    if !status.is_success() || !html.contains("konnect-home-user-email") {
-        return Err(LoginError::Failed(format!("callback: {status} at {path}")));
+        .build()
+        .map_err(failed("request"))?;
+    let home = browser.go(answer).await.map_err(failed("password"))?;
+    if !home.status.is_success() || !home.body.contains("konnect-home-user-email") {
+        return Err(LoginError::Failed(format!(
+            "callback: {} at {}",
+            home.status,
+            home.url.path()
+        )));
     }
-    if !html.contains(&format!("data-testid=\"konnect-home-user-email\">{email}<")) {
+    if !home
+        .body
+        .contains(&format!("data-testid=\"konnect-home-user-email\">{email}<"))
+    {
         return Err(LoginError::WrongUser);
     }
     Ok(())
