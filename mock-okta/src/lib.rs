@@ -150,7 +150,7 @@ impl Prepared {
         };
         let tls = cert.as_ref().map(|c| c.for_url(&base)).transpose()?;
         let org = Arc::new(OrgUrls::new(base));
-        let state = AppState {
+        let state = AppState::new(state::Parts {
             discovery: Arc::new(oidc::discovery::Cache::default()),
             org,
             ledger: Ledger::new(clock.clone()),
@@ -164,7 +164,7 @@ impl Prepared {
                 groups_over_limit: config.groups_over_limit,
             }),
             rate: RateLimits::default(),
-        };
+        });
         let app = server_kit::refusals::in_surface_format(
             server_kit::with_limits(router(state.clone())),
             refusals::in_format,

@@ -43,9 +43,13 @@ pub struct Options {
     pub groups_over_limit: GroupsOverLimit,
 }
 
-/// Shared state of every handler.
+/// Shared state of every handler: one `Arc`, so the clone axum makes for every extractor
+/// is one reference count, not one per part.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Parts>);
+
+/// What [`AppState`] shares.
+pub struct Parts {
     pub org: Arc<OrgUrls>,
     pub dir: Directory,
     pub ledger: Ledger,
@@ -90,7 +94,18 @@ impl FromRef<AppState> for Directory {
     }
 }
 
+impl std::ops::Deref for AppState {
+    type Target = Parts;
+    fn deref(&self) -> &Parts {
+        &self.0
+    }
+}
+
 impl AppState {
+    pub fn new(parts: Parts) -> Self {
+        Self(Arc::new(parts))
+    }
+
     /// Whether cookies must be `Secure` (and may then be `SameSite=None`).
     pub fn secure_cookies(&self) -> bool {
         self.org.base().starts_with("https://")
