@@ -80,7 +80,11 @@ fn server_command(program: &Path) -> Command {
 }
 
 fn main() -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Runtime::new()?;
+    // One thread, as `wrk -t1`: the generator's logins wait on the servers, not on CPU, and a
+    // second worker would only add wake-ups on the cores the servers need.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(run())
 }
 
@@ -167,7 +171,7 @@ async fn run() -> anyhow::Result<()> {
         ))
     );
     println!(
-        "load generator: one HTTP client whose connections all logins share, as wrk keeps its connections; each login has its own cookie jar, as a new browser"
+        "load generator: one thread and one HTTP client whose connections all logins share, as wrk -t1 keeps its connections; each login has its own cookie jar, as a new browser"
     );
     let target = Arc::new(Target {
         http: generator_client()?,

@@ -4,10 +4,7 @@
 //! waiting.
 
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
-use jsonwebtoken::{
-    Algorithm, DecodingKey, Validation,
-    jwk::{AlgorithmParameters, Jwk, JwkSet, KeyAlgorithm, PublicKeyUse},
-};
+use jsonwebtoken::jwk::{AlgorithmParameters, Jwk, JwkSet, KeyAlgorithm, PublicKeyUse};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use sha2::{Digest as _, Sha256};
@@ -131,6 +128,16 @@ fn header(token: &str) -> Result<RawHeader, IdTokenError> {
         .map_err(|_| IdTokenError::Malformed("the header is not a JOSE header".to_owned()))
 }
 
+/// The claims of `token` (three parts, checked by [`header`]): a base64url JSON object.
+fn payload(token: &str) -> Result<Map<String, Value>, IdTokenError> {
+    let part = token.split('.').nth(1).unwrap_or_default();
+    let bytes = URL_SAFE_NO_PAD
+        .decode(part)
+        .map_err(|_| IdTokenError::Malformed("the payload is not base64url".to_owned()))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|_| IdTokenError::Malformed("the payload is not a JSON object".to_owned()))
+}
+
 fn select_key<'k>(keys: &'k JwkSet, kid: Option<&str>) -> Result<&'k Jwk, IdTokenError> {
     match kid {
         Some(kid) => keys
@@ -166,20 +173,34 @@ pub fn verify(token: &str, keys: &JwkSet, expected: &Expected<'_>) -> Result<Cla
         ));
     }
     let jwk = select_key(keys, head.kid.as_deref())?;
-    let key = DecodingKey::from_jwk(jwk).map_err(|_| IdTokenError::UnknownKey(head.kid.clone()))?;
-    let mut validation = Validation::new(Algorithm::RS256);
-    // Claims are checked below, against the given time and with precise errors.
-    validation.validate_exp = false;
-    validation.validate_nbf = false;
-    validation.validate_aud = false;
-    validation.required_spec_claims.clear();
-    let data = jsonwebtoken::decode::<Map<String, Value>>(token, &key, &validation).map_err(
-        |e| match e.kind() {
-            jsonwebtoken::errors::ErrorKind::InvalidSignature => IdTokenError::BadSignature,
-            other => IdTokenError::Malformed(format!("{other:?}")),
-        },
-    )?;
-    check_claims(data.claims, expected)
+    check_signature(token, jwk)?;
+    check_claims(payload(token)?, expected)
+}
+
+/// The RS256 signature of `token` (three parts, checked by [`header`]) with `jwk`, verified
+/// by ring, as mock-okta signs: ring verifies in about a fifth of the `rsa` crate's time, and
+/// that check was a fifth of konnect-stub's CPU per login. Like ring, it takes keys of 2048 to
+/// 8192 bits.
+fn check_signature(token: &str, jwk: &Jwk) -> Result<(), IdTokenError> {
+    let unusable = || IdTokenError::UnknownKey(jwk.common.key_id.clone());
+    let AlgorithmParameters::RSA(rsa) = &jwk.algorithm else {
+        return Err(unusable());
+    };
+    let n = URL_SAFE_NO_PAD.decode(&rsa.n).map_err(|_| unusable())?;
+    let e = URL_SAFE_NO_PAD.decode(&rsa.e).map_err(|_| unusable())?;
+    let (signed, signature) = token
+        .rsplit_once('.')
+        .ok_or_else(|| IdTokenError::Malformed("it does not have three parts".to_owned()))?;
+    let signature = URL_SAFE_NO_PAD
+        .decode(signature)
+        .map_err(|_| IdTokenError::Malformed("the signature is not base64url".to_owned()))?;
+    ring::signature::RsaPublicKeyComponents { n, e }
+        .verify(
+            &ring::signature::RSA_PKCS1_2048_8192_SHA256,
+            signed.as_bytes(),
+            &signature,
+        )
+        .map_err(|_| IdTokenError::BadSignature)
 }
 
 /// The claim checks of [`verify`], on claims whose signature has been verified: `iss`,
@@ -255,7 +276,7 @@ pub fn check_claims(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use jsonwebtoken::{EncodingKey, Header};
+    use jsonwebtoken::{Algorithm, EncodingKey, Header};
     use serde_json::json;
 
     pub const KEY_1: &str = include_str!("../../tests/it/keys/test-key-1.pem");
@@ -330,6 +351,38 @@ pub(crate) mod tests {
         token.pop();
         token.push('A');
         assert!(check(&token).is_err());
+    }
+
+    #[test]
+    fn a_changed_payload_or_an_unreadable_signature_is_refused() {
+        let token = sign(KEY_1, Some("k1"), &claims());
+        let parts: Vec<&str> = token.split('.').collect();
+        let mut other = claims();
+        other["sub"] = json!("00u-admin");
+        let forged = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&other).unwrap());
+        assert_eq!(
+            check(&format!("{}.{forged}.{}", parts[0], parts[2])),
+            Err(IdTokenError::BadSignature)
+        );
+        assert_eq!(
+            check(&format!("{}.{}.not*base64", parts[0], parts[1])),
+            Err(IdTokenError::Malformed(
+                "the signature is not base64url".into()
+            ))
+        );
+    }
+
+    #[test]
+    fn a_key_shorter_than_2048_bits_does_not_verify() {
+        use rsa::pkcs1::EncodeRsaPrivateKey as _;
+        let small = rsa::PrivateKey::new(&mut rand::rng(), 1024).unwrap();
+        let pem = small.to_pkcs1_pem(rsa::pkcs1::LineEnding::LF).unwrap();
+        let keys = JwkSet {
+            keys: vec![jwk(&pem, "small")],
+        };
+        let token = sign(&pem, Some("small"), &claims());
+        let now = expected();
+        assert_eq!(verify(&token, &keys, &now), Err(IdTokenError::BadSignature));
     }
 
     #[test]
