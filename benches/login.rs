@@ -79,6 +79,11 @@ fn server_command(program: &Path) -> Command {
     }
 }
 
+/// The servers' allocator (see mock-okta's `main.rs`), so the generator's share of the CPU is
+/// not glibc's malloc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     // One thread, as `wrk -t1`: the generator's logins wait on the servers, not on CPU, and a
     // second worker would only add wake-ups on the cores the servers need.

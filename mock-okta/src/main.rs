@@ -2,6 +2,11 @@
 
 use mock_okta::{Config, MockOkta};
 
+/// mimalloc: the servers allocate and free many small buffers per request, and glibc's
+/// malloc was about a tenth of mock-okta's HTTP thread under the login bench.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// One thread answers HTTP: requests are short, and a second thread on a small machine
 /// mostly adds cross-thread wake-ups and takes CPU from the clients under test. The slow work
 /// (RSA signing) runs on tokio's blocking pool, one thread per core.
