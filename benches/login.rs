@@ -179,9 +179,11 @@ async fn run() -> anyhow::Result<()> {
         "load generator: one thread and one HTTP client whose connections all logins share, as wrk -t1 keeps its connections; each login has its own cookie jar, as a new browser"
     );
     let target = Arc::new(Target {
-        http: generator_client()?,
-        login_url,
+        http: generator_client(),
+        login_url: login_url.parse()?,
         okta: okta.url.clone(),
+        identify: format!("{}/idp/idx/identify", okta.url).parse()?,
+        answer: format!("{}/idp/idx/challenge/answer", okta.url).parse()?,
     });
     for round in 1..=rounds {
         println!(
@@ -425,9 +427,12 @@ impl CpuSample {
 }
 
 struct Target {
-    http: reqwest::Client,
-    login_url: String,
+    http: Http,
+    login_url: url::Url,
+    /// mock-okta's base URL.
     okta: String,
+    identify: url::Url,
+    answer: url::Url,
 }
 
 #[derive(Default)]
@@ -450,7 +455,7 @@ impl LevelResult {
                 .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
         };
         let share = bound.map_or(String::new(), |b| {
-            format!(" = {:.0}% of the signing bound", 100.0 * rate / b)
+            format!(" = {:.1}% of the signing bound", 100.0 * rate / b)
         });
         let errors: usize = self.errors.values().sum();
         println!(
@@ -514,14 +519,20 @@ enum LoginError {
     WrongUser,
 }
 
-fn failed(step: &str) -> impl Fn(reqwest::Error) -> LoginError + '_ {
+/// Why a request of a login got no answer, as the bench counts errors.
+#[derive(Debug)]
+enum HopError {
+    Timeout,
+    Connect,
+    Http,
+}
+
+fn failed(step: &str) -> impl Fn(HopError) -> LoginError + '_ {
     move |e| {
-        let kind = if e.is_timeout() {
-            "timeout"
-        } else if e.is_connect() {
-            "connect"
-        } else {
-            "http"
+        let kind = match e {
+            HopError::Timeout => "timeout",
+            HopError::Connect => "connect",
+            HopError::Http => "http",
         };
         LoginError::Failed(format!("{step}: {kind}"))
     }
@@ -534,77 +545,111 @@ fn hidden(html: &str, name: &str) -> Option<String> {
     Some(rest[..rest.find('"')?].to_owned())
 }
 
+/// The load generator's HTTP client: hyper's pooled client, whose connections all logins
+/// share, as a load generator such as `wrk` keeps them; cookies and redirects are each
+/// login's own ([`Browser`]). Plain HTTP on loopback. Not reqwest: with redirects and
+/// cookies off it still parsed each URL about five times, an eighth of the generator's CPU.
+type Http = hyper_util::client::legacy::Client<
+    hyper_util::client::legacy::connect::HttpConnector,
+    http_body_util::Full<bytes::Bytes>,
+>;
+
+fn generator_client() -> Http {
+    hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build_http()
+}
+
+/// How long one request may take before the login counts as timed out.
+const HOP_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// A new browser: its own cookie jar, over the load generator's shared connections.
 struct Browser<'a> {
-    http: &'a reqwest::Client,
+    http: &'a Http,
     jar: reqwest::cookie::Jar,
 }
 
 /// Where a request ended after its redirects: status, URL and body.
 struct Landed {
-    status: reqwest::StatusCode,
-    url: reqwest::Url,
+    status: http::StatusCode,
+    url: url::Url,
     body: String,
 }
 
 impl Browser<'_> {
-    /// Sends `request` with the jar's cookies and follows redirects (at most 10) as a browser
-    /// does: each hop's `Set-Cookie` goes into the jar, and the next hop is a GET.
-    async fn go(&self, mut request: reqwest::Request) -> Result<Landed, reqwest::Error> {
+    /// Sends a GET of `url`, or a POST of the urlencoded `form`, with the jar's cookies and
+    /// follows redirects (at most 10) as a browser does: each hop's `Set-Cookie` goes into the
+    /// jar, and the next hop is a GET.
+    async fn go(&self, mut url: url::Url, mut form: Option<String>) -> Result<Landed, HopError> {
+        use http_body_util::BodyExt as _;
         use reqwest::cookie::CookieStore as _;
         for _ in 0..10 {
-            let url = request.url().clone();
+            let mut request = http::Request::builder().uri(url.as_str());
             if let Some(cookies) = self.jar.cookies(&url) {
-                request
-                    .headers_mut()
-                    .insert(reqwest::header::COOKIE, cookies);
+                request = request.header(http::header::COOKIE, cookies);
             }
-            let response = self.http.execute(request).await?;
+            let body = match form.take() {
+                Some(form) => {
+                    request = request.method(http::Method::POST).header(
+                        http::header::CONTENT_TYPE,
+                        "application/x-www-form-urlencoded",
+                    );
+                    bytes::Bytes::from(form)
+                }
+                None => bytes::Bytes::new(),
+            };
+            let request = request
+                .body(http_body_util::Full::new(body))
+                .map_err(|_| HopError::Http)?;
+            let response = tokio::time::timeout(HOP_TIMEOUT, self.http.request(request))
+                .await
+                .map_err(|_| HopError::Timeout)?
+                .map_err(|e| {
+                    if e.is_connect() {
+                        HopError::Connect
+                    } else {
+                        HopError::Http
+                    }
+                })?;
+            let (head, body) = response.into_parts();
             self.jar.set_cookies(
-                &mut response
-                    .headers()
-                    .get_all(reqwest::header::SET_COOKIE)
-                    .iter(),
+                &mut head.headers.get_all(http::header::SET_COOKIE).iter(),
                 &url,
             );
-            let next = response
-                .status()
+            // Every body is read, so its connection goes back to the pool.
+            let body = tokio::time::timeout(HOP_TIMEOUT, body.collect())
+                .await
+                .map_err(|_| HopError::Timeout)?
+                .map_err(|_| HopError::Http)?
+                .to_bytes();
+            let next = head
+                .status
                 .is_redirection()
-                .then(|| response.headers().get(reqwest::header::LOCATION))
+                .then(|| head.headers.get(http::header::LOCATION))
                 .flatten()
                 .and_then(|l| url.join(l.to_str().ok()?).ok());
             match next {
-                Some(next) => {
-                    // The body of a redirect is read, so its connection goes back to the pool.
-                    response.bytes().await?;
-                    request = self.http.get(next).build()?;
-                }
+                Some(next) => url = next,
                 None => {
-                    let status = response.status();
-                    let body = response.text().await?;
-                    return Ok(Landed { status, url, body });
+                    return Ok(Landed {
+                        status: head.status,
+                        url,
+                        body: String::from_utf8_lossy(&body).into_owned(),
+                    });
                 }
             }
         }
         Ok(Landed {
-            status: reqwest::StatusCode::LOOP_DETECTED,
-            url: request.url().clone(),
+            status: http::StatusCode::LOOP_DETECTED,
+            url,
             body: String::new(),
         })
     }
 }
 
-/// The load generator's HTTP client: connections kept open and shared by all logins, as a
-/// load generator such as `wrk` keeps them; cookies and redirects are each login's own
-/// ([`Browser`]). Everything here is plain HTTP on loopback: without `tls_certs_only([])` and
-/// `no_proxy()` a build reads the system's certificate store and the proxy variables.
-fn generator_client() -> anyhow::Result<reqwest::Client> {
-    Ok(server_kit::http_client()
-        .tls_certs_only([])
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(60))
-        .build()?)
+/// `pairs` as an `application/x-www-form-urlencoded` body.
+fn form(pairs: &[(&str, &str)]) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
 }
 
 /// One whole login by `email` in a new browser, ending on Konnect's home page.
@@ -613,9 +658,8 @@ async fn login(target: &Target, email: &str) -> Result<(), LoginError> {
         http: &target.http,
         jar: reqwest::cookie::Jar::default(),
     };
-    let get = |url: &str| target.http.get(url).build().map_err(failed("request"));
     let page = browser
-        .go(get(&target.login_url)?)
+        .go(target.login_url.clone(), None)
         .await
         .map_err(failed("login URL"))?;
     if !page.status.is_success() || !page.url.as_str().starts_with(&target.okta) {
@@ -627,26 +671,26 @@ async fn login(target: &Target, email: &str) -> Result<(), LoginError> {
     }
     let token = hidden(&page.body, "stateToken")
         .ok_or_else(|| LoginError::Failed("sign-in page: no stateToken".into()))?;
-    let identify = target
-        .http
-        .post(format!("{}/idp/idx/identify", target.okta))
-        .form(&[("stateToken", token.as_str()), ("identifier", email)])
-        .build()
-        .map_err(failed("request"))?;
-    let identify = browser.go(identify).await.map_err(failed("identify"))?;
+    let identify = browser
+        .go(
+            target.identify.clone(),
+            Some(form(&[("stateToken", &token), ("identifier", email)])),
+        )
+        .await
+        .map_err(failed("identify"))?;
     if !identify.status.is_success() {
         return Err(LoginError::Failed(format!("identify: {}", identify.status)));
     }
-    let answer = target
-        .http
-        .post(format!("{}/idp/idx/challenge/answer", target.okta))
-        .form(&[
-            ("stateToken", token.as_str()),
-            ("credentials.passcode", PASSWORD),
-        ])
-        .build()
-        .map_err(failed("request"))?;
-    let home = browser.go(answer).await.map_err(failed("password"))?;
+    let home = browser
+        .go(
+            target.answer.clone(),
+            Some(form(&[
+                ("stateToken", &token),
+                ("credentials.passcode", PASSWORD),
+            ])),
+        )
+        .await
+        .map_err(failed("password"))?;
     if !home.status.is_success() || !home.body.contains("konnect-home-user-email") {
         return Err(LoginError::Failed(format!(
             "callback: {} at {}",
