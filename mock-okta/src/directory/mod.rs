@@ -148,7 +148,8 @@ pub type DirResult<T> = Result<T, DirError>;
 /// Everything the directory holds.
 #[derive(Debug, Default, Clone)]
 struct Store {
-    /// Written only through `Store::put_user` and `Store::remove_user`, which keep `logins`.
+    /// Added, replaced and removed only through `Store::put_user` and `Store::remove_user`,
+    /// which keep `logins`; `user_mut` must not change a login.
     users: IndexMap<String, User>,
     /// User ids by login in lower case: sign-in finds its user without a walk over the org.
     logins: std::collections::HashMap<String, String>,

@@ -83,21 +83,12 @@ impl Directory {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{
-        clock::Clock,
-        directory::{NewUser, users::tests::profile},
-    };
+    use crate::{clock::Clock, directory::users::tests::active_user};
 
     #[test]
     fn roles_are_oktas_standard_types_once_each_with_the_consoles_names() {
         let dir = Directory::new(Clock::default());
-        let u = dir
-            .create_user(NewUser {
-                profile: profile("ann@example.com"),
-                activate: true,
-                ..Default::default()
-            })
-            .unwrap();
+        let u = active_user(&dir, "ann@example.com");
         let role = dir.assign_role(&u.id, "APP_ADMIN").unwrap();
         assert_eq!(role.label(), "Application Administrator");
         assert!(role.id.starts_with("ra1"));

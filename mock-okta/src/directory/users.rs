@@ -506,16 +506,20 @@ pub(crate) mod tests {
             .unwrap()
     }
 
+    /// An active user without a password, signing in as `login`.
+    pub(crate) fn active_user(dir: &Directory, login: &str) -> User {
+        dir.create_user(NewUser {
+            profile: profile(login),
+            activate: true,
+            ..Default::default()
+        })
+        .unwrap()
+    }
+
     #[test]
     fn q_is_a_case_insensitive_prefix_of_names_email_or_login_and_logins_are_unique() {
         let dir = Directory::new(Clock::default());
-        let ann = dir
-            .create_user(NewUser {
-                profile: profile("ann.lee@example.com"),
-                activate: true,
-                ..Default::default()
-            })
-            .unwrap();
+        let ann = active_user(&dir, "ann.lee@example.com");
         for q in ["an", "LEE", "ann.lee@", "Ann.Lee@Example.com"] {
             assert!(ann.matches_q(q), "{q}");
         }
@@ -531,13 +535,7 @@ pub(crate) mod tests {
     #[test]
     fn a_user_is_found_by_the_login_they_have_now_in_any_case_until_deleted() {
         let dir = Directory::new(Clock::default());
-        let ann = dir
-            .create_user(NewUser {
-                profile: profile("ann@example.com"),
-                activate: true,
-                ..Default::default()
-            })
-            .unwrap();
+        let ann = active_user(&dir, "ann@example.com");
         assert_eq!(dir.user("ANN@example.com").unwrap().id, ann.id);
         dir.update_user(&ann.id, Some(profile("ann.lee@example.com")), true, None)
             .unwrap();
