@@ -5,7 +5,7 @@
 //! strings, i.e. 32 random bytes.
 
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
-use rand::{Rng as _, RngExt as _, distr::Alphanumeric};
+use rand::{RngExt as _, distr::Alphanumeric};
 
 /// `prefix` + 17 random alphanumerics, e.g. `00u1a2b3c4d5e6f7g8h`.
 pub fn okta_id(prefix: &str) -> String {
@@ -37,14 +37,34 @@ pub fn alphanumeric(n: usize) -> String {
 
 /// 32 lowercase hex characters, the shape of `X-Okta-Request-Id`.
 pub fn request_id() -> String {
-    let mut bytes = [0u8; 16];
-    rand::rng().fill_bytes(&mut bytes);
+    let bytes: [u8; 16] = rand::rng().random();
     let mut s = String::with_capacity(32);
     for b in bytes {
-        s.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
-        s.push(char::from_digit(u32::from(b & 0xf), 16).unwrap_or('0'));
+        push_hex(&mut s, b);
     }
     s
+}
+
+/// A random RFC 4122 version-4 UUID in lowercase hex, as Okta's System Log event ids are.
+pub fn uuid_v4() -> String {
+    let mut bytes: [u8; 16] = rand::rng().random();
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let mut uuid = String::with_capacity(36);
+    for (i, b) in bytes.into_iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            uuid.push('-');
+        }
+        push_hex(&mut uuid, b);
+    }
+    uuid
+}
+
+/// Appends `b` as two lowercase hex digits.
+fn push_hex(s: &mut String, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    s.push(char::from(HEX[usize::from(b >> 4)]));
+    s.push(char::from(HEX[usize::from(b & 0x0f)]));
 }
 
 /// An `errorId` for the Management API error body: `oae` + 22 characters.
@@ -74,5 +94,29 @@ mod tests {
         assert!(request_id().chars().all(|c| c.is_ascii_hexdigit()));
         assert_eq!(error_id().len(), 25);
         assert_ne!(opaque_token(), opaque_token());
+    }
+
+    #[test]
+    fn a_system_log_uuid_is_a_random_version_4_uuid_in_lowercase_hex() {
+        let (a, b) = (uuid_v4(), uuid_v4());
+        assert_ne!(a, b);
+        for uuid in [a, b] {
+            let groups: Vec<&str> = uuid.split('-').collect();
+            assert_eq!(
+                groups.iter().map(|g| g.len()).collect::<Vec<_>>(),
+                [8, 4, 4, 4, 12],
+                "{uuid}"
+            );
+            assert!(
+                uuid.chars()
+                    .all(|c| c == '-' || matches!(c, '0'..='9' | 'a'..='f')),
+                "{uuid}"
+            );
+            assert!(groups[2].starts_with('4'), "version 4: {uuid}");
+            assert!(
+                matches!(&groups[3][..1], "8" | "9" | "a" | "b"),
+                "RFC 4122 variant: {uuid}"
+            );
+        }
     }
 }
