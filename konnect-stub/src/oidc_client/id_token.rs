@@ -112,25 +112,40 @@ struct RawHeader {
     crit: Option<Value>,
 }
 
-fn header(token: &str) -> Result<RawHeader, IdTokenError> {
-    let mut parts = token.split('.');
-    let (Some(h), Some(_), Some(_), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(IdTokenError::Malformed(
-            "it does not have three parts".to_owned(),
-        ));
-    };
+/// A compact JWS's three parts: `header.payload.signature`.
+struct Parts<'t> {
+    header: &'t str,
+    payload: &'t str,
+    /// `header.payload`, what the signature is over.
+    signed: &'t str,
+    signature: &'t str,
+}
+
+fn parts(token: &str) -> Result<Parts<'_>, IdTokenError> {
+    let three = || IdTokenError::Malformed("it does not have three parts".to_owned());
+    let (signed, signature) = token.rsplit_once('.').ok_or_else(three)?;
+    let (header, payload) = signed.split_once('.').ok_or_else(three)?;
+    if payload.contains('.') {
+        return Err(three());
+    }
+    Ok(Parts {
+        header,
+        payload,
+        signed,
+        signature,
+    })
+}
+
+fn header(part: &str) -> Result<RawHeader, IdTokenError> {
     let bytes = URL_SAFE_NO_PAD
-        .decode(h)
+        .decode(part)
         .map_err(|_| IdTokenError::Malformed("the header is not base64url".to_owned()))?;
     serde_json::from_slice(&bytes)
         .map_err(|_| IdTokenError::Malformed("the header is not a JOSE header".to_owned()))
 }
 
-/// The claims of `token` (three parts, checked by [`header`]): a base64url JSON object.
-fn payload(token: &str) -> Result<Map<String, Value>, IdTokenError> {
-    let part = token.split('.').nth(1).unwrap_or_default();
+/// The claims: a base64url JSON object.
+fn payload(part: &str) -> Result<Map<String, Value>, IdTokenError> {
     let bytes = URL_SAFE_NO_PAD
         .decode(part)
         .map_err(|_| IdTokenError::Malformed("the payload is not base64url".to_owned()))?;
@@ -163,7 +178,8 @@ fn numeric(claims: &Map<String, Value>, name: &'static str) -> Result<Option<u64
 /// Verifies `token` against `keys` and `expected`. [`IdTokenError::UnknownKey`] tells the
 /// caller to refresh the JWKS and try once more (the provider may have rotated its keys).
 pub fn verify(token: &str, keys: &JwkSet, expected: &Expected<'_>) -> Result<Claims, IdTokenError> {
-    let head = header(token)?;
+    let token = parts(token)?;
+    let head = header(token.header)?;
     if head.alg != "RS256" {
         return Err(IdTokenError::UnsupportedAlgorithm(head.alg));
     }
@@ -173,31 +189,27 @@ pub fn verify(token: &str, keys: &JwkSet, expected: &Expected<'_>) -> Result<Cla
         ));
     }
     let jwk = select_key(keys, head.kid.as_deref())?;
-    check_signature(token, jwk)?;
-    check_claims(payload(token)?, expected)
+    check_signature(&token, jwk)?;
+    check_claims(payload(token.payload)?, expected)
 }
 
-/// The RS256 signature of `token` (three parts, checked by [`header`]) with `jwk`, verified
-/// by ring, as mock-okta signs: ring verifies in about a fifth of the `rsa` crate's time, and
-/// that check was a fifth of konnect-stub's CPU per login. Like ring, it takes keys of 2048 to
-/// 8192 bits.
-fn check_signature(token: &str, jwk: &Jwk) -> Result<(), IdTokenError> {
+/// The RS256 signature of `token` with `jwk`, verified by ring, as mock-okta signs: under the
+/// login bench ring's check took about a third of the `rsa` crate's time, which had been a
+/// fifth of konnect-stub's CPU per login. Like ring, it takes keys of 2048 to 8192 bits.
+fn check_signature(token: &Parts<'_>, jwk: &Jwk) -> Result<(), IdTokenError> {
     let unusable = || IdTokenError::UnknownKey(jwk.common.key_id.clone());
     let AlgorithmParameters::RSA(rsa) = &jwk.algorithm else {
         return Err(unusable());
     };
     let n = URL_SAFE_NO_PAD.decode(&rsa.n).map_err(|_| unusable())?;
     let e = URL_SAFE_NO_PAD.decode(&rsa.e).map_err(|_| unusable())?;
-    let (signed, signature) = token
-        .rsplit_once('.')
-        .ok_or_else(|| IdTokenError::Malformed("it does not have three parts".to_owned()))?;
     let signature = URL_SAFE_NO_PAD
-        .decode(signature)
+        .decode(token.signature)
         .map_err(|_| IdTokenError::Malformed("the signature is not base64url".to_owned()))?;
     ring::signature::RsaPublicKeyComponents { n, e }
         .verify(
             &ring::signature::RSA_PKCS1_2048_8192_SHA256,
-            signed.as_bytes(),
+            token.signed.as_bytes(),
             &signature,
         )
         .map_err(|_| IdTokenError::BadSignature)
@@ -370,6 +382,24 @@ pub(crate) mod tests {
                 "the signature is not base64url".into()
             ))
         );
+    }
+
+    #[test]
+    fn a_token_must_have_exactly_three_parts() {
+        let token = sign(KEY_1, Some("k1"), &claims());
+        let (signed, _) = token.rsplit_once('.').unwrap();
+        let three = Err(IdTokenError::Malformed(
+            "it does not have three parts".into(),
+        ));
+        for bad in [
+            String::new(),
+            signed.to_owned(),
+            format!("{token}.x"),
+            format!("x.{token}"),
+        ] {
+            assert_eq!(check(&bad), three, "{bad}");
+        }
+        assert!(check(&token).is_ok());
     }
 
     #[test]
