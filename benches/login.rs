@@ -519,23 +519,12 @@ enum LoginError {
     WrongUser,
 }
 
-/// Why a request of a login got no answer, as the bench counts errors.
-#[derive(Debug)]
-enum HopError {
-    Timeout,
-    Connect,
-    Http,
-}
+/// Why a request of a login got no answer, as the bench counts errors: `timeout`,
+/// `connect` or `http`.
+type HopError = &'static str;
 
 fn failed(step: &str) -> impl Fn(HopError) -> LoginError + '_ {
-    move |e| {
-        let kind = match e {
-            HopError::Timeout => "timeout",
-            HopError::Connect => "connect",
-            HopError::Http => "http",
-        };
-        LoginError::Failed(format!("{step}: {kind}"))
-    }
+    move |kind| LoginError::Failed(format!("{step}: {kind}"))
 }
 
 /// The value of a hidden input on a page.
@@ -598,17 +587,11 @@ impl Browser<'_> {
             };
             let request = request
                 .body(http_body_util::Full::new(body))
-                .map_err(|_| HopError::Http)?;
+                .map_err(|_| "http")?;
             let response = tokio::time::timeout(HOP_TIMEOUT, self.http.request(request))
                 .await
-                .map_err(|_| HopError::Timeout)?
-                .map_err(|e| {
-                    if e.is_connect() {
-                        HopError::Connect
-                    } else {
-                        HopError::Http
-                    }
-                })?;
+                .map_err(|_| "timeout")?
+                .map_err(|e| if e.is_connect() { "connect" } else { "http" })?;
             let (head, body) = response.into_parts();
             self.jar.set_cookies(
                 &mut head.headers.get_all(http::header::SET_COOKIE).iter(),
@@ -617,8 +600,8 @@ impl Browser<'_> {
             // Every body is read, so its connection goes back to the pool.
             let body = tokio::time::timeout(HOP_TIMEOUT, body.collect())
                 .await
-                .map_err(|_| HopError::Timeout)?
-                .map_err(|_| HopError::Http)?
+                .map_err(|_| "timeout")?
+                .map_err(|_| "http")?
                 .to_bytes();
             let next = head
                 .status
