@@ -53,6 +53,8 @@ async fn cucumber_json() -> String {
     let feature = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cucumber-json");
     Counter::cucumber()
         .with_writer(writer::Json::new(out.clone()))
+        // Not the test process's arguments: those are the test harness's (`--exact`, a name).
+        .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default())
         .run(feature)
         .await;
     let bytes = out.0.lock().unwrap().clone();
