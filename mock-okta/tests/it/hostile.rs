@@ -4,8 +4,6 @@
 //! surface's format (OAuth JSON, Okta's error body, an HTML page), and a refused request
 //! changes nothing: no session cookie, no session.
 
-use std::io::{Read as _, Write as _};
-
 use reqwest::{Method, StatusCode};
 
 use crate::support::{Harness, ReplyExt as _, USER, authorize_url, location, session_token};
@@ -182,16 +180,39 @@ async fn control_characters_in_redirect_targets_are_refused_before_any_session()
 }
 
 /// Sends raw bytes and reads the raw answer, for requests a client library will not make.
-fn raw(h: &Harness, request: &str) -> String {
-    let addr = h.okta.local_addr();
-    let mut s = std::net::TcpStream::connect(addr).expect("connect");
-    s.set_read_timeout(Some(std::time::Duration::from_secs(20)))
-        .expect("timeout");
-    s.write_all(request.as_bytes()).expect("write");
-    let _ = s.shutdown(std::net::Shutdown::Write);
-    let mut out = String::new();
-    let _ = s.read_to_string(&mut out);
-    out
+/// Sends `request` on a fresh connection, then closes the connection's sending side when
+/// `half_close` (or leaves it open, a slow peer), and returns all the server sent before it
+/// closed. Async: the server runs on the test's own runtime thread.
+async fn raw(h: &Harness, request: &str, half_close: bool) -> String {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut s = tokio::net::TcpStream::connect(h.okta.local_addr())
+        .await
+        .expect("connect");
+    s.write_all(request.as_bytes()).await.expect("write");
+    if half_close {
+        s.shutdown().await.expect("half-close");
+    }
+    let mut out = Vec::new();
+    tokio::time::timeout(std::time::Duration::from_secs(30), s.read_to_end(&mut out))
+        .await
+        .expect("the server closes the connection in time")
+        .expect("read");
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The status line and the body's `error` of an HTTP/1.1 answer in OAuth's JSON.
+fn oauth_answer(answer: &str) -> (&str, String) {
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((answer, ""));
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: application/json"),
+        "{answer}"
+    );
+    let body: serde_json::Value = serde_json::from_str(body).expect("a JSON body");
+    (
+        head.lines().next().unwrap_or_default(),
+        body["error"].as_str().unwrap_or_default().to_owned(),
+    )
 }
 
 #[tokio::test]
@@ -216,16 +237,17 @@ async fn oversized_and_truncated_bodies_answer_in_format() {
         .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     r.assert_error(StatusCode::PAYLOAD_TOO_LARGE, "E0000003");
-    // A body shorter than its Content-Length, the client's side then closed: the server
-    // answers (or closes) without hanging and without a plain-text body.
-    let answer = raw(
-        &h,
-        "POST /oauth2/default/v1/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type=",
-    );
-    assert!(
-        answer.is_empty() || !answer.contains("text/plain"),
-        "{answer}"
-    );
+    // A body shorter than its Content-Length: refused in OAuth's JSON at once when the client
+    // then closes its side, and once the server stops waiting when it keeps it open.
+    let truncated = "POST /oauth2/default/v1/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type=";
+    for half_close in [true, false] {
+        let answer = raw(&h, truncated, half_close).await;
+        assert_eq!(
+            oauth_answer(&answer),
+            ("HTTP/1.1 400 Bad Request", "invalid_request".to_owned()),
+            "half-closed: {half_close}"
+        );
+    }
     // The server still answers afterwards.
     let r = h
         .http
