@@ -2,6 +2,7 @@
 //! full-size JPEG, both as `data:` URLs, so the report is one file and stays small.
 
 use base64::{Engine as _, engine::general_purpose::STANDARD};
+use screenshots::{Picture, decode_png, scale_to_width};
 use serde::{Deserialize, Serialize};
 
 /// Thumbnails are this many pixels wide.
@@ -29,117 +30,12 @@ pub struct Shot {
     pub encode_ms: u64,
 }
 
-/// A picture, 8 bits a channel: RGB, or RGBA whose alpha is ignored (a browser's screenshot
-/// is opaque).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Picture {
-    pub width: u32,
-    pub height: u32,
-    /// 3 (RGB) or 4 (RGBA).
-    pub channels: usize,
-    pub pixels: Vec<u8>,
-}
-
-/// Decodes a PNG of any colour type and depth to RGB or RGBA.
-pub fn decode_png(png_bytes: &[u8]) -> Result<Picture, String> {
-    let mut decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
-    decoder.set_transformations(png::Transformations::normalize_to_color8());
-    let mut reader = decoder.read_info().map_err(|e| format!("not a PNG: {e}"))?;
-    let size = reader
-        .output_buffer_size()
-        .ok_or("the PNG is too large to decode")?;
-    let mut pixels = vec![0; size];
-    let info = reader
-        .next_frame(&mut pixels)
-        .map_err(|e| format!("broken PNG: {e}"))?;
-    pixels.truncate(info.buffer_size());
-    let channels = match info.color_type {
-        png::ColorType::Rgb => 3,
-        png::ColorType::Rgba => 4,
-        // Not what browsers send; made RGB once, slowly.
-        png::ColorType::Grayscale => {
-            pixels = pixels.iter().flat_map(|g| [*g, *g, *g]).collect();
-            3
-        }
-        png::ColorType::GrayscaleAlpha => {
-            pixels = pixels
-                .chunks_exact(2)
-                .flat_map(|p| [p[0], p[0], p[0]])
-                .collect();
-            3
-        }
-        png::ColorType::Indexed => return Err("the PNG's palette was not expanded".into()),
-    };
-    Ok(Picture {
-        width: info.width,
-        height: info.height,
-        channels,
-        pixels,
-    })
-}
-
-/// At most this many samples per side are averaged for each new pixel: enough to keep text
-/// from flickering into noise, few enough to stay cheap in an unoptimised build.
-const MAX_SAMPLES: usize = 3;
-
-/// Scales down to `width` (never up), as RGB; each new pixel is the mean of a grid of
-/// samples spread over the area it covers: one per source pixel the area spans per side,
-/// rounded up, and at most [`MAX_SAMPLES`] (so 2² for a 1280-wide window made 1000 wide).
-pub fn scale_to_width(img: &Picture, width: u32) -> Picture {
-    if width == 0 || img.width <= width || img.height == 0 {
-        return img.clone();
-    }
-    let height = ((u64::from(img.height) * u64::from(width)) / u64::from(img.width)).max(1) as u32;
-    let (sw, sh, ch) = (img.width as usize, img.height as usize, img.channels);
-    let (dw, dh) = (width as usize, height as usize);
-    let samples = sw.div_ceil(dw).min(MAX_SAMPLES);
-    let n = (samples * samples) as u32;
-    // The centres of `samples` equal parts of the area a new pixel covers, per axis; the
-    // columns' offsets are the same for every row, so they are worked out once (this runs
-    // unoptimised in the test build, where each division and index check counts).
-    let centre = |k: usize, src: usize, dst: usize| ((2 * k + 1) * src) / (2 * dst * samples);
-    let columns: Vec<usize> = (0..dw * samples).map(|k| centre(k, sw, dw) * ch).collect();
-    let mut sums = vec![0u32; dw * 3];
-    let mut pixels = Vec::with_capacity(dw * dh * 3);
-    for y in 0..dh {
-        sums.fill(0);
-        for i in 0..samples {
-            let sy = centre(y * samples + i, sh, dh);
-            let row = &img.pixels[sy * sw * ch..(sy + 1) * sw * ch];
-            for (sum, offsets) in sums.chunks_exact_mut(3).zip(columns.chunks_exact(samples)) {
-                for &p in offsets {
-                    sum[0] += u32::from(row[p]);
-                    sum[1] += u32::from(row[p + 1]);
-                    sum[2] += u32::from(row[p + 2]);
-                }
-            }
-        }
-        pixels.extend(sums.iter().map(|s| (s / n) as u8));
-    }
-    Picture {
-        width,
-        height,
-        channels: 3,
-        pixels,
-    }
-}
-
 /// Encodes as a JPEG `data:` URL.
-pub fn jpeg_data_url(img: &Picture, quality: u8) -> Result<String, String> {
-    let (w, h) = (
-        u16::try_from(img.width).map_err(|_| "too wide for a JPEG")?,
-        u16::try_from(img.height).map_err(|_| "too tall for a JPEG")?,
-    );
-    let colour = if img.channels == 4 {
-        jpeg_encoder::ColorType::Rgba
-    } else {
-        jpeg_encoder::ColorType::Rgb
-    };
-    let mut out = Vec::new();
-    jpeg_encoder::Encoder::new(&mut out, quality)
-        .encode(&img.pixels, w, h, colour)
-        .map_err(|e| format!("JPEG encoding: {e}"))?;
-    Ok(format!("data:image/jpeg;base64,{}", STANDARD.encode(out)))
+fn jpeg_data_url(img: &Picture, quality: u8) -> Result<String, String> {
+    Ok(format!(
+        "data:image/jpeg;base64,{}",
+        STANDARD.encode(screenshots::jpeg(img, quality)?)
+    ))
 }
 
 /// The report's thumbnail and full-size picture of a browser's PNG screenshot;
@@ -171,47 +67,6 @@ mod tests {
         w.write_image_data(data).unwrap();
         w.finish().unwrap();
         out
-    }
-
-    #[test]
-    fn a_png_decodes_to_its_pixels_grey_made_rgb() {
-        let bytes = png(2, 1, png::ColorType::Rgba, &[255, 0, 0, 255, 0, 0, 0, 0]);
-        let img = decode_png(&bytes).unwrap();
-        assert_eq!((img.width, img.height, img.channels), (2, 1, 4));
-        assert_eq!(img.pixels, [255, 0, 0, 255, 0, 0, 0, 0]);
-        let grey = decode_png(&png(1, 1, png::ColorType::Grayscale, &[7])).unwrap();
-        assert_eq!((grey.channels, grey.pixels), (3, vec![7, 7, 7]));
-        assert!(
-            decode_png(b"not a png")
-                .unwrap_err()
-                .starts_with("not a PNG")
-        );
-    }
-
-    #[test]
-    fn scaling_averages_samples_of_the_area_each_new_pixel_covers() {
-        // 6x3 RGBA: the left half black, the right half white.
-        let mut data = Vec::new();
-        for _ in 0..3 {
-            for x in 0..6 {
-                let v = if x < 3 { 0 } else { 255 };
-                data.extend([v, v, v, 255]);
-            }
-        }
-        let img = Picture {
-            width: 6,
-            height: 3,
-            channels: 4,
-            pixels: data,
-        };
-        let small = scale_to_width(&img, 2);
-        assert_eq!((small.width, small.height, small.channels), (2, 1, 3));
-        assert_eq!(small.pixels, [0, 0, 0, 255, 255, 255]);
-        // One pixel: samples at x 1, 3 and 5 of 6: one black, two white.
-        let one = scale_to_width(&img, 1);
-        assert_eq!(one.pixels, [170, 170, 170]);
-        // Never up.
-        assert_eq!(scale_to_width(&img, 8), img);
     }
 
     #[test]
