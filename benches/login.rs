@@ -303,7 +303,7 @@ impl Server {
 
     /// User and system CPU time the process (all its threads) has used so far.
     fn cpu(&self) -> Option<Duration> {
-        process_cpu(&format!("/proc/{}/stat", self.child.id()))
+        harness::cpu::process(&self.child.id().to_string())
     }
 
     fn rss_mb(&self) -> String {
@@ -354,38 +354,13 @@ fn ring_signs_per_second() -> f64 {
     f64::from(signed) / started.elapsed().as_secs_f64()
 }
 
-/// utime + stime of `/proc/<pid>/stat`, in USER_HZ ticks (100 a second on Linux).
-fn process_cpu(stat_path: &str) -> Option<Duration> {
-    let stat = std::fs::read_to_string(stat_path).ok()?;
-    // The fields after the command name, which is in parentheses and may hold spaces.
-    let mut fields = stat.get(stat.rfind(')')? + 2..)?.split_whitespace();
-    let utime: u64 = fields.nth(11)?.parse().ok()?;
-    let stime: u64 = fields.next()?.parse().ok()?;
-    Some(Duration::from_millis((utime + stime) * 10))
-}
-
-/// The machine's busy and total CPU time so far, from `/proc/stat`'s `cpu` line.
-fn machine_cpu() -> Option<(u64, u64)> {
-    let stat = std::fs::read_to_string("/proc/stat").ok()?;
-    let ticks: Vec<u64> = stat
-        .lines()
-        .next()?
-        .split_whitespace()
-        .skip(1)
-        .filter_map(|t| t.parse().ok())
-        .collect();
-    let total: u64 = ticks.iter().take(8).sum();
-    let idle = ticks.get(3)? + ticks.get(4)?;
-    Some((total - idle, total))
-}
-
 /// CPU time used by each side while a level ran.
 #[derive(Clone, Copy)]
 struct CpuSample {
     okta: Option<Duration>,
     konnect: Option<Duration>,
     generator: Option<Duration>,
-    machine: Option<(u64, u64)>,
+    machine: Option<harness::cpu::Machine>,
 }
 
 impl CpuSample {
@@ -393,8 +368,8 @@ impl CpuSample {
         Self {
             okta: okta.cpu(),
             konnect: konnect.cpu(),
-            generator: process_cpu("/proc/self/stat"),
-            machine: machine_cpu(),
+            generator: harness::cpu::process("self"),
+            machine: harness::cpu::Machine::now(),
         }
     }
 
@@ -412,9 +387,9 @@ impl CpuSample {
             _ => "?".to_owned(),
         };
         let busy = match (self.machine, before.machine) {
-            (Some((b1, t1)), Some((b0, t0))) if t1 > t0 => {
-                format!("{:.0}%", 100.0 * (b1 - b0) as f64 / (t1 - t0) as f64)
-            }
+            (Some(now), Some(then)) => now
+                .busy_since(&then)
+                .map_or("?".to_owned(), |b| format!("{:.0}%", 100.0 * b)),
             _ => "?".to_owned(),
         };
         println!(

@@ -19,6 +19,7 @@ use tracing::instrument::WithSubscriber as _;
 pub mod cargo;
 pub mod cli;
 pub mod control;
+pub mod cpu;
 pub mod guide;
 pub mod report;
 

@@ -137,6 +137,7 @@ async fn main() -> ExitCode {
     // mocks can run; cucumber would ignore a custom filter beside `-n` or `-t`.
     let (re_filter, tags_filter) = (opts.re_filter.take(), opts.tags_filter.take());
     let started = std::time::Instant::now();
+    let cpu_at_start = support::costs::CpuTimes::now();
     let mut failed = false;
     let mut reports = Vec::new();
     let mut cucumber_json = Vec::new();
@@ -214,6 +215,10 @@ async fn main() -> ExitCode {
         started.elapsed().as_secs_f64(),
         support::costs::load_average()
     );
+    if let (Some(start), Some(end)) = (cpu_at_start, support::costs::CpuTimes::now()) {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        println!("{}", support::costs::cpu_summary(start, end, cores));
+    }
     if let Err(e) = support::report::write_cucumber_json(&cucumber_json, &out) {
         eprintln!("e2e: cannot write the Cucumber JSON report: {e}");
         failed = true;

@@ -1,7 +1,8 @@
 //! What each scenario cost, by part, summed up per browser at the end of the run: starting its
 //! servers, opening its browser session, its steps, the screenshots taken after them (which the next step waits for),
 //! and its after hook (the report's record, the clean-up and the teardown). With the machine's load
-//! average beside the run's wall time, so figures from a shared machine can be read.
+//! average beside the run's wall time, and the CPU the run had (the machine's, this process's
+//! and the rest's), so figures from a shared machine can be read.
 
 use std::sync::Mutex;
 
@@ -64,6 +65,45 @@ pub fn summary() -> Vec<String> {
             ))
         })
         .collect()
+}
+
+/// CPU time so far: the whole machine's and this process's own (the runner and the scenarios'
+/// in-process servers). Read at the start and the end of a run, it says how much of the
+/// machine the run had and what the rest (the browsers, their drivers, anything else on the
+/// machine) used.
+#[derive(Debug, Clone, Copy)]
+pub struct CpuTimes {
+    machine: harness::cpu::Machine,
+    own: std::time::Duration,
+}
+
+impl CpuTimes {
+    /// `None` where `/proc` is not there to read.
+    pub fn now() -> Option<Self> {
+        Some(Self {
+            machine: harness::cpu::Machine::now()?,
+            own: harness::cpu::process("self")?,
+        })
+    }
+}
+
+/// `e2e: CPU over the run: …`: how busy the machine was, what this process used and what
+/// the rest did, and the least wall time that much CPU takes on the machine's cores.
+pub fn cpu_summary(start: CpuTimes, end: CpuTimes, cores: usize) -> String {
+    let seconds =
+        |a: std::time::Duration, b: std::time::Duration| a.saturating_sub(b).as_secs_f64();
+    let busy = seconds(end.machine.busy, start.machine.busy);
+    let total = seconds(end.machine.total, start.machine.total).max(f64::EPSILON);
+    let own = seconds(end.own, start.own);
+    format!(
+        "e2e: CPU over the run: the machine ({cores} cores) was {:.0}% busy, {busy:.1} of \
+         {total:.1} core-seconds: this process (the runner and the scenarios' servers) {own:.1}, \
+         the rest (the browsers, their drivers and anything else on the machine) {:.1}; that \
+         much CPU takes at least {:.1} s on {cores} cores",
+        100.0 * busy / total,
+        busy - own,
+        busy / cores.max(1) as f64,
+    )
 }
 
 /// The 1, 5 and 15 minute load averages (`/proc/loadavg`), or `unknown`.
