@@ -96,6 +96,28 @@ pub fn scale_to_width(img: &Picture, width: u32) -> Picture {
     }
 }
 
+/// Encodes as an 8-bit RGB or RGBA PNG, as a browser's screenshot arrives (for tests that
+/// need one to start from).
+pub fn encode_png(img: &Picture) -> Result<Vec<u8>, String> {
+    let colour = match img.channels {
+        3 => png::ColorType::Rgb,
+        4 => png::ColorType::Rgba,
+        n => return Err(format!("{n} channels: a picture has 3 or 4")),
+    };
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, img.width, img.height);
+    enc.set_color(colour);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut writer = enc
+        .write_header()
+        .map_err(|e| format!("PNG encoding: {e}"))?;
+    writer
+        .write_image_data(&img.pixels)
+        .map_err(|e| format!("PNG encoding: {e}"))?;
+    writer.finish().map_err(|e| format!("PNG encoding: {e}"))?;
+    Ok(out)
+}
+
 /// Encodes as a baseline JPEG of `quality` (1-100).
 pub fn jpeg(img: &Picture, quality: u8) -> Result<Vec<u8>, String> {
     let (w, h) = (
@@ -118,24 +140,30 @@ pub fn jpeg(img: &Picture, quality: u8) -> Result<Vec<u8>, String> {
 mod tests {
     use super::*;
 
-    fn png(width: u32, height: u32, color: png::ColorType, data: &[u8]) -> Vec<u8> {
-        let mut out = Vec::new();
-        let mut enc = png::Encoder::new(&mut out, width, height);
-        enc.set_color(color);
-        enc.set_depth(png::BitDepth::Eight);
-        let mut w = enc.write_header().unwrap();
-        w.write_image_data(data).unwrap();
-        w.finish().unwrap();
-        out
-    }
-
     #[test]
     fn a_png_decodes_to_its_pixels_grey_made_rgb() {
-        let bytes = png(2, 1, png::ColorType::Rgba, &[255, 0, 0, 255, 0, 0, 0, 0]);
-        let img = decode_png(&bytes).unwrap();
+        let rgba = Picture {
+            width: 2,
+            height: 1,
+            channels: 4,
+            pixels: vec![255, 0, 0, 255, 0, 0, 0, 0],
+        };
+        let img = decode_png(&encode_png(&rgba).unwrap()).unwrap();
+        let two = Picture {
+            channels: 2,
+            ..rgba.clone()
+        };
+        assert_eq!(
+            encode_png(&two).unwrap_err(),
+            "2 channels: a picture has 3 or 4"
+        );
         assert_eq!((img.width, img.height, img.channels), (2, 1, 4));
         assert_eq!(img.pixels, [255, 0, 0, 255, 0, 0, 0, 0]);
-        let grey = decode_png(&png(1, 1, png::ColorType::Grayscale, &[7])).unwrap();
+        let mut grey_png = Vec::new();
+        let mut enc = png::Encoder::new(&mut grey_png, 1, 1);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.write_header().unwrap().write_image_data(&[7]).unwrap();
+        let grey = decode_png(&grey_png).unwrap();
         assert_eq!((grey.channels, grey.pixels), (3, vec![7, 7, 7]));
         assert!(
             decode_png(b"not a png")

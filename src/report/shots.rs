@@ -58,24 +58,20 @@ pub fn shot(png_bytes: &[u8], capture_ms: u64) -> Result<Shot, String> {
 mod tests {
     use super::*;
 
-    fn png(width: u32, height: u32, color: png::ColorType, data: &[u8]) -> Vec<u8> {
-        let mut out = Vec::new();
-        let mut enc = png::Encoder::new(&mut out, width, height);
-        enc.set_color(color);
-        enc.set_depth(png::BitDepth::Eight);
-        let mut w = enc.write_header().unwrap();
-        w.write_image_data(data).unwrap();
-        w.finish().unwrap();
-        out
-    }
-
     #[test]
     fn a_shot_is_two_jpegs_the_thumbnail_a_fraction_of_the_full_size() {
         let (w, h) = (1280, 800);
         let data: Vec<u8> = (0..w * h)
             .flat_map(|i| [(i % 251) as u8, 40, 200])
             .collect();
-        let shot = shot(&png(w, h, png::ColorType::Rgb, &data), 7).unwrap();
+        let png = screenshots::encode_png(&Picture {
+            width: w,
+            height: h,
+            channels: 3,
+            pixels: data,
+        })
+        .unwrap();
+        let shot = shot(&png, 7).unwrap();
         assert_eq!(
             (shot.width, shot.height),
             (FULL_WIDTH, 625),
