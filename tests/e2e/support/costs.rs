@@ -93,14 +93,14 @@ pub fn cpu_summary(start: CpuTimes, end: CpuTimes, cores: usize) -> String {
     let seconds =
         |a: std::time::Duration, b: std::time::Duration| a.saturating_sub(b).as_secs_f64();
     let busy = seconds(end.machine.busy, start.machine.busy);
-    let total = seconds(end.machine.total, start.machine.total).max(f64::EPSILON);
+    let total = seconds(end.machine.total, start.machine.total);
     let own = seconds(end.own, start.own);
     format!(
         "e2e: CPU over the run: the machine ({cores} cores) was {:.0}% busy, {busy:.1} of \
          {total:.1} core-seconds: this process (the runner and the scenarios' servers) {own:.1}, \
          the rest (the browsers, their drivers and anything else on the machine) {:.1}; that \
          much CPU takes at least {:.1} s on {cores} cores",
-        100.0 * busy / total,
+        100.0 * end.machine.busy_since(&start.machine).unwrap_or_default(),
         busy - own,
         busy / cores.max(1) as f64,
     )

@@ -280,7 +280,13 @@ impl E2eWorld {
     /// stderr) when the browser could not take it.
     pub async fn screenshot(&self) -> Option<PendingShot> {
         let client = self.client.as_ref()?;
-        let run = super::current().ok()?;
+        let run = match super::current() {
+            Ok(run) => run,
+            Err(e) => {
+                eprintln!("e2e: no screenshot for the report: {e:#}");
+                return None;
+            }
+        };
         let started = std::time::Instant::now();
         let png = match run.drivers.screenshot(client).await {
             Ok(png) => png,
